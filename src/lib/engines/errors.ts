@@ -1,0 +1,71 @@
+// Named error classes. Comlink carries only name/message/stack across threads, so the UI
+// switches on `name`; keep these names stable.
+
+export class EngineError extends Error {
+  override name = 'EngineError';
+}
+
+export class ModelNotFoundError extends EngineError {
+  override name = 'ModelNotFoundError';
+  constructor(readonly repoId: string, hub: string) {
+    super(`Model "${repoId}" was not found on ${hub}. Check the id (org/name) and the hub address.`);
+  }
+}
+
+export class ModelFileMissingError extends EngineError {
+  override name = 'ModelFileMissingError';
+  constructor(readonly repoId: string, readonly file: string) {
+    super(`Model "${repoId}" has no file "${file}".`);
+  }
+}
+
+export class UnsupportedModelError extends EngineError {
+  override name = 'UnsupportedModelError';
+}
+
+export class BackendUnavailableError extends EngineError {
+  override name = 'BackendUnavailableError';
+}
+
+export class NetworkError extends EngineError {
+  override name = 'NetworkError';
+}
+
+export class ContextOverflowError extends EngineError {
+  override name = 'ContextOverflowError';
+  constructor(readonly promptTokens: number, readonly contextLength: number, readonly maxNewTokens: number) {
+    super(
+      `The conversation is ${promptTokens} tokens and ${maxNewTokens} new tokens were asked for, ` +
+        `but the model's context holds ${contextLength}. Start a new chat or shorten the message.`,
+    );
+  }
+}
+
+export class ModelNotLoadedError extends EngineError {
+  override name = 'ModelNotLoadedError';
+  constructor() {
+    super('No model is loaded. Load a model first.');
+  }
+}
+
+export class WorkerCrashedError extends EngineError {
+  override name = 'WorkerCrashedError';
+}
+
+export class GenerationBusyError extends EngineError {
+  override name = 'GenerationBusyError';
+  constructor() {
+    super('A generation is already running. Stop it first.');
+  }
+}
+
+/** Name + message, the part of an error that survives postMessage. */
+export interface ErrorSummary {
+  name: string;
+  message: string;
+}
+
+export function summarizeError(error: unknown): ErrorSummary {
+  if (error instanceof Error) return { name: error.name, message: error.message };
+  return { name: 'Error', message: String(error) };
+}

@@ -1,0 +1,318 @@
+// The @huggingface/transformers adapter behind the Engine interface. It runs inside the
+// inference worker; the library itself is imported lazily so the UI bundle never contains it.
+import type {
+  Backend,
+  ChatMessage,
+  Dtype,
+  Engine,
+  EngineEventHandler,
+  GenerationParams,
+  GenerationResult,
+  LoadOptions,
+  LoadResult,
+  ModelRef,
+  RuntimeInfo,
+  StopReason,
+} from '../types';
+import {
+  BackendUnavailableError,
+  ContextOverflowError,
+  EngineError,
+  GenerationBusyError,
+  ModelFileMissingError,
+  ModelNotLoadedError,
+  NetworkError,
+} from '../errors';
+import { planCacheReuse } from '../kv-cache-reuse';
+import { GenerationClock } from '../../metrics/generation-clock';
+import { DownloadProgress, type FileProgressReport } from '../../metrics/download-progress';
+import { IncrementalDetokenizer } from './incremental-detokenizer';
+import { REMOTE_PATH_TEMPLATE } from '../../models/hub-urls';
+
+type Transformers = typeof import('@huggingface/transformers');
+type Tokenizer = Awaited<ReturnType<Transformers['AutoTokenizer']['from_pretrained']>>;
+type CausalLM = Awaited<ReturnType<Transformers['AutoModelForCausalLM']['from_pretrained']>>;
+type KvCache = InstanceType<Transformers['DynamicCache']>;
+type Tensor = InstanceType<Transformers['Tensor']>;
+
+/** Same-origin URLs of onnxruntime-web's glue module and binary (never a CDN). */
+export interface OrtAssetUrls {
+  mjs: string;
+  wasm: string;
+}
+
+interface LoadedModel {
+  tokenizer: Tokenizer;
+  model: CausalLM;
+  runtime: RuntimeInfo;
+}
+
+interface ConversationCache {
+  kv: KvCache;
+  /** The token ids whose keys/values `kv` holds, in order. */
+  ids: bigint[];
+}
+
+const WARMUP_TEXT = 'Hello';
+
+export class TransformersEngine implements Engine {
+  #lib: Transformers | null = null;
+  #loaded: LoadedModel | null = null;
+  #cache: ConversationCache | null = null;
+  #stopper: InstanceType<Transformers['InterruptableStoppingCriteria']> | null = null;
+  #busy = false;
+
+  constructor(private readonly ortAssets: OrtAssetUrls | null) {}
+
+  async load(
+    model: ModelRef,
+    backend: Backend,
+    dtype: Dtype,
+    onEvent: EngineEventHandler,
+    options: LoadOptions,
+  ): Promise<LoadResult> {
+    await this.unload();
+    const tf = await this.#library();
+    this.#configure(tf, model, options);
+
+    const started = performance.now();
+    const progress = new DownloadProgress();
+    const progress_callback = (info: FileProgressReport) => {
+      if (!progress.report(info)) return;
+      onEvent({
+        type: 'progress',
+        phase: 'download',
+        fraction: progress.fraction,
+        loadedBytes: progress.loadedBytes,
+        totalBytes: progress.totalBytes,
+        files: progress.files,
+      });
+    };
+
+    let tokenizer: Tokenizer;
+    let lm: CausalLM;
+    try {
+      [tokenizer, lm] = await Promise.all([
+        tf.AutoTokenizer.from_pretrained(model.repoId, { revision: model.revision, progress_callback }),
+        tf.AutoModelForCausalLM.from_pretrained(model.repoId, {
+          revision: model.revision,
+          device: backend,
+          dtype,
+          progress_callback,
+        }),
+      ]);
+    } catch (error) {
+      throw describeLoadError(error, model, backend);
+    }
+    const ready = performance.now();
+    const downloadEnd = progress.lastByteAt ?? ready;
+
+    onEvent({ type: 'progress', phase: 'warmup', fraction: 1, loadedBytes: progress.loadedBytes, totalBytes: progress.totalBytes, files: progress.files });
+    const warmupStart = performance.now();
+    try {
+      await warmUp(tokenizer, lm);
+    } catch (error) {
+      await lm.dispose();
+      throw describeLoadError(error, model, backend);
+    }
+    const done = performance.now();
+
+    const config = lm.config as unknown as Record<string, unknown>;
+    const runtime: RuntimeInfo = {
+      backend,
+      dtype,
+      wasmThreads: backend === 'wasm' ? actualWasmThreads(tf) : 0,
+      crossOriginIsolated: globalThis.crossOriginIsolated === true,
+      contextLength: typeof config.max_position_embeddings === 'number' ? config.max_position_embeddings : null,
+      modelType: typeof config.model_type === 'string' ? config.model_type : null,
+    };
+    this.#loaded = { tokenizer, model: lm, runtime };
+    return {
+      runtime,
+      metrics: {
+        downloadMs: downloadEnd - started,
+        sessionInitMs: ready - downloadEnd,
+        warmupMs: done - warmupStart,
+        totalMs: done - started,
+        bytes: progress.totalBytes,
+      },
+    };
+  }
+
+  async generate(messages: ChatMessage[], params: GenerationParams, onEvent: EngineEventHandler): Promise<GenerationResult> {
+    const loaded = this.#loaded;
+    if (!loaded) throw new ModelNotLoadedError();
+    if (this.#busy) throw new GenerationBusyError();
+    this.#busy = true;
+    try {
+      return await this.#generate(loaded, messages, params, onEvent);
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  async #generate(
+    { tokenizer, model, runtime }: LoadedModel,
+    messages: ChatMessage[],
+    params: GenerationParams,
+    onEvent: EngineEventHandler,
+  ): Promise<GenerationResult> {
+    const tf = await this.#library();
+    const inputs = tokenizer.apply_chat_template(messages, {
+      add_generation_prompt: true,
+      return_dict: true,
+      enable_thinking: params.enableThinking,
+    }) as unknown as { input_ids: Tensor; attention_mask: Tensor };
+    const promptIds = Array.from(inputs.input_ids.data as BigInt64Array);
+
+    let maxNewTokens = params.maxNewTokens;
+    if (runtime.contextLength !== null) {
+      if (promptIds.length >= runtime.contextLength) {
+        throw new ContextOverflowError(promptIds.length, runtime.contextLength, params.maxNewTokens);
+      }
+      maxNewTokens = Math.min(maxNewTokens, runtime.contextLength - promptIds.length);
+    }
+
+    const pastKeyValues = await this.#reusableCache(tf, promptIds, runtime.backend);
+    const cachedTokens = pastKeyValues ? pastKeyValues.get_seq_length() : 0;
+
+    const stopper = (this.#stopper ??= new tf.InterruptableStoppingCriteria());
+    stopper.reset();
+    const clock = new GenerationClock();
+    const detokenizer = new IncrementalDetokenizer((ids) => tokenizer.decode(ids, { skip_special_tokens: true }));
+    let promptSeen = false;
+    const streamer = {
+      put(value: bigint[][]) {
+        // generate() first hands the streamer the prompt; everything after is new tokens.
+        if (!promptSeen) {
+          promptSeen = true;
+          return;
+        }
+        clock.tokenArrived();
+        const text = detokenizer.push(value[0][0]);
+        onEvent({ type: 'token', text, generatedTokens: clock.generatedTokens });
+      },
+      end() {},
+    };
+
+    const sampling =
+      params.temperature > 0
+        ? { do_sample: true, temperature: params.temperature, top_p: params.topP }
+        : { do_sample: false };
+    clock.start();
+    const output = (await model.generate({
+      input_ids: inputs.input_ids,
+      attention_mask: inputs.attention_mask,
+      ...(pastKeyValues ? { past_key_values: pastKeyValues } : {}),
+      max_new_tokens: maxNewTokens,
+      ...sampling,
+      streamer: streamer as never,
+      stopping_criteria: [stopper] as never,
+      return_dict_in_generate: true,
+    } as never)) as unknown as { sequences: Tensor; past_key_values: KvCache };
+
+    const tail = detokenizer.flush();
+    if (tail) onEvent({ type: 'token', text: tail, generatedTokens: clock.generatedTokens });
+
+    const allIds = Array.from(output.sequences.data as BigInt64Array);
+    const kv = output.past_key_values;
+    this.#cache = { kv, ids: allIds.slice(0, kv.get_seq_length()) };
+
+    const stopReason: StopReason = stopper.interrupted
+      ? 'interrupted'
+      : clock.generatedTokens >= maxNewTokens
+        ? 'max-tokens'
+        : 'eos';
+    const metrics = clock.finish({ promptTokens: promptIds.length, cachedTokens }, stopReason);
+    onEvent({ type: 'generation-metrics', metrics });
+    return { text: detokenizer.text, metrics };
+  }
+
+  /** The previous turn's cache, cut to what the new prompt shares with it, or null. */
+  async #reusableCache(tf: Transformers, promptIds: bigint[], backend: Backend): Promise<KvCache | null> {
+    const previous = this.#cache;
+    this.#cache = null;
+    if (!previous) return null;
+    // CPU tensors can be sliced; GPU-resident ones can't without a download, so they are dropped.
+    const plan = planCacheReuse(previous.ids, promptIds, backend === 'wasm');
+    if (plan.action === 'reuse') return previous.kv;
+    if (plan.action === 'discard') {
+      await previous.kv.dispose();
+      return null;
+    }
+    const entries: Record<string, Tensor> = {};
+    for (const [name, tensor] of Object.entries(previous.kv)) {
+      if (!(tensor instanceof tf.Tensor)) continue;
+      // [batch, kv_heads, sequence, head_dim]: keep the first keepTokens positions.
+      entries[name] = tensor.slice(null, null, [0, plan.keepTokens], null);
+    }
+    await previous.kv.dispose();
+    return new tf.DynamicCache(entries);
+  }
+
+  interrupt(): void {
+    this.#stopper?.interrupt();
+  }
+
+  async resetConversation(): Promise<void> {
+    const cache = this.#cache;
+    this.#cache = null;
+    await cache?.kv.dispose();
+  }
+
+  async unload(): Promise<void> {
+    await this.resetConversation();
+    const loaded = this.#loaded;
+    this.#loaded = null;
+    await loaded?.model.dispose();
+  }
+
+  async #library(): Promise<Transformers> {
+    this.#lib ??= await import('@huggingface/transformers');
+    return this.#lib;
+  }
+
+  #configure(tf: Transformers, model: ModelRef, options: LoadOptions): void {
+    const { env } = tf;
+    env.allowLocalModels = false;
+    env.allowRemoteModels = true;
+    env.remoteHost = `${model.hub}/`;
+    env.remotePathTemplate = REMOTE_PATH_TEMPLATE;
+    env.useBrowserCache = true;
+    const onnx = env.backends.onnx as { wasm?: { wasmPaths?: unknown; numThreads?: number } };
+    if (onnx.wasm) {
+      if (this.ortAssets) onnx.wasm.wasmPaths = { ...this.ortAssets };
+      onnx.wasm.numThreads = options.wasmThreads;
+    }
+  }
+}
+
+async function warmUp(tokenizer: Tokenizer, model: CausalLM): Promise<void> {
+  const inputs = tokenizer(WARMUP_TEXT) as unknown as { input_ids: Tensor; attention_mask: Tensor };
+  // Two new tokens run both the prefill graph path and one cached decode step.
+  await model.generate({ ...inputs, max_new_tokens: 2, do_sample: false } as never);
+}
+
+function actualWasmThreads(tf: Transformers): number {
+  const onnx = tf.env.backends.onnx as { wasm?: { numThreads?: number } };
+  return onnx.wasm?.numThreads ?? 1;
+}
+
+/** Maps what transformers.js / onnxruntime throw during loading to our named errors. */
+export function describeLoadError(error: unknown, model: ModelRef, backend: Backend): Error {
+  if (error instanceof EngineError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const missing = /Could not locate file: "([^"]+)"/.exec(message);
+  if (missing) {
+    const file = missing[1].split(`/resolve/`)[1]?.split('/').slice(1).join('/') ?? missing[1];
+    return new ModelFileMissingError(model.repoId, decodeURIComponent(file));
+  }
+  if (/Failed to fetch|NetworkError|network error|ERR_/i.test(message)) {
+    return new NetworkError(`Downloading "${model.repoId}" from ${model.hub} failed: ${message}`);
+  }
+  if (backend === 'webgpu' && /webgpu|gpu|adapter|device/i.test(message)) {
+    return new BackendUnavailableError(`WebGPU could not run "${model.repoId}": ${message}`);
+  }
+  const wrapped = new EngineError(`Loading "${model.repoId}" failed: ${message}`);
+  return wrapped;
+}

@@ -1,0 +1,131 @@
+// The one contract every inference runtime implements, and the typed events that flow back
+// from a worker to the UI. The worker protocol (workers/inference.worker.ts) is this interface
+// exposed through comlink; nothing else crosses the thread boundary.
+
+export type Backend = 'webgpu' | 'wasm';
+
+/** Weight formats, named the way transformers.js names its ONNX files. */
+export type Dtype = 'fp32' | 'fp16' | 'q8' | 'q4' | 'q4f16';
+
+export type EngineKind = 'transformers';
+
+export interface ModelRef {
+  engine: EngineKind;
+  /** Hub repository id, `org/name`. */
+  repoId: string;
+  revision: string;
+  /** Hub base URL (the public hub or an on-prem mirror), no trailing slash. */
+  hub: string;
+}
+
+export interface LoadOptions {
+  /** WASM threads; ignored on WebGPU. */
+  wasmThreads: number;
+}
+
+export type Role = 'system' | 'user' | 'assistant';
+
+export interface ChatMessage {
+  role: Role;
+  content: string;
+}
+
+export interface GenerationParams {
+  maxNewTokens: number;
+  /** 0 means greedy decoding. */
+  temperature: number;
+  topP: number;
+  /** Qwen3-style reasoning; templates that don't know the flag ignore it. */
+  enableThinking: boolean;
+}
+
+export interface LoadMetrics {
+  /** From load start until the last weight/tokenizer byte arrived (cache reads included). */
+  downloadMs: number;
+  /** Creating the ONNX session(s) after the bytes arrived. */
+  sessionInitMs: number;
+  /** One tiny forward pass so the first real answer doesn't pay for kernel compilation. */
+  warmupMs: number;
+  totalMs: number;
+  /** Bytes of model files the loader reported. */
+  bytes: number;
+}
+
+export interface GenerationMetrics {
+  /** Tokens in the rendered prompt. */
+  promptTokens: number;
+  /** Prompt tokens already in the KV cache from the previous turn, so not recomputed. */
+  cachedTokens: number;
+  /** Prompt tokens actually run through the model before the first new token. */
+  prefillTokens: number;
+  prefillMs: number;
+  prefillTokensPerSecond: number;
+  timeToFirstTokenMs: number;
+  /** New tokens produced, including the first one. */
+  generatedTokens: number;
+  /** Time from the first token to the last. */
+  decodeMs: number;
+  /** Tokens after the first one, over decodeMs. */
+  decodeTokensPerSecond: number;
+  totalMs: number;
+  stopReason: StopReason;
+}
+
+export type StopReason = 'eos' | 'max-tokens' | 'interrupted';
+
+export interface ProgressFile {
+  file: string;
+  loadedBytes: number;
+  totalBytes: number;
+}
+
+export type EngineEvent =
+  | {
+      type: 'progress';
+      phase: 'download' | 'init' | 'warmup';
+      /** 0..1 over all files of the download phase; null when totals are unknown. */
+      fraction: number | null;
+      loadedBytes: number;
+      totalBytes: number;
+      files: ProgressFile[];
+    }
+  | { type: 'token'; text: string; generatedTokens: number }
+  | { type: 'generation-metrics'; metrics: GenerationMetrics };
+
+export type EngineEventHandler = (event: EngineEvent) => void;
+
+export interface RuntimeInfo {
+  backend: Backend;
+  dtype: Dtype;
+  /** Threads onnxruntime-web actually runs with (it silently drops to 1 without isolation). */
+  wasmThreads: number;
+  crossOriginIsolated: boolean;
+  contextLength: number | null;
+  modelType: string | null;
+}
+
+export interface LoadResult {
+  runtime: RuntimeInfo;
+  metrics: LoadMetrics;
+}
+
+export interface GenerationResult {
+  text: string;
+  metrics: GenerationMetrics;
+}
+
+export interface Engine {
+  load(
+    model: ModelRef,
+    backend: Backend,
+    dtype: Dtype,
+    onEvent: EngineEventHandler,
+    options: LoadOptions,
+  ): Promise<LoadResult>;
+  generate(messages: ChatMessage[], params: GenerationParams, onEvent: EngineEventHandler): Promise<GenerationResult>;
+  /** Ask a running generation to stop after the current token. */
+  interrupt(): void;
+  /** Forget the conversation's KV cache. */
+  resetConversation(): Promise<void>;
+  unload(): Promise<void>;
+}

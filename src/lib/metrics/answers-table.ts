@@ -1,0 +1,53 @@
+// The per-answer numbers as a table: shown in the Metrics panel and exported as CSV.
+import type { GenerationMetrics } from '../engines/types';
+
+export interface AnswerRow {
+  answer: number;
+  model: string;
+  metrics: GenerationMetrics;
+}
+
+export const ANSWER_COLUMNS = [
+  'answer',
+  'model',
+  'prompt_tokens',
+  'cached_tokens',
+  'prefill_tokens',
+  'time_to_first_token_ms',
+  'prefill_tokens_per_s',
+  'generated_tokens',
+  'decode_tokens_per_s',
+  'total_ms',
+  'stop_reason',
+] as const;
+
+export function answerRowValues({ answer, model, metrics: m }: AnswerRow): (string | number)[] {
+  return [
+    answer,
+    model,
+    m.promptTokens,
+    m.cachedTokens,
+    m.prefillTokens,
+    round(m.timeToFirstTokenMs),
+    round(m.prefillTokensPerSecond),
+    m.generatedTokens,
+    round(m.decodeTokensPerSecond),
+    round(m.totalMs),
+    m.stopReason,
+  ];
+}
+
+export function answersToCsv(rows: readonly AnswerRow[]): string {
+  const lines = [ANSWER_COLUMNS.join(',')];
+  for (const row of rows) lines.push(answerRowValues(row).map(csvCell).join(','));
+  return `${lines.join('\n')}\n`;
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+function csvCell(value: string | number): string {
+  const text = String(value);
+  return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}

@@ -1,0 +1,142 @@
+// The conversation: sending a message, streaming the answer in, stopping it, and the numbers
+// of every answer. Streamed text is committed to the UI at most once per animation frame.
+import type { ChatMessage, GenerationMetrics } from '../lib/engines/types';
+import { summarizeError, type ErrorSummary } from '../lib/engines/errors';
+import type { ModelSession } from './model-session.svelte';
+import type { Settings } from './settings.svelte';
+
+export interface Turn {
+  id: number;
+  role: 'user' | 'assistant';
+  /** Raw text as produced (for assistant turns, including any <think> block). */
+  text: string;
+  modelId?: string;
+  metrics?: GenerationMetrics;
+  error?: ErrorSummary;
+  /** Set while this answer is still streaming. */
+  streaming?: boolean;
+}
+
+/** How long Stop waits for the engine to stop by itself before the worker is killed. */
+export const HARD_STOP_AFTER_MS = 1000;
+
+export class Chat {
+  turns = $state.raw<Turn[]>([]);
+  generating = $state(false);
+
+  #nextId = 1;
+  #pendingText = '';
+  #frame: number | null = null;
+  #run: Promise<unknown> | null = null;
+  #abortRun: ((reason: string) => void) | null = null;
+
+  constructor(
+    private readonly settings: Settings,
+    private readonly session: ModelSession,
+  ) {
+    session.onCrash((reason) => this.#abortRun?.(reason));
+  }
+
+  get lastMetrics(): GenerationMetrics | null {
+    for (let i = this.turns.length - 1; i >= 0; i--) {
+      const metrics = this.turns[i].metrics;
+      if (metrics) return metrics;
+    }
+    return null;
+  }
+
+  async send(text: string): Promise<void> {
+    const content = text.trim();
+    if (!content || this.generating || !this.session.ready) return;
+    const history = this.#history();
+    const user: Turn = { id: this.#nextId++, role: 'user', text: content };
+    const answer: Turn = { id: this.#nextId++, role: 'assistant', text: '', streaming: true, modelId: this.session.loadedModelId ?? undefined };
+    this.turns = [...this.turns, user, answer];
+    this.generating = true;
+    const messages: ChatMessage[] = [...history, { role: 'user', content }];
+
+    const crashed = new Promise<never>((_, reject) => {
+      this.#abortRun = (reason) => reject(Object.assign(new Error(`The inference worker died mid-answer: ${reason}.`), { name: 'WorkerCrashedError' }));
+    });
+    try {
+      const api = await this.session.api();
+      const run = api.generate(
+        messages,
+        { ...this.settings.params },
+        this.session.events((event) => {
+          if (event.type === 'token') this.#queueText(event.text);
+        }),
+      );
+      this.#run = run;
+      const result = await Promise.race([run, crashed]);
+      this.#flushText();
+      this.#update(answer.id, { text: result.text, metrics: result.metrics, streaming: false });
+    } catch (error) {
+      this.#flushText();
+      this.#update(answer.id, { error: summarizeError(error), streaming: false });
+    } finally {
+      this.#run = null;
+      this.#abortRun = null;
+      this.generating = false;
+    }
+  }
+
+  /**
+   * Asks the engine to stop after the current token. A long prefill can't be interrupted that
+   * way, so if the answer hasn't ended within HARD_STOP_AFTER_MS the worker is restarted.
+   */
+  async stop(): Promise<void> {
+    const run = this.#run;
+    if (!run) return;
+    const api = await this.session.api();
+    void api.interrupt();
+    const stopped = await Promise.race([
+      run.then(() => true, () => true),
+      new Promise<false>((resolve) => setTimeout(() => resolve(false), HARD_STOP_AFTER_MS)),
+    ]);
+    if (stopped) return;
+    this.#abortRun?.('it was restarted because it did not stop within 1 s');
+    await this.session.restartWorker('Stop took longer than 1 s (a long prompt was being read), so the model was restarted.');
+  }
+
+  async newChat(): Promise<void> {
+    if (this.generating) await this.stop();
+    this.turns = [];
+    if (this.session.ready) await (await this.session.api()).resetConversation();
+  }
+
+  /** Earlier turns as chat messages: failed answers are left out, stopped ones kept as they are. */
+  #history(): ChatMessage[] {
+    const messages: ChatMessage[] = [];
+    const system = this.settings.systemPrompt.trim();
+    if (system) messages.push({ role: 'system', content: system });
+    for (const turn of this.turns) {
+      if (turn.role === 'assistant' && (turn.error || !turn.text)) {
+        // Keep user/assistant alternation: drop the user turn that got no answer too.
+        if (messages.at(-1)?.role === 'user') messages.pop();
+        continue;
+      }
+      messages.push({ role: turn.role, content: turn.text });
+    }
+    return messages;
+  }
+
+  #queueText(text: string): void {
+    if (!text) return;
+    this.#pendingText += text;
+    this.#frame ??= requestAnimationFrame(() => this.#flushText());
+  }
+
+  #flushText(): void {
+    if (this.#frame !== null) cancelAnimationFrame(this.#frame);
+    this.#frame = null;
+    if (!this.#pendingText) return;
+    const last = this.turns.at(-1);
+    if (last?.role === 'assistant' && last.streaming) this.#update(last.id, { text: last.text + this.#pendingText });
+    this.#pendingText = '';
+  }
+
+  #update(id: number, patch: Partial<Turn>): void {
+    this.turns = this.turns.map((turn) => (turn.id === id ? { ...turn, ...patch } : turn));
+  }
+}

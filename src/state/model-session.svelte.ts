@@ -1,0 +1,153 @@
+// The loaded model and its worker: inspection, backend/dtype choice, loading with progress,
+// crashes and restarts. The chat state asks this class for the worker API.
+import type { Remote } from 'comlink';
+import type { InferenceApi } from '../lib/engines/inference-api';
+import { InferenceWorkerClient } from '../lib/engines/worker-client';
+import {
+  chooseBackend,
+  chooseDtype,
+  chooseWasmThreads,
+  type Choice,
+  type DeviceCapabilities,
+} from '../lib/engines/backend-selection';
+import type { Backend, Dtype, EngineEvent, LoadMetrics, RuntimeInfo } from '../lib/engines/types';
+import { summarizeError, type ErrorSummary } from '../lib/engines/errors';
+import { detectCapabilities } from '../lib/hardware/capabilities';
+import { inspectModel, type ModelInspection } from '../lib/models/model-inspection';
+import type { Settings } from './settings.svelte';
+
+export type LoadStatus = 'idle' | 'inspecting' | 'loading' | 'ready' | 'error';
+
+type ProgressEvent = Extract<EngineEvent, { type: 'progress' }>;
+
+export interface LoadDecision {
+  backend: Choice<Backend>;
+  dtype: Choice<Dtype>;
+  threads: Choice<number>;
+}
+
+const REVISION = 'main';
+
+export class ModelSession {
+  status = $state<LoadStatus>('idle');
+  capabilities = $state.raw<DeviceCapabilities | null>(null);
+  inspection = $state.raw<ModelInspection | null>(null);
+  decision = $state.raw<LoadDecision | null>(null);
+  progress = $state.raw<ProgressEvent | null>(null);
+  runtime = $state.raw<RuntimeInfo | null>(null);
+  loadMetrics = $state.raw<LoadMetrics | null>(null);
+  loadedModelId = $state<string | null>(null);
+  error = $state.raw<ErrorSummary | null>(null);
+  /** A one-line notice about something that happened to the worker (crash, hard stop). */
+  notice = $state<string | null>(null);
+
+  #client: InferenceWorkerClient;
+  #crashListeners = new Set<(reason: string) => void>();
+  #loadSeq = 0;
+
+  constructor(private readonly settings: Settings, createWorker: () => Worker = defaultWorker) {
+    this.#client = new InferenceWorkerClient(createWorker, {
+      onUnexpectedExit: (reason) => this.#workerDied(reason),
+    });
+  }
+
+  get ready(): boolean {
+    return this.status === 'ready';
+  }
+
+  async detect(): Promise<DeviceCapabilities> {
+    this.capabilities ??= await detectCapabilities();
+    return this.capabilities;
+  }
+
+  async load(): Promise<void> {
+    const seq = ++this.#loadSeq;
+    const repoId = this.settings.modelId.trim();
+    const hub = this.settings.hub;
+    this.status = 'inspecting';
+    this.error = null;
+    this.notice = null;
+    this.progress = null;
+    this.runtime = null;
+    this.loadMetrics = null;
+    this.loadedModelId = null;
+    try {
+      const caps = await this.detect();
+      const inspection = await inspectModel(repoId, { hub, revision: REVISION });
+      if (seq !== this.#loadSeq) return;
+      this.inspection = inspection;
+      const backend = chooseBackend(caps, this.settings.backendOverride);
+      const decision: LoadDecision = {
+        backend,
+        dtype: chooseDtype(backend.value, caps, inspection.dtypes, this.settings.dtypeOverride),
+        threads: chooseWasmThreads(caps),
+      };
+      this.decision = decision;
+      this.status = 'loading';
+      const api = await this.#client.api();
+      const result = await api.load(
+        { engine: 'transformers', repoId, revision: REVISION, hub },
+        decision.backend.value,
+        decision.dtype.value,
+        { wasmThreads: decision.threads.value },
+        this.#client.events((event) => {
+          if (event.type === 'progress' && seq === this.#loadSeq) this.progress = event;
+        }),
+      );
+      if (seq !== this.#loadSeq) return;
+      this.runtime = result.runtime;
+      this.loadMetrics = result.metrics;
+      this.loadedModelId = repoId;
+      this.status = 'ready';
+    } catch (error) {
+      if (seq !== this.#loadSeq) return;
+      this.error = summarizeError(error);
+      this.status = 'error';
+    }
+  }
+
+  /** The worker API of the loaded model. */
+  async api(): Promise<Remote<InferenceApi>> {
+    return this.#client.api();
+  }
+
+  /**
+   * Kills the worker mid-computation (a prefill can't be interrupted between tokens) and loads
+   * the same model again in a fresh one; it comes from the browser cache, so this is quick.
+   */
+  async restartWorker(notice: string): Promise<void> {
+    this.#client.terminate();
+    this.status = 'idle';
+    this.runtime = null;
+    this.loadedModelId = null;
+    await this.load();
+    this.notice = notice;
+  }
+
+  /** Wraps an event handler so it can be passed to the worker. */
+  events(handler: (event: EngineEvent) => void): (event: EngineEvent) => void {
+    return this.#client.events(handler);
+  }
+
+  onCrash(listener: (reason: string) => void): () => void {
+    this.#crashListeners.add(listener);
+    return () => this.#crashListeners.delete(listener);
+  }
+
+  #workerDied(reason: string): void {
+    this.#loadSeq++;
+    this.status = 'idle';
+    this.runtime = null;
+    this.loadedModelId = null;
+    this.progress = null;
+    this.notice = `The model stopped working: ${reason}. Press "Load model" to start it again.`;
+    for (const listener of this.#crashListeners) listener(reason);
+  }
+}
+
+function defaultWorker(): Worker {
+  return new Worker(new URL('../../workers/inference.worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'inference',
+  });
+}

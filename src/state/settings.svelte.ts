@@ -1,0 +1,83 @@
+// User settings: which hub and model, backend/dtype overrides and generation parameters.
+// Kept in localStorage; `?hub=` and `?model=` in the URL take precedence for one visit.
+import type { Backend, Dtype, GenerationParams } from '../lib/engines/types';
+import { DEFAULT_HUB, normalizeHubBase } from '../lib/models/hub-urls';
+import { CATALOG } from '../lib/models/catalog';
+
+const STORAGE_KEY = 'playground.settings.v1';
+
+interface StoredSettings {
+  hub: string;
+  modelId: string;
+  backendOverride: Backend | null;
+  dtypeOverride: Dtype | null;
+  systemPrompt: string;
+  params: GenerationParams;
+}
+
+const DEFAULTS: StoredSettings = {
+  hub: DEFAULT_HUB,
+  modelId: CATALOG[0].repoId,
+  backendOverride: null,
+  dtypeOverride: null,
+  systemPrompt: 'You are a helpful assistant.',
+  params: { maxNewTokens: 512, temperature: 0.7, topP: 0.9, enableThinking: false },
+};
+
+export class Settings {
+  hub = $state(DEFAULTS.hub);
+  modelId = $state(DEFAULTS.modelId);
+  backendOverride = $state<Backend | null>(DEFAULTS.backendOverride);
+  dtypeOverride = $state<Dtype | null>(DEFAULTS.dtypeOverride);
+  systemPrompt = $state(DEFAULTS.systemPrompt);
+  params = $state<GenerationParams>({ ...DEFAULTS.params });
+  /** Set when the hub in the URL was not a usable address. */
+  hubError = $state<string | null>(null);
+
+  constructor(search: string = location.search, storage: Storage | null = safeLocalStorage()) {
+    const stored = readStored(storage);
+    Object.assign(this, { ...stored, params: { ...stored.params } });
+    const query = new URLSearchParams(search);
+    const hub = query.get('hub');
+    if (hub) {
+      try {
+        this.hub = normalizeHubBase(hub);
+      } catch (error) {
+        this.hubError = error instanceof Error ? error.message : String(error);
+      }
+    }
+    const model = query.get('model');
+    if (model) this.modelId = model.trim();
+  }
+
+  save(storage: Storage | null = safeLocalStorage()): void {
+    const value: StoredSettings = {
+      hub: this.hub,
+      modelId: this.modelId,
+      backendOverride: this.backendOverride,
+      dtypeOverride: this.dtypeOverride,
+      systemPrompt: this.systemPrompt,
+      params: { ...this.params },
+    };
+    storage?.setItem(STORAGE_KEY, JSON.stringify(value));
+  }
+}
+
+function readStored(storage: Storage | null): StoredSettings {
+  try {
+    const raw = storage?.getItem(STORAGE_KEY);
+    if (!raw) return DEFAULTS;
+    const parsed = JSON.parse(raw) as Partial<StoredSettings>;
+    return { ...DEFAULTS, ...parsed, params: { ...DEFAULTS.params, ...parsed.params } };
+  } catch {
+    return DEFAULTS;
+  }
+}
+
+function safeLocalStorage(): Storage | null {
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    return null;
+  }
+}

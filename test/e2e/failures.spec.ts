@@ -1,0 +1,67 @@
+// What goes wrong gets a clear message and the app stays usable: a wrong model id, a killed
+// worker, and model output that tries to inject markup.
+import { test, expect } from '@playwright/test';
+import { MIRROR } from './ports';
+import { lastAnswer, loadModel, openApp, send, setGeneration, waitForAnswerDone, watch } from './app';
+
+test('a model id that does not exist gets an error naming it, and another model still loads', async ({ page }) => {
+  await openApp(page, 'fixtures/no-such-model');
+  await page.getByRole('button', { name: 'Load model' }).click();
+  const alert = page.getByRole('alert').filter({ hasText: 'ModelNotFoundError' });
+  await expect(alert).toContainText('"fixtures/no-such-model" was not found');
+  await expect(alert).toContainText(MIRROR);
+
+  await page.getByLabel('Model id (org/name)').fill('fixtures/tiny-qwen3');
+  await setGeneration(page, { temperature: 0, maxNewTokens: 8 });
+  await loadModel(page);
+  await send(page, 'Hello');
+  await waitForAnswerDone(page);
+  await expect(lastAnswer(page).locator('.markdown')).not.toBeEmpty();
+});
+
+test('a worker killed mid-answer is reported and a new load works', async ({ page }) => {
+  await openApp(page, 'fixtures/tiny-qwen3');
+  await setGeneration(page, { temperature: 0, maxNewTokens: 4000 });
+  await loadModel(page);
+  await send(page, 'Write a long story.');
+  await expect(lastAnswer(page).locator('.markdown')).not.toBeEmpty();
+
+  const inference = page.workers().find((w) => w.url().includes('inference.worker'));
+  expect(inference, 'the inference worker is running').toBeTruthy();
+  await inference!.evaluate(() => self.close());
+
+  await expect(page.getByRole('alert').filter({ hasText: 'The model stopped working' })).toBeVisible();
+  await expect(lastAnswer(page)).toContainText('WorkerCrashedError');
+  await expect(page.getByRole('button', { name: 'Send' })).toBeDisabled();
+
+  await setGeneration(page, { maxNewTokens: 8 });
+  await loadModel(page);
+  await send(page, 'Are you back?');
+  await waitForAnswerDone(page);
+  await expect(lastAnswer(page).locator('.markdown')).not.toBeEmpty();
+  await expect(lastAnswer(page)).not.toContainText('Error');
+});
+
+test('markup and javascript: links in model output render inert', async ({ page }) => {
+  const watchers = watch(page);
+  const { SCRIPTED_OUTPUT } = await import('../fixtures/model-repos');
+  await openApp(page, 'fixtures/tiny-scripted');
+  await setGeneration(page, { temperature: 0, maxNewTokens: 32 });
+  await loadModel(page);
+  await send(page, 'Show me something.');
+  await waitForAnswerDone(page);
+
+  const answer = lastAnswer(page);
+  await expect(answer).toContainText('Here is a picture');
+  await expect(answer).toContainText('done.');
+  // The raw text really contained the attacks (the model produced them)...
+  expect(SCRIPTED_OUTPUT).toContain('onerror=');
+  expect(SCRIPTED_OUTPUT).toContain('javascript:');
+  // ...and none of them became live DOM.
+  await expect(answer.locator('img, script, iframe, [onerror]')).toHaveCount(0);
+  const hrefs = await answer.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href')));
+  expect(hrefs.every((href) => href === null || !/^javascript:/i.test(href))).toBe(true);
+  await answer.locator('a').first().click().catch(() => {});
+  expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+  expect(watchers.requests.filter((url) => url.endsWith('/x'))).toEqual([]);
+});
