@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import {
+  chooseBackend,
+  chooseDtype,
+  chooseWasmThreads,
+  dtypesInRepo,
+  onnxFileFor,
+  type DeviceCapabilities,
+} from '../../src/lib/engines/backend-selection';
+
+const noGpu: DeviceCapabilities = {
+  webgpu: { available: false, shaderF16: false, isFallbackAdapter: false, detail: 'no adapter' },
+  crossOriginIsolated: true,
+  hardwareConcurrency: 8,
+};
+const gpuF16: DeviceCapabilities = {
+  ...noGpu,
+  webgpu: { available: true, shaderF16: true, isFallbackAdapter: false, detail: 'nvidia ampere' },
+};
+const gpuNoF16: DeviceCapabilities = {
+  ...noGpu,
+  webgpu: { available: true, shaderF16: false, isFallbackAdapter: true, detail: 'google swiftshader' },
+};
+const ALL = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'] as const;
+
+describe('chooseBackend', () => {
+  it('prefers WebGPU when an adapter exists', () => {
+    expect(chooseBackend(gpuF16, null)).toMatchObject({ value: 'webgpu' });
+    expect(chooseBackend(gpuF16, null).reason).toContain('nvidia ampere');
+  });
+  it('falls back to WASM and says why', () => {
+    const choice = chooseBackend(noGpu, null);
+    expect(choice.value).toBe('wasm');
+    expect(choice.reason).toContain('no adapter');
+  });
+  it('honours an override, except WebGPU where there is none', () => {
+    expect(chooseBackend(gpuF16, 'wasm')).toMatchObject({ value: 'wasm', reason: 'WASM chosen by you.' });
+    const impossible = chooseBackend(noGpu, 'webgpu');
+    expect(impossible.value).toBe('wasm');
+    expect(impossible.reason).toMatch(/WebGPU was requested but is unavailable/);
+  });
+});
+
+describe('chooseDtype', () => {
+  it('uses q8 on WASM even when smaller formats exist', () => {
+    expect(chooseDtype('wasm', noGpu, [...ALL], null).value).toBe('q8');
+  });
+  it('uses q4f16 on a GPU with shader-f16, q4 without it', () => {
+    expect(chooseDtype('webgpu', gpuF16, [...ALL], null).value).toBe('q4f16');
+    const choice = chooseDtype('webgpu', gpuNoF16, [...ALL], null);
+    expect(choice.value).toBe('q4');
+    expect(choice.reason).toMatch(/shader-f16/);
+  });
+  it('only offers what the repo has', () => {
+    expect(chooseDtype('wasm', noGpu, ['q4', 'q4f16'], null).value).toBe('q4');
+    expect(chooseDtype('webgpu', gpuNoF16, ['fp32', 'q4f16'], null).value).toBe('fp32');
+  });
+  it('rejects a repo with nothing runnable, naming both sides', () => {
+    expect(() => chooseDtype('webgpu', gpuNoF16, ['q4f16', 'fp16'], null)).toThrow(/has no weights WebGPU can run.*q4f16, fp16/);
+  });
+  it('honours a runnable override and explains an impossible one', () => {
+    expect(chooseDtype('wasm', noGpu, [...ALL], 'q4')).toMatchObject({ value: 'q4', reason: 'q4 chosen by you.' });
+    const noF16 = chooseDtype('webgpu', gpuNoF16, [...ALL], 'q4f16');
+    expect(noF16.value).toBe('q4');
+    expect(noF16.reason).toMatch(/can't run q4f16 here \(no shader-f16\)/);
+    const absent = chooseDtype('wasm', noGpu, ['q8'], 'q4');
+    expect(absent.value).toBe('q8');
+    expect(absent.reason).toMatch(/has no q4 weights/);
+  });
+});
+
+describe('chooseWasmThreads', () => {
+  it('uses every core when isolated, one otherwise', () => {
+    expect(chooseWasmThreads(noGpu).value).toBe(8);
+    expect(chooseWasmThreads({ ...noGpu, crossOriginIsolated: false })).toMatchObject({ value: 1 });
+  });
+});
+
+describe('dtypesInRepo', () => {
+  it('maps transformers.js file names to dtypes and ignores the rest', () => {
+    const files = ['onnx/model.onnx', 'onnx/model_quantized.onnx', 'onnx/model_q4.onnx', 'onnx/model_q4f16.onnx', 'onnx/model_fp16.onnx_data', 'onnx/vision.onnx', 'model.onnx'];
+    expect(dtypesInRepo(files).sort()).toEqual(['fp32', 'q4', 'q4f16', 'q8']);
+  });
+  it('round-trips with onnxFileFor', () => {
+    for (const dtype of ALL) expect(dtypesInRepo([onnxFileFor(dtype)])).toEqual([dtype]);
+  });
+});

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { IncrementalDetokenizer } from '../../src/lib/engines/transformers/incremental-detokenizer';
+
+// A byte-level toy: each id is one UTF-8 byte, decoded the way byte-level BPE decoders do
+// (invalid sequences become U+FFFD).
+const decode = (ids: bigint[]) => new TextDecoder().decode(new Uint8Array(ids.map(Number)));
+const bytes = (text: string) => [...new TextEncoder().encode(text)].map(BigInt);
+
+describe('IncrementalDetokenizer', () => {
+  it('emits ASCII token by token', () => {
+    const detok = new IncrementalDetokenizer(decode);
+    expect(bytes('Hi!').map((id) => detok.push(id))).toEqual(['H', 'i', '!']);
+    expect(detok.text).toBe('Hi!');
+  });
+  it('holds back a multi-byte character until it is complete', () => {
+    const detok = new IncrementalDetokenizer(decode);
+    const deltas = bytes('a你好').map((id) => detok.push(id));
+    expect(deltas).toEqual(['a', '', '', '你', '', '', '好']);
+    expect(deltas.join('')).not.toContain('\uFFFD');
+  });
+  it('flushes an incomplete tail at the end', () => {
+    const detok = new IncrementalDetokenizer(decode);
+    const partial = bytes('你').slice(0, 2);
+    partial.forEach((id) => detok.push(id));
+    expect(detok.flush()).toBe('\uFFFD');
+    expect(detok.tokenCount).toBe(2);
+  });
+});
