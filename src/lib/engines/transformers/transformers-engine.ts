@@ -158,11 +158,12 @@ export class TransformersEngine implements Engine {
     onEvent: EngineEventHandler,
   ): Promise<GenerationResult> {
     const tf = await this.#library();
-    const inputs = tokenizer.apply_chat_template(messages, {
-      add_generation_prompt: true,
-      return_dict: true,
-      enable_thinking: params.enableThinking,
-    }) as unknown as { input_ids: Tensor; attention_mask: Tensor };
+    // Extra options reach the Jinja template as variables; Qwen3's reads `enable_thinking`.
+    const templateOptions = { add_generation_prompt: true, return_dict: true, enable_thinking: params.enableThinking };
+    const inputs = tokenizer.apply_chat_template(messages, templateOptions) as unknown as {
+      input_ids: Tensor;
+      attention_mask: Tensor;
+    };
     const promptIds = Array.from(inputs.input_ids.data as BigInt64Array);
 
     let maxNewTokens = params.maxNewTokens;

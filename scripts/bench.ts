@@ -1,0 +1,195 @@
+// `npm run bench`: decode and prefill speed of the app's path (the real UI in Chromium, its
+// worker and engine adapter) against bare transformers.js in a plain worker, on the same model,
+// backend and weights. Writes bench/results/<timestamp>.json and prints a Markdown table.
+// `--smoke` runs the tiny model once, to keep the harness working in CI; no thresholds anywhere.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Page } from '@playwright/test';
+import { createMirrorServer } from './mirror-server';
+import { DEFAULT_FIXTURES_DIR, TINY_QWEN3, ensureFixtureModels, type FixtureRepoSpec } from '../test/fixtures/model-repos';
+import { median } from '../src/lib/metrics/generation-clock';
+
+const smoke = process.argv.includes('--smoke');
+const APP_PORT = 4273;
+const BARE_PORT = 4274;
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** Big enough that a token costs real compute (tens of ms on 2 cores), small enough to generate in seconds. */
+const BENCH_QWEN3: FixtureRepoSpec = {
+  ...TINY_QWEN3,
+  id: 'fixtures/bench-qwen3',
+  seed: 777,
+  dims: { hiddenSize: 512, numLayers: 8, numHeads: 8, numKvHeads: 4, headDim: 64, intermediateSize: 1536, maxPositionEmbeddings: 4096 },
+  dtypes: ['q8', 'q4'],
+};
+
+const model = smoke ? TINY_QWEN3 : BENCH_QWEN3;
+const repeats = smoke ? 1 : 5;
+const newTokens = smoke ? 16 : 64;
+const messages = [
+  { role: 'system', content: 'You are a helpful assistant.' },
+  { role: 'user', content: 'Explain in a few sentences why running a language model on the device keeps data private.' },
+];
+
+interface Run {
+  timeToFirstTokenMs: number;
+  prefillTokensPerSecond: number;
+  decodeTokensPerSecond: number;
+  generatedTokens: number;
+}
+
+async function main() {
+  await ensureFixtureModels(DEFAULT_FIXTURES_DIR, [model]);
+  await run('npx', ['vite', 'build', '--logLevel', 'warn']);
+  await run('npx', ['vite', 'build', '--config', 'scripts/bench/bare/vite.config.ts']);
+  const mirror = await createMirrorServer({ root: DEFAULT_FIXTURES_DIR, port: 0 });
+  const servers = [
+    serve(['vite', 'preview', '--port', String(APP_PORT), '--strictPort']),
+    serve(['vite', 'preview', '--config', 'scripts/bench/bare/vite.config.ts', '--port', String(BARE_PORT), '--strictPort']),
+  ];
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--disable-features=WebGPU'],
+  });
+  try {
+    await waitForHttp(`http://localhost:${APP_PORT}/`);
+    await waitForHttp(`http://localhost:${BARE_PORT}/`);
+    const page = await browser.newPage();
+    const threads = await threadCount(page, `http://localhost:${APP_PORT}/`);
+
+    const bare = await benchBare(page, mirror.url, threads);
+    const app = await benchApp(page, mirror.url);
+    const summary = (runs: Run[]) => ({
+      timeToFirstTokenMs: median(runs.map((r) => r.timeToFirstTokenMs)),
+      prefillTokensPerSecond: median(runs.map((r) => r.prefillTokensPerSecond)),
+      decodeTokensPerSecond: median(runs.map((r) => r.decodeTokensPerSecond)),
+    });
+    const appSummary = summary(app.runs);
+    const bareSummary = summary(bare.runs);
+    const result = {
+      date: new Date().toISOString(),
+      smoke,
+      machine: { platform: `${os.platform()} ${os.arch()}`, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30) },
+      browser: `Chromium ${browser.version()}`,
+      model: { id: model.id, dims: model.dims, backend: 'wasm', dtype: 'q8', threads },
+      settings: { repeats, warmup: 1, newTokens, promptTokens: bare.promptTokens, decoding: 'greedy' },
+      app: { runs: app.runs, median: appSummary },
+      bare: { runs: bare.runs, median: bareSummary },
+      ratios: {
+        decodeAppOverBare: appSummary.decodeTokensPerSecond / bareSummary.decodeTokensPerSecond,
+        prefillAppOverBare: appSummary.prefillTokensPerSecond / bareSummary.prefillTokensPerSecond,
+      },
+    };
+    await mkdir('bench/results', { recursive: true });
+    const file = join('bench/results', `${result.date.replaceAll(':', '-')}${smoke ? '-smoke' : ''}.json`);
+    await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
+    console.log(markdownTable(result));
+    console.log(`\nWritten to ${file}`);
+  } finally {
+    await browser.close();
+    await mirror.close();
+    for (const server of servers) server.kill('SIGTERM');
+  }
+}
+
+async function threadCount(page: Page, url: string): Promise<number> {
+  await page.goto(url);
+  return page.evaluate(() => (crossOriginIsolated ? navigator.hardwareConcurrency : 1));
+}
+
+async function benchBare(page: Page, hub: string, threads: number) {
+  const query = new URLSearchParams({
+    hub,
+    model: model.id,
+    device: 'wasm',
+    dtype: 'q8',
+    threads: String(threads),
+    tokens: String(newTokens),
+    warmup: '1',
+    repeats: String(repeats),
+    messages: JSON.stringify(messages),
+  });
+  await page.goto(`http://localhost:${BARE_PORT}/?${query}`);
+  const handle = await page.waitForFunction(() => (window as unknown as { __benchResult?: unknown }).__benchResult, null, { timeout: 600_000 });
+  const result = (await handle.jsonValue()) as { error?: string; promptTokens: number; runs: Run[] };
+  if (result.error) throw new Error(`bare transformers.js failed: ${result.error}`);
+  return result;
+}
+
+async function benchApp(page: Page, hub: string): Promise<{ runs: Run[] }> {
+  await page.goto(`http://localhost:${APP_PORT}/?hub=${encodeURIComponent(hub)}&model=${encodeURIComponent(model.id)}`);
+  await page.getByLabel(/^Temperature/).fill('0');
+  await page.getByLabel('Max new tokens').fill(String(newTokens));
+  await page.getByLabel('System prompt').fill(messages[0].content);
+  await page.getByLabel('Backend').selectOption('wasm');
+  await page.getByLabel('Weights').selectOption('q8');
+  await page.getByRole('button', { name: 'Load model' }).click();
+  await page.getByTestId('model-ready').waitFor({ timeout: 600_000 });
+  const runs: Run[] = [];
+  for (let i = 0; i < 1 + repeats; i++) {
+    // A new chat each time, so every run prefills the same prompt from scratch like the bare one.
+    if (i > 0) await page.getByRole('button', { name: 'New chat' }).click();
+    await page.getByRole('textbox', { name: 'Message' }).fill(messages[1].content);
+    await page.getByRole('button', { name: 'Send' }).click();
+    await page.getByRole('table', { name: 'Answers' }).locator('tbody tr').first().waitFor({ timeout: 600_000 });
+    const row = await page.getByRole('table', { name: 'Answers' }).evaluate((table) => {
+      const headers = [...table.querySelectorAll('thead th')].map((th) => th.textContent!.trim().replaceAll(' ', '_'));
+      const cells = [...table.querySelectorAll('tbody tr:last-child td')].map((td) => td.textContent!.trim());
+      return Object.fromEntries(headers.map((h, j) => [h, cells[j]]));
+    });
+    if (i === 0) continue; // warm-up
+    runs.push({
+      timeToFirstTokenMs: Number(row.time_to_first_token_ms),
+      prefillTokensPerSecond: Number(row.prefill_tokens_per_s),
+      decodeTokensPerSecond: Number(row.decode_tokens_per_s),
+      generatedTokens: Number(row.generated_tokens),
+    });
+  }
+  return { runs };
+}
+
+function markdownTable(result: {
+  model: { id: string; dtype: string; threads: number };
+  browser: string;
+  app: { median: Record<string, number> };
+  bare: { median: Record<string, number> };
+  ratios: Record<string, number>;
+}): string {
+  const f = (n: number) => n.toFixed(1);
+  return [
+    `${result.model.id} · WASM ${result.model.dtype} · ${result.model.threads} threads · ${result.browser} · median of ${repeats}`,
+    '',
+    '| path | TTFT ms | prefill tok/s | decode tok/s |',
+    '| --- | ---: | ---: | ---: |',
+    `| app (UI → worker → engine) | ${f(result.app.median.timeToFirstTokenMs)} | ${f(result.app.median.prefillTokensPerSecond)} | ${f(result.app.median.decodeTokensPerSecond)} |`,
+    `| bare transformers.js worker | ${f(result.bare.median.timeToFirstTokenMs)} | ${f(result.bare.median.prefillTokensPerSecond)} | ${f(result.bare.median.decodeTokensPerSecond)} |`,
+    `| **app / bare** | | ${result.ratios.prefillAppOverBare.toFixed(3)} | ${result.ratios.decodeAppOverBare.toFixed(3)} |`,
+  ].join('\n');
+}
+
+function run(command: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: 'inherit' });
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited ${code}`))));
+  });
+}
+
+function serve(args: string[]): ChildProcess {
+  return spawn('npx', args, { stdio: 'ignore', detached: false });
+}
+
+async function waitForHttp(url: string): Promise<void> {
+  for (let i = 0; i < 120; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+await main();

@@ -1,0 +1,72 @@
+// CLI for the model mirror: `tsx scripts/mirror.ts <dir> [--port N] [--host H] [--no-tree]`.
+
+import { parseArgs } from 'node:util';
+import { createMirrorServer, listRepos } from './mirror-server';
+
+const USAGE = `Usage: tsx scripts/mirror.ts <dir> [--port N] [--host H] [--no-tree]
+
+Serves <dir>/<org>/<name>/<file> the way the Hugging Face hub does, so the app can load
+models with ?hub=http://host:port.
+
+  --port N     port to listen on (default 8080, 0 picks a free one)
+  --host H     interface to bind (default 127.0.0.1; 0.0.0.0 to share on the network)
+  --no-tree    do not answer /api/models/.../tree (behave like a plain static server)`;
+
+function fail(message: string): never {
+  console.error(`${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      allowPositionals: true,
+      options: {
+        port: { type: 'string', default: '8080' },
+        host: { type: 'string', default: '127.0.0.1' },
+        'no-tree': { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (err) {
+    fail((err as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  if (positionals.length !== 1) fail('Give exactly one directory to serve.');
+  const dir = positionals[0]!;
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0..65535, got "${values.port}".`);
+
+  let server;
+  try {
+    server = await createMirrorServer({ root: dir, port, host: values.host, treeEndpoint: !values['no-tree'], log: true });
+  } catch (err) {
+    console.error(`Could not start the mirror: ${(err as Error).message}`);
+    process.exit(1);
+  }
+  console.log(`Model mirror serving ${dir} at ${server.url}  (use ?hub=${server.url} in the app)`);
+  const repos = await listRepos(dir);
+  // An empty list almost always means the folder layout is off by one level.
+  console.log(repos.length ? `Repositories: ${repos.join(', ')}` : `No <org>/<name> folders found in ${dir}.`);
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    // A second Ctrl-C means "now": don't wait for slow downloads to drain.
+    if (closing) process.exit(130);
+    closing = true;
+    console.log(`\n${signal}: stopping the mirror`);
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+void main();
