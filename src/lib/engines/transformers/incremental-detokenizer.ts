@@ -10,13 +10,18 @@ export class IncrementalDetokenizer {
   #readOffset = 0;
   #text = '';
 
-  constructor(private readonly decode: Decode) {}
+  readonly #decode: Decode;
+
+  constructor(decode: Decode) {
+    // Tokenizers reject an empty id list; the empty window decodes to nothing.
+    this.#decode = (ids) => (ids.length === 0 ? '' : decode(ids));
+  }
 
   /** Adds one token; returns the text it completed (possibly empty). */
   push(id: bigint): string {
     this.#ids.push(id);
-    const settled = this.decode(this.#ids.slice(this.#prefixOffset, this.#readOffset));
-    const extended = this.decode(this.#ids.slice(this.#prefixOffset));
+    const settled = this.#decode(this.#ids.slice(this.#prefixOffset, this.#readOffset));
+    const extended = this.#decode(this.#ids.slice(this.#prefixOffset));
     if (extended.length <= settled.length || extended.endsWith('\uFFFD')) return '';
     const delta = extended.slice(settled.length);
     this.#prefixOffset = this.#readOffset;
@@ -27,8 +32,8 @@ export class IncrementalDetokenizer {
 
   /** Emits whatever is left, even an incomplete character. */
   flush(): string {
-    const settled = this.decode(this.#ids.slice(this.#prefixOffset, this.#readOffset));
-    const all = this.decode(this.#ids.slice(this.#prefixOffset));
+    const settled = this.#decode(this.#ids.slice(this.#prefixOffset, this.#readOffset));
+    const all = this.#decode(this.#ids.slice(this.#prefixOffset));
     const delta = all.slice(settled.length);
     this.#prefixOffset = this.#readOffset = this.#ids.length;
     this.#text += delta;
