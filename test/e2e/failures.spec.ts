@@ -81,3 +81,19 @@ test('markup and javascript: links in model output render inert', async ({ page 
   expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
   expect(watchers.requests.filter((url) => url.endsWith('/x'))).toEqual([]);
 });
+
+test('a message longer than the context gets a clear error and the chat goes on', async ({ page }) => {
+  await openApp(page, 'fixtures/tiny-glm');
+  await setGeneration(page, { temperature: 0, maxNewTokens: 8 });
+  await loadModel(page);
+  // The fixture tokenizer is byte-level: one character, one token; the context is 2048.
+  await send(page, 'x'.repeat(2100));
+  await waitForAnswerDone(page);
+  await expect(lastAnswer(page)).toContainText('ContextOverflowError');
+  await expect(lastAnswer(page)).toContainText("the model's context holds 2048");
+
+  await send(page, 'Short question.');
+  await waitForAnswerDone(page);
+  await expect(lastAnswer(page).locator('.markdown')).not.toBeEmpty();
+  await expect(lastAnswer(page)).not.toContainText('Error');
+});

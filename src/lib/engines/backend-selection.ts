@@ -1,6 +1,7 @@
 // Decides which backend, weight format and thread count a model runs with, and says why in
 // words the UI can show. Pure functions over detected capabilities, so they are unit-tested.
 import type { Backend, Dtype } from './types';
+import { UnsupportedModelError } from './errors';
 
 export interface WebGpuCapability {
   available: boolean;
@@ -55,7 +56,7 @@ export function chooseDtype(
   const runnable = runnableDtypes(backend, caps);
   const candidates = runnable.filter((d) => repoDtypes.includes(d));
   if (candidates.length === 0) {
-    throw new Error(
+    throw new UnsupportedModelError(
       `The model has no weights ${label(backend)} can run here (it has ${repoDtypes.join(', ') || 'none'}; ` +
         `${label(backend)} can run ${runnable.join(', ')}).`,
     );

@@ -12,6 +12,13 @@ export class ModelNotFoundError extends EngineError {
   }
 }
 
+export class InvalidModelIdError extends EngineError {
+  override name = 'InvalidModelIdError';
+  constructor(readonly repoId: string) {
+    super(`"${repoId}" is not a model id. Use the hub form org/name, e.g. onnx-community/Qwen3-0.6B-ONNX.`);
+  }
+}
+
 export class ModelFileMissingError extends EngineError {
   override name = 'ModelFileMissingError';
   constructor(readonly repoId: string, readonly file: string) {

@@ -2,7 +2,7 @@
 // does it have? Uses the hub's tree endpoint when there is one, and falls back to HEAD probes
 // for plain static mirrors that only serve the resolve paths.
 import { dtypesInRepo, onnxFileFor } from '../engines/backend-selection';
-import { ModelNotFoundError, NetworkError, UnsupportedModelError } from '../engines/errors';
+import { InvalidModelIdError, ModelNotFoundError, NetworkError, UnsupportedModelError } from '../engines/errors';
 import type { Dtype } from '../engines/types';
 import { isValidRepoId, resolveFileUrl, treeUrl, type HubTreeEntry } from './hub-urls';
 
@@ -44,9 +44,7 @@ export interface InspectOptions {
 export async function inspectModel(repoId: string, options: InspectOptions): Promise<ModelInspection> {
   const { hub, revision } = options;
   const doFetch = options.fetch ?? fetch.bind(globalThis);
-  if (!isValidRepoId(repoId)) {
-    throw new ModelNotFoundError(repoId, hub);
-  }
+  if (!isValidRepoId(repoId)) throw new InvalidModelIdError(repoId);
   const configUrl = resolveFileUrl(hub, repoId, revision, 'config.json');
   let configResponse: Response;
   try {

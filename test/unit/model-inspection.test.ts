@@ -1,0 +1,82 @@
+// Model inspection against the project's real mirror serving generated fixture repos: the tree
+// listing, the HEAD-probe fallback of a static server, and each kind of bad model.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createMirrorServer, type MirrorServer } from '../../scripts/mirror-server';
+import { TINY_QWEN3, generateModelRepo } from '../fixtures/model-repos';
+import { inspectModel } from '../../src/lib/models/model-inspection';
+
+let root: string;
+let mirror: MirrorServer;
+let staticMirror: MirrorServer;
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'inspect-'));
+  await generateModelRepo(root, TINY_QWEN3);
+  await mkdir(join(root, 'other/bert-model/onnx'), { recursive: true });
+  await writeFile(join(root, 'other/bert-model/config.json'), JSON.stringify({ model_type: 'bert' }));
+  await writeFile(join(root, 'other/bert-model/onnx/model.onnx'), 'x');
+  await mkdir(join(root, 'other/no-onnx'), { recursive: true });
+  await writeFile(join(root, 'other/no-onnx/config.json'), JSON.stringify({ model_type: 'qwen3' }));
+  await writeFile(join(root, 'other/no-onnx/model.safetensors'), 'x');
+  mirror = await createMirrorServer({ root, port: 0 });
+  staticMirror = await createMirrorServer({ root, port: 0, treeEndpoint: false });
+});
+
+afterAll(async () => {
+  await mirror.close();
+  await staticMirror.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('inspectModel', () => {
+  it('reads type, context length and dtypes with sizes from the tree listing', async () => {
+    const info = await inspectModel('fixtures/tiny-qwen3', { hub: mirror.url, revision: 'main' });
+    expect(info).toMatchObject({ modelType: 'qwen3', contextLength: 2048, listing: 'tree' });
+    expect(info.dtypes.sort()).toEqual(['fp32', 'q4', 'q8']);
+    expect(info.fileSizes['onnx/model_quantized.onnx']).toBeGreaterThan(100_000);
+  });
+
+  it('probes file names with HEAD on a static server without the tree API', async () => {
+    const info = await inspectModel('fixtures/tiny-qwen3', { hub: staticMirror.url, revision: 'main' });
+    expect(info.listing).toBe('probe');
+    expect(info.dtypes.sort()).toEqual(['fp32', 'q4', 'q8']);
+    const fromTree = await inspectModel('fixtures/tiny-qwen3', { hub: mirror.url, revision: 'main' });
+    expect(info.fileSizes).toEqual(fromTree.fileSizes);
+    expect(staticMirror.requests.some((r) => r.method === 'HEAD' && r.path.endsWith('model_q4f16.onnx') && r.status === 404)).toBe(true);
+  });
+
+  it('names a missing model and the hub it asked', async () => {
+    await expect(inspectModel('fixtures/nope', { hub: mirror.url, revision: 'main' })).rejects.toMatchObject({
+      name: 'ModelNotFoundError',
+      message: expect.stringContaining(`"fixtures/nope" was not found on ${mirror.url}`),
+    });
+  });
+
+  it('rejects ids that are not org/name', async () => {
+    await expect(inspectModel('just-a-name', { hub: mirror.url, revision: 'main' })).rejects.toMatchObject({ name: 'InvalidModelIdError' });
+  });
+
+  it('rejects model types transformers.js cannot generate with', async () => {
+    await expect(inspectModel('other/bert-model', { hub: mirror.url, revision: 'main' })).rejects.toMatchObject({
+      name: 'UnsupportedModelError',
+      message: expect.stringContaining('"bert"'),
+    });
+  });
+
+  it('rejects repos without ONNX weights', async () => {
+    await expect(inspectModel('other/no-onnx', { hub: mirror.url, revision: 'main' })).rejects.toMatchObject({
+      name: 'UnsupportedModelError',
+      message: expect.stringContaining('has no ONNX weights'),
+    });
+  });
+
+  it('reports an unreachable hub as a network error', async () => {
+    await expect(inspectModel('fixtures/tiny-qwen3', { hub: 'http://127.0.0.1:9', revision: 'main' })).rejects.toMatchObject({
+      name: 'NetworkError',
+      message: expect.stringContaining("Can't reach http://127.0.0.1:9"),
+    });
+  });
+});
