@@ -26,3 +26,15 @@ describe('IncrementalDetokenizer', () => {
     expect(detok.tokenCount).toBe(2);
   });
 });
+
+describe('IncrementalDetokenizer.pushMany', () => {
+  it('gives the same text as pushing one by one', () => {
+    const ids = bytes('ab你好 c');
+    const single = new IncrementalDetokenizer(decode);
+    const oneByOne = ids.map((id) => single.push(id)).join('');
+    const batched = new IncrementalDetokenizer(decode);
+    const inChunks = [ids.slice(0, 2), ids.slice(2, 4), ids.slice(4), []].map((chunk) => batched.pushMany(chunk)).join('');
+    expect(inChunks).toBe(oneByOne);
+    expect(batched.text).toBe('ab你好 c');
+  });
+});

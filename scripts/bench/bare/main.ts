@@ -1,13 +1,28 @@
 // Reference point for `npm run bench`: transformers.js used the plain way, in a worker of its
-// own, with none of the app's code. Parameters come from the query string; the result is
-// published on window.__benchResult for the harness to read.
-const params = Object.fromEntries(new URLSearchParams(location.search));
+// own, with none of the app's code. The harness calls window.__bench.load(params) once and then
+// window.__bench.run() for each measured generation.
+type Reply = { id: number; result?: unknown; error?: string };
+
 const worker = new Worker(new URL('./bare.worker.ts', import.meta.url), { type: 'module' });
-worker.onmessage = (event: MessageEvent) => {
-  (window as unknown as { __benchResult: unknown }).__benchResult = event.data;
-  document.getElementById('status')!.textContent = JSON.stringify(event.data);
+const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+let nextId = 0;
+worker.onmessage = (event: MessageEvent<Reply>) => {
+  const call = pending.get(event.data.id);
+  pending.delete(event.data.id);
+  if (event.data.error) call?.reject(new Error(event.data.error));
+  else call?.resolve(event.data.result);
 };
-worker.onerror = (event) => {
-  (window as unknown as { __benchResult: unknown }).__benchResult = { error: event.message };
+
+function call(type: 'load' | 'run', params?: Record<string, string>): Promise<unknown> {
+  const id = nextId++;
+  return new Promise((resolve, reject) => {
+    pending.set(id, { resolve, reject });
+    worker.postMessage({ id, type, params });
+  });
+}
+
+(window as unknown as { __bench: unknown }).__bench = {
+  load: (params: Record<string, string>) => call('load', params),
+  run: () => call('run'),
 };
-worker.postMessage(params);
+document.getElementById('status')!.textContent = 'ready';

@@ -19,7 +19,13 @@ export class IncrementalDetokenizer {
 
   /** Adds one token; returns the text it completed (possibly empty). */
   push(id: bigint): string {
-    this.#ids.push(id);
+    return this.pushMany([id]);
+  }
+
+  /** Adds several tokens at the cost of one step: two decodes, whatever the count. */
+  pushMany(ids: readonly bigint[]): string {
+    if (ids.length === 0) return '';
+    this.#ids.push(...ids);
     const settled = this.#decode(this.#ids.slice(this.#prefixOffset, this.#readOffset));
     const extended = this.#decode(this.#ids.slice(this.#prefixOffset));
     if (extended.length <= settled.length || extended.endsWith('\uFFFD')) return '';

@@ -27,6 +27,7 @@ import { planCacheReuse } from '../kv-cache-reuse';
 import { GenerationClock } from '../../metrics/generation-clock';
 import { DownloadProgress, type FileProgressReport } from '../../metrics/download-progress';
 import { IncrementalDetokenizer } from './incremental-detokenizer';
+import { FlushGate } from '../flush-gate';
 import { REMOTE_PATH_TEMPLATE } from '../../models/hub-urls';
 
 type Transformers = typeof import('@huggingface/transformers');
@@ -182,6 +183,13 @@ export class TransformersEngine implements Engine {
     stopper.reset();
     const clock = new GenerationClock();
     const detokenizer = new IncrementalDetokenizer((ids) => tokenizer.decode(ids, { skip_special_tokens: true }));
+    // New token ids wait here until the gate opens; they are then decoded and sent in one go.
+    const pending: bigint[] = [];
+    const gate = new FlushGate();
+    const emitPending = () => {
+      const text = detokenizer.pushMany(pending.splice(0));
+      if (text) onEvent({ type: 'token', text, generatedTokens: clock.generatedTokens });
+    };
     let promptSeen = false;
     const streamer = {
       put(value: bigint[][]) {
@@ -191,8 +199,8 @@ export class TransformersEngine implements Engine {
           return;
         }
         clock.tokenArrived();
-        const text = detokenizer.push(value[0][0]);
-        onEvent({ type: 'token', text, generatedTokens: clock.generatedTokens });
+        pending.push(value[0][0]);
+        if (gate.pass()) emitPending();
       },
       end() {},
     };
@@ -213,6 +221,7 @@ export class TransformersEngine implements Engine {
       return_dict_in_generate: true,
     } as never)) as unknown as { sequences: Tensor; past_key_values: KvCache };
 
+    emitPending();
     const tail = detokenizer.flush();
     if (tail) onEvent({ type: 'token', text: tail, generatedTokens: clock.generatedTokens });
 
@@ -292,13 +301,14 @@ export class TransformersEngine implements Engine {
 /**
  * generate() chains one forward pass to the next through promise callbacks only, so the worker's
  * event loop never turns while it runs and an interrupt() message sent from the UI would wait
- * until the answer is complete. Yielding one macrotask before each pass lets Stop through
- * between tokens, at a cost of a few microseconds per token.
+ * until the answer is complete. Yielding one macrotask before a pass lets Stop through.
  */
 function yieldBetweenForwardPasses(model: CausalLM): void {
   const forward = model.forward.bind(model);
+  // A yield per token measurably slows decoding; one per stream interval keeps Stop prompt.
+  const gate = new FlushGate();
   model.forward = async (inputs: unknown) => {
-    await yieldToEventLoop();
+    if (gate.pass()) await yieldToEventLoop();
     return forward(inputs as never);
   };
 }
