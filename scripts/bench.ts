@@ -51,17 +51,21 @@ async function main() {
     serve(['vite', 'preview', '--port', String(APP_PORT), '--strictPort']),
     serve(['vite', 'preview', '--config', 'scripts/bench/bare/vite.config.ts', '--port', String(BARE_PORT), '--strictPort']),
   ];
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--disable-features=WebGPU'],
-  });
+  // One browser per path, each with a single foreground page: in one shared browser the page
+  // not in front gets a lower scheduling priority, which skews the comparison.
+  const launch = () =>
+    chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--disable-features=WebGPU'],
+    });
+  const [browser, bareBrowser] = await Promise.all([launch(), launch()]);
   try {
     await waitForHttp(`http://localhost:${APP_PORT}/`);
     await waitForHttp(`http://localhost:${BARE_PORT}/`);
     const page = await browser.newPage();
     const threads = await threadCount(page, `http://localhost:${APP_PORT}/`);
 
-    const bare = await openBare(await browser.newPage(), mirror.url, threads);
+    const bare = await openBare(await bareBrowser.newPage(), mirror.url, threads);
     const app = await openApp(page, mirror.url);
     // WASM code tiers up from baseline to optimised while it runs, and this machine is noisy:
     // warm both paths up, then alternate them so drift hits both alike.
@@ -109,7 +113,7 @@ async function main() {
     console.log(markdownTable(result));
     console.log(`\nWritten to ${file}`);
   } finally {
-    await browser.close();
+    await Promise.all([browser.close(), bareBrowser.close()]);
     await mirror.close();
     servers.forEach(stop);
   }
@@ -129,7 +133,6 @@ async function openBare(page: Page, hub: string, threads: number) {
   return {
     promptTokens: info.promptTokens,
     async run(): Promise<Run> {
-      await page.bringToFront();
       return page.evaluate(() => (window as any).__bench.run()) as Promise<Run>;
     },
   };
@@ -149,9 +152,6 @@ async function openApp(page: Page, hub: string) {
   let answers = 0;
   return {
     async run(): Promise<Run> {
-      // Both paths share one browser: the page being measured must be the foreground one, since
-      // Chromium lowers the priority of background pages and their workers.
-      await page.bringToFront();
       // A new chat each time, so every run prefills the whole prompt like the bare one.
       if (answers > 0) {
         await page.getByRole('button', { name: 'New chat' }).click();

@@ -23,6 +23,12 @@ export const HARD_STOP_AFTER_MS = 1000;
 export class Chat {
   turns = $state.raw<Turn[]>([]);
   generating = $state(false);
+  /**
+   * Text of the answer being streamed. Kept apart from `turns` so a streamed chunk re-renders
+   * only that answer, not everything derived from the conversation (the UI thread competes
+   * with inference threads for the same cores).
+   */
+  streamingText = $state('');
 
   #nextId = 1;
   #pendingText = '';
@@ -52,6 +58,7 @@ export class Chat {
     const user: Turn = { id: this.#nextId++, role: 'user', text: content };
     const answer: Turn = { id: this.#nextId++, role: 'assistant', text: '', streaming: true, modelId: this.session.loadedModelId ?? undefined };
     this.turns = [...this.turns, user, answer];
+    this.streamingText = '';
     this.generating = true;
     const messages: ChatMessage[] = [...history, { role: 'user', content }];
 
@@ -73,8 +80,9 @@ export class Chat {
       this.#update(answer.id, { text: result.text, metrics: result.metrics, streaming: false });
     } catch (error) {
       this.#flushText();
-      this.#update(answer.id, { error: summarizeError(error), streaming: false });
+      this.#update(answer.id, { text: this.streamingText, error: summarizeError(error), streaming: false });
     } finally {
+      this.streamingText = '';
       this.#run = null;
       this.#abortRun = null;
       this.generating = false;
@@ -131,8 +139,7 @@ export class Chat {
     if (this.#frame !== null) cancelAnimationFrame(this.#frame);
     this.#frame = null;
     if (!this.#pendingText) return;
-    const last = this.turns.at(-1);
-    if (last?.role === 'assistant' && last.streaming) this.#update(last.id, { text: last.text + this.#pendingText });
+    this.streamingText += this.#pendingText;
     this.#pendingText = '';
   }
 

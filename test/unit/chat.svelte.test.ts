@@ -68,6 +68,7 @@ describe('Chat', () => {
     expect(session.restartWorker).not.toHaveBeenCalled();
     expect(chat.generating).toBe(false);
     expect(chat.turns.at(-1)).toMatchObject({ role: 'assistant', text: 'partial', streaming: false });
+    expect(chat.streamingText).toBe('');
     expect(chat.lastMetrics?.stopReason).toBe('interrupted');
   });
 
@@ -98,6 +99,8 @@ describe('Chat', () => {
     expect(chat.generating).toBe(false);
     expect(chat.turns.at(-1)?.error).toMatchObject({ name: 'WorkerCrashedError' });
     expect(chat.turns.at(-1)?.error?.message).toContain('stopped unexpectedly');
+    // What had streamed before the crash stays visible.
+    expect(chat.turns.at(-1)?.text).toBe('partial');
   });
 
   it('leaves failed answers and their question out of the next prompt', async () => {
