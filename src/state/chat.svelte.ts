@@ -3,7 +3,7 @@
 import type { ChatMessage, GenerationMetrics } from '../lib/engines/types';
 import { summarizeError, type ErrorSummary } from '../lib/engines/errors';
 import type { ModelSession } from './model-session.svelte';
-import type { Settings } from './settings.svelte';
+import { validParams, type Settings } from './settings.svelte';
 
 export interface Turn {
   id: number;
@@ -69,7 +69,7 @@ export class Chat {
       const api = await this.session.api();
       const run = api.generate(
         messages,
-        { ...this.settings.params },
+        validParams(this.settings.params),
         this.session.events((event) => {
           if (event.type === 'token') this.#queueText(event.text);
         }),

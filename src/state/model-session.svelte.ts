@@ -28,6 +28,13 @@ export interface LoadDecision {
 
 const REVISION = 'main';
 
+interface LoadRequest {
+  repoId: string;
+  hub: string;
+  backendOverride: Backend | null;
+  dtypeOverride: Dtype | null;
+}
+
 export class ModelSession {
   status = $state<LoadStatus>('idle');
   capabilities = $state.raw<DeviceCapabilities | null>(null);
@@ -42,6 +49,7 @@ export class ModelSession {
   notice = $state<string | null>(null);
 
   #client: InferenceWorkerClient;
+  #lastRequest: LoadRequest | null = null;
   #crashListeners = new Set<(reason: string) => void>();
   #loadSeq = 0;
 
@@ -60,10 +68,20 @@ export class ModelSession {
     return this.capabilities;
   }
 
-  async load(): Promise<void> {
+  /** Loads the model the settings name. */
+  load(): Promise<void> {
+    return this.#load({
+      repoId: this.settings.modelId.trim(),
+      hub: this.settings.hub,
+      backendOverride: this.settings.backendOverride,
+      dtypeOverride: this.settings.dtypeOverride,
+    });
+  }
+
+  async #load(request: LoadRequest): Promise<void> {
     const seq = ++this.#loadSeq;
-    const repoId = this.settings.modelId.trim();
-    const hub = this.settings.hub;
+    this.#lastRequest = request;
+    const { repoId, hub } = request;
     this.status = 'inspecting';
     this.error = null;
     this.notice = null;
@@ -76,10 +94,10 @@ export class ModelSession {
       const inspection = await inspectModel(repoId, { hub, revision: REVISION });
       if (seq !== this.#loadSeq) return;
       this.inspection = inspection;
-      const backend = chooseBackend(caps, this.settings.backendOverride);
+      const backend = chooseBackend(caps, request.backendOverride);
       const decision: LoadDecision = {
         backend,
-        dtype: chooseDtype(backend.value, caps, inspection.dtypes, this.settings.dtypeOverride),
+        dtype: chooseDtype(backend.value, caps, inspection.dtypes, request.dtypeOverride),
         threads: chooseWasmThreads(caps),
       };
       this.decision = decision;
@@ -120,7 +138,8 @@ export class ModelSession {
     this.status = 'idle';
     this.runtime = null;
     this.loadedModelId = null;
-    await this.load();
+    // The same model as before, even if the picker was changed meanwhile.
+    if (this.#lastRequest) await this.#load(this.#lastRequest);
     this.notice = notice;
   }
 

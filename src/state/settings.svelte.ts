@@ -68,10 +68,21 @@ function readStored(storage: Storage | null): StoredSettings {
     const raw = storage?.getItem(STORAGE_KEY);
     if (!raw) return DEFAULTS;
     const parsed = JSON.parse(raw) as Partial<StoredSettings>;
-    return { ...DEFAULTS, ...parsed, params: { ...DEFAULTS.params, ...parsed.params } };
+    return { ...DEFAULTS, ...parsed, params: validParams(parsed.params) };
   } catch {
     return DEFAULTS;
   }
+}
+
+/** A cleared number field binds to null: fall back to the default for anything not a number. */
+export function validParams(params: Partial<GenerationParams> | undefined): GenerationParams {
+  const number = (value: unknown, fallback: number) => (typeof value === 'number' && Number.isFinite(value) ? value : fallback);
+  return {
+    maxNewTokens: Math.max(1, Math.round(number(params?.maxNewTokens, DEFAULTS.params.maxNewTokens))),
+    temperature: Math.max(0, number(params?.temperature, DEFAULTS.params.temperature)),
+    topP: Math.min(1, Math.max(0.01, number(params?.topP, DEFAULTS.params.topP))),
+    enableThinking: params?.enableThinking === true,
+  };
 }
 
 function safeLocalStorage(): Storage | null {

@@ -14,6 +14,7 @@ import type {
   LoadResult,
   ModelRef,
 } from './types';
+import { releaseProxy } from 'comlink';
 import { ModelNotLoadedError } from './errors';
 
 export type EngineFactory = (kind: ModelRef['engine']) => Promise<Engine>;
@@ -32,12 +33,20 @@ export function createInferenceApi(createEngine: EngineFactory) {
         engine = await createEngine(model.engine);
         engineKind = model.engine;
       }
-      return engine.load(model, backend, dtype, onEvent, options);
+      try {
+        return await engine.load(model, backend, dtype, onEvent, options);
+      } finally {
+        release(onEvent);
+      }
     },
 
     async generate(messages: ChatMessage[], params: GenerationParams, onEvent: EngineEventHandler): Promise<GenerationResult> {
       if (!engine) throw new ModelNotLoadedError();
-      return engine.generate(messages, params, onEvent);
+      try {
+        return await engine.generate(messages, params, onEvent);
+      } finally {
+        release(onEvent);
+      }
     },
 
     interrupt(): void {
@@ -68,3 +77,8 @@ export function createInferenceApi(createEngine: EngineFactory) {
 }
 
 export type InferenceApi = ReturnType<typeof createInferenceApi>;
+
+/** Closes the port behind a comlink-proxied callback now rather than whenever GC gets to it. */
+function release(callback: EngineEventHandler): void {
+  (callback as unknown as { [releaseProxy]?: () => void })[releaseProxy]?.();
+}

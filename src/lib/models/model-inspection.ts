@@ -23,6 +23,10 @@ export const SUPPORTED_MODEL_TYPES: ReadonlySet<string> = new Set([
 
 const ALL_DTYPES: Dtype[] = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'];
 
+/** A hub that accepts the connection but never answers must not leave Load waiting forever. */
+const LOOKUP_TIMEOUT_MS = 20_000;
+const timeout = () => AbortSignal.timeout(LOOKUP_TIMEOUT_MS);
+
 export interface ModelInspection {
   repoId: string;
   modelType: string;
@@ -48,7 +52,7 @@ export async function inspectModel(repoId: string, options: InspectOptions): Pro
   const configUrl = resolveFileUrl(hub, repoId, revision, 'config.json');
   let configResponse: Response;
   try {
-    configResponse = await doFetch(configUrl, { cache: 'no-store' });
+    configResponse = await doFetch(configUrl, { cache: 'no-store', signal: timeout() });
   } catch (error) {
     const cached = await inspectFromCache(repoId, options);
     if (cached) return cached;
@@ -92,7 +96,7 @@ async function listOnnxFiles(
   revision: string,
 ): Promise<{ sizes: Record<string, number>; source: 'tree' | 'probe' }> {
   try {
-    const response = await doFetch(treeUrl(hub, repoId, revision));
+    const response = await doFetch(treeUrl(hub, repoId, revision), { signal: timeout() });
     if (response.ok) {
       const entries = (await response.json()) as HubTreeEntry[];
       if (Array.isArray(entries)) {
@@ -111,7 +115,7 @@ async function listOnnxFiles(
     ALL_DTYPES.map(async (dtype) => {
       const file = onnxFileFor(dtype);
       try {
-        const response = await doFetch(resolveFileUrl(hub, repoId, revision, file), { method: 'HEAD' });
+        const response = await doFetch(resolveFileUrl(hub, repoId, revision, file), { method: 'HEAD', signal: timeout() });
         if (response.ok) sizes[file] = Number(response.headers.get('content-length') ?? 0);
       } catch {
         // Unreachable counts as absent.

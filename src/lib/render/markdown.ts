@@ -5,7 +5,14 @@ import DOMPurify from 'dompurify';
 
 // Anything that fetches on its own (a tracking pixel would leak that a conversation happened)
 // or can run code is removed outright.
-const FORBID_TAGS = ['img', 'picture', 'source', 'video', 'audio', 'iframe', 'object', 'embed', 'form', 'input', 'button', 'style', 'link', 'meta', 'base', 'svg', 'math'];
+const FORBID_TAGS = [
+  'img', 'picture', 'source', 'video', 'audio', 'track', 'iframe', 'object', 'embed', 'style', 'link', 'meta', 'base',
+  'svg', 'math', 'map', 'area',
+  // Form controls would let output pose as the app's own "Message" box or "Send" button.
+  'form', 'input', 'button', 'textarea', 'select', 'option', 'label',
+];
+// `background` fetches images; role/aria/id/class would let output impersonate app widgets.
+const FORBID_ATTR = ['style', 'srcset', 'background', 'role', 'id', 'class', 'name', 'tabindex'];
 
 let hooksInstalled = false;
 
@@ -25,5 +32,5 @@ function installHooks(): void {
 export function renderMarkdown(text: string): string {
   installHooks();
   const html = marked.parse(text, { async: false, gfm: true, breaks: true });
-  return DOMPurify.sanitize(html, { FORBID_TAGS, FORBID_ATTR: ['style', 'srcset'] });
+  return DOMPurify.sanitize(html, { FORBID_TAGS, FORBID_ATTR, ALLOW_ARIA_ATTR: false, ALLOW_DATA_ATTR: false });
 }

@@ -61,7 +61,8 @@ export class TransformersEngine implements Engine {
   #loaded: LoadedModel | null = null;
   #cache: ConversationCache | null = null;
   #stopper: InstanceType<Transformers['InterruptableStoppingCriteria']> | null = null;
-  #busy = false;
+  /** The generation in progress, so load/unload can stop it and wait before disposing. */
+  #running: Promise<unknown> | null = null;
 
   constructor(private readonly ortAssets: OrtAssetUrls | null) {}
 
@@ -90,21 +91,23 @@ export class TransformersEngine implements Engine {
       });
     };
 
-    let tokenizer: Tokenizer;
-    let lm: CausalLM;
-    try {
-      [tokenizer, lm] = await Promise.all([
-        tf.AutoTokenizer.from_pretrained(model.repoId, { revision: model.revision, progress_callback }),
-        tf.AutoModelForCausalLM.from_pretrained(model.repoId, {
-          revision: model.revision,
-          device: backend,
-          dtype,
-          progress_callback,
-        }),
-      ]);
-    } catch (error) {
-      throw describeLoadError(error, model, backend);
+    const [tokenizerResult, modelResult] = await Promise.allSettled([
+      tf.AutoTokenizer.from_pretrained(model.repoId, { revision: model.revision, progress_callback }),
+      tf.AutoModelForCausalLM.from_pretrained(model.repoId, {
+        revision: model.revision,
+        device: backend,
+        dtype,
+        progress_callback,
+      }),
+    ]);
+    if (tokenizerResult.status === 'rejected' || modelResult.status === 'rejected') {
+      // Don't keep half a model (its sessions hold the weights) when the other half failed.
+      if (modelResult.status === 'fulfilled') await modelResult.value.dispose();
+      const reason = tokenizerResult.status === 'rejected' ? tokenizerResult.reason : (modelResult as PromiseRejectedResult).reason;
+      throw describeLoadError(reason, model, backend);
     }
+    const tokenizer = tokenizerResult.value;
+    const lm = modelResult.value;
     yieldBetweenForwardPasses(lm);
     const ready = performance.now();
     const downloadEnd = progress.lastByteAt ?? ready;
@@ -144,12 +147,13 @@ export class TransformersEngine implements Engine {
   async generate(messages: ChatMessage[], params: GenerationParams, onEvent: EngineEventHandler): Promise<GenerationResult> {
     const loaded = this.#loaded;
     if (!loaded) throw new ModelNotLoadedError();
-    if (this.#busy) throw new GenerationBusyError();
-    this.#busy = true;
+    if (this.#running) throw new GenerationBusyError();
+    const run = this.#generate(loaded, messages, params, onEvent);
+    this.#running = run;
     try {
-      return await this.#generate(loaded, messages, params, onEvent);
+      return await run;
     } finally {
-      this.#busy = false;
+      this.#running = null;
     }
   }
 
@@ -160,6 +164,9 @@ export class TransformersEngine implements Engine {
     onEvent: EngineEventHandler,
   ): Promise<GenerationResult> {
     const tf = await this.#library();
+    // Time to first token counts from the request, so templating and cache preparation are in it.
+    const clock = new GenerationClock();
+    clock.start();
     // Extra options reach the Jinja template as variables; Qwen3's reads `enable_thinking`.
     const templateOptions = { add_generation_prompt: true, return_dict: true, enable_thinking: params.enableThinking };
     const inputs = tokenizer.apply_chat_template(messages, templateOptions) as unknown as {
@@ -181,7 +188,6 @@ export class TransformersEngine implements Engine {
 
     const stopper = (this.#stopper ??= new tf.InterruptableStoppingCriteria());
     stopper.reset();
-    const clock = new GenerationClock();
     const detokenizer = new IncrementalDetokenizer((ids) => tokenizer.decode(ids, { skip_special_tokens: true }));
     // New token ids wait here until the gate opens; they are then decoded and sent in one go.
     const pending: bigint[] = [];
@@ -209,8 +215,9 @@ export class TransformersEngine implements Engine {
       params.temperature > 0
         ? { do_sample: true, temperature: params.temperature, top_p: params.topP }
         : { do_sample: false };
-    clock.start();
-    const output = (await model.generate({
+    let output: { sequences: Tensor; past_key_values: KvCache };
+    try {
+      output = (await model.generate({
       input_ids: inputs.input_ids,
       attention_mask: inputs.attention_mask,
       ...(pastKeyValues ? { past_key_values: pastKeyValues } : {}),
@@ -220,6 +227,11 @@ export class TransformersEngine implements Engine {
       stopping_criteria: [stopper] as never,
       return_dict_in_generate: true,
     } as never)) as unknown as { sequences: Tensor; past_key_values: KvCache };
+    } catch (error) {
+      // The cache was taken out of #cache for this run; without this its (GPU) buffers leak.
+      await pastKeyValues?.dispose();
+      throw error;
+    }
 
     emitPending();
     const tail = detokenizer.flush();
@@ -227,7 +239,8 @@ export class TransformersEngine implements Engine {
 
     const allIds = Array.from(output.sequences.data as BigInt64Array);
     const kv = output.past_key_values;
-    this.#cache = { kv, ids: allIds.slice(0, kv.get_seq_length()) };
+    if (this.#loaded?.model === model) this.#cache = { kv, ids: allIds.slice(0, kv.get_seq_length()) };
+    else await kv.dispose();
 
     const stopReason: StopReason = stopper.interrupted
       ? 'interrupted'
@@ -245,7 +258,10 @@ export class TransformersEngine implements Engine {
     this.#cache = null;
     if (!previous) return null;
     // CPU tensors can be sliced; GPU-resident ones can't without a download, so they are dropped.
-    const plan = planCacheReuse(previous.ids, promptIds, backend === 'wasm');
+    // Only attention key/value tensors have a per-token axis to cut; hybrid models (qwen3_5)
+    // also carry recurrent/convolution state, which can't be rewound.
+    const onlyAttentionKv = Object.keys(previous.kv).every((name) => name.startsWith('past_key_values.'));
+    const plan = planCacheReuse(previous.ids, promptIds, backend === 'wasm' && onlyAttentionKv);
     if (plan.action === 'reuse') return previous.kv;
     if (plan.action === 'discard') {
       await previous.kv.dispose();
@@ -272,6 +288,11 @@ export class TransformersEngine implements Engine {
   }
 
   async unload(): Promise<void> {
+    // A generation still using the model must end before its sessions are released.
+    if (this.#running) {
+      this.interrupt();
+      await this.#running.catch(() => {});
+    }
     await this.resetConversation();
     const loaded = this.#loaded;
     this.#loaded = null;
@@ -313,11 +334,14 @@ function yieldBetweenForwardPasses(model: CausalLM): void {
   };
 }
 
-const yieldChannel = new MessageChannel();
 function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => {
-    yieldChannel.port1.onmessage = () => resolve();
-    yieldChannel.port2.postMessage(null);
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
   });
 }
 

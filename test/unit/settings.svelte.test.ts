@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { Settings, validParams } from '../../src/state/settings.svelte';
+
+function memoryStorage(): Storage {
+  const data = new Map<string, string>();
+  return {
+    get length() {
+      return data.size;
+    },
+    clear: () => data.clear(),
+    getItem: (key) => data.get(key) ?? null,
+    key: (i) => [...data.keys()][i] ?? null,
+    removeItem: (key) => void data.delete(key),
+    setItem: (key, value) => void data.set(key, value),
+  };
+}
+
+describe('Settings', () => {
+  it('takes hub and model from the URL over stored values', () => {
+    const storage = memoryStorage();
+    const stored = new Settings('', storage);
+    stored.hub = 'https://stored.example';
+    stored.modelId = 'org/stored';
+    stored.save(storage);
+    const fromUrl = new Settings('?hub=http://127.0.0.1:8080/&model=fixtures/tiny-qwen3', storage);
+    expect(fromUrl.hub).toBe('http://127.0.0.1:8080');
+    expect(fromUrl.modelId).toBe('fixtures/tiny-qwen3');
+    expect(new Settings('', storage).hub).toBe('https://stored.example');
+  });
+
+  it('reports a bad hub in the URL instead of using it', () => {
+    const settings = new Settings('?hub=ftp://nope', memoryStorage());
+    expect(settings.hub).toBe('https://huggingface.co');
+    expect(settings.hubError).toMatch(/http/);
+  });
+
+  it('repairs cleared or nonsensical generation numbers', () => {
+    expect(validParams({ maxNewTokens: null as unknown as number, temperature: -1, topP: 7, enableThinking: true })).toEqual({
+      maxNewTokens: 512,
+      temperature: 0,
+      topP: 1,
+      enableThinking: true,
+    });
+    const storage = memoryStorage();
+    storage.setItem('playground.settings.v1', JSON.stringify({ params: { maxNewTokens: null } }));
+    expect(new Settings('', storage).params.maxNewTokens).toBe(512);
+  });
+});
