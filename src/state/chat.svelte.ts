@@ -2,6 +2,7 @@
 // of every answer. Streamed text is committed to the UI at most once per animation frame.
 import type { ChatMessage, GenerationMetrics } from '../lib/engines/types';
 import { summarizeError, type ErrorSummary } from '../lib/engines/errors';
+import { createInterruptFlag, raiseInterrupt, type InterruptFlag } from '../lib/engines/interrupt-flag';
 import type { ModelSession } from './model-session.svelte';
 import { validParams, type Settings } from './settings.svelte';
 
@@ -35,6 +36,7 @@ export class Chat {
   #frame: number | null = null;
   #run: Promise<unknown> | null = null;
   #abortRun: ((reason: string) => void) | null = null;
+  #interruptFlag: InterruptFlag | null = null;
 
   constructor(
     private readonly settings: Settings,
@@ -67,12 +69,14 @@ export class Chat {
     });
     try {
       const api = await this.session.api();
+      this.#interruptFlag = createInterruptFlag();
       const run = api.generate(
         messages,
         validParams(this.settings.params),
         this.session.events((event) => {
           if (event.type === 'token') this.#queueText(event.text);
         }),
+        this.#interruptFlag,
       );
       this.#run = run;
       const result = await Promise.race([run, crashed]);
@@ -96,6 +100,7 @@ export class Chat {
   async stop(): Promise<void> {
     const run = this.#run;
     if (!run) return;
+    if (this.#interruptFlag) raiseInterrupt(this.#interruptFlag);
     const api = await this.session.api();
     void api.interrupt();
     const stopped = await Promise.race([

@@ -40,10 +40,15 @@ export function createInferenceApi(createEngine: EngineFactory) {
       }
     },
 
-    async generate(messages: ChatMessage[], params: GenerationParams, onEvent: EngineEventHandler): Promise<GenerationResult> {
+    async generate(
+      messages: ChatMessage[],
+      params: GenerationParams,
+      onEvent: EngineEventHandler,
+      interruptFlag: Int32Array | null = null,
+    ): Promise<GenerationResult> {
       if (!engine) throw new ModelNotLoadedError();
       try {
-        return await engine.generate(messages, params, onEvent);
+        return await engine.generate(messages, params, onEvent, interruptFlag);
       } finally {
         release(onEvent);
       }

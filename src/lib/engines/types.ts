@@ -122,7 +122,16 @@ export interface Engine {
     onEvent: EngineEventHandler,
     options: LoadOptions,
   ): Promise<LoadResult>;
-  generate(messages: ChatMessage[], params: GenerationParams, onEvent: EngineEventHandler): Promise<GenerationResult>;
+  /**
+   * @param interruptFlag shared-memory Stop flag (see interrupt-flag.ts), checked after every
+   *   token; null where SharedArrayBuffer is unavailable.
+   */
+  generate(
+    messages: ChatMessage[],
+    params: GenerationParams,
+    onEvent: EngineEventHandler,
+    interruptFlag?: Int32Array | null,
+  ): Promise<GenerationResult>;
   /** Ask a running generation to stop after the current token. */
   interrupt(): void;
   /** Forget the conversation's KV cache. */

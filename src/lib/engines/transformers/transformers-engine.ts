@@ -28,6 +28,7 @@ import { GenerationClock } from '../../metrics/generation-clock';
 import { DownloadProgress, type FileProgressReport } from '../../metrics/download-progress';
 import { IncrementalDetokenizer } from './incremental-detokenizer';
 import { FlushGate } from '../flush-gate';
+import { isInterruptRaised } from '../interrupt-flag';
 import { REMOTE_PATH_TEMPLATE } from '../../models/hub-urls';
 
 type Transformers = typeof import('@huggingface/transformers');
@@ -63,6 +64,7 @@ export class TransformersEngine implements Engine {
   #stopper: InstanceType<Transformers['InterruptableStoppingCriteria']> | null = null;
   /** The generation in progress, so load/unload can stop it and wait before disposing. */
   #running: Promise<unknown> | null = null;
+  #interruptFlag: Int32Array | null = null;
 
   constructor(private readonly ortAssets: OrtAssetUrls | null) {}
 
@@ -108,7 +110,7 @@ export class TransformersEngine implements Engine {
     }
     const tokenizer = tokenizerResult.value;
     const lm = modelResult.value;
-    yieldBetweenForwardPasses(lm);
+    yieldBetweenForwardPasses(lm, () => this.#interruptFlag === null);
     const ready = performance.now();
     const downloadEnd = progress.lastByteAt ?? ready;
 
@@ -144,10 +146,17 @@ export class TransformersEngine implements Engine {
     };
   }
 
-  async generate(messages: ChatMessage[], params: GenerationParams, onEvent: EngineEventHandler): Promise<GenerationResult> {
+  async generate(
+    messages: ChatMessage[],
+    params: GenerationParams,
+    onEvent: EngineEventHandler,
+    interruptFlag: Int32Array | null = null,
+  ): Promise<GenerationResult> {
     const loaded = this.#loaded;
     if (!loaded) throw new ModelNotLoadedError();
     if (this.#running) throw new GenerationBusyError();
+    // With a shared flag, Stop needs no event-loop turn, so the forward passes needn't yield.
+    this.#interruptFlag = interruptFlag;
     const run = this.#generate(loaded, messages, params, onEvent);
     this.#running = run;
     try {
@@ -188,6 +197,7 @@ export class TransformersEngine implements Engine {
 
     const stopper = (this.#stopper ??= new tf.InterruptableStoppingCriteria());
     stopper.reset();
+    const interruptFlag = this.#interruptFlag;
     const detokenizer = new IncrementalDetokenizer((ids) => tokenizer.decode(ids, { skip_special_tokens: true }));
     // New token ids wait here until the gate opens; they are then decoded and sent in one go.
     const pending: bigint[] = [];
@@ -205,6 +215,7 @@ export class TransformersEngine implements Engine {
           return;
         }
         clock.tokenArrived();
+        if (isInterruptRaised(interruptFlag)) stopper.interrupt();
         pending.push(value[0][0]);
         if (gate.pass()) emitPending();
       },
@@ -322,14 +333,15 @@ export class TransformersEngine implements Engine {
 /**
  * generate() chains one forward pass to the next through promise callbacks only, so the worker's
  * event loop never turns while it runs and an interrupt() message sent from the UI would wait
- * until the answer is complete. Yielding one macrotask before a pass lets Stop through.
+ * until the answer is complete. Yielding one macrotask before a pass lets Stop through. Not
+ * needed when the UI shares an interrupt flag in memory (cross-origin isolated pages).
  */
-function yieldBetweenForwardPasses(model: CausalLM): void {
+function yieldBetweenForwardPasses(model: CausalLM, needed: () => boolean): void {
   const forward = model.forward.bind(model);
   // A yield per token measurably slows decoding; one per stream interval keeps Stop prompt.
   const gate = new FlushGate();
   model.forward = async (inputs: unknown) => {
-    if (gate.pass()) await yieldToEventLoop();
+    if (needed() && gate.pass()) await yieldToEventLoop();
     return forward(inputs as never);
   };
 }
