@@ -20,7 +20,8 @@ for (const model of ['fixtures/tiny-qwen3', 'fixtures/tiny-glm']) {
   test(`${model}: load with progress, stream, measure, reuse the cache, stop`, async ({ page, baseURL }) => {
     const watchers = watch(page);
     await openApp(page, model);
-    await setGeneration(page, { temperature: 0, maxNewTokens: 160 });
+    // Long enough that streaming spans many UI frames even when inference keeps both cores busy.
+    await setGeneration(page, { temperature: 0, maxNewTokens: 400 });
 
     // Hold the weights back briefly so the progress UI is observable on a loopback mirror.
     await page.route('**/onnx/*.onnx', async (route) => {
@@ -49,7 +50,7 @@ for (const model of ['fixtures/tiny-qwen3', 'fixtures/tiny-glm']) {
     await expect(metrics.getByText('Time to first token', { exact: true })).toBeVisible();
     await expect(metrics.getByTestId('ttft')).toHaveText(/^\d+(\.\d+)? m?s$/);
     await expect(metrics.getByTestId('prefill')).toHaveText(/\d+(\.\d+)? tok\/s/);
-    await expect(metrics.getByTestId('decode')).toHaveText(/\d+(\.\d+)? tok\/s \(160 tok\)/);
+    await expect(metrics.getByTestId('decode')).toHaveText(/\d+(\.\d+)? tok\/s \(400 tok\)/);
 
     // Turn 2: only the tokens after the shared prefix are prefilled.
     await send(page, 'Please go on.');
@@ -71,7 +72,8 @@ for (const model of ['fixtures/tiny-qwen3', 'fixtures/tiny-glm']) {
     await expect(lastAnswer(page)).toContainText('Stopped');
     const rows = await answerRows(page);
     expect(rows[2].stop_reason).toBe('interrupted');
-    expect(Number(rows[2].generated_tokens)).toBeLessThan(1500);
+    // It ended before the room left in the 2048-token context ran out.
+    expect(Number(rows[2].generated_tokens)).toBeLessThan(2048 - Number(rows[2].prompt_tokens));
 
     expectOnlyHosts(watchers.requests, [baseURL!, MIRROR]);
     expect(watchers.consoleErrors).toEqual([]);
