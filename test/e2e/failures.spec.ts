@@ -2,9 +2,10 @@
 // worker, and model output that tries to inject markup.
 import { test, expect } from '@playwright/test';
 import { MIRROR } from './ports';
-import { lastAnswer, loadModel, openApp, send, setGeneration, waitForAnswerDone, watch } from './app';
+import { expectOnlyHosts, lastAnswer, loadModel, openApp, send, setGeneration, waitForAnswerDone, watch } from './app';
 
-test('a model id that does not exist gets an error naming it, and another model still loads', async ({ page }) => {
+test('a model id that does not exist gets an error naming it, and another model still loads', async ({ page, baseURL }) => {
+  const watchers = watch(page);
   await openApp(page, 'fixtures/no-such-model');
   await page.getByRole('button', { name: 'Load model' }).click();
   const alert = page.getByRole('alert').filter({ hasText: 'ModelNotFoundError' });
@@ -17,6 +18,7 @@ test('a model id that does not exist gets an error naming it, and another model 
   await send(page, 'Hello');
   await waitForAnswerDone(page);
   await expect(lastAnswer(page).locator('.markdown')).not.toBeEmpty();
+  expectOnlyHosts(watchers.requests, [baseURL!, MIRROR]);
 });
 
 test('a worker killed mid-answer is reported and a new load works', async ({ page }) => {
@@ -58,7 +60,7 @@ test('a worker killed mid-answer is reported and a new load works', async ({ pag
   await expect(lastAnswer(page)).not.toContainText('Error');
 });
 
-test('markup and javascript: links in model output render inert', async ({ page }) => {
+test('markup and javascript: links in model output render inert', async ({ page, baseURL }) => {
   const watchers = watch(page);
   const { SCRIPTED_OUTPUT } = await import('../fixtures/model-repos');
   await openApp(page, 'fixtures/tiny-scripted');
@@ -80,6 +82,7 @@ test('markup and javascript: links in model output render inert', async ({ page 
   await answer.locator('a').first().click().catch(() => {});
   expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
   expect(watchers.requests.filter((url) => url.endsWith('/x'))).toEqual([]);
+  expectOnlyHosts(watchers.requests, [baseURL!, MIRROR]);
 });
 
 test('a message longer than the context gets a clear error and the chat goes on', async ({ page }) => {
