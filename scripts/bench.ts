@@ -10,6 +10,7 @@ import { chromium, type Page } from '@playwright/test';
 import { createMirrorServer } from './mirror-server';
 import { DEFAULT_FIXTURES_DIR, TINY_QWEN3, ensureFixtureModels, type FixtureRepoSpec } from '../test/fixtures/model-repos';
 import { median } from '../src/lib/metrics/generation-clock';
+import { answerRows } from '../test/e2e/app';
 
 const smoke = process.argv.includes('--smoke');
 const APP_PORT = 4273;
@@ -171,11 +172,7 @@ async function openApp(page: Page, hub: string) {
       await page.getByRole('button', { name: 'Send' }).click();
       await answered;
       answers++;
-      const row = await table.evaluate((t) => {
-        const headers = [...t.querySelectorAll('thead th')].map((th) => th.textContent!.trim().replaceAll(' ', '_'));
-        const cells = [...t.querySelectorAll('tbody tr:last-child td')].map((td) => td.textContent!.trim());
-        return Object.fromEntries(headers.map((h, j) => [h, cells[j]]));
-      });
+      const row = (await answerRows(page)).at(-1)!;
       return {
         timeToFirstTokenMs: Number(row.time_to_first_token_ms),
         prefillTokensPerSecond: Number(row.prefill_tokens_per_s),

@@ -1,7 +1,7 @@
 // The conversation: sending a message, streaming the answer in, stopping it, and the numbers
 // of every answer. Streamed text is committed to the UI at most once per animation frame.
 import type { ChatMessage, GenerationMetrics } from '../lib/engines/types';
-import { summarizeError, type ErrorSummary } from '../lib/engines/errors';
+import { summarizeError, WorkerCrashedError, type ErrorSummary } from '../lib/engines/errors';
 import { createInterruptFlag, raiseInterrupt, type InterruptFlag } from '../lib/engines/interrupt-flag';
 import type { ModelSession } from './model-session.svelte';
 import { validParams, type Settings } from './settings.svelte';
@@ -65,7 +65,7 @@ export class Chat {
     const messages: ChatMessage[] = [...history, { role: 'user', content }];
 
     const crashed = new Promise<never>((_, reject) => {
-      this.#abortRun = (reason) => reject(Object.assign(new Error(`The inference worker died mid-answer: ${reason}.`), { name: 'WorkerCrashedError' }));
+      this.#abortRun = (reason) => reject(new WorkerCrashedError(`The inference worker died mid-answer: ${reason}.`));
     });
     try {
       const api = await this.session.api();

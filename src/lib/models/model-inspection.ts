@@ -110,18 +110,13 @@ async function listOnnxFiles(
   } catch {
     // A static mirror without the API: probe the known file names instead.
   }
-  const sizes: Record<string, number> = {};
-  await Promise.all(
-    ALL_DTYPES.map(async (dtype) => {
-      const file = onnxFileFor(dtype);
-      try {
-        const response = await doFetch(resolveFileUrl(hub, repoId, revision, file), { method: 'HEAD', signal: timeout() });
-        if (response.ok) sizes[file] = Number(response.headers.get('content-length') ?? 0);
-      } catch {
-        // Unreachable counts as absent.
-      }
-    }),
-  );
+  const sizes = await sizesOfKnownOnnxFiles(hub, repoId, revision, async (url) => {
+    try {
+      return await doFetch(url, { method: 'HEAD', signal: timeout() });
+    } catch {
+      return undefined; // unreachable counts as absent
+    }
+  });
   return { sizes, source: 'probe' };
 }
 
@@ -131,13 +126,26 @@ async function inspectFromCache(repoId: string, options: InspectOptions): Promis
   const configResponse = await cache.match(resolveFileUrl(options.hub, repoId, options.revision, 'config.json'));
   if (!configResponse) return null;
   const config = parseConfig(await configResponse.text(), repoId);
-  const sizes: Record<string, number> = {};
-  for (const dtype of ALL_DTYPES) {
-    const file = onnxFileFor(dtype);
-    const hit = await cache.match(resolveFileUrl(options.hub, repoId, options.revision, file));
-    if (hit) sizes[file] = Number(hit.headers.get('content-length') ?? 0);
-  }
+  const sizes = await sizesOfKnownOnnxFiles(options.hub, repoId, options.revision, (url) => cache.match(url));
   const dtypes = dtypesInRepo(Object.keys(sizes));
   if (dtypes.length === 0) return null;
   return { repoId, ...config, dtypes, fileSizes: sizes, listing: 'cache' };
+}
+
+/** Looks up every ONNX file name transformers.js knows; present files map to their byte size. */
+async function sizesOfKnownOnnxFiles(
+  hub: string,
+  repoId: string,
+  revision: string,
+  lookup: (url: string) => Promise<Response | undefined>,
+): Promise<Record<string, number>> {
+  const sizes: Record<string, number> = {};
+  await Promise.all(
+    ALL_DTYPES.map(async (dtype) => {
+      const file = onnxFileFor(dtype);
+      const response = await lookup(resolveFileUrl(hub, repoId, revision, file));
+      if (response?.ok) sizes[file] = Number(response.headers.get('content-length') ?? 0);
+    }),
+  );
+  return sizes;
 }
