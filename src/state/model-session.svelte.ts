@@ -14,6 +14,8 @@ import type { Backend, Dtype, EngineEvent, LoadMetrics, RuntimeInfo } from '../l
 import { summarizeError, type ErrorSummary } from '../lib/engines/errors';
 import { detectCapabilities } from '../lib/hardware/capabilities';
 import { inspectModel, type ModelInspection } from '../lib/models/model-inspection';
+import { ModelStore } from '../lib/models/model-store';
+import { isLocalModel, localModelsHub } from '../lib/models/folder-import';
 import type { Settings } from './settings.svelte';
 
 export type LoadStatus = 'idle' | 'inspecting' | 'loading' | 'ready' | 'error';
@@ -68,11 +70,12 @@ export class ModelSession {
     return this.capabilities;
   }
 
-  /** Loads the model the settings name. */
+  /** Loads the model the settings name (an imported folder model from its local address). */
   load(): Promise<void> {
+    const repoId = this.settings.modelId.trim();
     return this.#load({
-      repoId: this.settings.modelId.trim(),
-      hub: this.settings.hub,
+      repoId,
+      hub: isLocalModel(repoId) ? localModelsHub(location.origin) : this.settings.hub,
       backendOverride: this.settings.backendOverride,
       dtypeOverride: this.settings.dtypeOverride,
     });
@@ -91,7 +94,8 @@ export class ModelSession {
     this.loadedModelId = null;
     try {
       const caps = await this.detect();
-      const inspection = await inspectModel(repoId, { hub, revision: REVISION });
+      const store = await openModelStore();
+      const inspection = await inspectModel(repoId, { hub, revision: REVISION, store });
       if (seq !== this.#loadSeq) return;
       this.inspection = inspection;
       const backend = chooseBackend(caps, request.backendOverride);
@@ -102,12 +106,14 @@ export class ModelSession {
       };
       this.decision = decision;
       this.status = 'loading';
+      // Without this the browser may evict a 1 GB model under storage pressure; it can say no.
+      void navigator.storage?.persist?.().catch(() => false);
       const api = await this.#client.api();
       const result = await api.load(
         { engine: 'transformers', repoId, revision: REVISION, hub },
         decision.backend.value,
         decision.dtype.value,
-        { wasmThreads: decision.threads.value },
+        { wasmThreads: decision.threads.value, listing: inspection.files },
         this.#client.events((event) => {
           if (event.type === 'progress' && seq === this.#loadSeq) this.progress = event;
         }),
@@ -122,6 +128,13 @@ export class ModelSession {
       this.error = summarizeError(error);
       this.status = 'error';
     }
+  }
+
+  /** Stops a download in progress; files already complete stay stored for the next Load. */
+  async cancelLoad(): Promise<void> {
+    if (this.status !== 'loading') return;
+    const api = await this.#client.api();
+    await api.cancelLoad();
   }
 
   /** The worker API of the loaded model. */
@@ -161,6 +174,15 @@ export class ModelSession {
     this.progress = null;
     this.notice = `The model stopped working: ${reason}. Press "Load model" to start it again.`;
     for (const listener of this.#crashListeners) listener(reason);
+  }
+}
+
+/** The store, or null where the Cache API is missing (insecure origin): loads then just fetch. */
+async function openModelStore(): Promise<ModelStore | null> {
+  try {
+    return typeof caches === 'undefined' ? null : await ModelStore.open();
+  } catch {
+    return null;
   }
 }
 

@@ -81,6 +81,10 @@ describe('dtypesInRepo', () => {
     const files = ['onnx/model.onnx', 'onnx/model_quantized.onnx', 'onnx/model_q4.onnx', 'onnx/model_q4f16.onnx', 'onnx/model_fp16.onnx_data', 'onnx/vision.onnx', 'model.onnx'];
     expect(dtypesInRepo(files).sort()).toEqual(['fp32', 'q4', 'q4f16', 'q8']);
   });
+  it('finds the decoder dtypes of multi-session exports', () => {
+    const files = ['onnx/embed_tokens_q4.onnx', 'onnx/vision_encoder_fp16.onnx', 'onnx/decoder_model_merged_q4.onnx', 'onnx/decoder_model_merged_q4f16.onnx'];
+    expect(dtypesInRepo(files).sort()).toEqual(['q4', 'q4f16']);
+  });
   it('round-trips with onnxFileFor', () => {
     for (const dtype of ALL) expect(dtypesInRepo([onnxFileFor(dtype)])).toEqual([dtype]);
   });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { GenerationClock, median, tokensPerSecond } from '../../src/lib/metrics/generation-clock';
-import { DownloadProgress } from '../../src/lib/metrics/download-progress';
 import { answersToCsv } from '../../src/lib/metrics/answers-table';
 
 function fakeClock(times: number[]) {
@@ -37,23 +36,6 @@ describe('GenerationClock', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 2, 3])).toBe(2.5);
     expect(median([])).toBeNaN();
-  });
-});
-
-describe('DownloadProgress', () => {
-  it('sums files and remembers when the last byte arrived', () => {
-    const progress = new DownloadProgress(fakeClock([10, 20, 30, 40]));
-    expect(progress.fraction).toBeNull();
-    progress.report({ status: 'initiate', file: 'onnx/model.onnx' });
-    progress.report({ status: 'progress', file: 'onnx/model.onnx', loaded: 50, total: 200 });
-    progress.report({ status: 'progress', file: 'tokenizer.json', loaded: 100, total: 100 });
-    expect(progress.loadedBytes).toBe(150);
-    expect(progress.totalBytes).toBe(300);
-    expect(progress.fraction).toBeCloseTo(0.5);
-    progress.report({ status: 'done', file: 'onnx/model.onnx' });
-    expect(progress.fraction).toBe(1);
-    expect(progress.lastByteAt).toBe(30);
-    expect(progress.report({ status: 'ready' })).toBe(false);
   });
 });
 

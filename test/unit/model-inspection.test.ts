@@ -68,7 +68,7 @@ describe('inspectModel', () => {
 
   it('rejects repos without ONNX weights', async () => {
     await expect(inspectModel('other/no-onnx', { hub: mirror.url, revision: 'main' })).rejects.toMatchObject({
-      name: 'UnsupportedModelError',
+      name: 'NoOnnxWeightsError',
       message: expect.stringContaining('has no ONNX weights'),
     });
   });

@@ -92,7 +92,10 @@ export function chooseWasmThreads(caps: DeviceCapabilities): Choice<number> {
   return { value: threads, reason: `${threads} WASM threads (one per logical CPU core).` };
 }
 
-/** Maps ONNX file names in a repo (`onnx/model_q4.onnx`, ...) to the dtypes transformers.js loads. */
+/**
+ * Maps ONNX file names in a repo to the dtypes transformers.js loads: `onnx/model_q4.onnx` for
+ * plain decoders, `onnx/decoder_model_merged_q4.onnx` for multi-session exports (Qwen3.5).
+ */
 export function dtypesInRepo(paths: readonly string[]): Dtype[] {
   const bySuffix: Record<string, Dtype> = {
     '': 'fp32',
@@ -103,7 +106,7 @@ export function dtypesInRepo(paths: readonly string[]): Dtype[] {
   };
   const found = new Set<Dtype>();
   for (const path of paths) {
-    const match = /^onnx\/model(_[a-z0-9]+)?\.onnx$/.exec(path);
+    const match = /^onnx\/(?:model|decoder_model_merged)(_[a-z0-9]+)?\.onnx$/.exec(path);
     const dtype = match ? bySuffix[match[1] ?? ''] : undefined;
     if (dtype) found.add(dtype);
   }

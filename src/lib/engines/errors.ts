@@ -66,6 +66,40 @@ export class GenerationBusyError extends EngineError {
   }
 }
 
+/** The repo exists and is a supported architecture, but has no ONNX weights to run. */
+export class NoOnnxWeightsError extends EngineError {
+  override name = 'NoOnnxWeightsError';
+  constructor(readonly repoId: string) {
+    super(
+      `"${repoId}" has no ONNX weights (onnx/model*.onnx), so it can't run in the browser. ` +
+        'Look for an ONNX export of it, e.g. under onnx-community/.',
+    );
+  }
+}
+
+/** A file arrived but is not the file the hub listed (size or sha256 differ). It was not cached. */
+export class CorruptDownloadError extends EngineError {
+  override name = 'CorruptDownloadError';
+  constructor(readonly file: string, detail: string) {
+    super(`"${file}" arrived damaged (${detail}). It was not saved; press Load to download it again.`);
+  }
+}
+
+export class DownloadCancelledError extends EngineError {
+  override name = 'DownloadCancelledError';
+  constructor() {
+    super('The download was cancelled. Files that finished are kept; Load resumes with the rest.');
+  }
+}
+
+/** Not enough browser storage for the model. Nothing of the model was left half-written. */
+export class QuotaExceededError extends EngineError {
+  override name = 'QuotaExceededError';
+  constructor(readonly neededBytes: number, readonly freeBytes: number | null, message: string) {
+    super(message);
+  }
+}
+
 /** Name + message, the part of an error that survives postMessage. */
 export interface ErrorSummary {
   name: string;

@@ -58,6 +58,10 @@ export function createInferenceApi(createEngine: EngineFactory) {
       engine?.interrupt();
     },
 
+    cancelLoad(): void {
+      engine?.cancelLoad();
+    },
+
     async resetConversation(): Promise<void> {
       await engine?.resetConversation();
     },

@@ -21,6 +21,8 @@ export interface ModelRef {
 export interface LoadOptions {
   /** WASM threads; ignored on WebGPU. */
   wasmThreads: number;
+  /** Size and sha256 of each repo file as the hub listed them; downloads are checked against it. */
+  listing?: Record<string, { size: number; sha256: string | null }> | null;
 }
 
 export type Role = 'system' | 'user' | 'assistant';
@@ -47,8 +49,10 @@ export interface LoadMetrics {
   /** One tiny forward pass so the first real answer doesn't pay for kernel compilation. */
   warmupMs: number;
   totalMs: number;
-  /** Bytes of model files the loader reported. */
+  /** Bytes of all the model's files. */
   bytes: number;
+  /** Bytes that came over the network this time: 0 when the model was already stored. */
+  fetchedBytes: number;
 }
 
 export interface GenerationMetrics {
@@ -87,6 +91,10 @@ export type EngineEvent =
       fraction: number | null;
       loadedBytes: number;
       totalBytes: number;
+      /** Download speed over the last seconds; null before it can be measured. */
+      bytesPerSecond: number | null;
+      /** Seconds left at that speed; null when unknown. */
+      etaSeconds: number | null;
       files: ProgressFile[];
     }
   | { type: 'token'; text: string; generatedTokens: number }
@@ -134,6 +142,8 @@ export interface Engine {
   ): Promise<GenerationResult>;
   /** Ask a running generation to stop after the current token. */
   interrupt(): void;
+  /** Abort a download in progress; the load rejects with DownloadCancelledError. */
+  cancelLoad(): void;
   /** Forget the conversation's KV cache. */
   resetConversation(): Promise<void>;
   unload(): Promise<void>;

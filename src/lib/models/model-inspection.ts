@@ -1,10 +1,17 @@
 // Before anything big downloads: does the repo exist, what is it, and which ONNX weight files
-// does it have? Uses the hub's tree endpoint when there is one, and falls back to HEAD probes
-// for plain static mirrors that only serve the resolve paths.
+// does it have? A model already in the store answers from its manifest with no network at all;
+// otherwise the hub's tree endpoint, or HEAD probes for plain static mirrors.
 import { dtypesInRepo, onnxFileFor } from '../engines/backend-selection';
-import { InvalidModelIdError, ModelNotFoundError, NetworkError, UnsupportedModelError } from '../engines/errors';
+import {
+  InvalidModelIdError,
+  ModelNotFoundError,
+  NetworkError,
+  NoOnnxWeightsError,
+  UnsupportedModelError,
+} from '../engines/errors';
 import type { Dtype } from '../engines/types';
 import { isValidRepoId, resolveFileUrl, treeUrl, type HubTreeEntry } from './hub-urls';
+import type { ManifestFile, ModelManifest, ModelStore } from './model-store';
 
 /** Decoder-only text models transformers.js 4.3 can generate with. */
 export const SUPPORTED_MODEL_TYPES: ReadonlySet<string> = new Set([
@@ -34,6 +41,10 @@ export interface ModelInspection {
   dtypes: Dtype[];
   /** Bytes per ONNX file when the listing said; empty when probing found no sizes. */
   fileSizes: Record<string, number>;
+  /** Every repo file with size and sha256 (tree listing or stored manifest); null after probing. */
+  files: Record<string, ManifestFile> | null;
+  /** Dtypes whose files are all in the browser's store already. */
+  storedDtypes: Dtype[];
   listing: 'tree' | 'probe' | 'cache';
 }
 
@@ -41,22 +52,23 @@ export interface InspectOptions {
   hub: string;
   revision: string;
   fetch?: typeof fetch;
-  /** Where transformers.js keeps downloaded files; consulted when the hub is unreachable. */
-  cacheName?: string;
+  /** The browser's model store; a model stored there is inspected without the network. */
+  store?: ModelStore | null;
 }
 
 export async function inspectModel(repoId: string, options: InspectOptions): Promise<ModelInspection> {
   const { hub, revision } = options;
   const doFetch = options.fetch ?? fetch.bind(globalThis);
   if (!isValidRepoId(repoId)) throw new InvalidModelIdError(repoId);
+  const manifest = await options.store?.readManifest({ hub, repoId, revision });
+  if (manifest && manifest.completeDtypes.length > 0) return inspectionFromManifest(manifest);
+
   const configUrl = resolveFileUrl(hub, repoId, revision, 'config.json');
   let configResponse: Response;
   try {
     configResponse = await doFetch(configUrl, { cache: 'no-store', signal: timeout() });
   } catch (error) {
-    const cached = await inspectFromCache(repoId, options);
-    if (cached) return cached;
-    throw new NetworkError(`Can't reach ${hub} to look up "${repoId}" (${String(error)}), and it is not cached.`);
+    throw new NetworkError(`Can't reach ${hub} to look up "${repoId}" (${String(error)}), and it is not stored in this browser.`);
   }
   if (configResponse.status === 404 || configResponse.status === 401) throw new ModelNotFoundError(repoId, hub);
   if (!configResponse.ok) {
@@ -64,15 +76,45 @@ export async function inspectModel(repoId: string, options: InspectOptions): Pro
   }
   const config = parseConfig(await configResponse.text(), repoId);
 
-  const listed = await listOnnxFiles(doFetch, hub, repoId, revision);
-  const dtypes = dtypesInRepo(Object.keys(listed.sizes));
-  if (dtypes.length === 0) {
-    throw new UnsupportedModelError(`"${repoId}" has no ONNX weights (onnx/model*.onnx), so it can't run in the browser.`);
-  }
-  return { repoId, ...config, dtypes, fileSizes: listed.sizes, listing: listed.source };
+  const listed = await listRepoFiles(doFetch, hub, repoId, revision);
+  const fileSizes = onnxSizes(listed.files);
+  const dtypes = dtypesInRepo(Object.keys(fileSizes));
+  if (dtypes.length === 0) throw new NoOnnxWeightsError(repoId);
+  return {
+    repoId,
+    ...config,
+    dtypes,
+    fileSizes,
+    files: listed.source === 'tree' ? listed.files : null,
+    storedDtypes: [],
+    listing: listed.source,
+  };
 }
 
-function parseConfig(text: string, repoId: string): { modelType: string; contextLength: number | null } {
+function inspectionFromManifest(manifest: ModelManifest): ModelInspection {
+  const files = manifest.repoFiles ?? manifest.files;
+  const fileSizes = onnxSizes(files);
+  const listedDtypes = dtypesInRepo(Object.keys(fileSizes));
+  return {
+    repoId: manifest.repoId,
+    modelType: manifest.modelType ?? 'unknown',
+    contextLength: manifest.contextLength,
+    dtypes: [...new Set([...manifest.completeDtypes, ...listedDtypes])],
+    fileSizes,
+    files,
+    storedDtypes: manifest.completeDtypes,
+    listing: 'cache',
+  };
+}
+
+function onnxSizes(files: Record<string, ManifestFile>): Record<string, number> {
+  const sizes: Record<string, number> = {};
+  for (const [path, file] of Object.entries(files)) if (path.startsWith('onnx/')) sizes[path] = file.size;
+  return sizes;
+}
+
+/** Reads a config.json and checks that its model type is one this app runs. */
+export function parseConfig(text: string, repoId: string): { modelType: string; contextLength: number | null } {
   let config: Record<string, unknown>;
   try {
     config = JSON.parse(text) as Record<string, unknown>;
@@ -89,22 +131,24 @@ function parseConfig(text: string, repoId: string): { modelType: string; context
   return { modelType, contextLength: typeof context === 'number' ? context : null };
 }
 
-async function listOnnxFiles(
+async function listRepoFiles(
   doFetch: typeof fetch,
   hub: string,
   repoId: string,
   revision: string,
-): Promise<{ sizes: Record<string, number>; source: 'tree' | 'probe' }> {
+): Promise<{ files: Record<string, ManifestFile>; source: 'tree' | 'probe' }> {
   try {
     const response = await doFetch(treeUrl(hub, repoId, revision), { signal: timeout() });
     if (response.ok) {
       const entries = (await response.json()) as HubTreeEntry[];
       if (Array.isArray(entries)) {
-        const sizes: Record<string, number> = {};
+        const files: Record<string, ManifestFile> = {};
         for (const entry of entries) {
-          if (entry.type === 'file' && entry.path.startsWith('onnx/')) sizes[entry.path] = entry.lfs?.size ?? entry.size;
+          if (entry.type !== 'file') continue;
+          // For LFS files `size` is the pointer's; the real size and sha256 are under `lfs`.
+          files[entry.path] = { size: entry.lfs?.size ?? entry.size, sha256: entry.lfs?.oid ?? null };
         }
-        return { sizes, source: 'tree' };
+        return { files, source: 'tree' };
       }
     }
   } catch {
@@ -117,19 +161,9 @@ async function listOnnxFiles(
       return undefined; // unreachable counts as absent
     }
   });
-  return { sizes, source: 'probe' };
-}
-
-async function inspectFromCache(repoId: string, options: InspectOptions): Promise<ModelInspection | null> {
-  if (typeof caches === 'undefined') return null;
-  const cache = await caches.open(options.cacheName ?? 'transformers-cache');
-  const configResponse = await cache.match(resolveFileUrl(options.hub, repoId, options.revision, 'config.json'));
-  if (!configResponse) return null;
-  const config = parseConfig(await configResponse.text(), repoId);
-  const sizes = await sizesOfKnownOnnxFiles(options.hub, repoId, options.revision, (url) => cache.match(url));
-  const dtypes = dtypesInRepo(Object.keys(sizes));
-  if (dtypes.length === 0) return null;
-  return { repoId, ...config, dtypes, fileSizes: sizes, listing: 'cache' };
+  const files: Record<string, ManifestFile> = {};
+  for (const [path, size] of Object.entries(sizes)) files[path] = { size, sha256: null };
+  return { files, source: 'probe' };
 }
 
 /** Looks up every ONNX file name transformers.js knows; present files map to their byte size. */

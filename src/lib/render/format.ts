@@ -20,3 +20,16 @@ export function formatBytes(bytes: number): string {
   }
   return `${value >= 10 || unit === 0 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`;
 }
+
+export function formatSpeed(bytesPerSecond: number | null): string {
+  return bytesPerSecond === null || bytesPerSecond <= 0 ? '–' : `${formatBytes(bytesPerSecond)}/s`;
+}
+
+/** "42 s", "3 min 5 s", "1 h 2 min"; "–" when unknown. */
+export function formatDuration(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds) || seconds < 0) return '–';
+  const s = Math.round(seconds);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}

@@ -25,7 +25,8 @@ import {
 } from '../errors';
 import { planCacheReuse } from '../kv-cache-reuse';
 import { GenerationClock } from '../../metrics/generation-clock';
-import { DownloadProgress, type FileProgressReport } from '../../metrics/download-progress';
+import { storeModelFiles } from './model-files';
+import type { DownloadSnapshot } from '../../models/download/model-download';
 import { IncrementalDetokenizer } from './incremental-detokenizer';
 import { FlushGate } from '../flush-gate';
 import { isInterruptRaised } from '../interrupt-flag';
@@ -65,6 +66,7 @@ export class TransformersEngine implements Engine {
   /** The generation in progress, so load/unload can stop it and wait before disposing. */
   #running: Promise<unknown> | null = null;
   #interruptFlag: Int32Array | null = null;
+  #loadAbort: AbortController | null = null;
 
   constructor(private readonly ortAssets: OrtAssetUrls | null) {}
 
@@ -80,27 +82,34 @@ export class TransformersEngine implements Engine {
     this.#configure(tf, model, options);
 
     const started = performance.now();
-    const progress = new DownloadProgress();
-    const progress_callback = (info: FileProgressReport) => {
-      if (!progress.report(info)) return;
-      onEvent({
-        type: 'progress',
-        phase: 'download',
-        fraction: progress.fraction,
-        loadedBytes: progress.loadedBytes,
-        totalBytes: progress.totalBytes,
-        files: progress.files,
-      });
-    };
-
-    const [tokenizerResult, modelResult] = await Promise.allSettled([
-      tf.AutoTokenizer.from_pretrained(model.repoId, { revision: model.revision, progress_callback }),
-      tf.AutoModelForCausalLM.from_pretrained(model.repoId, {
-        revision: model.revision,
-        device: backend,
+    const abort = new AbortController();
+    this.#loadAbort = abort;
+    let stored;
+    try {
+      stored = await storeModelFiles({
+        tf,
+        model,
+        backend,
         dtype,
-        progress_callback,
-      }),
+        listing: options.listing ?? null,
+        signal: abort.signal,
+        onProgress: (snapshot) => onEvent({ type: 'progress', phase: 'download', fraction: fractionOf(snapshot), ...snapshot }),
+      });
+    } catch (error) {
+      throw describeLoadError(error, model, backend);
+    } finally {
+      this.#loadAbort = null;
+    }
+    const downloadEnd = performance.now();
+    const stage = (phase: 'init' | 'warmup') =>
+      onEvent({ type: 'progress', phase, fraction: 1, loadedBytes: stored.totalBytes, totalBytes: stored.totalBytes, bytesPerSecond: null, etaSeconds: 0, files: stored.files });
+    stage('init');
+
+    // Everything is in the store now: transformers.js reads it from there and never the network.
+    const fromStore = { revision: model.revision, local_files_only: true };
+    const [tokenizerResult, modelResult] = await Promise.allSettled([
+      tf.AutoTokenizer.from_pretrained(model.repoId, fromStore),
+      tf.AutoModelForCausalLM.from_pretrained(model.repoId, { ...fromStore, device: backend, dtype }),
     ]);
     if (tokenizerResult.status === 'rejected' || modelResult.status === 'rejected') {
       // Don't keep half a model (its sessions hold the weights) when the other half failed.
@@ -112,9 +121,7 @@ export class TransformersEngine implements Engine {
     const lm = modelResult.value;
     yieldBetweenForwardPasses(lm, () => this.#interruptFlag === null);
     const ready = performance.now();
-    const downloadEnd = progress.lastByteAt ?? ready;
-
-    onEvent({ type: 'progress', phase: 'warmup', fraction: 1, loadedBytes: progress.loadedBytes, totalBytes: progress.totalBytes, files: progress.files });
+    stage('warmup');
     const warmupStart = performance.now();
     try {
       await warmUp(tokenizer, lm);
@@ -141,7 +148,8 @@ export class TransformersEngine implements Engine {
         sessionInitMs: ready - downloadEnd,
         warmupMs: done - warmupStart,
         totalMs: done - started,
-        bytes: progress.totalBytes,
+        bytes: stored.totalBytes,
+        fetchedBytes: stored.fetchedBytes,
       },
     };
   }
@@ -292,6 +300,10 @@ export class TransformersEngine implements Engine {
     this.#stopper?.interrupt();
   }
 
+  cancelLoad(): void {
+    this.#loadAbort?.abort();
+  }
+
   async resetConversation(): Promise<void> {
     const cache = this.#cache;
     this.#cache = null;
@@ -361,6 +373,10 @@ async function warmUp(tokenizer: Tokenizer, model: CausalLM): Promise<void> {
   const inputs = tokenizer(WARMUP_TEXT) as unknown as { input_ids: Tensor; attention_mask: Tensor };
   // Two new tokens run both the prefill graph path and one cached decode step.
   await model.generate({ ...inputs, max_new_tokens: 2, do_sample: false } as never);
+}
+
+function fractionOf(snapshot: DownloadSnapshot): number | null {
+  return snapshot.totalBytes > 0 ? Math.min(1, snapshot.loadedBytes / snapshot.totalBytes) : null;
 }
 
 function actualWasmThreads(tf: Transformers): number {

@@ -1,0 +1,120 @@
+// Fetches every file transformers.js will read for one model + dtype into the model store, before
+// transformers.js runs. transformers.js itself then loads with `local_files_only`, from the store
+// only: all network traffic for weights goes through our download manager (resume, verification,
+// quota check), and a stored model loads with the network off.
+import type { Backend, Dtype, ModelRef, ProgressFile } from '../types';
+import { ModelStore, type ManifestFile, type ModelManifest } from '../../models/model-store';
+import { downloadModelFiles, type DownloadSnapshot } from '../../models/download/model-download';
+import type { RemoteFile } from '../../models/download/file-download';
+
+type Transformers = typeof import('@huggingface/transformers');
+
+const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer_config.json'];
+/** Files transformers.js reads only if they exist. */
+const OPTIONAL_FILES = new Set(['generation_config.json']);
+
+export interface StoreModelOptions {
+  tf: Transformers;
+  model: ModelRef;
+  backend: Backend;
+  dtype: Dtype;
+  /** What the hub's listing said about each file; null when the hub gave no listing. */
+  listing: Record<string, ManifestFile> | null;
+  signal: AbortSignal;
+  onProgress(snapshot: DownloadSnapshot): void;
+}
+
+export interface StoredModel {
+  /** Bytes fetched over the network this time (0 when everything was stored already). */
+  fetchedBytes: number;
+  totalBytes: number;
+  files: ProgressFile[];
+}
+
+export async function storeModelFiles(options: StoreModelOptions): Promise<StoredModel> {
+  const { model, dtype } = options;
+  const store = await ModelStore.open();
+  const manifest = await store.readManifest(model);
+  const known = manifest && (await storedFileSet(store, manifest, dtype));
+  if (known) {
+    // Complete from an earlier download (or a folder import): no network at all.
+    return { fetchedBytes: 0, totalBytes: known.totalBytes, files: known.files };
+  }
+
+  const download = (files: RemoteFile[]) =>
+    downloadModelFiles(files, {
+      label: `"${model.repoId}" (${dtype})`,
+      repoId: model.repoId,
+      store,
+      fetch: globalThis.fetch.bind(globalThis),
+      signal: options.signal,
+      onProgress: options.onProgress,
+      estimate: () => navigator.storage.estimate(),
+    });
+
+  // The config decides which ONNX files the model needs (sessions, external data chunks).
+  const configStep = await download([remoteFile(store, options, 'config.json')]);
+  const config = ((await store.readJson(store.fileUrl(model, 'config.json'))) ?? {}) as Record<string, unknown>;
+  const modelFiles = await options.tf.ModelRegistry.get_model_files(model.repoId, {
+    config: config as never,
+    dtype,
+    device: options.backend,
+  });
+  const paths = [...new Set([...modelFiles, ...TOKENIZER_FILES])].filter(
+    (path) => !(options.listing && OPTIONAL_FILES.has(path) && !(path in options.listing)),
+  );
+  const result = await download(paths.map((path) => remoteFile(store, options, path)));
+
+  const stored = [...configStep.stored, ...result.stored.filter((f) => f.path !== 'config.json')];
+  const files: Record<string, ManifestFile> = { ...manifest?.files };
+  for (const file of stored) files[file.path] = { size: file.size, sha256: file.sha256 };
+  await store.writeManifest({
+    version: 1,
+    hub: model.hub,
+    repoId: model.repoId,
+    revision: model.revision,
+    modelType: typeof config.model_type === 'string' ? config.model_type : null,
+    contextLength: typeof config.max_position_embeddings === 'number' ? config.max_position_embeddings : null,
+    files,
+    repoFiles: options.listing ?? manifest?.repoFiles ?? null,
+    completeDtypes: [...new Set([...(manifest?.completeDtypes ?? []), dtype])],
+    filesByDtype: { ...manifest?.filesByDtype, [dtype]: stored.map((f) => f.path) },
+    source: manifest?.source ?? 'hub',
+    updatedAt: new Date().toISOString(),
+    lastUsedAt: manifest?.lastUsedAt ?? null,
+  });
+  const totalBytes = stored.reduce((sum, f) => sum + f.size, 0);
+  return {
+    fetchedBytes: configStep.fetchedBytes + result.fetchedBytes,
+    totalBytes,
+    files: stored.map((f) => ({ file: f.path, loadedBytes: f.size, totalBytes: f.size })),
+  };
+}
+
+function remoteFile(store: ModelStore, options: StoreModelOptions, path: string): RemoteFile {
+  const listed = options.listing?.[path];
+  return {
+    path,
+    url: store.fileUrl(options.model, path),
+    size: listed?.size ?? null,
+    sha256: listed?.sha256 ?? null,
+    optional: OPTIONAL_FILES.has(path),
+  };
+}
+
+/** The dtype's files when the manifest says they are complete and the store still has them all. */
+async function storedFileSet(
+  store: ModelStore,
+  manifest: ModelManifest,
+  dtype: Dtype,
+): Promise<{ totalBytes: number; files: ProgressFile[] } | null> {
+  const paths = manifest.completeDtypes.includes(dtype) ? manifest.filesByDtype[dtype] : undefined;
+  if (!paths?.length) return null;
+  const files: ProgressFile[] = [];
+  for (const path of paths) {
+    const size = manifest.files[path]?.size ?? null;
+    if (!(await store.has(store.fileUrl(manifest, path), size))) return null;
+    files.push({ file: path, loadedBytes: size ?? 0, totalBytes: size ?? 0 });
+  }
+  return { totalBytes: files.reduce((sum, f) => sum + f.totalBytes, 0), files };
+}

@@ -1,0 +1,235 @@
+// Fetches one model file completely or not at all. A dropped connection resumes with `Range`
+// from the bytes already received; 5xx and stalls are retried with backoff; the result is checked
+// against the size and sha256 the hub listed before anyone may store it.
+import { CorruptDownloadError, DownloadCancelledError, ModelFileMissingError, NetworkError } from '../../engines/errors';
+import { MAX_ATTEMPTS_WITHOUT_PROGRESS, backoffDelayMs, isRetryableStatus, sleep as defaultSleep } from './retry-policy';
+import { Sha256 } from './sha256';
+
+export interface RemoteFile {
+  /** Path inside the repo, e.g. `onnx/model_q4.onnx`. */
+  path: string;
+  url: string;
+  /** Size from the hub listing; null when the listing didn't say. */
+  size: number | null;
+  /** Lower-case hex sha256 (the hub's `lfs.oid`); null when not listed. */
+  sha256: string | null;
+  /** A 404 means the repo simply doesn't have it (e.g. generation_config.json). */
+  optional?: boolean;
+}
+
+export interface FetchedFile {
+  blob: Blob;
+  contentType: string;
+}
+
+export interface FileDownloadOptions {
+  repoId: string;
+  fetch: typeof fetch;
+  signal: AbortSignal;
+  /** Bytes received since the last call; negative when a restart threw bytes away. */
+  onBytes(delta: number): void;
+  /** No byte for this long counts as a dropped connection. */
+  stallTimeoutMs?: number;
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  random?: () => number;
+}
+
+const DEFAULT_STALL_TIMEOUT_MS = 30_000;
+
+/** One attempt ended without the whole file; `retry` says whether trying again can help. */
+class AttemptFailed extends Error {
+  constructor(readonly reason: string, readonly retry: boolean) {
+    super(reason);
+  }
+}
+
+/** Resolves to null only for an optional file the repo doesn't have. */
+export async function downloadFile(file: RemoteFile, options: FileDownloadOptions): Promise<FetchedFile | null> {
+  const sleep = options.sleep ?? defaultSleep;
+  const state = new ReceivedBytes(file, options.onBytes);
+  let contentType = 'application/octet-stream';
+  let failuresWithoutProgress = 0;
+  let lastFailure = '';
+
+  while (failuresWithoutProgress < MAX_ATTEMPTS_WITHOUT_PROGRESS) {
+    throwIfCancelled(options.signal);
+    const before = state.received;
+    try {
+      const outcome = await attempt(file, state, options);
+      if (outcome === 'absent') return null;
+      contentType = outcome.contentType;
+      if (state.complete) break;
+      throw new AttemptFailed(`got ${state.received} of ${state.expected} bytes`, true);
+    } catch (error) {
+      if (options.signal.aborted) throw new DownloadCancelledError();
+      if (!(error instanceof AttemptFailed)) throw error;
+      if (!error.retry) throw new NetworkError(`Downloading "${file.path}" failed: ${error.reason}.`);
+      lastFailure = error.reason;
+      failuresWithoutProgress = state.received > before ? 1 : failuresWithoutProgress + 1;
+      if (failuresWithoutProgress >= MAX_ATTEMPTS_WITHOUT_PROGRESS) break;
+      await sleep(backoffDelayMs(failuresWithoutProgress, options.random), options.signal).catch(() => {
+        throw new DownloadCancelledError();
+      });
+    }
+  }
+  if (!state.complete) {
+    throw new NetworkError(
+      `Downloading "${file.path}" failed ${MAX_ATTEMPTS_WITHOUT_PROGRESS} times in a row (${lastFailure}). ` +
+        'Check the connection and press Load to continue where it stopped.',
+    );
+  }
+  state.verify();
+  return { blob: new Blob(state.chunks as BlobPart[], { type: contentType }), contentType };
+}
+
+/** The bytes of one file received so far, across attempts, with their running hash. */
+class ReceivedBytes {
+  chunks: Uint8Array[] = [];
+  received = 0;
+  /** Total size: the listing's, else the first full response's Content-Length. */
+  expected: number | null;
+  #hash: Sha256 | null;
+  /** Set once the server has shown it sent everything it has. */
+  #ended = false;
+
+  constructor(private readonly file: RemoteFile, private readonly onBytes: (delta: number) => void) {
+    this.expected = file.size;
+    this.#hash = file.sha256 ? new Sha256() : null;
+  }
+
+  get complete(): boolean {
+    return this.expected !== null ? this.received >= this.expected : this.#ended;
+  }
+
+  append(chunk: Uint8Array): void {
+    this.chunks.push(chunk);
+    this.#hash?.update(chunk);
+    this.received += chunk.length;
+    this.onBytes(chunk.length);
+    if (this.expected !== null && this.received > this.expected) {
+      throw new CorruptDownloadError(this.file.path, `more than the ${this.expected} bytes the hub listed`);
+    }
+  }
+
+  markEnded(): void {
+    this.#ended = true;
+  }
+
+  /** Throws away what arrived (the server ignored our Range, or sent a different range). */
+  restart(): void {
+    this.onBytes(-this.received);
+    this.chunks = [];
+    this.received = 0;
+    this.#ended = false;
+    this.#hash = this.file.sha256 ? new Sha256() : null;
+  }
+
+  verify(): void {
+    const { file } = this;
+    if (file.size !== null && this.received !== file.size) {
+      throw new CorruptDownloadError(file.path, `${this.received} bytes instead of ${file.size}`);
+    }
+    if (this.#hash && file.sha256) {
+      const actual = this.#hash.hexDigest();
+      if (actual !== file.sha256.toLowerCase()) {
+        throw new CorruptDownloadError(file.path, `sha256 ${actual.slice(0, 12)}… instead of ${file.sha256.slice(0, 12)}…`);
+      }
+    }
+  }
+}
+
+async function attempt(
+  file: RemoteFile,
+  state: ReceivedBytes,
+  options: FileDownloadOptions,
+): Promise<{ contentType: string } | 'absent'> {
+  const resumeFrom = state.received;
+  const controller = new AbortController();
+  const abortAttempt = () => controller.abort(options.signal.reason);
+  options.signal.addEventListener('abort', abortAttempt, { once: true });
+  const stall = new StallTimer(options.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS, () => controller.abort('stalled'));
+  try {
+    let response: Response;
+    try {
+      response = await options.fetch(file.url, {
+        signal: controller.signal,
+        // The HTTP cache and Range don't mix well, and the Cache API is our cache.
+        cache: 'no-store',
+        headers: resumeFrom > 0 ? { Range: `bytes=${resumeFrom}-` } : {},
+      });
+    } catch (error) {
+      throw new AttemptFailed(controller.signal.reason === 'stalled' ? 'no data for too long' : `network error: ${String(error)}`, true);
+    }
+    stall.touch();
+    const status = response.status;
+    if (status === 404) {
+      if (file.optional) return 'absent';
+      throw new ModelFileMissingError(options.repoId, file.path);
+    }
+    if (status === 416 && resumeFrom > 0) {
+      // Nothing past what we have: either we have it all already or the file changed.
+      if (state.expected !== null && resumeFrom === state.expected) return { contentType: contentTypeOf(response) };
+      state.restart();
+      throw new AttemptFailed('the server refused the resume range', true);
+    }
+    if (!response.ok) throw new AttemptFailed(`the server answered ${status}`, isRetryableStatus(status));
+
+    if (resumeFrom > 0 && !continuesAt(response, resumeFrom)) state.restart();
+    if (status === 200 && state.expected === null) {
+      const length = Number(response.headers.get('content-length'));
+      if (Number.isFinite(length) && length > 0 && !response.headers.get('content-encoding')) state.expected = length;
+    }
+    if (!response.body) throw new AttemptFailed('the response had no body', true);
+
+    const reader = response.body.getReader();
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        stall.touch();
+        state.append(value);
+      }
+    } catch (error) {
+      if (error instanceof CorruptDownloadError) throw error;
+      throw new AttemptFailed(controller.signal.reason === 'stalled' ? 'no data for too long' : 'the connection dropped', true);
+    }
+    state.markEnded();
+    return { contentType: contentTypeOf(response) };
+  } finally {
+    stall.clear();
+    options.signal.removeEventListener('abort', abortAttempt);
+  }
+}
+
+/** True for a 206 whose Content-Range starts exactly where our bytes end. */
+function continuesAt(response: Response, offset: number): boolean {
+  if (response.status !== 206) return false;
+  const match = /^bytes (\d+)-\d+\/(\d+|\*)$/.exec(response.headers.get('content-range') ?? '');
+  return match !== null && Number(match[1]) === offset;
+}
+
+function contentTypeOf(response: Response): string {
+  return response.headers.get('content-type') ?? 'application/octet-stream';
+}
+
+function throwIfCancelled(signal: AbortSignal): void {
+  if (signal.aborted) throw new DownloadCancelledError();
+}
+
+class StallTimer {
+  #timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(private readonly ms: number, private readonly onStall: () => void) {
+    this.touch();
+  }
+
+  touch(): void {
+    this.clear();
+    this.#timer = setTimeout(this.onStall, this.ms);
+  }
+
+  clear(): void {
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+}

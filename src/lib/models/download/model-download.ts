@@ -1,0 +1,197 @@
+// Downloads a model's files into the model store: several at once, with per-file and total
+// progress, speed and ETA. Each file is stored only after it is complete and verified, so the
+// cache never holds a partial or corrupt file; a full disk removes what this run stored.
+import type { ProgressFile } from '../../engines/types';
+import { DownloadCancelledError, QuotaExceededError } from '../../engines/errors';
+import type { ModelStore } from '../model-store';
+import { downloadFile, type RemoteFile } from './file-download';
+import { assertFits, freeBytes, isQuotaError, quotaMessage, type StorageNumbers } from './storage-budget';
+import { TransferRate } from './transfer-rate';
+
+export interface DownloadSnapshot {
+  loadedBytes: number;
+  totalBytes: number;
+  bytesPerSecond: number | null;
+  etaSeconds: number | null;
+  files: ProgressFile[];
+}
+
+export interface ModelDownloadOptions {
+  /** Names the model in messages ("Qwen3 0.6B needs 570 MB ..."). */
+  label: string;
+  repoId: string;
+  store: ModelStore;
+  fetch: typeof fetch;
+  signal: AbortSignal;
+  onProgress(snapshot: DownloadSnapshot): void;
+  estimate?: () => Promise<StorageNumbers>;
+  /** Files fetched at once: enough to fill a fast link, few enough not to starve each other. */
+  concurrency?: number;
+  /** Least time between two progress reports. */
+  progressIntervalMs?: number;
+  now?: () => number;
+}
+
+export interface StoredFile {
+  path: string;
+  size: number;
+  sha256: string | null;
+}
+
+export interface ModelDownloadResult {
+  /** Files present after the run (fetched now or already stored). Optional files the repo lacks are absent. */
+  stored: StoredFile[];
+  fetchedBytes: number;
+  alreadyStoredBytes: number;
+}
+
+export async function downloadModelFiles(files: RemoteFile[], options: ModelDownloadOptions): Promise<ModelDownloadResult> {
+  const { store } = options;
+  const now = options.now ?? (() => performance.now());
+  const storedSizes = await Promise.all(files.map((file) => store.sizeOf(file.url)));
+  // A stored file counts only at the listed size; a different one is replaced.
+  const present = files.map((file, i) => storedSizes[i] !== null && (file.size === null || storedSizes[i] === file.size));
+  const stored: StoredFile[] = [];
+  const missing: RemoteFile[] = [];
+  let alreadyStoredBytes = 0;
+  for (const [i, file] of files.entries()) {
+    if (present[i]) {
+      stored.push({ path: file.path, size: storedSizes[i]!, sha256: file.sha256 });
+      alreadyStoredBytes += storedSizes[i]!;
+    } else {
+      missing.push(file);
+    }
+  }
+  if (missing.length === 0) return { stored, fetchedBytes: 0, alreadyStoredBytes };
+
+  const neededBytes = missing.reduce((sum, file) => sum + (file.size ?? 0), 0);
+  const estimate = options.estimate ? await options.estimate().catch(() => ({})) : {};
+  assertFits(options.label, neededBytes, estimate);
+
+  const progress = new ProgressTracker(files, files.map((_, i) => (present[i] ? storedSizes[i] : null)), options, now);
+  const runAbort = new AbortController();
+  const onOuterAbort = () => runAbort.abort(options.signal.reason);
+  options.signal.addEventListener('abort', onOuterAbort, { once: true });
+  const storedNow: string[] = [];
+  let fetchedBytes = 0;
+
+  const fetchAndStore = async (file: RemoteFile) => {
+    const fetched = await downloadFile(file, {
+      repoId: options.repoId,
+      fetch: options.fetch,
+      signal: runAbort.signal,
+      onBytes: (delta) => progress.add(file.path, delta),
+    });
+    if (!fetched) {
+      progress.drop(file.path);
+      return;
+    }
+    try {
+      await store.put(file.url, fetched.blob, fetched.contentType, file.sha256);
+    } catch (error) {
+      if (isQuotaError(error)) {
+        const free = freeBytes(await (options.estimate?.() ?? Promise.resolve({})).catch(() => ({})));
+        throw new QuotaExceededError(neededBytes, free, quotaMessage(options.label, neededBytes, free));
+      }
+      throw error;
+    }
+    storedNow.push(file.url);
+    fetchedBytes += fetched.blob.size;
+    stored.push({ path: file.path, size: fetched.blob.size, sha256: file.sha256 });
+    progress.finish(file.path, fetched.blob.size);
+  };
+
+  try {
+    await runPool(missing, options.concurrency ?? 4, fetchAndStore, runAbort);
+  } catch (error) {
+    if (error instanceof QuotaExceededError) {
+      // Half a model is of no use and holds the space the user needs back.
+      await store.deleteUrls(storedNow).catch(() => {});
+    }
+    if (options.signal.aborted) throw new DownloadCancelledError();
+    throw error;
+  } finally {
+    options.signal.removeEventListener('abort', onOuterAbort);
+    progress.flush();
+  }
+  return { stored, fetchedBytes, alreadyStoredBytes };
+}
+
+/** Runs `task` over `items`, `limit` at a time; the first failure aborts the rest and is thrown. */
+async function runPool<T>(items: T[], limit: number, task: (item: T) => Promise<void>, abort: AbortController): Promise<void> {
+  let next = 0;
+  let firstError: unknown = null;
+  const worker = async () => {
+    while (next < items.length && firstError === null) {
+      const item = items[next++];
+      try {
+        await task(item);
+      } catch (error) {
+        if (firstError === null) {
+          firstError = error;
+          abort.abort(error);
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (firstError !== null) throw firstError;
+}
+
+/** Per-file byte counts, throttled into snapshots for the progress bar. */
+class ProgressTracker {
+  #files = new Map<string, ProgressFile>();
+  #rate: TransferRate;
+  #lastReport = -Infinity;
+
+  constructor(
+    files: RemoteFile[],
+    /** Size of each file already stored, null for the ones to fetch. */
+    storedSizes: (number | null)[],
+    private readonly options: ModelDownloadOptions,
+    private readonly now: () => number,
+  ) {
+    this.#rate = new TransferRate(3000, now);
+    files.forEach((file, i) => {
+      const have = storedSizes[i];
+      const total = file.size ?? have ?? 0;
+      this.#files.set(file.path, { file: file.path, loadedBytes: have === null ? 0 : total, totalBytes: total });
+    });
+  }
+
+  add(path: string, delta: number): void {
+    const entry = this.#files.get(path)!;
+    entry.loadedBytes += delta;
+    if (entry.loadedBytes > entry.totalBytes) entry.totalBytes = entry.loadedBytes;
+    if (delta > 0) this.#rate.add(delta);
+    if (this.now() - this.#lastReport >= (this.options.progressIntervalMs ?? 100)) this.flush();
+  }
+
+  finish(path: string, size: number): void {
+    const entry = this.#files.get(path)!;
+    entry.loadedBytes = entry.totalBytes = size;
+    this.flush();
+  }
+
+  /** An optional file the repo doesn't have. */
+  drop(path: string): void {
+    this.#files.delete(path);
+  }
+
+  flush(): void {
+    this.#lastReport = this.now();
+    let loadedBytes = 0;
+    let totalBytes = 0;
+    for (const f of this.#files.values()) {
+      loadedBytes += f.loadedBytes;
+      totalBytes += f.totalBytes;
+    }
+    this.options.onProgress({
+      loadedBytes,
+      totalBytes,
+      bytesPerSecond: this.#rate.bytesPerSecond,
+      etaSeconds: this.#rate.etaSeconds(totalBytes - loadedBytes),
+      files: [...this.#files.values()].map((f) => ({ ...f })),
+    });
+  }
+}

@@ -1,0 +1,37 @@
+// Will the model fit in the browser's storage? Asked before the first byte is fetched, so a full
+// disk is a clear message up front rather than a cache write failing at 90%.
+import { QuotaExceededError } from '../../engines/errors';
+import { formatBytes } from '../../render/format';
+
+export interface StorageNumbers {
+  quota?: number;
+  usage?: number;
+}
+
+/** What the browser reports as still free for this origin; null when it reports nothing. */
+export function freeBytes(estimate: StorageNumbers): number | null {
+  if (typeof estimate.quota !== 'number') return null;
+  return Math.max(0, estimate.quota - (estimate.usage ?? 0));
+}
+
+/** Throws QuotaExceededError when `neededBytes` more won't fit; a browser that can't say passes. */
+export function assertFits(label: string, neededBytes: number, estimate: StorageNumbers): void {
+  const free = freeBytes(estimate);
+  if (free === null || neededBytes <= free) return;
+  throw new QuotaExceededError(neededBytes, free, quotaMessage(label, neededBytes, free));
+}
+
+export function quotaMessage(label: string, neededBytes: number, free: number | null): string {
+  const freeText = free === null ? 'the browser would not store it' : `only ${formatBytes(free)} is free for this site`;
+  return (
+    `${label} needs ${formatBytes(neededBytes)} of browser storage, but ${freeText}. ` +
+    'Nothing of it was saved. Delete cached models in "Cached models", or free disk space, then try again.'
+  );
+}
+
+export function isQuotaError(error: unknown): boolean {
+  return (
+    (error instanceof DOMException && (error.name === 'QuotaExceededError' || error.code === 22)) ||
+    (error instanceof Error && error.name === 'QuotaExceededError')
+  );
+}

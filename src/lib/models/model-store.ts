@@ -1,0 +1,178 @@
+// The browser-side model store: the Cache API bucket transformers.js reads from, keyed by the
+// file's hub URL, plus one manifest per model saying which dtypes are complete and when the model
+// was last used. Works in the page (cache manager) and in the inference worker (downloads).
+import type { Dtype } from '../engines/types';
+import { resolveFileUrl } from './hub-urls';
+
+/** transformers.js' default `env.cacheKey`; it looks files up here by their full URL. */
+export const MODEL_CACHE_NAME = 'transformers-cache';
+/** Lives under the model's own URL prefix, so deleting a model's URLs deletes its manifest too. */
+export const MANIFEST_PATH = '.playground/manifest.json';
+
+export interface ModelLocation {
+  hub: string;
+  repoId: string;
+  revision: string;
+}
+
+export interface ManifestFile {
+  size: number;
+  sha256: string | null;
+}
+
+export interface ModelManifest extends ModelLocation {
+  version: 1;
+  modelType: string | null;
+  contextLength: number | null;
+  /** Every file stored for this model, with what it was verified against. */
+  files: Record<string, ManifestFile>;
+  /** The hub's listing of the whole repo when it was last downloaded from; null without one. */
+  repoFiles: Record<string, ManifestFile> | null;
+  /** Dtypes whose whole file set is stored: these load with no network. */
+  completeDtypes: Dtype[];
+  /** Which ONNX/data files each complete dtype needs, so a load can be checked offline. */
+  filesByDtype: Partial<Record<Dtype, string[]>>;
+  source: 'hub' | 'folder';
+  updatedAt: string;
+  lastUsedAt: string | null;
+}
+
+export interface CachedModel extends ModelLocation {
+  bytes: number;
+  fileCount: number;
+  urls: string[];
+  manifest: ModelManifest | null;
+}
+
+export class ModelStore {
+  constructor(private readonly cache: Cache) {}
+
+  static async open(name = MODEL_CACHE_NAME): Promise<ModelStore> {
+    return new ModelStore(await caches.open(name));
+  }
+
+  fileUrl(location: ModelLocation, path: string): string {
+    return resolveFileUrl(location.hub, location.repoId, location.revision, path);
+  }
+
+  /** True when the URL is stored, with the expected size if one is given. */
+  async has(url: string, expectedSize: number | null = null): Promise<boolean> {
+    const size = await this.sizeOf(url);
+    return size !== null && (expectedSize === null || size === expectedSize);
+  }
+
+  /** Stored size in bytes, or null when the URL isn't stored. */
+  async sizeOf(url: string): Promise<number | null> {
+    const response = await this.cache.match(url);
+    return response ? storedSize(response) : null;
+  }
+
+  async readJson(url: string): Promise<unknown> {
+    const response = await this.cache.match(url);
+    return response ? response.json() : null;
+  }
+
+  async put(url: string, blob: Blob, contentType: string, sha256: string | null): Promise<void> {
+    const headers = new Headers({
+      'content-type': contentType,
+      // The Cache API may drop Content-Length; transformers.js and the cache manager read it.
+      'content-length': String(blob.size),
+      'x-stored-at': new Date().toISOString(),
+    });
+    if (sha256) headers.set('x-sha256', sha256);
+    await this.cache.put(url, new Response(blob, { headers }));
+  }
+
+  async deleteUrls(urls: Iterable<string>): Promise<void> {
+    await Promise.all([...urls].map((url) => this.cache.delete(url)));
+  }
+
+  async readManifest(location: ModelLocation): Promise<ModelManifest | null> {
+    const response = await this.cache.match(this.fileUrl(location, MANIFEST_PATH));
+    if (!response) return null;
+    try {
+      const manifest = (await response.json()) as ModelManifest;
+      return manifest.version === 1 ? manifest : null;
+    } catch {
+      return null;
+    }
+  }
+
+  async writeManifest(manifest: ModelManifest): Promise<void> {
+    const body = JSON.stringify({ ...manifest, updatedAt: new Date().toISOString() });
+    await this.cache.put(
+      this.fileUrl(manifest, MANIFEST_PATH),
+      new Response(body, { headers: { 'content-type': 'application/json', 'content-length': String(body.length) } }),
+    );
+  }
+
+  /** Records that the model was just loaded (the cache manager sorts and shows this). */
+  async touch(location: ModelLocation): Promise<void> {
+    const manifest = await this.readManifest(location);
+    if (manifest) await this.writeManifest({ ...manifest, lastUsedAt: new Date().toISOString() });
+  }
+
+  /** Every model with at least one stored file, biggest first. */
+  async list(): Promise<CachedModel[]> {
+    const groups = new Map<string, CachedModel>();
+    for (const request of await this.cache.keys()) {
+      const location = locateFileUrl(request.url);
+      if (!location) continue;
+      const key = `${location.hub}\n${location.repoId}\n${location.revision}`;
+      let group = groups.get(key);
+      if (!group) {
+        group = { hub: location.hub, repoId: location.repoId, revision: location.revision, bytes: 0, fileCount: 0, urls: [], manifest: null };
+        groups.set(key, group);
+      }
+      group.urls.push(request.url);
+      if (location.path === MANIFEST_PATH) continue;
+      const response = await this.cache.match(request);
+      group.bytes += response ? storedSize(response) : 0;
+      group.fileCount++;
+    }
+    const models = [...groups.values()];
+    await Promise.all(models.map(async (model) => (model.manifest = await this.readManifest(model))));
+    return models.sort((a, b) => b.bytes - a.bytes);
+  }
+
+  /** Deletes every stored URL of the model, manifest included. Returns how many were removed. */
+  async deleteModel(location: ModelLocation): Promise<number> {
+    const prefix = this.fileUrl(location, 'config.json').slice(0, -'config.json'.length);
+    const urls = (await this.cache.keys()).map((r) => r.url).filter((url) => url.startsWith(prefix));
+    await this.deleteUrls(urls);
+    return urls.length;
+  }
+}
+
+function storedSize(response: Response): number {
+  const length = Number(response.headers.get('content-length'));
+  return Number.isFinite(length) ? length : 0;
+}
+
+/**
+ * Splits a stored URL `<hub>/<org>/<name>/resolve/<revision>/<path>` into its parts. The hub may
+ * have a path prefix (a mirror under /models), so the repo is the two segments before `resolve`.
+ */
+export function locateFileUrl(url: string): (ModelLocation & { path: string }) | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  const segments = parsed.pathname.split('/');
+  const at = segments.indexOf('resolve', 3);
+  if (at < 3) return null;
+  const [org, name] = segments.slice(at - 2, at);
+  if (!org || !name) return null;
+  const hubPath = segments.slice(0, at - 2).join('/');
+  let path: string;
+  let revision: string;
+  try {
+    revision = decodeURIComponent(segments[at + 1]);
+    path = segments.slice(at + 2).map(decodeURIComponent).join('/');
+  } catch {
+    return null;
+  }
+  return { hub: parsed.origin + hubPath, repoId: `${org}/${name}`, revision, path };
+}
