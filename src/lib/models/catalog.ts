@@ -1,59 +1,438 @@
-// The models offered in the picker, as typed data. Sizes are never trusted from here: they are
-// read from the hub when a model is inspected.
-export interface CatalogEntry {
+// The models offered in the picker, the well-known ones that can't run in a browser and why, and a
+// validator for entries. No byte sizes here: they come from the hub's file listing at inspection.
+import type { Backend, Dtype } from '../engines/types';
+import { DEFAULT_HUB, isValidRepoId } from './hub-urls';
+import { SUPPORTED_MODEL_TYPES } from './model-inspection';
+
+export type CatalogEngine = 'transformers' | 'webllm';
+
+export type ModelFamily =
+  | 'Qwen3'
+  | 'Qwen3.5'
+  | 'Qwen2.5'
+  | 'Qwen2.5-Coder'
+  | 'DeepSeek-R1-Distill'
+  | 'GLM-Edge';
+
+/** Weight formats offered per backend, best first. The repo's real file list decides what exists. */
+export interface BackendDtypes {
+  wasm: readonly Dtype[];
+  webgpu: readonly Dtype[];
+}
+
+interface CatalogEntryBase {
+  engine: CatalogEngine;
+  /** Hub repository id, `org/name`. */
   repoId: string;
   label: string;
+  family: ModelFamily;
   lab: string;
+  /** Where the lab is based. */
+  country: string;
+  /** SPDX identifier where one exists, else `Other: <licence name>`. */
+  licence: string;
+  /** Nominal size in billions, as the model's name states it (used for sorting and filtering). */
+  parametersB: number;
+  /** The same size for display, e.g. `1.5B`. */
   parameters: string;
+  /**
+   * Context window in tokens from the model's config (`max_position_embeddings`). The value in the
+   * downloaded config.json wins at runtime; this one is shown before anything is fetched.
+   */
+  contextLength: number;
+  dtypes: BackendDtypes;
   /** One line on what the model is good at. */
   strengths: string;
+  /** Always the public hub page: a mirror serves files, not model cards. */
+  modelCardUrl: string;
   /** Template leaves the answer inside an open <think> block (DeepSeek-R1 distills). */
   reasoningStartsOpen?: boolean;
   /** Knows the Qwen3 `enable_thinking` switch. */
   thinkingToggle?: boolean;
 }
 
+export interface TransformersCatalogEntry extends CatalogEntryBase {
+  engine: 'transformers';
+  /** `model_type` in the repo's config.json; must be one transformers.js can generate with. */
+  modelType: string;
+}
+
+/** MLC-compiled weights run by WebLLM; WebGPU only. */
+export interface WebLLMCatalogEntry extends CatalogEntryBase {
+  engine: 'webllm';
+  /** WebLLM's `model_id` (its prebuilt app config key), e.g. `Qwen3-0.6B-q4f16_1-MLC`. */
+  webllmModelId: string;
+  /** WebLLM's `vram_required_MB` estimate for the record. */
+  vramRequiredMB: number;
+  /** WebGPU features the adapter must have, e.g. `shader-f16`. */
+  requiredFeatures: readonly string[];
+}
+
+export type CatalogEntry = TransformersCatalogEntry | WebLLMCatalogEntry;
+
+/** Card URL for a repo on the public hub. */
+export function modelCardUrl(repoId: string): string {
+  return `${DEFAULT_HUB}/${repoId}`;
+}
+
+// onnx-community exports of these sizes ship fp32/fp16/q8/q4/q4f16 files. On the CPU int8 is several
+// times faster than int4 in onnxruntime-web's WASM build, so q8 leads; on WebGPU q4f16 leads and q4 is
+// the fallback for adapters without shader-f16.
+const ONNX_DTYPES: BackendDtypes = { wasm: ['q8', 'q4'], webgpu: ['q4f16', 'q4'] };
+
+const QWEN = { lab: 'Alibaba Qwen', country: 'China' } as const;
+
 export const CATALOG: readonly CatalogEntry[] = [
+  // First on purpose: the settings default to CATALOG[0].
   {
+    engine: 'transformers',
     repoId: 'onnx-community/Qwen3-0.6B-ONNX',
     label: 'Qwen3 0.6B',
-    lab: 'Alibaba Qwen',
+    family: 'Qwen3',
+    ...QWEN,
+    licence: 'Apache-2.0',
+    parametersB: 0.6,
     parameters: '0.6B',
+    contextLength: 40960,
+    modelType: 'qwen3',
+    dtypes: ONNX_DTYPES,
     strengths: 'Fast general chat with optional step-by-step thinking.',
+    modelCardUrl: modelCardUrl('onnx-community/Qwen3-0.6B-ONNX'),
     thinkingToggle: true,
   },
   {
+    engine: 'transformers',
     repoId: 'onnx-community/Qwen3-1.7B-ONNX',
     label: 'Qwen3 1.7B',
-    lab: 'Alibaba Qwen',
+    family: 'Qwen3',
+    ...QWEN,
+    licence: 'Apache-2.0',
+    parametersB: 1.7,
     parameters: '1.7B',
+    contextLength: 40960,
+    modelType: 'qwen3',
+    dtypes: ONNX_DTYPES,
     strengths: 'Noticeably better reasoning than 0.6B; needs a GPU to feel quick.',
+    modelCardUrl: modelCardUrl('onnx-community/Qwen3-1.7B-ONNX'),
     thinkingToggle: true,
   },
   {
+    // The repo is the image-text export (embed_tokens, vision_encoder, decoder_model_merged);
+    // AutoModelForCausalLM loads only its text part. Its config keeps the context in text_config.
+    engine: 'transformers',
+    repoId: 'onnx-community/Qwen3.5-0.8B-ONNX',
+    label: 'Qwen3.5 0.8B',
+    family: 'Qwen3.5',
+    ...QWEN,
+    licence: 'Apache-2.0',
+    parametersB: 0.8,
+    parameters: '0.8B',
+    contextLength: 262144,
+    modelType: 'qwen3_5',
+    dtypes: ONNX_DTYPES,
+    strengths: 'Newer-generation small Qwen with a long context window and optional thinking.',
+    modelCardUrl: modelCardUrl('onnx-community/Qwen3.5-0.8B-ONNX'),
+    thinkingToggle: true,
+  },
+  {
+    engine: 'transformers',
     repoId: 'onnx-community/Qwen2.5-0.5B-Instruct',
     label: 'Qwen2.5 0.5B Instruct',
-    lab: 'Alibaba Qwen',
+    family: 'Qwen2.5',
+    ...QWEN,
+    licence: 'Apache-2.0',
+    parametersB: 0.5,
     parameters: '0.5B',
+    contextLength: 32768,
+    modelType: 'qwen2',
+    dtypes: ONNX_DTYPES,
     strengths: 'Small, quick instruction following; runs acceptably on CPU.',
+    modelCardUrl: modelCardUrl('onnx-community/Qwen2.5-0.5B-Instruct'),
   },
   {
-    repoId: 'onnx-community/glm-edge-1.5b-chat-ONNX',
-    label: 'GLM-Edge 1.5B Chat',
-    lab: 'Zhipu AI (Z.ai)',
+    engine: 'transformers',
+    repoId: 'onnx-community/Qwen2.5-1.5B-Instruct',
+    label: 'Qwen2.5 1.5B Instruct',
+    family: 'Qwen2.5',
+    ...QWEN,
+    licence: 'Apache-2.0',
+    parametersB: 1.5,
     parameters: '1.5B',
-    strengths: 'Edge-oriented bilingual (Chinese/English) chat.',
+    contextLength: 32768,
+    modelType: 'qwen2',
+    dtypes: ONNX_DTYPES,
+    strengths: 'Steadier instructions and multilingual answers than 0.5B, with no thinking phase.',
+    modelCardUrl: modelCardUrl('onnx-community/Qwen2.5-1.5B-Instruct'),
   },
   {
+    engine: 'transformers',
+    repoId: 'onnx-community/Qwen2.5-Coder-0.5B-Instruct',
+    label: 'Qwen2.5 Coder 0.5B Instruct',
+    family: 'Qwen2.5-Coder',
+    ...QWEN,
+    licence: 'Apache-2.0',
+    parametersB: 0.5,
+    parameters: '0.5B',
+    contextLength: 32768,
+    modelType: 'qwen2',
+    dtypes: ONNX_DTYPES,
+    strengths: 'Short code snippets and explanations; the quickest code model here.',
+    modelCardUrl: modelCardUrl('onnx-community/Qwen2.5-Coder-0.5B-Instruct'),
+  },
+  {
+    engine: 'transformers',
+    repoId: 'onnx-community/Qwen2.5-Coder-1.5B-Instruct',
+    label: 'Qwen2.5 Coder 1.5B Instruct',
+    family: 'Qwen2.5-Coder',
+    ...QWEN,
+    licence: 'Apache-2.0',
+    parametersB: 1.5,
+    parameters: '1.5B',
+    contextLength: 32768,
+    modelType: 'qwen2',
+    dtypes: ONNX_DTYPES,
+    strengths: 'Writes and fixes code noticeably better than the 0.5B coder; best on WebGPU.',
+    modelCardUrl: modelCardUrl('onnx-community/Qwen2.5-Coder-1.5B-Instruct'),
+  },
+  {
+    engine: 'transformers',
     repoId: 'onnx-community/DeepSeek-R1-Distill-Qwen-1.5B-ONNX',
     label: 'DeepSeek-R1 Distill Qwen 1.5B',
+    family: 'DeepSeek-R1-Distill',
     lab: 'DeepSeek',
+    country: 'China',
+    licence: 'MIT',
+    parametersB: 1.5,
     parameters: '1.5B',
+    contextLength: 131072,
+    modelType: 'qwen2',
+    dtypes: ONNX_DTYPES,
     strengths: 'Shows its reasoning before answering maths and logic questions.',
+    modelCardUrl: modelCardUrl('onnx-community/DeepSeek-R1-Distill-Qwen-1.5B-ONNX'),
     reasoningStartsOpen: true,
+  },
+  {
+    engine: 'transformers',
+    repoId: 'onnx-community/glm-edge-1.5b-chat-ONNX',
+    label: 'GLM-Edge 1.5B Chat',
+    family: 'GLM-Edge',
+    lab: 'Zhipu AI (Z.ai)',
+    country: 'China',
+    licence: 'Other: GLM-Edge licence',
+    parametersB: 1.5,
+    parameters: '1.5B',
+    contextLength: 8192,
+    modelType: 'glm',
+    dtypes: ONNX_DTYPES,
+    strengths: 'Edge-oriented bilingual (Chinese/English) chat.',
+    modelCardUrl: modelCardUrl('onnx-community/glm-edge-1.5b-chat-ONNX'),
   },
 ];
 
 export function findCatalogEntry(repoId: string): CatalogEntry | undefined {
   return CATALOG.find((entry) => entry.repoId === repoId);
+}
+
+/** A model people ask about that this app can't run, and the concrete reason. */
+export interface UnavailableModel {
+  name: string;
+  lab: string;
+  country: string;
+  /** Total parameters in billions (all experts for mixture-of-experts models). */
+  parametersB: number;
+  /** Parameters used per token, for mixture-of-experts models. */
+  activeParametersB?: number;
+  /** Display form, e.g. `355B total, 32B active (MoE)`. */
+  parameters: string;
+  reason: string;
+  /** A catalog repoId from the same lab or line to try instead. */
+  tryInstead?: string;
+}
+
+// Weight sizes below are parameters × bytes per weight (BF16 2, FP8 1, 4-bit 0.5), before any overhead.
+export const UNAVAILABLE_MODELS: readonly UnavailableModel[] = [
+  {
+    name: 'Kimi K2',
+    lab: 'Moonshot AI',
+    country: 'China',
+    parametersB: 1000,
+    activeParametersB: 32,
+    parameters: '1T total, 32B active (MoE)',
+    reason:
+      'A 1-trillion-parameter mixture-of-experts: about 1 TB of FP8 weights and still ~500 GB at 4-bit, ' +
+      'hundreds of times what a browser tab can download, store or hold in memory.',
+  },
+  {
+    name: 'GLM-4.5',
+    lab: 'Zhipu AI (Z.ai)',
+    country: 'China',
+    parametersB: 355,
+    activeParametersB: 32,
+    parameters: '355B total, 32B active (MoE)',
+    reason:
+      'A 355B-parameter mixture-of-experts (~710 GB in BF16, ~180 GB at 4-bit), and its `glm4_moe` ' +
+      'architecture is not implemented in transformers.js 4.3.',
+    tryInstead: 'onnx-community/glm-edge-1.5b-chat-ONNX',
+  },
+  {
+    name: 'GLM-4.6',
+    lab: 'Zhipu AI (Z.ai)',
+    country: 'China',
+    parametersB: 355,
+    activeParametersB: 32,
+    parameters: '355B total, 32B active (MoE)',
+    reason:
+      'Same 355B-parameter `glm4_moe` mixture-of-experts as GLM-4.5 (~710 GB in BF16, ~180 GB at 4-bit); ' +
+      'transformers.js 4.3 has no implementation of that architecture.',
+    tryInstead: 'onnx-community/glm-edge-1.5b-chat-ONNX',
+  },
+  {
+    name: 'GLM-4.5-Air',
+    lab: 'Zhipu AI (Z.ai)',
+    country: 'China',
+    parametersB: 106,
+    activeParametersB: 12,
+    parameters: '106B total, 12B active (MoE)',
+    reason:
+      'Only 12B parameters are active per token, but all 106B must be loaded: ~210 GB in BF16, ~53 GB at ' +
+      '4-bit; its `glm4_moe` architecture is also not implemented in transformers.js 4.3.',
+    tryInstead: 'onnx-community/glm-edge-1.5b-chat-ONNX',
+  },
+  {
+    name: 'GLM-4-9B-Chat',
+    lab: 'Zhipu AI (Z.ai)',
+    country: 'China',
+    parametersB: 9.4,
+    parameters: '9.4B',
+    reason:
+      'Its checkpoints use the `chatglm` (GLM-4-9B-Chat) and `glm4` (GLM-4-9B-0414) model types, which ' +
+      'transformers.js 4.3 does not run, and 9.4B parameters are ~5 GB of weights even at 4-bit.',
+    tryInstead: 'onnx-community/glm-edge-1.5b-chat-ONNX',
+  },
+  {
+    name: 'DeepSeek-V3',
+    lab: 'DeepSeek',
+    country: 'China',
+    parametersB: 671,
+    activeParametersB: 37,
+    parameters: '671B total, 37B active (MoE)',
+    reason:
+      'A 671B-parameter mixture-of-experts: about 700 GB of FP8 weights and ~340 GB even at 4-bit, far ' +
+      'beyond browser storage and GPU memory.',
+  },
+  {
+    name: 'DeepSeek-R1',
+    lab: 'DeepSeek',
+    country: 'China',
+    parametersB: 671,
+    activeParametersB: 37,
+    parameters: '671B total, 37B active (MoE)',
+    reason:
+      'Same 671B-parameter mixture-of-experts as DeepSeek-V3 (about 700 GB of FP8 weights); the 1.5B ' +
+      'distill in the catalog is the R1 that fits in a browser.',
+    tryInstead: 'onnx-community/DeepSeek-R1-Distill-Qwen-1.5B-ONNX',
+  },
+  {
+    name: 'Qwen3-235B-A22B',
+    lab: 'Alibaba Qwen',
+    country: 'China',
+    parametersB: 235,
+    activeParametersB: 22,
+    parameters: '235B total, 22B active (MoE)',
+    reason:
+      'transformers.js knows its `qwen3_moe` architecture, but all 235B parameters must be loaded: ' +
+      '~470 GB in BF16, ~118 GB at 4-bit.',
+    tryInstead: 'onnx-community/Qwen3-1.7B-ONNX',
+  },
+];
+
+const KNOWN_DTYPES: Record<Dtype, true> = { fp32: true, fp16: true, q8: true, q4: true, q4f16: true };
+
+/** fp16 math needs WebGPU's shader-f16 feature; the WASM backend never runs these. */
+const F16_DTYPES: ReadonlySet<Dtype> = new Set<Dtype>(['q4f16', 'fp16']);
+
+const MAX_STRENGTHS_CHARS = 120;
+
+function isNonEmptyString(value: unknown): value is string {
+  return typeof value === 'string' && value.trim().length > 0;
+}
+
+function checkDtypes(backend: Backend, list: unknown, problems: string[]): Dtype[] {
+  if (!Array.isArray(list)) {
+    problems.push(`dtypes.${backend} must be a list.`);
+    return [];
+  }
+  const seen = new Set<string>();
+  for (const dtype of list) {
+    if (typeof dtype !== 'string' || !Object.hasOwn(KNOWN_DTYPES, dtype)) {
+      problems.push(`dtypes.${backend} has unknown dtype "${String(dtype)}".`);
+    } else if (seen.has(dtype)) {
+      problems.push(`dtypes.${backend} lists "${dtype}" twice.`);
+    }
+    seen.add(String(dtype));
+  }
+  return list.filter((d): d is Dtype => typeof d === 'string' && Object.hasOwn(KNOWN_DTYPES, d));
+}
+
+/**
+ * Problems with one catalog entry, as readable sentences; empty when the entry is valid. Pure, and
+ * defensive about missing fields so hand-written or future entries get messages, not exceptions.
+ */
+export function validateCatalogEntry(entry: CatalogEntry): string[] {
+  const problems: string[] = [];
+  const e = entry as Partial<CatalogEntry> & Record<string, unknown>;
+  const repoId = typeof e.repoId === 'string' ? e.repoId : '';
+
+  if (e.engine !== 'transformers' && e.engine !== 'webllm') problems.push(`Unknown engine "${String(e.engine)}".`);
+  if (!isValidRepoId(repoId)) problems.push(`repoId "${repoId}" is not a valid hub id (org/name).`);
+  if (e.modelCardUrl !== modelCardUrl(repoId)) {
+    problems.push(`modelCardUrl "${String(e.modelCardUrl)}" does not point at ${modelCardUrl(repoId)}.`);
+  }
+  for (const field of ['label', 'family', 'lab', 'country', 'licence', 'parameters'] as const) {
+    if (!isNonEmptyString(e[field])) problems.push(`${field} is empty.`);
+  }
+  if (typeof e.parametersB !== 'number' || !Number.isFinite(e.parametersB) || e.parametersB <= 0) {
+    problems.push(`parametersB must be a positive number (got ${String(e.parametersB)}).`);
+  }
+  if (!Number.isInteger(e.contextLength) || (e.contextLength as number) <= 0) {
+    problems.push(`contextLength must be a positive integer (got ${String(e.contextLength)}).`);
+  }
+
+  const strengths = typeof e.strengths === 'string' ? e.strengths : '';
+  if (!strengths.trim()) problems.push('strengths is empty.');
+  if (/[\r\n]/.test(strengths)) problems.push('strengths must be one line.');
+  if (strengths.length > MAX_STRENGTHS_CHARS) {
+    problems.push(`strengths is ${strengths.length} characters; keep it to ${MAX_STRENGTHS_CHARS}.`);
+  }
+
+  const wasm = checkDtypes('wasm', e.dtypes?.wasm, problems);
+  const webgpu = checkDtypes('webgpu', e.dtypes?.webgpu, problems);
+  if (wasm.length + webgpu.length === 0) problems.push('No dtype offered for any backend.');
+  for (const dtype of wasm) {
+    if (F16_DTYPES.has(dtype)) problems.push(`dtypes.wasm offers "${dtype}", which needs WebGPU shader-f16.`);
+  }
+
+  if (e.engine === 'transformers') {
+    const modelType = (e as Partial<TransformersCatalogEntry>).modelType;
+    if (!isNonEmptyString(modelType) || !SUPPORTED_MODEL_TYPES.has(modelType)) {
+      problems.push(`modelType "${String(modelType)}" is not one this app runs.`);
+    }
+  }
+
+  if (e.engine === 'webllm') {
+    const w = e as Partial<WebLLMCatalogEntry>;
+    if (wasm.length > 0) problems.push('WebLLM runs on WebGPU only; dtypes.wasm must be empty.');
+    if (!isNonEmptyString(w.webllmModelId)) problems.push('webllmModelId is empty.');
+    if (typeof w.vramRequiredMB !== 'number' || !Number.isFinite(w.vramRequiredMB) || w.vramRequiredMB <= 0) {
+      problems.push(`vramRequiredMB must be a positive number (got ${String(w.vramRequiredMB)}).`);
+    }
+    const features = Array.isArray(w.requiredFeatures) ? w.requiredFeatures : null;
+    if (!features) problems.push('requiredFeatures must be a list (empty when none).');
+    // The picker gates WebLLM records on these features, so an f16 build must declare what it needs.
+    if (features && webgpu.some((d) => F16_DTYPES.has(d)) && !features.includes('shader-f16')) {
+      problems.push('An fp16 WebLLM build must list "shader-f16" in requiredFeatures.');
+    }
+  }
+
+  return problems;
 }

@@ -1,0 +1,218 @@
+// The model catalog: every shipped entry passes the validator, the required models are there, and the
+// validator really rejects each kind of broken entry.
+
+import { describe, expect, it } from 'vitest';
+import {
+  CATALOG,
+  UNAVAILABLE_MODELS,
+  findCatalogEntry,
+  modelCardUrl,
+  validateCatalogEntry,
+  type CatalogEntry,
+  type TransformersCatalogEntry,
+  type WebLLMCatalogEntry,
+} from '../../src/lib/models/catalog';
+
+const REQUIRED_TRANSFORMERS_MODELS = [
+  'onnx-community/Qwen3-0.6B-ONNX',
+  'onnx-community/Qwen3-1.7B-ONNX',
+  'onnx-community/Qwen2.5-0.5B-Instruct',
+  'onnx-community/Qwen2.5-1.5B-Instruct',
+  'onnx-community/Qwen2.5-Coder-0.5B-Instruct',
+  'onnx-community/Qwen2.5-Coder-1.5B-Instruct',
+  'onnx-community/DeepSeek-R1-Distill-Qwen-1.5B-ONNX',
+  'onnx-community/Qwen3.5-0.8B-ONNX',
+  'onnx-community/glm-edge-1.5b-chat-ONNX',
+];
+
+const good: TransformersCatalogEntry = {
+  engine: 'transformers',
+  repoId: 'onnx-community/Qwen3-0.6B-ONNX',
+  label: 'Qwen3 0.6B',
+  family: 'Qwen3',
+  lab: 'Alibaba Qwen',
+  country: 'China',
+  licence: 'Apache-2.0',
+  parametersB: 0.6,
+  parameters: '0.6B',
+  contextLength: 40960,
+  modelType: 'qwen3',
+  dtypes: { wasm: ['q8', 'q4'], webgpu: ['q4f16', 'q4'] },
+  strengths: 'Fast general chat.',
+  modelCardUrl: 'https://huggingface.co/onnx-community/Qwen3-0.6B-ONNX',
+};
+
+const goodWebLLM: WebLLMCatalogEntry = {
+  engine: 'webllm',
+  repoId: 'mlc-ai/Qwen3-0.6B-q4f16_1-MLC',
+  webllmModelId: 'Qwen3-0.6B-q4f16_1-MLC',
+  label: 'Qwen3 0.6B (WebLLM)',
+  family: 'Qwen3',
+  lab: 'Alibaba Qwen',
+  country: 'China',
+  licence: 'Apache-2.0',
+  parametersB: 0.6,
+  parameters: '0.6B',
+  contextLength: 40960,
+  dtypes: { wasm: [], webgpu: ['q4f16'] },
+  strengths: 'Fast general chat through WebLLM.',
+  modelCardUrl: 'https://huggingface.co/mlc-ai/Qwen3-0.6B-q4f16_1-MLC',
+  vramRequiredMB: 1403,
+  requiredFeatures: ['shader-f16'],
+};
+
+/** A copy of `base` with some fields replaced, typed loosely so tests can build invalid entries. */
+function broken(changes: Record<string, unknown>, base: CatalogEntry = good): CatalogEntry {
+  return { ...base, ...changes } as CatalogEntry;
+}
+
+describe('CATALOG', () => {
+  it.each(CATALOG.map((entry) => [entry.repoId, entry] as const))('%s is valid', (_id, entry) => {
+    expect(validateCatalogEntry(entry)).toEqual([]);
+  });
+
+  it('has unique repo ids', () => {
+    const ids = CATALOG.map((entry) => entry.repoId);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it.each(REQUIRED_TRANSFORMERS_MODELS)('offers %s through transformers.js', (repoId) => {
+    expect(findCatalogEntry(repoId)?.engine).toBe('transformers');
+  });
+
+  it('starts with Qwen3 0.6B, the default model', () => {
+    expect(CATALOG[0]?.repoId).toBe('onnx-community/Qwen3-0.6B-ONNX');
+    expect(CATALOG[0]?.label).toBe('Qwen3 0.6B');
+  });
+
+  it('marks GLM-Edge as the `glm` model type transformers.js runs', () => {
+    const glm = findCatalogEntry('onnx-community/glm-edge-1.5b-chat-ONNX');
+    expect(glm?.engine === 'transformers' && glm.modelType).toBe('glm');
+  });
+
+  it('keeps the chat flags the UI reads', () => {
+    expect(findCatalogEntry('onnx-community/DeepSeek-R1-Distill-Qwen-1.5B-ONNX')?.reasoningStartsOpen).toBe(true);
+    expect(findCatalogEntry('onnx-community/Qwen3-0.6B-ONNX')?.thinkingToggle).toBe(true);
+    expect(findCatalogEntry('onnx-community/Qwen3-1.7B-ONNX')?.thinkingToggle).toBe(true);
+  });
+
+  it('returns undefined for a model it does not list', () => {
+    expect(findCatalogEntry('someone/unknown-model')).toBeUndefined();
+  });
+});
+
+describe('UNAVAILABLE_MODELS', () => {
+  it.each(UNAVAILABLE_MODELS.map((model) => [model.name, model] as const))('%s says why it cannot run', (_name, model) => {
+    expect(model.reason.trim().length).toBeGreaterThan(20);
+    expect(model.lab.trim()).not.toBe('');
+    expect(model.country.trim()).not.toBe('');
+    expect(model.parametersB).toBeGreaterThan(0);
+    if (model.tryInstead) expect(findCatalogEntry(model.tryInstead)).toBeDefined();
+  });
+
+  it('covers the models stakeholders ask about', () => {
+    const names = UNAVAILABLE_MODELS.map((model) => model.name);
+    for (const name of ['Kimi K2', 'GLM-4.5', 'GLM-4.6', 'GLM-4.5-Air', 'GLM-4-9B-Chat', 'DeepSeek-V3', 'DeepSeek-R1', 'Qwen3-235B-A22B']) {
+      expect(names).toContain(name);
+    }
+  });
+
+  it('does not overlap with the runnable catalog', () => {
+    const labels = new Set(CATALOG.map((entry) => entry.label));
+    for (const model of UNAVAILABLE_MODELS) expect(labels.has(model.name)).toBe(false);
+  });
+});
+
+describe('validateCatalogEntry', () => {
+  it('accepts well-formed transformers.js and WebLLM entries', () => {
+    expect(validateCatalogEntry(good)).toEqual([]);
+    expect(validateCatalogEntry(goodWebLLM)).toEqual([]);
+  });
+
+  it('builds card URLs on the public hub', () => {
+    expect(modelCardUrl('onnx-community/Qwen3-0.6B-ONNX')).toBe('https://huggingface.co/onnx-community/Qwen3-0.6B-ONNX');
+  });
+
+  it('rejects an invalid repo id', () => {
+    expect(validateCatalogEntry(broken({ repoId: 'not a repo' }))).toContainEqual(expect.stringMatching(/repoId/));
+  });
+
+  it('rejects a repo id with a path traversal', () => {
+    expect(validateCatalogEntry(broken({ repoId: 'onnx-community/..', modelCardUrl: 'https://huggingface.co/onnx-community/..' }))).not.toEqual([]);
+  });
+
+  it('rejects a card URL for another repo', () => {
+    const problems = validateCatalogEntry(broken({ modelCardUrl: 'https://huggingface.co/onnx-community/Qwen3-1.7B-ONNX' }));
+    expect(problems).toContainEqual(expect.stringMatching(/modelCardUrl/));
+  });
+
+  it('rejects a card URL on another host', () => {
+    const problems = validateCatalogEntry(broken({ modelCardUrl: 'https://example.com/onnx-community/Qwen3-0.6B-ONNX' }));
+    expect(problems).toContainEqual(expect.stringMatching(/modelCardUrl/));
+  });
+
+  it('rejects q4f16 on wasm', () => {
+    const problems = validateCatalogEntry(broken({ dtypes: { wasm: ['q4f16'], webgpu: ['q4f16'] } }));
+    expect(problems).toContainEqual(expect.stringMatching(/wasm.*q4f16|q4f16.*shader-f16/));
+  });
+
+  it('rejects fp16 on wasm', () => {
+    expect(validateCatalogEntry(broken({ dtypes: { wasm: ['q8', 'fp16'], webgpu: [] } }))).not.toEqual([]);
+  });
+
+  it('rejects a zero context length', () => {
+    expect(validateCatalogEntry(broken({ contextLength: 0 }))).toContainEqual(expect.stringMatching(/contextLength/));
+  });
+
+  it('rejects a fractional context length', () => {
+    expect(validateCatalogEntry(broken({ contextLength: 4096.5 }))).toContainEqual(expect.stringMatching(/contextLength/));
+  });
+
+  it('rejects multi-line strengths', () => {
+    const problems = validateCatalogEntry(broken({ strengths: 'Good at chat.\nAlso at code.' }));
+    expect(problems).toContainEqual(expect.stringMatching(/one line/));
+  });
+
+  it('rejects strengths longer than 120 characters', () => {
+    expect(validateCatalogEntry(broken({ strengths: 'x'.repeat(121) }))).toContainEqual(expect.stringMatching(/strengths/));
+  });
+
+  it('rejects an entry with no dtypes at all', () => {
+    expect(validateCatalogEntry(broken({ dtypes: { wasm: [], webgpu: [] } }))).toContainEqual(expect.stringMatching(/No dtype/));
+  });
+
+  it('rejects an unknown dtype', () => {
+    expect(validateCatalogEntry(broken({ dtypes: { wasm: ['int3'], webgpu: ['q4'] } }))).toContainEqual(
+      expect.stringMatching(/unknown dtype/),
+    );
+  });
+
+  it.each(['licence', 'lab', 'country'])('rejects an empty %s', (field) => {
+    expect(validateCatalogEntry(broken({ [field]: '  ' }))).toContainEqual(`${field} is empty.`);
+  });
+
+  it('rejects a model type transformers.js does not run', () => {
+    expect(validateCatalogEntry(broken({ modelType: 'chatglm' }))).toContainEqual(expect.stringMatching(/modelType/));
+  });
+
+  it('rejects a WebLLM entry that offers wasm weights', () => {
+    const problems = validateCatalogEntry(broken({ dtypes: { wasm: ['q4'], webgpu: ['q4f16'] } }, goodWebLLM));
+    expect(problems).toContainEqual(expect.stringMatching(/WebGPU only/));
+  });
+
+  it('rejects a WebLLM entry without a positive VRAM estimate', () => {
+    expect(validateCatalogEntry(broken({ vramRequiredMB: 0 }, goodWebLLM))).toContainEqual(expect.stringMatching(/vramRequiredMB/));
+    expect(validateCatalogEntry(broken({ vramRequiredMB: undefined }, goodWebLLM))).toContainEqual(
+      expect.stringMatching(/vramRequiredMB/),
+    );
+  });
+
+  it('rejects an f16 WebLLM entry that does not require shader-f16', () => {
+    expect(validateCatalogEntry(broken({ requiredFeatures: [] }, goodWebLLM))).toContainEqual(expect.stringMatching(/shader-f16/));
+  });
+
+  it('returns messages, not exceptions, for an entry missing fields', () => {
+    expect(() => validateCatalogEntry({} as CatalogEntry)).not.toThrow();
+    expect(validateCatalogEntry({} as CatalogEntry).length).toBeGreaterThan(3);
+  });
+});
