@@ -1,4 +1,6 @@
 // A hub-compatible model mirror over plain files (root/<org>/<name>/<file>), for air-gapped teams and the tests.
+// Optional fault injection (dropped connections, error statuses, throttling, short or corrupt bodies) lets tests
+// exercise the app's download retry and verification against a real server.
 
 import { createHash } from 'node:crypto';
 import { createReadStream, type Stats } from 'node:fs';
@@ -6,7 +8,9 @@ import { readdir, realpath, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { pipeline, type Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
+import { pipeline as pipelineAsync } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { isValidRepoId, parseHubPath, type HubTreeEntry, type ParsedHubPath } from '../src/lib/models/hub-urls';
 
 export interface MirrorRequestRecord {
@@ -17,7 +21,61 @@ export interface MirrorRequestRecord {
   range?: string;
   /** Body bytes sent so far (0 for HEAD). */
   bytes: number;
+  /** The fault kinds applied to this request; absent when it was served normally. */
+  faults?: MirrorFaultKind[];
 }
+
+/** Which requests a fault rule affects. */
+export interface MirrorFaultTarget {
+  /** A substring of, or pattern for, the repo-relative file path ('onnx/model_quantized.onnx'); every file when absent. */
+  path?: string | RegExp;
+  /** Only files of this repo ('org/name'); any repo when absent. */
+  repo?: string;
+  /** How many matching requests the rule affects before it goes quiet: 1 unless given; Infinity for all. */
+  times?: number;
+}
+
+/** Sends the head as usual, then cuts the connection after `bytes` body bytes. */
+export interface MirrorDropFault extends MirrorFaultTarget {
+  kind: 'drop-after-bytes';
+  bytes: number;
+}
+
+/** Answers this status (default 500) with an empty body instead of the file. */
+export interface MirrorStatusFault extends MirrorFaultTarget {
+  kind: 'status';
+  status?: number;
+}
+
+/** Paces the body to this rate. */
+export interface MirrorThrottleFault extends MirrorFaultTarget {
+  kind: 'throttle';
+  bytesPerSecond: number;
+}
+
+/**
+ * Serves a body `bytes` shorter than asked for as if complete: Content-Length and Content-Range
+ * match the short body and the announced total is `bytes` less, so only a size check notices.
+ */
+export interface MirrorTruncateFault extends MirrorFaultTarget {
+  kind: 'truncate';
+  bytes: number;
+}
+
+/** Inverts `bytes` body bytes (default 1), spread evenly: the length stays right, the sha256 does not. */
+export interface MirrorCorruptFault extends MirrorFaultTarget {
+  kind: 'corrupt';
+  bytes?: number;
+}
+
+/**
+ * One declarative fault. Only GET bodies of resolve paths are faulted: HEAD and the tree API stay
+ * truthful, so a client can still learn the real size and hashes. Several rules can hit one request
+ * (the first matching rule of each kind); a `status` rule then wins and the others stay unused.
+ */
+export type MirrorFaultRule = MirrorDropFault | MirrorStatusFault | MirrorThrottleFault | MirrorTruncateFault | MirrorCorruptFault;
+export type MirrorFaultKind = MirrorFaultRule['kind'];
+export type MirrorFaults = readonly MirrorFaultRule[];
 
 /** What a fault hook sees about a file request. */
 export interface MirrorFileContext {
@@ -33,10 +91,7 @@ export interface MirrorFileContext {
   range: { start: number; end: number } | null;
 }
 
-/**
- * Seam for fault injection (drop after N bytes, 500 once, throttle, corrupt). No faults ship here;
- * tests of retry/resume plug their own in.
- */
+/** Low-level seam for faults the declarative rules can't express. */
 export interface MirrorFaultHooks {
   /**
    * Runs before a file response is written; return true when the hook answered the request itself
@@ -56,21 +111,45 @@ export interface MirrorServerOptions {
   treeEndpoint?: boolean;
   /** One line per finished request on stdout. */
   log?: boolean;
-  faults?: MirrorFaultHooks;
+  /** Fault rules active from the start; none by default. */
+  faults?: MirrorFaults;
+  faultHooks?: MirrorFaultHooks;
+  /**
+   * Answer /__mirror/faults (POST a JSON rule array to replace the rules, DELETE to clear them) and
+   * /__mirror/requests (GET the request log, DELETE to empty it). Off by default: anyone who can
+   * reach the port could break downloads with it.
+   */
+  controlEndpoint?: boolean;
 }
 
 export interface MirrorServer {
   url: string;
   port: number;
   requests: MirrorRequestRecord[];
+  /** Replaces the fault rules; their `times` counts start afresh. Throws on an invalid rule. */
+  setFaults(rules: MirrorFaults): void;
+  clearFaults(): void;
   close(): Promise<void>;
 }
 
 /** The hub stores files above this size in LFS, and its tree API then reports their sha256. */
 export const LFS_THRESHOLD = 10 * 1024 * 1024;
+/** Weight files the hub's default .gitattributes puts in LFS whatever their size. */
+const LFS_PATTERN = /\.(onnx|onnx_data(_\d+)?|safetensors|gguf)$/;
+
+export function isLfsFile(path: string, size: number): boolean {
+  return size > LFS_THRESHOLD || LFS_PATTERN.test(path);
+}
 
 const EXPOSE_HEADERS = 'Content-Length, Content-Range, Accept-Ranges, ETag, X-Repo-Commit, X-Linked-Size, X-Linked-Etag';
 const DEFAULT_ALLOW_HEADERS = 'Range, Content-Type, Authorization, If-None-Match, If-Range';
+
+const CONTROL_PREFIX = '/__mirror/';
+const FAULTS_PATH = '/__mirror/faults';
+const REQUESTS_PATH = '/__mirror/requests';
+const CONTROL_METHODS: Partial<Record<string, string[]>> = { [FAULTS_PATH]: ['POST', 'DELETE'], [REQUESTS_PATH]: ['GET', 'DELETE'] };
+/** Rule lists are small; this only stops a stray upload from filling memory. */
+const MAX_CONTROL_BODY = 1024 * 1024;
 
 class HttpError extends Error {
   readonly status: number;
@@ -94,18 +173,23 @@ export async function createMirrorServer(options: MirrorServerOptions): Promise<
   const root = await realpath(options.root);
   const requests: MirrorRequestRecord[] = [];
   const hasher = new HashCache();
+  const faults = new FaultBook();
+  faults.set(options.faults ?? []);
+  const controlEndpoint = options.controlEndpoint ?? false;
 
   const server = createServer((req, res) => {
     const record: MirrorRequestRecord = { method: req.method ?? 'GET', path: req.url ?? '/', status: 0, bytes: 0 };
     if (typeof req.headers.range === 'string') record.range = req.headers.range;
-    requests.push(record);
+    // Control calls stay out of the log so tests reading it see only the traffic they caused.
+    if (!(controlEndpoint && isControlPath(splitUrl(record.path).pathname))) requests.push(record);
     const started = Date.now();
     res.on('close', () => {
       if (res.headersSent) record.status = res.statusCode;
       if (options.log) {
         const range = record.range ? ` range=${record.range}` : '';
+        const fault = record.faults ? ` fault=${record.faults.join(',')}` : '';
         const aborted = res.writableFinished ? '' : ' (aborted)';
-        console.log(`${record.method} ${record.path} ${record.status} ${record.bytes}B${range} ${Date.now() - started}ms${aborted}`);
+        console.log(`${record.method} ${record.path} ${record.status} ${record.bytes}B${range}${fault} ${Date.now() - started}ms${aborted}`);
       }
     });
     handle(req, res, record).catch((err: unknown) => {
@@ -122,28 +206,16 @@ export async function createMirrorServer(options: MirrorServerOptions): Promise<
   async function handle(req: IncomingMessage, res: ServerResponse, record: MirrorRequestRecord): Promise<void> {
     setCommonHeaders(res);
     const method = req.method ?? 'GET';
-    if (method === 'OPTIONS') {
-      // Echoing the asked-for headers is what lets a browser send Authorization too ("*" does not cover it).
-      const asked = req.headers['access-control-request-headers'];
-      writeHead(res, record, 204, {
-        'Access-Control-Allow-Methods': 'GET, HEAD, OPTIONS',
-        'Access-Control-Allow-Headers': asked && /^[\w\-, ]+$/.test(asked) ? asked : DEFAULT_ALLOW_HEADERS,
-        'Access-Control-Max-Age': '86400',
-        Vary: 'Access-Control-Request-Headers',
-      });
-      res.end();
-      return;
+    const { pathname, query } = splitUrl(req.url ?? '/');
+    if (isControlPath(pathname)) {
+      if (!controlEndpoint) throw new HttpError(404, 'Not found');
+      return handleControl(req, res, record, pathname);
     }
+    if (method === 'OPTIONS') return sendPreflight(req, res, record, ['GET', 'HEAD']);
     if (method !== 'GET' && method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD, OPTIONS');
       throw new HttpError(405, 'Method not allowed');
     }
-
-    // Split by hand: `new URL('//x/y', base)` would treat the path as a host.
-    const rawUrl = req.url ?? '/';
-    const q = rawUrl.indexOf('?');
-    const pathname = q === -1 ? rawUrl : rawUrl.slice(0, q);
-    const query = new URLSearchParams(q === -1 ? '' : rawUrl.slice(q + 1));
 
     if (pathname === '/') return sendIndex(req, res, record);
 
@@ -226,28 +298,76 @@ export async function createMirrorServer(options: MirrorServerOptions): Promise<
     }
 
     const ctx: MirrorFileContext = { req, res, record, repoId: parsed.repoId, filePath: parsed.filePath, absPath: file.abs, size, range };
-    if (options.faults?.beforeFile && (await options.faults.beforeFile(ctx))) return;
+    const hooks = options.faultHooks;
+    if (hooks?.beforeFile && (await hooks.beforeFile(ctx))) return;
 
     const start = range?.start ?? 0;
-    const end = range?.end ?? size - 1;
-    const length = size === 0 ? 0 : end - start + 1;
+    const asked = size === 0 ? 0 : (range?.end ?? size - 1) - start + 1;
+    const plan = req.method === 'GET' ? faults.take(parsed.repoId, parsed.filePath, asked) : NO_FAULTS;
+    if (plan.kinds.length) record.faults = plan.kinds;
+    if (plan.status !== undefined) return sendFaultStatus(res, record, plan.status);
+
+    // Without a truncate fault, `cut` is 0 and this is the plain response.
+    const length = Math.max(0, asked - plan.cut);
+    const total = size - plan.cut;
+    if (range && length === 0) {
+      // What a file that much shorter would answer to a range past its end.
+      writeHead(res, record, 416, { 'Content-Range': `bytes */${Math.max(0, total)}`, 'Content-Length': '0' });
+      res.end();
+      return;
+    }
     const headers: Record<string, string> = { 'Content-Length': String(length) };
-    if (range) headers['Content-Range'] = `bytes ${start}-${end}/${size}`;
+    if (range) headers['Content-Range'] = `bytes ${start}-${start + length - 1}/${total}`;
     writeHead(res, record, range ? 206 : 200, headers);
     if (req.method === 'HEAD' || length === 0) {
       res.end();
       return;
     }
 
+    const sent = plan.dropAfter ?? length;
     // Streamed: model files can be several GB.
-    let body: Readable = createReadStream(file.abs, { start, end });
-    if (options.faults?.wrapBody) body = options.faults.wrapBody(body, ctx);
+    let body: Readable = sent === 0 ? Readable.from([]) : createReadStream(file.abs, { start, end: start + sent - 1 });
+    if (plan.flips) body = Readable.from(flipBytes(body, length, plan.flips), { objectMode: false });
+    if (plan.bytesPerSecond) body = Readable.from(throttle(body, plan.bytesPerSecond), { objectMode: false });
+    if (hooks?.wrapBody) body = hooks.wrapBody(body, ctx);
     body.on('data', (chunk: Buffer) => {
       record.bytes += chunk.length;
     });
+    if (plan.dropAfter !== undefined) {
+      void sendThenDrop(body, res);
+      return;
+    }
     pipeline(body, res, () => {
       // Errors here are client aborts or read failures after the head went out; the socket is already gone.
     });
+  }
+
+  /** The opt-in test control API under /__mirror/. */
+  async function handleControl(req: IncomingMessage, res: ServerResponse, record: MirrorRequestRecord, pathname: string): Promise<void> {
+    const allowed = CONTROL_METHODS[pathname];
+    if (!allowed) throw new HttpError(404, 'Not found');
+    const method = req.method ?? 'GET';
+    if (method === 'OPTIONS') return sendPreflight(req, res, record, allowed);
+    if (!allowed.includes(method)) {
+      res.setHeader('Allow', [...allowed, 'OPTIONS'].join(', '));
+      throw new HttpError(405, 'Method not allowed');
+    }
+    if (pathname === REQUESTS_PATH) {
+      // Emptied in place: `server.requests` is the same array.
+      if (method === 'DELETE') requests.length = 0;
+      return sendJson(res, record, 200, requests);
+    }
+    if (method === 'DELETE') {
+      faults.clear();
+    } else {
+      const rules = await readJsonBody(req);
+      try {
+        faults.set(rules);
+      } catch (err) {
+        throw new HttpError(400, (err as Error).message, 'InvalidFaults');
+      }
+    }
+    sendJson(res, record, 200, { rules: faults.size });
   }
 
   async function sendTree(
@@ -311,6 +431,8 @@ export async function createMirrorServer(options: MirrorServerOptions): Promise<
     url: baseUrl,
     port,
     requests,
+    setFaults: (rules) => faults.set(rules),
+    clearFaults: () => faults.clear(),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
@@ -318,6 +440,43 @@ export async function createMirrorServer(options: MirrorServerOptions): Promise<
         server.closeAllConnections();
       }),
   };
+}
+
+/** Splits by hand: `new URL('//x/y', base)` would treat the path as a host. */
+function splitUrl(rawUrl: string): { pathname: string; query: URLSearchParams } {
+  const q = rawUrl.indexOf('?');
+  return { pathname: q === -1 ? rawUrl : rawUrl.slice(0, q), query: new URLSearchParams(q === -1 ? '' : rawUrl.slice(q + 1)) };
+}
+
+function isControlPath(pathname: string): boolean {
+  return pathname.startsWith(CONTROL_PREFIX);
+}
+
+function sendPreflight(req: IncomingMessage, res: ServerResponse, record: MirrorRequestRecord, methods: string[]): void {
+  // Echoing the asked-for headers is what lets a browser send Authorization too ("*" does not cover it).
+  const asked = req.headers['access-control-request-headers'];
+  writeHead(res, record, 204, {
+    'Access-Control-Allow-Methods': [...methods, 'OPTIONS'].join(', '),
+    'Access-Control-Allow-Headers': asked && /^[\w\-, ]+$/.test(asked) ? asked : DEFAULT_ALLOW_HEADERS,
+    'Access-Control-Max-Age': '86400',
+    Vary: 'Access-Control-Request-Headers',
+  });
+  res.end();
+}
+
+async function readJsonBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_CONTROL_BODY) throw new HttpError(413, 'Request body too large');
+    chunks.push(chunk);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new HttpError(400, 'Request body is not JSON', 'InvalidJson');
+  }
 }
 
 function writeHead(res: ServerResponse, record: MirrorRequestRecord, status: number, headers: Record<string, string> = {}): void {
@@ -409,7 +568,7 @@ class HashCache {
   }
 
   private async compute(abs: string, size: number): Promise<HubTreeEntry> {
-    if (size > LFS_THRESHOLD) {
+    if (isLfsFile(abs, size)) {
       const sha256 = await hashFile(abs, createHash('sha256'));
       const pointer = `version https://git-lfs.github.com/spec/v1\noid sha256:${sha256}\nsize ${size}\n`;
       return {
@@ -436,4 +595,174 @@ function hashFile(abs: string, hash: ReturnType<typeof createHash>): Promise<str
       .on('error', reject)
       .on('end', () => resolve(hash.digest('hex')));
   });
+}
+
+/** What the fault rules decided for one file response. */
+interface FaultPlan {
+  kinds: MirrorFaultKind[];
+  status?: number;
+  dropAfter?: number;
+  /** Bytes a truncate fault takes off the end; 0 without one. */
+  cut: number;
+  bytesPerSecond?: number;
+  flips?: number;
+}
+
+const NO_FAULTS: FaultPlan = { kinds: [], cut: 0 };
+
+/** A validated rule with its number parameter resolved and its remaining uses. */
+interface ActiveFault {
+  kind: MirrorFaultKind;
+  amount: number;
+  path?: string | RegExp;
+  repo?: string;
+  left: number;
+}
+
+/** Each kind's number parameter, its default (none: required) and its allowed range. */
+const FAULT_PARAMS: Record<MirrorFaultKind, { key: string; fallback?: number; min: number; max?: number }> = {
+  'drop-after-bytes': { key: 'bytes', min: 0 },
+  status: { key: 'status', fallback: 500, min: 200, max: 599 },
+  throttle: { key: 'bytesPerSecond', min: 1 },
+  truncate: { key: 'bytes', min: 1 },
+  corrupt: { key: 'bytes', fallback: 1, min: 1 },
+};
+
+/** The active fault rules and how often each may still fire. */
+class FaultBook {
+  private active: ActiveFault[] = [];
+
+  get size(): number {
+    return this.active.length;
+  }
+
+  /** Validates everything before replacing anything, so a bad list leaves the old rules in place. */
+  set(rules: unknown): void {
+    if (!Array.isArray(rules)) throw new Error('Fault rules must be an array.');
+    this.active = rules.map((rule, i) => toActiveFault(rule, i));
+  }
+
+  clear(): void {
+    this.active = [];
+  }
+
+  /** Picks the faults for a GET of `length` body bytes and uses up one of each picked rule's times. */
+  take(repoId: string, filePath: string, length: number): FaultPlan {
+    const live = this.active.filter((f) => f.left > 0 && faultMatches(f, repoId, filePath));
+    const find = (kind: MirrorFaultKind) => live.find((f) => f.kind === kind);
+    const plan: FaultPlan = { kinds: [], cut: 0 };
+    const use = (f: ActiveFault): number => {
+      f.left -= 1;
+      plan.kinds.push(f.kind);
+      return f.amount;
+    };
+
+    const status = find('status');
+    if (status) {
+      plan.status = use(status);
+      return plan;
+    }
+    // An empty body has nothing to drop, slow down or damage.
+    if (length === 0) return plan;
+    const truncate = find('truncate');
+    if (truncate) plan.cut = use(truncate);
+    const drop = find('drop-after-bytes');
+    // A body no longer than the drop point would arrive whole, so the rule keeps its turn for a later request.
+    if (drop && drop.amount < length - plan.cut) plan.dropAfter = use(drop);
+    const throttle = find('throttle');
+    if (throttle) plan.bytesPerSecond = use(throttle);
+    const corrupt = find('corrupt');
+    if (corrupt) plan.flips = use(corrupt);
+    return plan;
+  }
+}
+
+function faultMatches(fault: ActiveFault, repoId: string, filePath: string): boolean {
+  if (fault.repo !== undefined && fault.repo !== repoId) return false;
+  if (fault.path === undefined) return true;
+  // search() ignores a /g pattern's lastIndex, which test() would carry over between requests.
+  return typeof fault.path === 'string' ? filePath.includes(fault.path) : filePath.search(fault.path) !== -1;
+}
+
+/** Checks a rule from code or from JSON, where Infinity can't be written: `times` null (what JSON.stringify makes of it) or "Infinity". */
+function toActiveFault(raw: unknown, index: number): ActiveFault {
+  const fail = (why: string): never => {
+    throw new Error(`Fault rule ${index}: ${why}`);
+  };
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail('must be an object.');
+  const rule = raw as Record<string, unknown>;
+  const kind = rule.kind as MirrorFaultKind;
+  const param = Object.hasOwn(FAULT_PARAMS, String(kind)) ? FAULT_PARAMS[kind] : undefined;
+  if (!param) return fail(`unknown kind ${JSON.stringify(rule.kind)}; use one of ${Object.keys(FAULT_PARAMS).join(', ')}.`);
+  // Unknown keys are most likely misspelt parameters that would silently fall back to defaults.
+  const unknown = Object.keys(rule).filter((k) => !['kind', 'path', 'repo', 'times', param.key].includes(k));
+  if (unknown.length) fail(`unknown field ${unknown.join(', ')} for kind ${kind}.`);
+
+  const { path: match, repo } = rule;
+  if (match !== undefined && typeof match !== 'string' && !(match instanceof RegExp)) fail('path must be a string or RegExp.');
+  if (repo !== undefined && typeof repo !== 'string') fail('repo must be a string.');
+  const times = rule.times === undefined ? 1 : rule.times === null || rule.times === 'Infinity' ? Infinity : rule.times;
+  if (!(times === Infinity || (Number.isInteger(times) && (times as number) >= 1))) fail('times must be a positive integer or Infinity.');
+  const amount = rule[param.key] ?? param.fallback;
+  if (amount === undefined) fail(`${kind} needs ${param.key}.`);
+  if (!Number.isInteger(amount) || (amount as number) < param.min || (amount as number) > (param.max ?? Number.MAX_SAFE_INTEGER)) {
+    fail(`${param.key} must be an integer from ${param.min}${param.max === undefined ? ' up' : ` to ${param.max}`}.`);
+  }
+  return { kind, amount: amount as number, path: match as string | RegExp | undefined, repo: repo as string | undefined, left: times as number };
+}
+
+function sendFaultStatus(res: ServerResponse, record: MirrorRequestRecord, status: number): void {
+  // An error answer describes no file; a client must not pair the file's validators with it.
+  for (const name of ['ETag', 'Accept-Ranges', 'Content-Type', 'X-Repo-Commit']) res.removeHeader(name);
+  writeHead(res, record, status, { 'Content-Length': '0' });
+  res.end();
+}
+
+/** Writes the already shortened body, then ends the connection as a network failure would. */
+async function sendThenDrop(body: Readable, res: ServerResponse): Promise<void> {
+  // Node holds the head back until the first body write, which a drop at 0 bytes never makes.
+  res.flushHeaders();
+  try {
+    await pipelineAsync(body, res, { end: false });
+  } catch {
+    return; // The client left first.
+  }
+  const socket = res.socket;
+  // end() before destroy() so the bytes already written reach the client and the cut lands exactly there.
+  socket?.end(() => socket.destroy());
+}
+
+/** Paces a body to `bytesPerSecond`, in slices of about 50 ms so progress moves smoothly. */
+async function* throttle(source: AsyncIterable<Buffer>, bytesPerSecond: number): AsyncGenerator<Buffer> {
+  const slice = Math.max(1, Math.floor(bytesPerSecond / 20));
+  const started = performance.now();
+  let sent = 0;
+  for await (const chunk of source) {
+    for (let i = 0; i < chunk.length; i += slice) {
+      const part = chunk.subarray(i, i + slice);
+      sent += part.length;
+      // Each part waits until the rate allows its last byte out.
+      const wait = started + (sent / bytesPerSecond) * 1000 - performance.now();
+      if (wait > 0) await sleep(wait);
+      yield part;
+    }
+  }
+}
+
+/** Inverts `count` bytes spread evenly over a body of `length` bytes. */
+async function* flipBytes(source: AsyncIterable<Buffer>, length: number, count: number): AsyncGenerator<Buffer> {
+  const n = Math.min(count, length);
+  const offsets = Array.from({ length: n }, (_, i) => Math.floor(((i + 0.5) * length) / n));
+  let pos = 0;
+  let next = 0;
+  for await (const chunk of source) {
+    let out = chunk;
+    while (next < offsets.length && offsets[next] < pos + chunk.length) {
+      if (out === chunk) out = Buffer.from(chunk);
+      out[offsets[next] - pos] ^= 0xff;
+      next += 1;
+    }
+    pos += chunk.length;
+    yield out;
+  }
 }

@@ -1,16 +1,31 @@
-// CLI for the model mirror: `tsx scripts/mirror.ts <dir> [--port N] [--host H] [--no-tree]`.
+// CLI for the model mirror: `tsx scripts/mirror.ts <dir> [--port N] [--host H] [--no-tree] [--fault-control]`.
 
 import { parseArgs } from 'node:util';
 import { createMirrorServer, listRepos } from './mirror-server';
 
-const USAGE = `Usage: tsx scripts/mirror.ts <dir> [--port N] [--host H] [--no-tree]
+const USAGE = `Usage: tsx scripts/mirror.ts <dir> [--port N] [--host H] [--no-tree] [--fault-control]
 
 Serves <dir>/<org>/<name>/<file> the way the Hugging Face hub does, so the app can load
 models with ?hub=http://host:port.
 
   --port N     port to listen on (default 8080, 0 picks a free one)
   --host H     interface to bind (default 127.0.0.1; 0.0.0.0 to share on the network)
-  --no-tree    do not answer /api/models/.../tree (behave like a plain static server)`;
+  --no-tree    do not answer /api/models/.../tree (behave like a plain static server)
+  --fault-control
+               accept fault rules for testing download failures:
+                 POST   /__mirror/faults    JSON array of rules, replaces the current ones
+                 DELETE /__mirror/faults    serve normally again
+                 GET    /__mirror/requests  request log as JSON (DELETE empties it)
+               A rule: {"kind": K, "path": "onnx/model.onnx", "repo": "org/name", "times": 1, ...}
+               with K one of
+                 drop-after-bytes  "bytes": N    cut the connection after N body bytes
+                 status            "status": S   answer S (default 500) with no body
+                 throttle          "bytesPerSecond": B
+                 truncate          "bytes": K    body K bytes short, announced as complete
+                 corrupt           "bytes": N    flip N bytes (default 1), same length
+               "path" matches part of the file path (every file when left out), "times" is how
+               many requests the rule hits (default 1; null for all). Only GET bodies of files
+               are faulted; HEAD and the tree listing stay truthful.`;
 
 function fail(message: string): never {
   console.error(`${message}\n\n${USAGE}`);
@@ -26,6 +41,7 @@ async function main(): Promise<void> {
         port: { type: 'string', default: '8080' },
         host: { type: 'string', default: '127.0.0.1' },
         'no-tree': { type: 'boolean', default: false },
+        'fault-control': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -44,7 +60,14 @@ async function main(): Promise<void> {
 
   let server;
   try {
-    server = await createMirrorServer({ root: dir, port, host: values.host, treeEndpoint: !values['no-tree'], log: true });
+    server = await createMirrorServer({
+      root: dir,
+      port,
+      host: values.host,
+      treeEndpoint: !values['no-tree'],
+      controlEndpoint: values['fault-control'],
+      log: true,
+    });
   } catch (err) {
     console.error(`Could not start the mirror: ${(err as Error).message}`);
     process.exit(1);
@@ -53,6 +76,8 @@ async function main(): Promise<void> {
   const repos = await listRepos(dir);
   // An empty list almost always means the folder layout is off by one level.
   console.log(repos.length ? `Repositories: ${repos.join(', ')}` : `No <org>/<name> folders found in ${dir}.`);
+  // Anyone who can reach the port can break downloads, so say so where it is easy to notice.
+  if (values['fault-control']) console.log(`Fault control is on: POST rules to ${server.url}/__mirror/faults`);
 
   let closing = false;
   const shutdown = (signal: string) => {

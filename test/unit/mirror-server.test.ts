@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HubTreeEntry } from '../../src/lib/models/hub-urls';
-import { createMirrorServer, parseRange, type MirrorServer } from '../../scripts/mirror-server';
+import { LFS_THRESHOLD, createMirrorServer, isLfsFile, parseRange, type MirrorServer } from '../../scripts/mirror-server';
 
 const REPO = 'test-org/tiny-model';
 const SECRET = 'TOP-SECRET-OUTSIDE-ROOT';
@@ -255,6 +255,14 @@ describe('tree API', () => {
   const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
   const gitOid = (b: Buffer) => createHash('sha1').update(`blob ${b.length}\0`).update(b).digest('hex');
 
+  it('treats ONNX weights as LFS files whatever their size, like the hub', () => {
+    expect(isLfsFile('onnx/model_q4.onnx', 100)).toBe(true);
+    expect(isLfsFile('onnx/model_q4.onnx_data', 100)).toBe(true);
+    expect(isLfsFile('onnx/model.onnx_data_1', 100)).toBe(true);
+    expect(isLfsFile('config.json', 100)).toBe(false);
+    expect(isLfsFile('config.json', LFS_THRESHOLD + 1)).toBe(true);
+  });
+
   it('lists everything recursively, with hub-style oids and lfs info for big files', async () => {
     const res = await fetch(`${server.url}/api/models/${REPO}/tree/main?recursive=true`);
     expect(res.status).toBe(200);
@@ -264,7 +272,8 @@ describe('tree API', () => {
     expect([...byPath.keys()].sort()).toEqual(['big.bin', 'config.json', 'empty.txt', 'onnx', 'onnx/model.onnx', 'small.bin']);
     expect(byPath.get('onnx')).toMatchObject({ type: 'directory' });
     expect(byPath.get('config.json')).toEqual({ type: 'file', path: 'config.json', size: config.length, oid: gitOid(config) });
-    expect(byPath.get('onnx/model.onnx')).toEqual({ type: 'file', path: 'onnx/model.onnx', size: onnx.length, oid: gitOid(onnx) });
+    // Small, but ONNX: an LFS file on the hub, so its sha256 is listed.
+    expect(byPath.get('onnx/model.onnx')).toEqual(onnxEntry());
 
     const bigEntry = byPath.get('big.bin')!;
     expect(bigEntry.size).toBe(big.length);
@@ -288,7 +297,7 @@ describe('tree API', () => {
 
   it('lists a sub path with repo-relative paths', async () => {
     const entries = (await (await fetch(`${server.url}/api/models/${REPO}/tree/main/onnx`)).json()) as HubTreeEntry[];
-    expect(entries).toEqual([{ type: 'file', path: 'onnx/model.onnx', size: onnx.length, oid: gitOid(onnx) }]);
+    expect(entries).toEqual([onnxEntry()]);
   });
 
   it('404s for a missing repo or sub path', async () => {
@@ -301,6 +310,19 @@ describe('tree API', () => {
     expect(sub.headers.get('x-error-code')).toBe('EntryNotFound');
   });
 });
+
+function onnxEntry(): HubTreeEntry {
+  const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+  const gitOid = (b: Buffer) => createHash('sha1').update(`blob ${b.length}\0`).update(b).digest('hex');
+  const pointer = `version https://git-lfs.github.com/spec/v1\noid sha256:${sha256(onnx)}\nsize ${onnx.length}\n`;
+  return {
+    type: 'file',
+    path: 'onnx/model.onnx',
+    size: onnx.length,
+    oid: gitOid(Buffer.from(pointer)),
+    lfs: { oid: sha256(onnx), size: onnx.length, pointerSize: pointer.length },
+  };
+}
 
 describe('index and options', () => {
   it('GET / lists repos as JSON, or HTML for browsers', async () => {
@@ -333,7 +355,7 @@ describe('index and options', () => {
     const faulty = await createMirrorServer({
       root,
       port: 0,
-      faults: {
+      faultHooks: {
         beforeFile: ({ res }) => {
           if (failedOnce) return false;
           failedOnce = true;

@@ -1,0 +1,358 @@
+// @vitest-environment node
+// The mirror's fault injection over real loopback HTTP: each fault kind, rule matching and `times`,
+// what is never faulted, and the opt-in control endpoint.
+
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { HubTreeEntry } from '../../src/lib/models/hub-urls';
+import { createMirrorServer, type MirrorServer } from '../../scripts/mirror-server';
+
+const REPO = 'test-org/tiny-model';
+const OTHER_REPO = 'test-org/other-model';
+const MODEL = 'onnx/model.onnx';
+const model = randomBytes(200_000);
+const config = Buffer.from(JSON.stringify({ model_type: 'qwen3' }));
+
+let base: string;
+let root: string;
+let server: MirrorServer;
+
+const fileUrl = (file: string, repo = REPO, s = server) => `${s.url}/${repo}/resolve/main/${file}`;
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+const lastRecord = (file: string, s = server) => s.requests.findLast((r) => r.path.endsWith(`/${file}`));
+
+/** Reads as much of the body as arrives; a cut connection shows up as `error`, not a throw. */
+async function download(url: string, init?: RequestInit): Promise<{ status: number; headers: Headers; body: Buffer; error?: unknown }> {
+  const res = await fetch(url, init);
+  const chunks: Buffer[] = [];
+  let error: unknown;
+  const reader = res.body?.getReader();
+  try {
+    for (;;) {
+      const step = await reader?.read();
+      if (!step || step.done) break;
+      chunks.push(Buffer.from(step.value));
+    }
+  } catch (err) {
+    error = err;
+  }
+  return { status: res.status, headers: res.headers, body: Buffer.concat(chunks), error };
+}
+
+beforeAll(async () => {
+  base = mkdtempSync(path.join(tmpdir(), 'mirror-faults-'));
+  root = path.join(base, 'root');
+  for (const repo of [REPO, OTHER_REPO]) {
+    const dir = path.join(root, ...repo.split('/'));
+    mkdirSync(path.join(dir, 'onnx'), { recursive: true });
+    writeFileSync(path.join(dir, 'config.json'), config);
+    writeFileSync(path.join(dir, MODEL), model);
+  }
+  server = await createMirrorServer({ root, port: 0 });
+});
+
+afterAll(async () => {
+  await server?.close();
+  rmSync(base, { recursive: true, force: true });
+});
+
+beforeEach(() => {
+  server.clearFaults();
+  server.requests.length = 0;
+});
+
+describe('no faults', () => {
+  it('serves normally by default and records no fault', async () => {
+    const res = await download(fileUrl(MODEL));
+    expect(res.status).toBe(200);
+    expect(res.body.equals(model)).toBe(true);
+    expect(lastRecord(MODEL)).not.toHaveProperty('faults');
+  });
+});
+
+describe('drop-after-bytes', () => {
+  it('sends the full head, cuts the body, and a Range request gets the rest', async () => {
+    server.setFaults([{ kind: 'drop-after-bytes', path: MODEL, bytes: 50_000 }]);
+    const first = await download(fileUrl(MODEL));
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-length')).toBe(String(model.length));
+    expect(first.error).toBeDefined();
+    expect(first.body.length).toBe(50_000);
+    expect(first.body.equals(model.subarray(0, 50_000))).toBe(true);
+
+    const rest = await download(fileUrl(MODEL), { headers: { Range: `bytes=${first.body.length}-` } });
+    expect(rest.status).toBe(206);
+    expect(rest.error).toBeUndefined();
+    expect(Buffer.concat([first.body, rest.body]).equals(model)).toBe(true);
+
+    expect(server.requests.map((r) => [r.range, r.faults, r.bytes])).toEqual([
+      [undefined, ['drop-after-bytes'], 50_000],
+      ['bytes=50000-', undefined, model.length - 50_000],
+    ]);
+  });
+
+  it('counts the drop point from the start of a range', async () => {
+    server.setFaults([{ kind: 'drop-after-bytes', path: MODEL, bytes: 100 }]);
+    const res = await download(fileUrl(MODEL), { headers: { Range: 'bytes=1000-' } });
+    expect(res.status).toBe(206);
+    expect(res.error).toBeDefined();
+    expect(res.body.equals(model.subarray(1000, 1100))).toBe(true);
+  });
+
+  it('can drop right after the head', async () => {
+    server.setFaults([{ kind: 'drop-after-bytes', path: MODEL, bytes: 0 }]);
+    const res = await download(fileUrl(MODEL));
+    expect(res.status).toBe(200);
+    expect(res.error).toBeDefined();
+    expect(res.body.length).toBe(0);
+  });
+
+  it('keeps its turn when a body would end before the drop point', async () => {
+    server.setFaults([{ kind: 'drop-after-bytes', path: MODEL, bytes: 1000 }]);
+    const short = await download(fileUrl(MODEL), { headers: { Range: 'bytes=0-99' } });
+    expect(short.error).toBeUndefined();
+    expect(short.body.equals(model.subarray(0, 100))).toBe(true);
+    const full = await download(fileUrl(MODEL));
+    expect(full.error).toBeDefined();
+    expect(full.body.length).toBe(1000);
+  });
+});
+
+describe('status', () => {
+  it('answers 500 with no body once, then serves the file', async () => {
+    server.setFaults([{ kind: 'status', path: MODEL }]);
+    const failed = await download(fileUrl(MODEL));
+    expect(failed.status).toBe(500);
+    expect(failed.body.length).toBe(0);
+    expect(failed.headers.get('etag')).toBeNull();
+    expect(failed.headers.get('access-control-allow-origin')).toBe('*');
+    const ok = await download(fileUrl(MODEL));
+    expect(ok.status).toBe(200);
+    expect(ok.body.equals(model)).toBe(true);
+    expect(server.requests.map((r) => [r.status, r.faults])).toEqual([
+      [500, ['status']],
+      [200, undefined],
+    ]);
+  });
+
+  it('uses the given status and wins over other faults', async () => {
+    server.setFaults([
+      { kind: 'corrupt', path: MODEL },
+      { kind: 'status', path: MODEL, status: 503 },
+    ]);
+    expect((await download(fileUrl(MODEL))).status).toBe(503);
+    // The corrupt rule was not used up by the 503.
+    const next = await download(fileUrl(MODEL));
+    expect(next.status).toBe(200);
+    expect(sha256(next.body)).not.toBe(sha256(model));
+  });
+});
+
+describe('throttle', () => {
+  it('paces a 200 KB body at 400 KB/s to take at least about half a second', async () => {
+    server.setFaults([{ kind: 'throttle', bytesPerSecond: 400_000, times: Infinity }]);
+    const started = performance.now();
+    const res = await download(fileUrl(MODEL));
+    const elapsed = performance.now() - started;
+    expect(res.body.equals(model)).toBe(true);
+    // Lower bound only: a loaded machine may be slower, never faster.
+    expect(elapsed).toBeGreaterThanOrEqual(350);
+    expect(lastRecord(MODEL)?.faults).toEqual(['throttle']);
+  });
+
+  it('applies to range bodies and keeps them intact', async () => {
+    server.setFaults([{ kind: 'throttle', bytesPerSecond: 100_000, times: Infinity }]);
+    const started = performance.now();
+    const res = await download(fileUrl(MODEL), { headers: { Range: 'bytes=150000-' } });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(350);
+    expect(res.status).toBe(206);
+    expect(res.body.equals(model.subarray(150_000))).toBe(true);
+  });
+});
+
+describe('truncate', () => {
+  it('serves a shorter body announced as complete', async () => {
+    server.setFaults([{ kind: 'truncate', path: MODEL, bytes: 1234 }]);
+    const res = await download(fileUrl(MODEL));
+    expect(res.status).toBe(200);
+    expect(res.error).toBeUndefined();
+    expect(res.body.length).toBe(model.length - 1234);
+    expect(res.headers.get('content-length')).toBe(String(res.body.length));
+    expect(res.body.equals(model.subarray(0, model.length - 1234))).toBe(true);
+    expect(lastRecord(MODEL)?.faults).toEqual(['truncate']);
+  });
+
+  it('shortens a range relative to what was asked, with a matching Content-Range', async () => {
+    server.setFaults([{ kind: 'truncate', path: MODEL, bytes: 1000 }]);
+    const res = await download(fileUrl(MODEL), { headers: { Range: 'bytes=100000-' } });
+    expect(res.status).toBe(206);
+    const end = model.length - 1 - 1000;
+    expect(res.headers.get('content-range')).toBe(`bytes 100000-${end}/${model.length - 1000}`);
+    expect(res.headers.get('content-length')).toBe(String(res.body.length));
+    expect(res.body.equals(model.subarray(100_000, end + 1))).toBe(true);
+  });
+});
+
+describe('corrupt', () => {
+  it('keeps the length and changes the sha256', async () => {
+    server.setFaults([{ kind: 'corrupt', path: MODEL, bytes: 3 }]);
+    const res = await download(fileUrl(MODEL));
+    expect(res.status).toBe(200);
+    expect(res.body.length).toBe(model.length);
+    expect(sha256(res.body)).not.toBe(sha256(model));
+    const differing = [...res.body].filter((b, i) => b !== model[i]).length;
+    expect(differing).toBe(3);
+  });
+
+  it('corrupts range bodies too', async () => {
+    server.setFaults([{ kind: 'corrupt', path: MODEL }]);
+    const res = await download(fileUrl(MODEL), { headers: { Range: 'bytes=0-9999' } });
+    expect(res.status).toBe(206);
+    expect(res.body.length).toBe(10_000);
+    expect(res.body.equals(model.subarray(0, 10_000))).toBe(false);
+  });
+});
+
+describe('rule matching', () => {
+  it('honours times: a count, then clean; Infinity never runs out', async () => {
+    server.setFaults([{ kind: 'status', path: MODEL, times: 2 }]);
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await download(fileUrl(MODEL))).status);
+    expect(statuses).toEqual([500, 500, 200]);
+
+    server.setFaults([{ kind: 'status', path: MODEL, times: Infinity }]);
+    for (let i = 0; i < 4; i++) expect((await download(fileUrl(MODEL))).status).toBe(500);
+  });
+
+  it('matches by substring, RegExp and repo', async () => {
+    server.setFaults([{ kind: 'status', path: /\.onnx$/, repo: OTHER_REPO, times: Infinity }]);
+    expect((await download(fileUrl(MODEL))).status).toBe(200);
+    expect((await download(fileUrl('config.json', OTHER_REPO))).status).toBe(200);
+    expect((await download(fileUrl(MODEL, OTHER_REPO))).status).toBe(500);
+
+    server.setFaults([{ kind: 'status', path: 'config', times: Infinity }]);
+    expect((await download(fileUrl('config.json'))).status).toBe(500);
+    expect((await download(fileUrl(MODEL))).status).toBe(200);
+  });
+
+  it('never faults HEAD or the tree listing, and they do not use up a rule', async () => {
+    server.setFaults([{ kind: 'status' }, { kind: 'truncate', bytes: 10 }]);
+    const head = await fetch(fileUrl(MODEL), { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-length')).toBe(String(model.length));
+    const tree = await fetch(`${server.url}/api/models/${REPO}/tree/main?recursive=true`);
+    expect(tree.status).toBe(200);
+    const entries = (await tree.json()) as HubTreeEntry[];
+    expect(entries.find((e) => e.path === MODEL)?.size).toBe(model.length);
+    expect(server.requests.every((r) => r.faults === undefined)).toBe(true);
+    expect((await download(fileUrl(MODEL))).status).toBe(500);
+  });
+
+  it('refuses invalid rules and keeps the old ones', () => {
+    server.setFaults([{ kind: 'status', path: MODEL }]);
+    const bad: unknown[] = [
+      [{ kind: 'explode' }],
+      [{ kind: 'drop-after-bytes' }],
+      [{ kind: 'truncate', bytes: 0 }],
+      [{ kind: 'throttle', bytesPersecond: 10 }],
+      [{ kind: 'status', status: 42 }],
+      [{ kind: 'corrupt', times: 0 }],
+      [{ kind: 'corrupt', path: 3 }],
+      { kind: 'status' },
+    ];
+    for (const rules of bad) expect(() => server.setFaults(rules as never)).toThrow(/fault rule/i);
+  });
+
+  it('takes rules at creation', async () => {
+    const s = await createMirrorServer({ root, port: 0, faults: [{ kind: 'status', status: 502 }] });
+    try {
+      expect((await download(fileUrl(MODEL, REPO, s))).status).toBe(502);
+      expect((await download(fileUrl(MODEL, REPO, s))).status).toBe(200);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe('control endpoint', () => {
+  it('is 404 unless enabled', async () => {
+    for (const [method, p] of [
+      ['POST', '/__mirror/faults'],
+      ['DELETE', '/__mirror/faults'],
+      ['GET', '/__mirror/requests'],
+      ['OPTIONS', '/__mirror/faults'],
+    ]) {
+      const res = await fetch(`${server.url}${p}`, { method, body: method === 'POST' ? '[]' : undefined });
+      await res.arrayBuffer();
+      expect(res.status, `${method} ${p}`).toBe(404);
+    }
+  });
+
+  it('replaces and clears rules and returns the request log when enabled', async () => {
+    const s = await createMirrorServer({ root, port: 0, controlEndpoint: true });
+    const control = (method: string, p: string, body?: unknown) =>
+      fetch(`${s.url}${p}`, {
+        method,
+        headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    try {
+      // JSON.stringify turns Infinity into null, which the endpoint reads back as Infinity.
+      const set = await control('POST', '/__mirror/faults', [{ kind: 'status', path: 'model.onnx', status: 503, times: Infinity }]);
+      expect(set.status).toBe(200);
+      expect(set.headers.get('access-control-allow-origin')).toBe('*');
+      expect(await set.json()).toEqual({ rules: 1 });
+      expect((await download(fileUrl(MODEL, REPO, s))).status).toBe(503);
+      expect((await download(fileUrl(MODEL, REPO, s))).status).toBe(503);
+
+      const log = await control('GET', '/__mirror/requests');
+      expect(log.status).toBe(200);
+      const records = await log.json();
+      expect(records).toEqual([
+        { method: 'GET', path: `/${REPO}/resolve/main/${MODEL}`, status: 503, bytes: 0, faults: ['status'] },
+        { method: 'GET', path: `/${REPO}/resolve/main/${MODEL}`, status: 503, bytes: 0, faults: ['status'] },
+      ]);
+
+      expect(await (await control('DELETE', '/__mirror/faults')).json()).toEqual({ rules: 0 });
+      expect((await download(fileUrl(MODEL, REPO, s))).body.equals(model)).toBe(true);
+
+      expect(await (await control('DELETE', '/__mirror/requests')).json()).toEqual([]);
+      expect(s.requests).toEqual([]);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('rejects bad bodies and wrong methods, and answers preflights', async () => {
+    const s = await createMirrorServer({ root, port: 0, controlEndpoint: true, faults: [{ kind: 'status', times: Infinity }] });
+    try {
+      const notJson = await fetch(`${s.url}/__mirror/faults`, { method: 'POST', body: '{nope' });
+      expect(notJson.status).toBe(400);
+      const badRule = await fetch(`${s.url}/__mirror/faults`, { method: 'POST', body: JSON.stringify([{ kind: 'melt' }]) });
+      expect(badRule.status).toBe(400);
+      expect((await badRule.json()).error).toMatch(/unknown kind "melt"/);
+      // A rejected list leaves the running rules alone.
+      expect((await download(fileUrl(MODEL, REPO, s))).status).toBe(500);
+
+      const wrong = await fetch(`${s.url}/__mirror/faults`);
+      expect(wrong.status).toBe(405);
+      expect(wrong.headers.get('allow')).toBe('POST, DELETE, OPTIONS');
+      await wrong.arrayBuffer();
+      expect((await fetch(`${s.url}/__mirror/nothing`)).status).toBe(404);
+
+      const preflight = await fetch(`${s.url}/__mirror/faults`, {
+        method: 'OPTIONS',
+        headers: { Origin: 'http://localhost:5173', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
+      });
+      expect(preflight.status).toBe(204);
+      expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+      expect(preflight.headers.get('access-control-allow-methods')).toBe('POST, DELETE, OPTIONS');
+      expect(preflight.headers.get('access-control-allow-headers')).toBe('content-type');
+    } finally {
+      await s.close();
+    }
+  });
+});
