@@ -50,10 +50,11 @@ export async function downloadFile(file: RemoteFile, options: FileDownloadOption
   let contentType = 'application/octet-stream';
   let failuresWithoutProgress = 0;
   let lastFailure = '';
+  // Progress is measured against the most ever held, so losing bytes to a restart isn't progress.
+  let mostReceived = 0;
 
   while (failuresWithoutProgress < MAX_ATTEMPTS_WITHOUT_PROGRESS) {
     throwIfCancelled(options.signal);
-    const before = state.received;
     try {
       const outcome = await attempt(file, state, options);
       if (outcome === 'absent') return null;
@@ -65,7 +66,8 @@ export async function downloadFile(file: RemoteFile, options: FileDownloadOption
       if (!(error instanceof AttemptFailed)) throw error;
       if (!error.retry) throw new NetworkError(`Downloading "${file.path}" failed: ${error.reason}.`);
       lastFailure = error.reason;
-      failuresWithoutProgress = state.received > before ? 1 : failuresWithoutProgress + 1;
+      failuresWithoutProgress = state.received > mostReceived ? 1 : failuresWithoutProgress + 1;
+      mostReceived = Math.max(mostReceived, state.received);
       if (failuresWithoutProgress >= MAX_ATTEMPTS_WITHOUT_PROGRESS) break;
       await sleep(backoffDelayMs(failuresWithoutProgress, options.random), options.signal).catch(() => {
         throw new DownloadCancelledError();
@@ -167,8 +169,12 @@ async function attempt(
       throw new ModelFileMissingError(options.repoId, file.path);
     }
     if (status === 416 && resumeFrom > 0) {
-      // Nothing past what we have: either we have it all already or the file changed.
+      // Nothing past what we have: either we have it all already or the file is shorter than listed.
       if (state.expected !== null && resumeFrom === state.expected) return { contentType: contentTypeOf(response) };
+      const total = /^bytes \*\/(\d+)$/.exec(response.headers.get('content-range') ?? '')?.[1];
+      if (total !== undefined && Number(total) === resumeFrom) {
+        throw new CorruptDownloadError(file.path, `the server has ${total} bytes, the listing said ${state.expected}`);
+      }
       state.restart();
       throw new AttemptFailed('the server refused the resume range', true);
     }

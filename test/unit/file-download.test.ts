@@ -1,0 +1,142 @@
+// One file, fetched whole or not at all, against the real mirror over loopback HTTP with its
+// faults switched on: resume with Range, retries, size and sha256 checks, cancel, 404s.
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createMirrorServer, type MirrorServer } from '../../scripts/mirror-server';
+import { downloadFile, type RemoteFile } from '../../src/lib/models/download/file-download';
+
+const REPO = 'org/model';
+const weights = randomBytes(300_000);
+const sha = createHash('sha256').update(weights).digest('hex');
+let dir: string;
+let server: MirrorServer;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'file-download-'));
+  mkdirSync(path.join(dir, REPO, 'onnx'), { recursive: true });
+  writeFileSync(path.join(dir, REPO, 'onnx/model.onnx'), weights);
+  writeFileSync(path.join(dir, REPO, 'config.json'), '{"model_type":"qwen3"}');
+  server = await createMirrorServer({ root: dir, port: 0 });
+});
+
+afterAll(async () => {
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+afterEach(() => {
+  server.clearFaults();
+  server.requests.length = 0;
+});
+
+function file(overrides: Partial<RemoteFile> = {}): RemoteFile {
+  return { path: 'onnx/model.onnx', url: `${server.url}/${REPO}/resolve/main/onnx/model.onnx`, size: weights.length, sha256: sha, ...overrides };
+}
+
+function options(extra: { signal?: AbortSignal } = {}) {
+  const deltas: number[] = [];
+  return {
+    deltas,
+    opts: {
+      repoId: REPO,
+      fetch: globalThis.fetch.bind(globalThis),
+      signal: extra.signal ?? new AbortController().signal,
+      onBytes: (d: number) => deltas.push(d),
+      sleep: () => Promise.resolve(), // no real backoff in tests
+    },
+  };
+}
+
+async function bytesOf(result: Awaited<ReturnType<typeof downloadFile>>): Promise<Buffer> {
+  return Buffer.from(await result!.blob.arrayBuffer());
+}
+
+describe('downloadFile', () => {
+  it('fetches a file and reports every byte once', async () => {
+    const { deltas, opts } = options();
+    const result = await downloadFile(file(), opts);
+    expect((await bytesOf(result)).equals(weights)).toBe(true);
+    expect(deltas.reduce((a, b) => a + b, 0)).toBe(weights.length);
+  });
+
+  it('resumes a dropped connection with Range from the bytes it has', async () => {
+    server.setFaults([{ kind: 'drop-after-bytes', bytes: 100_000 }]);
+    const { deltas, opts } = options();
+    const result = await downloadFile(file(), opts);
+    expect((await bytesOf(result)).equals(weights)).toBe(true);
+    const gets = server.requests.filter((r) => r.method === 'GET');
+    expect(gets.map((r) => r.range)).toEqual([undefined, 'bytes=100000-']);
+    expect(gets[1].status).toBe(206);
+    expect(deltas.reduce((a, b) => a + b, 0)).toBe(weights.length);
+  });
+
+  it('retries 5xx answers and gives up after five in a row with a clear message', async () => {
+    server.setFaults([{ kind: 'status', status: 503, times: 2 }]);
+    const { opts } = options();
+    expect((await bytesOf(await downloadFile(file(), opts))).equals(weights)).toBe(true);
+
+    server.setFaults([{ kind: 'status', status: 500, times: Infinity }]);
+    await expect(downloadFile(file(), options().opts)).rejects.toMatchObject({
+      name: 'NetworkError',
+      message: expect.stringContaining('failed 5 times in a row (the server answered 500)'),
+    });
+  });
+
+  it('does not retry answers that will not change', async () => {
+    server.setFaults([{ kind: 'status', status: 403, times: Infinity }]);
+    await expect(downloadFile(file(), options().opts)).rejects.toMatchObject({ name: 'NetworkError' });
+    expect(server.requests.filter((r) => r.method === 'GET')).toHaveLength(1);
+  });
+
+  it('rejects a corrupted body by its sha256', async () => {
+    server.setFaults([{ kind: 'corrupt', bytes: 3 }]);
+    await expect(downloadFile(file(), options().opts)).rejects.toMatchObject({
+      name: 'CorruptDownloadError',
+      message: expect.stringContaining('arrived damaged (sha256'),
+    });
+  });
+
+  it('completes a body cut short as if whole by asking for the rest', async () => {
+    server.setFaults([{ kind: 'truncate', bytes: 1000 }]);
+    const result = await downloadFile(file(), options().opts);
+    expect((await bytesOf(result)).equals(weights)).toBe(true);
+    expect(server.requests.filter((r) => r.method === 'GET').map((r) => r.range)).toEqual([undefined, `bytes=${weights.length - 1000}-`]);
+  });
+
+  it('rejects a file whose size differs from the listing', async () => {
+    await expect(downloadFile(file({ size: weights.length + 10, sha256: null }), options().opts)).rejects.toMatchObject({
+      name: 'CorruptDownloadError',
+      message: expect.stringContaining(`the server has ${weights.length} bytes, the listing said ${weights.length + 10}`),
+    });
+    await expect(downloadFile(file({ size: weights.length - 10, sha256: null }), options().opts)).rejects.toMatchObject({
+      name: 'CorruptDownloadError',
+    });
+  });
+
+  it('stops when cancelled, mid-body', async () => {
+    server.setFaults([{ kind: 'throttle', bytesPerSecond: 100_000, times: Infinity }]);
+    const controller = new AbortController();
+    const { opts } = options({ signal: controller.signal });
+    const pending = downloadFile(file(), { ...opts, onBytes: () => controller.abort() });
+    await expect(pending).rejects.toMatchObject({ name: 'DownloadCancelledError' });
+  });
+
+  it('names a missing file, and skips a missing optional one', async () => {
+    const missing = file({ path: 'tokenizer.json', url: `${server.url}/${REPO}/resolve/main/tokenizer.json`, size: null, sha256: null });
+    await expect(downloadFile(missing, options().opts)).rejects.toMatchObject({
+      name: 'ModelFileMissingError',
+      message: `Model "${REPO}" has no file "tokenizer.json".`,
+    });
+    expect(await downloadFile({ ...missing, optional: true }, options().opts)).toBeNull();
+  });
+
+  it('takes the size from Content-Length when the listing has none', async () => {
+    const config = file({ path: 'config.json', url: `${server.url}/${REPO}/resolve/main/config.json`, size: null, sha256: null });
+    const result = await downloadFile(config, options().opts);
+    expect(await result!.blob.text()).toBe('{"model_type":"qwen3"}');
+    expect(result!.contentType).toContain('json');
+  });
+});

@@ -1,0 +1,158 @@
+// Downloading a whole model into the store: parallel files, progress, atomic commits, quota.
+// Files come from the real mirror over loopback; the store's Cache is an in-memory stand-in
+// (node has no Cache API) — the real one is exercised by the e2e suite in Chromium.
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createMirrorServer, type MirrorServer } from '../../scripts/mirror-server';
+import { downloadModelFiles, type DownloadSnapshot } from '../../src/lib/models/download/model-download';
+import { ModelStore } from '../../src/lib/models/model-store';
+import type { RemoteFile } from '../../src/lib/models/download/file-download';
+
+const REPO = 'org/model';
+const contents: Record<string, Buffer> = {
+  'config.json': Buffer.from('{"model_type":"qwen3"}'),
+  'tokenizer.json': randomBytes(20_000),
+  'onnx/model_q4.onnx': randomBytes(150_000),
+  'onnx/model_q4.onnx_data': randomBytes(250_000),
+};
+let dir: string;
+let server: MirrorServer;
+
+/** Just enough of the Cache API for ModelStore, with an optional byte budget like a quota. */
+class MemoryCache {
+  entries = new Map<string, { body: ArrayBuffer; headers: Headers }>();
+  constructor(private readonly budget = Infinity) {}
+  get bytes() {
+    let sum = 0;
+    for (const e of this.entries.values()) sum += e.body.byteLength;
+    return sum;
+  }
+  async match(request: string | { url: string }) {
+    const entry = this.entries.get(typeof request === 'string' ? request : request.url);
+    return entry ? new Response(entry.body, { headers: entry.headers }) : undefined;
+  }
+  async put(url: string, response: Response) {
+    const body = await response.arrayBuffer();
+    if (this.bytes + body.byteLength > this.budget) throw new DOMException('Quota exceeded.', 'QuotaExceededError');
+    this.entries.set(url, { body, headers: response.headers });
+  }
+  async delete(url: string) {
+    return this.entries.delete(url);
+  }
+  async keys() {
+    return [...this.entries.keys()].map((url) => ({ url }));
+  }
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'model-download-'));
+  for (const [file, data] of Object.entries(contents)) {
+    mkdirSync(path.dirname(path.join(dir, REPO, file)), { recursive: true });
+    writeFileSync(path.join(dir, REPO, file), data);
+  }
+  server = await createMirrorServer({ root: dir, port: 0 });
+});
+
+afterAll(async () => {
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+afterEach(() => {
+  server.clearFaults();
+  server.requests.length = 0;
+});
+
+function remoteFiles(): RemoteFile[] {
+  return Object.entries(contents).map(([file, data]) => ({
+    path: file,
+    url: `${server.url}/${REPO}/resolve/main/${file}`,
+    size: data.length,
+    sha256: file.startsWith('onnx/') ? createHash('sha256').update(data).digest('hex') : null,
+  }));
+}
+
+function setup(cache = new MemoryCache(), extra: Partial<Parameters<typeof downloadModelFiles>[1]> = {}) {
+  const snapshots: DownloadSnapshot[] = [];
+  const options = {
+    label: '"org/model"',
+    repoId: REPO,
+    store: new ModelStore(cache as unknown as Cache),
+    fetch: globalThis.fetch.bind(globalThis),
+    signal: new AbortController().signal,
+    onProgress: (s: DownloadSnapshot) => snapshots.push(s),
+    progressIntervalMs: 0,
+    ...extra,
+  };
+  return { cache, snapshots, options };
+}
+
+const total = Object.values(contents).reduce((sum, b) => sum + b.length, 0);
+
+describe('downloadModelFiles', () => {
+  it('stores every file verified, with progress that ends at the total', async () => {
+    const { cache, snapshots, options } = setup();
+    const result = await downloadModelFiles(remoteFiles(), options);
+    expect(result.fetchedBytes).toBe(total);
+    expect(result.stored.map((f) => f.path).sort()).toEqual(Object.keys(contents).sort());
+    for (const file of remoteFiles()) {
+      const stored = await cache.match(file.url);
+      expect(Buffer.from(await stored!.arrayBuffer()).equals(contents[file.path]), file.path).toBe(true);
+      expect(stored!.headers.get('content-length')).toBe(String(contents[file.path].length));
+    }
+    const last = snapshots.at(-1)!;
+    expect(last).toMatchObject({ loadedBytes: total, totalBytes: total });
+    expect(last.files.every((f) => f.loadedBytes === f.totalBytes)).toBe(true);
+    for (let i = 1; i < snapshots.length; i++) expect(snapshots[i].loadedBytes).toBeGreaterThanOrEqual(snapshots[i - 1].loadedBytes);
+  });
+
+  it('skips files already stored at the listed size', async () => {
+    const { cache, options } = setup();
+    await downloadModelFiles(remoteFiles(), options);
+    server.requests.length = 0;
+    const again = await downloadModelFiles(remoteFiles(), setup(cache).options);
+    expect(again).toMatchObject({ fetchedBytes: 0, alreadyStoredBytes: total });
+    expect(server.requests).toEqual([]);
+  });
+
+  it('refuses up front when the storage estimate says it will not fit, and fetches nothing', async () => {
+    const { cache, options } = setup(new MemoryCache(), { estimate: async () => ({ quota: 100_000, usage: 10_000 }) });
+    await expect(downloadModelFiles(remoteFiles(), options)).rejects.toMatchObject({
+      name: 'QuotaExceededError',
+      neededBytes: total,
+      freeBytes: 90_000,
+    });
+    expect(server.requests).toEqual([]);
+    expect(cache.entries.size).toBe(0);
+  });
+
+  it('a quota error while storing removes every file this run stored', async () => {
+    const { cache, options } = setup(new MemoryCache(200_000), { concurrency: 1 });
+    await expect(downloadModelFiles(remoteFiles(), options)).rejects.toMatchObject({ name: 'QuotaExceededError' });
+    expect(cache.entries.size).toBe(0);
+  });
+
+  it('a corrupt file fails the download, is not stored, and the good files stay', async () => {
+    server.setFaults([{ kind: 'corrupt', path: 'model_q4.onnx_data', times: Infinity }]);
+    const { cache, options } = setup(new MemoryCache(), { concurrency: 1 });
+    await expect(downloadModelFiles(remoteFiles(), options)).rejects.toMatchObject({ name: 'CorruptDownloadError' });
+    const stored = [...cache.entries.keys()].map((url) => url.split('/resolve/main/')[1]);
+    expect(stored).not.toContain('onnx/model_q4.onnx_data');
+    expect(stored).toContain('config.json');
+  });
+
+  it('cancel stops every file and says so', async () => {
+    server.setFaults([{ kind: 'throttle', bytesPerSecond: 50_000, times: Infinity }]);
+    const controller = new AbortController();
+    const { cache, options } = setup(new MemoryCache(), { signal: controller.signal });
+    setTimeout(() => controller.abort(), 300);
+    await expect(downloadModelFiles(remoteFiles(), options)).rejects.toMatchObject({ name: 'DownloadCancelledError' });
+    // Whatever did finish is whole; nothing partial.
+    for (const [url, entry] of cache.entries) {
+      expect(entry.body.byteLength, url).toBe(contents[url.split('/resolve/main/')[1]].length);
+    }
+  });
+});
