@@ -329,17 +329,31 @@ export class TransformersEngine implements Engine {
 
   #configure(tf: Transformers, model: ModelRef, options: LoadOptions): void {
     const { env } = tf;
-    env.allowLocalModels = false;
-    env.allowRemoteModels = true;
     env.remoteHost = `${model.hub}/`;
     env.remotePathTemplate = REMOTE_PATH_TEMPLATE;
     env.useBrowserCache = true;
+    // Loads use `local_files_only` (the files are in the store by then), which transformers.js
+    // allows only with local models on. Its "local" lookups go to a path that answers 404 without
+    // touching the network, so a file the repo lacks (generation_config.json) is just absent.
+    env.allowLocalModels = true;
+    env.localModelPath = STORE_ONLY_PATH;
+    env.fetch = storeOnlyFetch;
     const onnx = env.backends.onnx as { wasm?: { wasmPaths?: unknown; numThreads?: number } };
     if (onnx.wasm) {
       if (this.ortAssets) onnx.wasm.wasmPaths = { ...this.ortAssets };
       onnx.wasm.numThreads = options.wasmThreads;
     }
   }
+}
+
+const STORE_ONLY_PATH = '/__model-store-only__/';
+
+function storeOnlyFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+  if (url.startsWith(STORE_ONLY_PATH) || url.includes(`//${location.host}${STORE_ONLY_PATH}`)) {
+    return Promise.resolve(new Response(null, { status: 404 }));
+  }
+  return fetch(input, init);
 }
 
 /**

@@ -22,7 +22,11 @@ export function assertFits(label: string, neededBytes: number, estimate: Storage
 }
 
 export function quotaMessage(label: string, neededBytes: number, free: number | null): string {
-  const freeText = free === null ? 'the browser would not store it' : `only ${formatBytes(free)} is free for this site`;
+  // The estimate can lag behind what the browser enforces; don't quote a number that contradicts it.
+  const freeText =
+    free !== null && free < neededBytes
+      ? `only ${formatBytes(free)} is free for this site`
+      : "the browser's storage quota for this site is full";
   return (
     `${label} needs ${formatBytes(neededBytes)} of browser storage, but ${freeText}. ` +
     'Nothing of it was saved. Delete cached models in "Cached models", or free disk space, then try again.'

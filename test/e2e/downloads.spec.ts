@@ -1,0 +1,163 @@
+// Models that arrive whole and stay: downloads through a mirror that drops connections, fails
+// and corrupts files; the cached-models view; a tiny storage quota; a bad custom id. Each test
+// runs its own mirror (real HTTP on loopback) with the faults it needs.
+import { test, expect, type Page } from '@playwright/test';
+import { mkdtemp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createMirrorServer, type MirrorFaults, type MirrorServer } from '../../scripts/mirror-server';
+import { FIXTURE_MODELS_DIR } from './ports';
+import { lastAnswer, loadModel, openApp, send, setGeneration, waitForAnswerDone } from './app';
+import { formatBytes } from '../../src/lib/render/format';
+
+const MODEL = 'fixtures/tiny-qwen3';
+const WEIGHTS = 'onnx/model_quantized.onnx'; // what WASM loads (q8)
+const MODEL_FILES = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', WEIGHTS];
+
+let mirror: MirrorServer | null = null;
+
+async function startMirror(faults: MirrorFaults = [], root = FIXTURE_MODELS_DIR): Promise<MirrorServer> {
+  mirror = await createMirrorServer({ root, port: 0, faults });
+  return mirror;
+}
+
+test.afterEach(async () => {
+  await mirror?.close();
+  mirror = null;
+});
+
+async function storedUrls(page: Page): Promise<string[]> {
+  return page.evaluate(async () => (await (await caches.open('transformers-cache')).keys()).map((r) => r.url));
+}
+
+function fileGets(server: MirrorServer, file: string) {
+  return server.requests.filter((r) => r.method === 'GET' && r.path.endsWith(`/${MODEL}/resolve/main/${file}`));
+}
+
+async function answerSomething(page: Page): Promise<void> {
+  await setGeneration(page, { temperature: 0, maxNewTokens: 12 });
+  await send(page, 'Hello');
+  await waitForAnswerDone(page);
+  await expect(lastAnswer(page).locator('.markdown')).not.toBeEmpty();
+  await expect(lastAnswer(page)).not.toContainText('Error');
+}
+
+test('a download cut off mid-file resumes with Range, and the model then generates', async ({ page }) => {
+  const server = await startMirror([{ kind: 'drop-after-bytes', path: WEIGHTS, bytes: 60_000 }]);
+  await openApp(page, MODEL, server.url);
+  await loadModel(page);
+
+  const gets = fileGets(server, WEIGHTS);
+  expect(gets[0]).toMatchObject({ faults: ['drop-after-bytes'] });
+  expect(gets[0].range).toBeUndefined();
+  // The second request asks only for what is missing, and gets it.
+  expect(gets[1]).toMatchObject({ range: 'bytes=60000-', status: 206 });
+  expect(gets).toHaveLength(2);
+  await answerSomething(page);
+});
+
+test('a 500 is retried and the load goes on', async ({ page }) => {
+  const server = await startMirror([{ kind: 'status', status: 500, path: 'tokenizer.json', times: 2 }]);
+  await openApp(page, MODEL, server.url);
+  await loadModel(page);
+  const statuses = server.requests.filter((r) => r.method === 'GET' && r.path.endsWith('/tokenizer.json')).map((r) => r.status);
+  expect(statuses).toEqual([500, 500, 200]);
+  await answerSomething(page);
+});
+
+test('a corrupted file is detected, not cached, and the user is told; a retry fetches only that file', async ({ page }) => {
+  const server = await startMirror([{ kind: 'corrupt', path: WEIGHTS, bytes: 4, times: Infinity }]);
+  await openApp(page, MODEL, server.url);
+  await page.getByRole('button', { name: 'Load model' }).click();
+  const alert = page.getByRole('alert').filter({ hasText: 'CorruptDownloadError' });
+  await expect(alert).toContainText(`"${WEIGHTS}" arrived damaged (sha256`);
+  await expect(alert).toContainText('It was not saved');
+  const urls = await storedUrls(page);
+  expect(urls.some((url) => url.endsWith(WEIGHTS)), 'the damaged file is not in the cache').toBe(false);
+  expect(urls.some((url) => url.endsWith('/tokenizer.json')), 'good files are kept').toBe(true);
+
+  server.clearFaults();
+  const before = server.requests.length;
+  await loadModel(page);
+  const again = server.requests
+    .slice(before)
+    .filter((r) => r.method === 'GET' && r.path.includes('/resolve/main/'))
+    .map((r) => r.path.split('/resolve/main/')[1]);
+  // The lookup reads config.json again; of the model's files only the damaged one is fetched.
+  expect(again.filter((file) => file !== 'config.json')).toEqual([WEIGHTS]);
+  await answerSomething(page);
+});
+
+test('the cached-models view shows the real size, and Delete removes every file', async ({ page }) => {
+  const server = await startMirror();
+  await openApp(page, MODEL, server.url);
+  await loadModel(page);
+
+  let bytes = 0;
+  for (const file of MODEL_FILES) bytes += (await stat(join(FIXTURE_MODELS_DIR, MODEL, file))).size;
+  const table = page.getByRole('table', { name: 'Cached models' });
+  const row = table.getByRole('row').filter({ hasText: MODEL });
+  await expect(row).toHaveCount(1);
+  await expect(row.getByTestId('stored-size')).toHaveText(formatBytes(bytes));
+  await expect(row).toContainText('q8');
+  await expect(page.getByTestId('storage-use')).toContainText(' used');
+  expect((await storedUrls(page)).filter((url) => url.includes(`/${MODEL}/`)).length).toBeGreaterThanOrEqual(MODEL_FILES.length);
+
+  page.once('dialog', (dialog) => void dialog.accept());
+  await row.getByRole('button', { name: `Delete ${MODEL}` }).click();
+  await expect(row).toHaveCount(0);
+  expect((await storedUrls(page)).filter((url) => url.includes(`/${MODEL}/`))).toEqual([]);
+});
+
+test('a storage quota smaller than the model gets a clear message and nothing is stored', async ({ page, baseURL }) => {
+  const server = await startMirror();
+  await openApp(page, MODEL, server.url);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Storage.overrideQuotaForOrigin', { origin: new URL(baseURL!).origin, quotaSize: 64 * 1024 });
+
+  await page.getByRole('button', { name: 'Load model' }).click();
+  const alert = page.getByRole('alert').filter({ hasText: 'QuotaExceededError' });
+  await expect(alert).toContainText(
+    /needs [\d.]+ KB of browser storage, but (only [\d.]+ (B|KB) is free|the browser's storage quota for this site is full)/,
+  );
+  await expect(alert).toContainText('Nothing of it was saved');
+  expect((await storedUrls(page)).filter((url) => url.includes(`/${MODEL}/`) && !url.endsWith('/config.json'))).toEqual([]);
+});
+
+test.describe('custom model ids', () => {
+  let root: string;
+
+  test.beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'playground-bad-repos-'));
+    const tiny = join(FIXTURE_MODELS_DIR, MODEL);
+    await mkdir(join(root, 'fixtures/a-bert/onnx'), { recursive: true });
+    await writeFile(join(root, 'fixtures/a-bert/config.json'), JSON.stringify({ model_type: 'bert' }));
+    await writeFile(join(root, 'fixtures/a-bert/onnx/model.onnx'), await readFile(join(tiny, WEIGHTS)));
+    await mkdir(join(root, 'fixtures/no-weights'), { recursive: true });
+    for (const file of ['config.json', 'tokenizer.json', 'tokenizer_config.json']) {
+      await writeFile(join(root, 'fixtures/no-weights', file), await readFile(join(tiny, file)));
+    }
+  });
+
+  test.afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  test('missing, unsupported and weightless repos get three distinct, specific messages', async ({ page }) => {
+    const server = await startMirror([], root);
+    const expectations: [string, string, string][] = [
+      ['fixtures/missing', 'ModelNotFoundError', '"fixtures/missing" was not found'],
+      ['fixtures/a-bert', 'UnsupportedModelError', 'is a "bert" model'],
+      ['fixtures/no-weights', 'NoOnnxWeightsError', 'has no ONNX weights'],
+    ];
+    await openApp(page, 'fixtures/missing', server.url);
+    for (const [id, name, text] of expectations) {
+      await page.getByLabel('Model id (org/name)').fill(id);
+      await page.getByRole('button', { name: 'Load model' }).click();
+      const alert = page.getByRole('alert').filter({ hasText: name });
+      await expect(alert).toContainText(text);
+    }
+    // Nothing big was fetched for any of them.
+    expect(server.requests.filter((r) => r.path.includes('/onnx/'))).toEqual([]);
+  });
+});
