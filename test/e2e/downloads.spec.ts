@@ -161,3 +161,26 @@ test.describe('custom model ids', () => {
     expect(server.requests.filter((r) => r.path.includes('/onnx/'))).toEqual([]);
   });
 });
+
+test('a model folder imports, loads and answers with every other host blocked', async ({ page, baseURL }) => {
+  await openApp(page, MODEL);
+  const appOrigin = new URL(baseURL!).origin;
+  const blocked: string[] = [];
+  await page.context().route('**', (route) => {
+    const url = route.request().url();
+    if (url.startsWith(`${appOrigin}/`) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
+    blocked.push(url);
+    return route.abort();
+  });
+
+  await page.getByLabel('Model folder').setInputFiles(join(FIXTURE_MODELS_DIR, MODEL));
+  await expect(page.getByTestId('folder-imported')).toContainText('local-folder/tiny-qwen3');
+  await expect(page.getByTestId('model-ready')).toContainText('local-folder/tiny-qwen3', { timeout: 90_000 });
+  await answerSomething(page);
+  expect(blocked, 'requests that left the app').toEqual([]);
+
+  // It stays: listed as stored, from a local folder.
+  const row = page.getByRole('table', { name: 'Cached models' }).getByRole('row').filter({ hasText: 'local-folder/tiny-qwen3' });
+  await expect(row).toContainText('from a local folder');
+  await expect(row).toContainText('q8');
+});

@@ -117,20 +117,22 @@ export async function downloadModelFiles(files: RemoteFile[], options: ModelDown
   return { stored, fetchedBytes, alreadyStoredBytes };
 }
 
-/** Runs `task` over `items`, `limit` at a time; the first failure aborts the rest and is thrown. */
+/**
+ * Runs `task` over `items`, `limit` at a time, and throws the first failure once all have
+ * settled: one damaged file shouldn't throw away the others, which are whole and verified.
+ * Failures that doom every file (a full disk, a cancel) abort the rest at once.
+ */
 async function runPool<T>(items: T[], limit: number, task: (item: T) => Promise<void>, abort: AbortController): Promise<void> {
   let next = 0;
   let firstError: unknown = null;
   const worker = async () => {
-    while (next < items.length && firstError === null) {
+    while (next < items.length && !abort.signal.aborted) {
       const item = items[next++];
       try {
         await task(item);
       } catch (error) {
-        if (firstError === null) {
-          firstError = error;
-          abort.abort(error);
-        }
+        firstError ??= error;
+        if (error instanceof QuotaExceededError || error instanceof DownloadCancelledError) abort.abort(error);
       }
     }
   };
