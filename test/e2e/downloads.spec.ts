@@ -88,13 +88,14 @@ test('a corrupted file is detected, not cached, and the user is told; a retry fe
   await answerSomething(page);
 });
 
-test('the cached-models view shows the real size, and Delete removes every file', async ({ page }) => {
+test('the size shows before download; the cached-models view shows the real size; Delete removes every file', async ({ page }) => {
   const server = await startMirror();
-  await openApp(page, MODEL, server.url);
-  await loadModel(page);
-
   let bytes = 0;
   for (const file of MODEL_FILES) bytes += (await stat(join(FIXTURE_MODELS_DIR, MODEL, file))).size;
+  await openApp(page, MODEL, server.url);
+  await expect(page.getByTestId('download-size')).toContainText(`${formatBytes(bytes)} to download (q8 for WASM)`);
+  await loadModel(page);
+  await expect(page.getByTestId('download-size')).toContainText('Stored in this browser (q8)');
   const table = page.getByRole('table', { name: 'Cached models' });
   const row = table.getByRole('row').filter({ hasText: MODEL });
   await expect(row).toHaveCount(1);
