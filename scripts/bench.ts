@@ -66,7 +66,10 @@ async function main() {
     const page = await browser.newPage();
     const threads = await threadCount(page, `http://localhost:${APP_PORT}/`);
 
-    const bare = await openBare(await bareBrowser.newPage(), mirror.url, threads);
+    const barePage = await bareBrowser.newPage();
+    const bare = await openBare(barePage, mirror.url, threads);
+    // Downloads first: each app run empties the store and loads again, leaving the model ready.
+    const downloads = await measureDownloads(page, barePage, mirror.url);
     const app = await openApp(page, mirror.url);
     // WASM code tiers up from baseline to optimised while it runs, and this machine is noisy:
     // warm both paths up, then alternate them so drift hits both alike.
@@ -103,7 +106,9 @@ async function main() {
       settings: { repeats, warmup: warmups, newTokens, promptTokens: bare.promptTokens, decoding: 'greedy' },
       app: { runs: appRuns, median: appSummary },
       bare: { runs: bareRuns, median: bareSummary },
+      downloads,
       ratios: {
+        downloadAppOverBare: downloads.app.median.bytesPerSecond / downloads.bare.median.bytesPerSecond,
         decodeAppOverBare: appSummary.decodeTokensPerSecond / bareSummary.decodeTokensPerSecond,
         prefillAppOverBare: appSummary.prefillTokensPerSecond / bareSummary.prefillTokensPerSecond,
       },
@@ -112,6 +117,7 @@ async function main() {
     const file = join('bench/results', `${result.date.replaceAll(':', '-')}${smoke ? '-smoke' : ''}.json`);
     await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
     console.log(markdownTable(result));
+    console.log(downloadTable(downloads, result.ratios.downloadAppOverBare));
     console.log(`\nWritten to ${file}`);
   } finally {
     await Promise.all([browser.close(), bareBrowser.close()]);
@@ -139,16 +145,79 @@ async function openBare(page: Page, hub: string, threads: number) {
   };
 }
 
+interface DownloadRun {
+  bytes: number;
+  ms: number;
+  bytesPerSecond: number;
+}
+
+const MODEL_FILES = ['config.json', 'generation_config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model_quantized.onnx'];
+
+/**
+ * Download throughput of the app's download manager (parallel, resumable, sha256-verified,
+ * stored in the Cache API) against plain fetches of the same files in a bare worker, both from
+ * the mirror on loopback. The app's figure is its own "download" time from the load metrics.
+ */
+async function measureDownloads(page: Page, barePage: Page, hub: string) {
+  await openApp(page, hub, { loadNow: false });
+  const urls = MODEL_FILES.map((file) => `${hub}/${model.id}/resolve/main/${file}`);
+  const appRuns: DownloadRun[] = [];
+  const bareRuns: DownloadRun[] = [];
+  for (let i = 0; i < warmups + repeats; i++) {
+    await page.evaluate(() => caches.delete('transformers-cache'));
+    await page.getByRole('button', { name: 'Load model' }).click();
+    await page.getByTestId('model-ready').waitFor({ timeout: 600_000 });
+    const split = await page.getByTestId('load-split').textContent();
+    const appRun = { bytes: NaN, ms: parseMs(/download ([\d.]+ m?s)/.exec(split ?? '')?.[1] ?? ''), bytesPerSecond: 0 };
+    const bareRun = (await barePage.evaluate((p) => (window as any).__bench.fetchFiles(p), { urls: JSON.stringify(urls) })) as DownloadRun;
+    if (i < warmups) continue;
+    appRuns.push(appRun);
+    bareRuns.push({ ...bareRun, bytesPerSecond: (bareRun.bytes * 1000) / bareRun.ms });
+  }
+  for (const r of appRuns) {
+    // The same files as the bare fetch, which counts their bytes.
+    r.bytes = bareRuns[0].bytes;
+    r.bytesPerSecond = (r.bytes * 1000) / r.ms;
+  }
+  const summary = (runs: DownloadRun[]) => ({
+    bytes: runs[0].bytes,
+    ms: median(runs.map((r) => r.ms)),
+    bytesPerSecond: median(runs.map((r) => r.bytesPerSecond)),
+  });
+  return { files: MODEL_FILES, app: { runs: appRuns, median: summary(appRuns) }, bare: { runs: bareRuns, median: summary(bareRuns) } };
+}
+
+function parseMs(text: string): number {
+  const [value, unit] = text.split(' ');
+  return Number(value) * (unit === 's' ? 1000 : 1);
+}
+
+function downloadTable(downloads: Awaited<ReturnType<typeof measureDownloads>>, ratio: number): string {
+  const mbps = (n: number) => (n / 2 ** 20).toFixed(1);
+  return [
+    '',
+    `Download of ${downloads.files.length} files (${mbps(downloads.bare.median.bytes)} MiB) from the mirror on loopback, median of ${repeats}`,
+    '',
+    '| path | ms | MiB/s |',
+    '| --- | ---: | ---: |',
+    `| app download manager (verify + store) | ${downloads.app.median.ms.toFixed(0)} | ${mbps(downloads.app.median.bytesPerSecond)} |`,
+    `| bare fetch, same files | ${downloads.bare.median.ms.toFixed(0)} | ${mbps(downloads.bare.median.bytesPerSecond)} |`,
+    `| **app / bare** | | ${ratio.toFixed(3)} |`,
+  ].join('\n');
+}
+
 /** The app, driven through its UI with the same model, backend, weights and prompt. */
-async function openApp(page: Page, hub: string) {
+async function openApp(page: Page, hub: string, { loadNow = true } = {}) {
   await page.goto(`http://localhost:${APP_PORT}/?hub=${encodeURIComponent(hub)}&model=${encodeURIComponent(model.id)}`);
   await page.getByLabel(/^Temperature/).fill('0');
   await page.getByLabel('Max new tokens').fill(String(newTokens));
   await page.getByLabel('System prompt').fill(messages[0].content);
   await page.getByLabel('Backend').selectOption('wasm');
   await page.getByLabel('Weights').selectOption('q8');
-  await page.getByRole('button', { name: 'Load model' }).click();
-  await page.getByTestId('model-ready').waitFor({ timeout: 600_000 });
+  if (loadNow) {
+    await page.getByRole('button', { name: 'Load model' }).click();
+    await page.getByTestId('model-ready').waitFor({ timeout: 600_000 });
+  }
   const table = page.getByRole('table', { name: 'Answers' });
   let answers = 0;
   return {

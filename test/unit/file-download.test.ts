@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMirrorServer, type MirrorServer } from '../../scripts/mirror-server';
-import { downloadFile, type RemoteFile } from '../../src/lib/models/download/file-download';
+import { downloadFile, type FileSink, type RemoteFile } from '../../src/lib/models/download/file-download';
 
 const REPO = 'org/model';
 const weights = randomBytes(300_000);
@@ -36,37 +36,69 @@ function file(overrides: Partial<RemoteFile> = {}): RemoteFile {
   return { path: 'onnx/model.onnx', url: `${server.url}/${REPO}/resolve/main/onnx/model.onnx`, size: weights.length, sha256: sha, ...overrides };
 }
 
+/** Collects what a download writes, and whether it was committed or thrown away. */
+class MemorySink implements FileSink {
+  chunks: Uint8Array[] = [];
+  state: 'open' | 'committed' | 'aborted' = 'open';
+  constructor(readonly size: number | null) {}
+  async write(chunk: Uint8Array) {
+    this.chunks.push(chunk);
+  }
+  async close() {
+    this.state = 'committed';
+  }
+  async abort() {
+    this.state = 'aborted';
+  }
+  get bytes() {
+    return Buffer.concat(this.chunks);
+  }
+}
+
 function options(extra: { signal?: AbortSignal } = {}) {
   const deltas: number[] = [];
+  const sinks: MemorySink[] = [];
   return {
     deltas,
+    sinks,
     opts: {
       repoId: REPO,
       fetch: globalThis.fetch.bind(globalThis),
       signal: extra.signal ?? new AbortController().signal,
       onBytes: (d: number) => deltas.push(d),
+      openSink: (size: number | null) => {
+        const sink = new MemorySink(size);
+        sinks.push(sink);
+        return sink;
+      },
       sleep: () => Promise.resolve(), // no real backoff in tests
     },
   };
 }
 
-async function bytesOf(result: Awaited<ReturnType<typeof downloadFile>>): Promise<Buffer> {
-  return Buffer.from(await result!.blob.arrayBuffer());
+/** The bytes of the one committed sink; fails if none or several were committed. */
+function committed(sinks: MemorySink[]): Buffer {
+  const done = sinks.filter((s) => s.state === 'committed');
+  expect(done).toHaveLength(1);
+  return done[0].bytes;
 }
 
 describe('downloadFile', () => {
   it('fetches a file and reports every byte once', async () => {
-    const { deltas, opts } = options();
-    const result = await downloadFile(file(), opts);
-    expect((await bytesOf(result)).equals(weights)).toBe(true);
+    const { deltas, sinks, opts } = options();
+    expect(await downloadFile(file(), opts)).toMatchObject({ size: weights.length });
+    expect(committed(sinks).equals(weights)).toBe(true);
+    expect(sinks[0].size).toBe(weights.length);
     expect(deltas.reduce((a, b) => a + b, 0)).toBe(weights.length);
   });
 
   it('resumes a dropped connection with Range from the bytes it has', async () => {
     server.setFaults([{ kind: 'drop-after-bytes', bytes: 100_000 }]);
-    const { deltas, opts } = options();
-    const result = await downloadFile(file(), opts);
-    expect((await bytesOf(result)).equals(weights)).toBe(true);
+    const { deltas, sinks, opts } = options();
+    await downloadFile(file(), opts);
+    expect(committed(sinks).equals(weights)).toBe(true);
+    // One sink throughout: the resumed bytes continue the same file.
+    expect(sinks).toHaveLength(1);
     const gets = server.requests.filter((r) => r.method === 'GET');
     expect(gets.map((r) => r.range)).toEqual([undefined, 'bytes=100000-']);
     expect(gets[1].status).toBe(206);
@@ -75,8 +107,9 @@ describe('downloadFile', () => {
 
   it('retries 5xx answers and gives up after five in a row with a clear message', async () => {
     server.setFaults([{ kind: 'status', status: 503, times: 2 }]);
-    const { opts } = options();
-    expect((await bytesOf(await downloadFile(file(), opts))).equals(weights)).toBe(true);
+    const { sinks, opts } = options();
+    await downloadFile(file(), opts);
+    expect(committed(sinks).equals(weights)).toBe(true);
 
     server.setFaults([{ kind: 'status', status: 500, times: Infinity }]);
     await expect(downloadFile(file(), options().opts)).rejects.toMatchObject({
@@ -91,18 +124,29 @@ describe('downloadFile', () => {
     expect(server.requests.filter((r) => r.method === 'GET')).toHaveLength(1);
   });
 
-  it('rejects a corrupted body by its sha256', async () => {
+  it('rejects a corrupted body by its sha256 and throws the bytes away', async () => {
     server.setFaults([{ kind: 'corrupt', bytes: 3 }]);
-    await expect(downloadFile(file(), options().opts)).rejects.toMatchObject({
+    const { sinks, opts } = options();
+    await expect(downloadFile(file(), opts)).rejects.toMatchObject({
       name: 'CorruptDownloadError',
       message: expect.stringContaining('arrived damaged (sha256'),
     });
+    expect(sinks.map((s) => s.state)).toEqual(['aborted']);
+  });
+
+  it('passes a failure to store through at once, without retrying', async () => {
+    const { opts } = options();
+    const full = new DOMException('Quota exceeded.', 'QuotaExceededError');
+    const failing = { ...opts, openSink: () => ({ write: () => Promise.reject(full), close: async () => {}, abort: async () => {} }) };
+    await expect(downloadFile(file(), failing)).rejects.toBe(full);
+    expect(server.requests.filter((r) => r.method === 'GET')).toHaveLength(1);
   });
 
   it('completes a body cut short as if whole by asking for the rest', async () => {
     server.setFaults([{ kind: 'truncate', bytes: 1000 }]);
-    const result = await downloadFile(file(), options().opts);
-    expect((await bytesOf(result)).equals(weights)).toBe(true);
+    const { sinks, opts } = options();
+    await downloadFile(file(), opts);
+    expect(committed(sinks).equals(weights)).toBe(true);
     expect(server.requests.filter((r) => r.method === 'GET').map((r) => r.range)).toEqual([undefined, `bytes=${weights.length - 1000}-`]);
   });
 
@@ -119,9 +163,10 @@ describe('downloadFile', () => {
   it('stops when cancelled, mid-body', async () => {
     server.setFaults([{ kind: 'throttle', bytesPerSecond: 100_000, times: Infinity }]);
     const controller = new AbortController();
-    const { opts } = options({ signal: controller.signal });
+    const { sinks, opts } = options({ signal: controller.signal });
     const pending = downloadFile(file(), { ...opts, onBytes: () => controller.abort() });
     await expect(pending).rejects.toMatchObject({ name: 'DownloadCancelledError' });
+    expect(sinks.every((s) => s.state === 'aborted')).toBe(true);
   });
 
   it('names a missing file, and skips a missing optional one', async () => {
@@ -135,8 +180,10 @@ describe('downloadFile', () => {
 
   it('takes the size from Content-Length when the listing has none', async () => {
     const config = file({ path: 'config.json', url: `${server.url}/${REPO}/resolve/main/config.json`, size: null, sha256: null });
-    const result = await downloadFile(config, options().opts);
-    expect(await result!.blob.text()).toBe('{"model_type":"qwen3"}');
+    const { sinks, opts } = options();
+    const result = await downloadFile(config, opts);
+    expect(committed(sinks).toString()).toBe('{"model_type":"qwen3"}');
+    expect(sinks[0].size).toBe(22);
     expect(result!.contentType).toContain('json');
   });
 });

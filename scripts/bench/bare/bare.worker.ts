@@ -47,10 +47,18 @@ async function run() {
   };
 }
 
-self.onmessage = async (event: MessageEvent<{ id: number; type: 'load' | 'run'; params?: Record<string, string> }>) => {
+/** The floor for the app's download manager: the same files, all at once, bodies read, nothing kept. */
+async function fetchFiles(p: Record<string, string>) {
+  const urls = JSON.parse(p.urls) as string[];
+  const start = performance.now();
+  const sizes = await Promise.all(urls.map(async (url) => (await (await fetch(url, { cache: 'no-store' })).arrayBuffer()).byteLength));
+  return { bytes: sizes.reduce((a, b) => a + b, 0), ms: performance.now() - start };
+}
+
+self.onmessage = async (event: MessageEvent<{ id: number; type: 'load' | 'run' | 'fetch'; params?: Record<string, string> }>) => {
   const { id, type, params } = event.data;
   try {
-    const result = type === 'load' ? await load(params!) : await run();
+    const result = type === 'load' ? await load(params!) : type === 'fetch' ? await fetchFiles(params!) : await run();
     self.postMessage({ id, result });
   } catch (error) {
     self.postMessage({ id, error: String(error) });

@@ -1,6 +1,6 @@
 // Reference point for `npm run bench`: transformers.js used the plain way, in a worker of its
 // own, with none of the app's code. The harness calls window.__bench.load(params) once and then
-// window.__bench.run() for each measured generation.
+// window.__bench.run() for each measured generation; window.__bench.fetchFiles({urls}) times plain fetches.
 type Reply = { id: number; result?: unknown; error?: string };
 
 const worker = new Worker(new URL('./bare.worker.ts', import.meta.url), { type: 'module' });
@@ -13,7 +13,7 @@ worker.onmessage = (event: MessageEvent<Reply>) => {
   else call?.resolve(event.data.result);
 };
 
-function call(type: 'load' | 'run', params?: Record<string, string>): Promise<unknown> {
+function call(type: 'load' | 'run' | 'fetch', params?: Record<string, string>): Promise<unknown> {
   const id = nextId++;
   return new Promise((resolve, reject) => {
     pending.set(id, { resolve, reject });
@@ -24,5 +24,6 @@ function call(type: 'load' | 'run', params?: Record<string, string>): Promise<un
 (window as unknown as { __bench: unknown }).__bench = {
   load: (params: Record<string, string>) => call('load', params),
   run: () => call('run'),
+  fetchFiles: (params: Record<string, string>) => call('fetch', params),
 };
 document.getElementById('status')!.textContent = 'ready';

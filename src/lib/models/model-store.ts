@@ -37,6 +37,13 @@ export interface ModelManifest extends ModelLocation {
   lastUsedAt: string | null;
 }
 
+/** A file being written into the store (see openWriter). */
+export interface FileWriter {
+  write(chunk: Uint8Array): Promise<void>;
+  close(): Promise<void>;
+  abort(reason: unknown): Promise<void>;
+}
+
 export interface CachedModel extends ModelLocation {
   bytes: number;
   fileCount: number;
@@ -81,6 +88,42 @@ export class ModelStore {
     });
     if (sha256) headers.set('x-sha256', sha256);
     await this.cache.put(url, new Response(blob, { headers }));
+  }
+
+  /**
+   * Streams a file into the store. The Cache API adds the entry only when the body completes, so
+   * an aborted write (damaged download, cancel, full disk) leaves nothing behind.
+   */
+  openWriter(url: string, size: number | null, contentType: string, sha256: string | null): FileWriter {
+    const headers = new Headers({ 'content-type': contentType, 'x-stored-at': new Date().toISOString() });
+    if (size !== null) headers.set('content-length', String(size));
+    if (sha256) headers.set('x-sha256', sha256);
+    // A few chunks of slack let the network run ahead of the disk without unbounded buffering.
+    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>(undefined, { highWaterMark: 8 });
+    const writer = writable.getWriter();
+    let failure: unknown = null;
+    const stored = this.cache.put(url, new Response(readable, { headers })).catch((error: unknown) => {
+      failure = error;
+      throw error;
+    });
+    stored.catch(() => {}); // observed through write()/close()
+    return {
+      async write(chunk) {
+        if (failure) throw failure;
+        await writer.ready;
+        if (failure) throw failure;
+        void writer.write(chunk).catch(() => {});
+      },
+      async close() {
+        if (failure) throw failure;
+        await writer.close();
+        await stored;
+      },
+      async abort(reason) {
+        await writer.abort(reason).catch(() => {});
+        await stored.catch(() => {});
+      },
+    };
   }
 
   async deleteUrls(urls: Iterable<string>): Promise<void> {

@@ -1,6 +1,7 @@
-// Fetches one model file completely or not at all. A dropped connection resumes with `Range`
-// from the bytes already received; 5xx and stalls are retried with backoff; the result is checked
-// against the size and sha256 the hub listed before anyone may store it.
+// Fetches one model file completely or not at all. The bytes stream straight into a sink (the
+// model store) as they arrive, so a 1 GB file never sits in memory; the sink commits only when
+// the file is complete and matches the size and sha256 the hub listed, and is aborted otherwise.
+// A dropped connection resumes with `Range`; 5xx answers and stalls are retried with backoff.
 import { CorruptDownloadError, DownloadCancelledError, ModelFileMissingError, NetworkError } from '../../engines/errors';
 import { MAX_ATTEMPTS_WITHOUT_PROGRESS, backoffDelayMs, isRetryableStatus, sleep as defaultSleep } from './retry-policy';
 import { Sha256 } from './sha256';
@@ -18,8 +19,23 @@ export interface RemoteFile {
 }
 
 export interface FetchedFile {
-  blob: Blob;
+  size: number;
   contentType: string;
+}
+
+/** Where a file's bytes go. Nothing is kept unless close() is reached; abort() discards all. */
+export interface FileSink {
+  write(chunk: Uint8Array): Promise<void>;
+  /** Commits the file. */
+  close(): Promise<void>;
+  abort(reason: unknown): Promise<void>;
+}
+
+/** A failure of the sink (e.g. the disk is full), passed through as it is: retrying won't help. */
+class SinkError extends Error {
+  constructor(override readonly cause: unknown) {
+    super('storing the file failed');
+  }
 }
 
 export interface FileDownloadOptions {
@@ -28,6 +44,8 @@ export interface FileDownloadOptions {
   signal: AbortSignal;
   /** Bytes received since the last call; negative when a restart threw bytes away. */
   onBytes(delta: number): void;
+  /** Opens where the bytes go, once the total size is known (listing or first response). */
+  openSink(size: number | null, contentType: string): FileSink;
   /** No byte for this long counts as a dropped connection. */
   stallTimeoutMs?: number;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
@@ -46,55 +64,61 @@ class AttemptFailed extends Error {
 /** Resolves to null only for an optional file the repo doesn't have. */
 export async function downloadFile(file: RemoteFile, options: FileDownloadOptions): Promise<FetchedFile | null> {
   const sleep = options.sleep ?? defaultSleep;
-  const state = new ReceivedBytes(file, options.onBytes);
+  const state = new ReceivedBytes(file, options);
   let contentType = 'application/octet-stream';
   let failuresWithoutProgress = 0;
   let lastFailure = '';
   // Progress is measured against the most ever held, so losing bytes to a restart isn't progress.
   let mostReceived = 0;
-
-  while (failuresWithoutProgress < MAX_ATTEMPTS_WITHOUT_PROGRESS) {
-    throwIfCancelled(options.signal);
-    try {
-      const outcome = await attempt(file, state, options);
-      if (outcome === 'absent') return null;
-      contentType = outcome.contentType;
-      if (state.complete) break;
-      throw new AttemptFailed(`got ${state.received} of ${state.expected} bytes`, true);
-    } catch (error) {
-      if (options.signal.aborted) throw new DownloadCancelledError();
-      if (!(error instanceof AttemptFailed)) throw error;
-      if (!error.retry) throw new NetworkError(`Downloading "${file.path}" failed: ${error.reason}.`);
-      lastFailure = error.reason;
-      failuresWithoutProgress = state.received > mostReceived ? 1 : failuresWithoutProgress + 1;
-      mostReceived = Math.max(mostReceived, state.received);
-      if (failuresWithoutProgress >= MAX_ATTEMPTS_WITHOUT_PROGRESS) break;
-      await sleep(backoffDelayMs(failuresWithoutProgress, options.random), options.signal).catch(() => {
-        throw new DownloadCancelledError();
-      });
+  try {
+    while (failuresWithoutProgress < MAX_ATTEMPTS_WITHOUT_PROGRESS) {
+      throwIfCancelled(options.signal);
+      try {
+        const outcome = await attempt(file, state, options);
+        if (outcome === 'absent') return null;
+        contentType = outcome.contentType;
+        if (state.complete) break;
+        throw new AttemptFailed(`got ${state.received} of ${state.expected} bytes`, true);
+      } catch (error) {
+        if (error instanceof SinkError) throw error.cause;
+        if (options.signal.aborted) throw new DownloadCancelledError();
+        if (!(error instanceof AttemptFailed)) throw error;
+        if (!error.retry) throw new NetworkError(`Downloading "${file.path}" failed: ${error.reason}.`);
+        lastFailure = error.reason;
+        failuresWithoutProgress = state.received > mostReceived ? 1 : failuresWithoutProgress + 1;
+        mostReceived = Math.max(mostReceived, state.received);
+        if (failuresWithoutProgress >= MAX_ATTEMPTS_WITHOUT_PROGRESS) break;
+        await sleep(backoffDelayMs(failuresWithoutProgress, options.random), options.signal).catch(() => {
+          throw new DownloadCancelledError();
+        });
+      }
     }
+    if (!state.complete) {
+      throw new NetworkError(
+        `Downloading "${file.path}" failed ${MAX_ATTEMPTS_WITHOUT_PROGRESS} times in a row (${lastFailure}). ` +
+          'Check the connection and press Load to continue where it stopped.',
+      );
+    }
+    state.verify();
+    await state.commit();
+    return { size: state.received, contentType };
+  } catch (error) {
+    await state.discard(error);
+    throw error;
   }
-  if (!state.complete) {
-    throw new NetworkError(
-      `Downloading "${file.path}" failed ${MAX_ATTEMPTS_WITHOUT_PROGRESS} times in a row (${lastFailure}). ` +
-        'Check the connection and press Load to continue where it stopped.',
-    );
-  }
-  state.verify();
-  return { blob: new Blob(state.chunks as BlobPart[], { type: contentType }), contentType };
 }
 
-/** The bytes of one file received so far, across attempts, with their running hash. */
+/** The bytes of one file received so far, across attempts, with their running hash and sink. */
 class ReceivedBytes {
-  chunks: Uint8Array[] = [];
   received = 0;
   /** Total size: the listing's, else the first full response's Content-Length. */
   expected: number | null;
   #hash: Sha256 | null;
+  #sink: FileSink | null = null;
   /** Set once the server has shown it sent everything it has. */
   #ended = false;
 
-  constructor(private readonly file: RemoteFile, private readonly onBytes: (delta: number) => void) {
+  constructor(private readonly file: RemoteFile, private readonly options: FileDownloadOptions) {
     this.expected = file.size;
     this.#hash = file.sha256 ? new Sha256() : null;
   }
@@ -103,13 +127,18 @@ class ReceivedBytes {
     return this.expected !== null ? this.received >= this.expected : this.#ended;
   }
 
-  append(chunk: Uint8Array): void {
-    this.chunks.push(chunk);
+  async append(chunk: Uint8Array, contentType: string): Promise<void> {
     this.#hash?.update(chunk);
     this.received += chunk.length;
-    this.onBytes(chunk.length);
+    this.options.onBytes(chunk.length);
     if (this.expected !== null && this.received > this.expected) {
       throw new CorruptDownloadError(this.file.path, `more than the ${this.expected} bytes the hub listed`);
+    }
+    this.#sink ??= this.options.openSink(this.expected, contentType);
+    try {
+      await this.#sink.write(chunk);
+    } catch (error) {
+      throw new SinkError(error);
     }
   }
 
@@ -118,12 +147,14 @@ class ReceivedBytes {
   }
 
   /** Throws away what arrived (the server ignored our Range, or sent a different range). */
-  restart(): void {
-    this.onBytes(-this.received);
-    this.chunks = [];
+  async restart(): Promise<void> {
+    this.options.onBytes(-this.received);
     this.received = 0;
     this.#ended = false;
     this.#hash = this.file.sha256 ? new Sha256() : null;
+    const sink = this.#sink;
+    this.#sink = null;
+    await sink?.abort(new Error('restarted'));
   }
 
   verify(): void {
@@ -137,6 +168,19 @@ class ReceivedBytes {
         throw new CorruptDownloadError(file.path, `sha256 ${actual.slice(0, 12)}… instead of ${file.sha256.slice(0, 12)}…`);
       }
     }
+  }
+
+  async commit(): Promise<void> {
+    // An empty file never wrote a chunk, so its sink opens here.
+    const sink = this.#sink ?? this.options.openSink(this.expected ?? 0, 'application/octet-stream');
+    this.#sink = null;
+    await sink.close();
+  }
+
+  async discard(reason: unknown): Promise<void> {
+    const sink = this.#sink;
+    this.#sink = null;
+    await sink?.abort(reason).catch(() => {});
   }
 }
 
@@ -175,12 +219,12 @@ async function attempt(
       if (total !== undefined && Number(total) === resumeFrom) {
         throw new CorruptDownloadError(file.path, `the server has ${total} bytes, the listing said ${state.expected}`);
       }
-      state.restart();
+      await state.restart();
       throw new AttemptFailed('the server refused the resume range', true);
     }
     if (!response.ok) throw new AttemptFailed(`the server answered ${status}`, isRetryableStatus(status));
 
-    if (resumeFrom > 0 && !continuesAt(response, resumeFrom)) state.restart();
+    if (resumeFrom > 0 && !continuesAt(response, resumeFrom)) await state.restart();
     if (status === 200 && state.expected === null) {
       const length = Number(response.headers.get('content-length'));
       if (Number.isFinite(length) && length > 0 && !response.headers.get('content-encoding')) state.expected = length;
@@ -188,19 +232,23 @@ async function attempt(
     if (!response.body) throw new AttemptFailed('the response had no body', true);
 
     const reader = response.body.getReader();
+    const contentType = contentTypeOf(response);
     try {
       for (;;) {
         const { done, value } = await reader.read();
         if (done) break;
         stall.touch();
-        state.append(value);
+        await state.append(value, contentType);
       }
     } catch (error) {
-      if (error instanceof CorruptDownloadError) throw error;
+      if (error instanceof CorruptDownloadError || error instanceof SinkError) {
+        void reader.cancel().catch(() => {});
+        throw error;
+      }
       throw new AttemptFailed(controller.signal.reason === 'stalled' ? 'no data for too long' : 'the connection dropped', true);
     }
     state.markEnded();
-    return { contentType: contentTypeOf(response) };
+    return { contentType };
   } finally {
     stall.clear();
     options.signal.removeEventListener('abort', abortAttempt);

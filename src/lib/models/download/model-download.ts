@@ -76,18 +76,15 @@ export async function downloadModelFiles(files: RemoteFile[], options: ModelDown
   let fetchedBytes = 0;
 
   const fetchAndStore = async (file: RemoteFile) => {
-    const fetched = await downloadFile(file, {
-      repoId: options.repoId,
-      fetch: options.fetch,
-      signal: runAbort.signal,
-      onBytes: (delta) => progress.add(file.path, delta),
-    });
-    if (!fetched) {
-      progress.drop(file.path);
-      return;
-    }
+    let fetched;
     try {
-      await store.put(file.url, fetched.blob, fetched.contentType, file.sha256);
+      fetched = await downloadFile(file, {
+        repoId: options.repoId,
+        fetch: options.fetch,
+        signal: runAbort.signal,
+        onBytes: (delta) => progress.add(file.path, delta),
+        openSink: (size, contentType) => store.openWriter(file.url, size, contentType, file.sha256),
+      });
     } catch (error) {
       if (isQuotaError(error)) {
         const free = freeBytes(await (options.estimate?.() ?? Promise.resolve({})).catch(() => ({})));
@@ -95,10 +92,14 @@ export async function downloadModelFiles(files: RemoteFile[], options: ModelDown
       }
       throw error;
     }
+    if (!fetched) {
+      progress.drop(file.path);
+      return;
+    }
     storedNow.push(file.url);
-    fetchedBytes += fetched.blob.size;
-    stored.push({ path: file.path, size: fetched.blob.size, sha256: file.sha256 });
-    progress.finish(file.path, fetched.blob.size);
+    fetchedBytes += fetched.size;
+    stored.push({ path: file.path, size: fetched.size, sha256: file.sha256 });
+    progress.finish(file.path, fetched.size);
   };
 
   try {
