@@ -1,17 +1,58 @@
 /// <reference types="vitest/config" />
 // Build and serve the app. Every server (dev and preview) sends COOP/COEP so the page is
 // cross-origin isolated: SharedArrayBuffer exists and onnxruntime-web can run WASM threads.
+// In the build, the service worker (src/pwa/sw.ts) adds the same headers for hosts that cannot,
+// and offline; index.html gets its Content-Security-Policy from scripts/vite-csp-plugin.ts.
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { VitePWA } from 'vite-plugin-pwa';
+import { contentSecurityPolicy } from './scripts/vite-csp-plugin.ts';
+import { ISOLATION_HEADERS } from './src/pwa/isolation-headers.ts';
 
-const crossOriginIsolationHeaders = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-  'Cross-Origin-Resource-Policy': 'same-origin',
-};
+const crossOriginIsolationHeaders = { ...ISOLATION_HEADERS };
 
 export default defineConfig({
-  plugins: [svelte()],
+  plugins: [
+    svelte(),
+    contentSecurityPolicy(),
+    VitePWA({
+      strategies: 'injectManifest',
+      srcDir: 'src/pwa',
+      filename: 'sw.ts',
+      // A new version waits for the user's "Reload" (src/features/app-update/UpdatePrompt.svelte).
+      registerType: 'prompt',
+      // main.ts registers through 'virtual:pwa-register'.
+      injectRegister: false,
+      // The icons are precached by the glob below, once.
+      includeManifestIcons: false,
+      manifest: {
+        name: 'On-Device Playground',
+        short_name: 'Playground',
+        description: 'Run Qwen and GLM language models on your own device, in the browser.',
+        theme_color: '#1f6f5c',
+        background_color: '#f6f7f5',
+        display: 'standalone',
+        start_url: '/',
+        scope: '/',
+        icons: [
+          { src: '/icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: '/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: '/icons/icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+          { src: '/favicon.svg', sizes: 'any', type: 'image/svg+xml' },
+        ],
+      },
+      injectManifest: {
+        // The shell only: everything the build emits (worker and engine chunks, ORT's .mjs/.wasm),
+        // icons and the manifest. Model weights never come from this origin, so none can match.
+        // The plugin adds manifest.webmanifest itself.
+        globPatterns: ['**/*.{html,js,mjs,css,wasm,svg,png}'],
+        // ORT's threaded wasm is ~25 MB.
+        maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
+      },
+      // No service worker in `vite dev`: it would cache modules HMR has to replace.
+      devOptions: { enabled: false },
+    }),
+  ],
   server: { headers: crossOriginIsolationHeaders },
   preview: {
     headers: crossOriginIsolationHeaders,

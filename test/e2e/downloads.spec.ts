@@ -56,6 +56,19 @@ test('a download cut off mid-file resumes with Range, and the model then generat
   await answerSomething(page);
 });
 
+test('a slow download shows speed and time left, and Cancel stops it without keeping a partial file', async ({ page }) => {
+  const server = await startMirror([{ kind: 'throttle', path: WEIGHTS, bytesPerSecond: 40_000, times: Infinity }]);
+  await openApp(page, MODEL, server.url);
+  await page.getByRole('button', { name: 'Load model' }).click();
+  await expect(page.getByTestId('download-summary')).toContainText(/KB\/s · \d+ s left/);
+  await expect(page.getByRole('list', { name: 'Files' })).toContainText(WEIGHTS);
+  await page.getByRole('button', { name: 'Cancel download' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'DownloadCancelledError' })).toContainText('Files that finished are kept');
+  const urls = await storedUrls(page);
+  expect(urls.some((url) => url.endsWith(WEIGHTS)), 'no partial weights').toBe(false);
+  expect(urls.some((url) => url.endsWith('/tokenizer.json')), 'finished files kept').toBe(true);
+});
+
 test('a 500 is retried and the load goes on', async ({ page }) => {
   const server = await startMirror([{ kind: 'status', status: 500, path: 'tokenizer.json', times: 2 }]);
   await openApp(page, MODEL, server.url);
@@ -164,15 +177,18 @@ test.describe('custom model ids', () => {
 });
 
 test('a model folder imports, loads and answers with every other host blocked', async ({ page, baseURL }) => {
-  await openApp(page, MODEL);
   const appOrigin = new URL(baseURL!).origin;
   const blocked: string[] = [];
+  // Blocked before the app opens, so nothing it does can slip out first.
   await page.context().route('**', (route) => {
     const url = route.request().url();
     if (url.startsWith(`${appOrigin}/`) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
     blocked.push(url);
     return route.abort();
   });
+  // No model in the address: nothing is looked up until the folder is picked.
+  await page.goto('/');
+  await expect(page.getByRole('button', { name: 'Load model' })).toBeEnabled();
 
   await page.getByLabel('Model folder').setInputFiles(join(FIXTURE_MODELS_DIR, MODEL));
   await expect(page.getByTestId('folder-imported')).toContainText('local-folder/tiny-qwen3');

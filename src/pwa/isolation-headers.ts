@@ -1,0 +1,16 @@
+// Adds the cross-origin isolation headers (COOP/COEP/CORP) to a response the service worker serves.
+// They are what makes `crossOriginIsolated` true (SharedArrayBuffer, WASM threads) on any static host.
+
+export const ISOLATION_HEADERS: Readonly<Record<string, string>> = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+export function withIsolationHeaders(response: Response): Response {
+  // Opaque and redirect-filtered responses cannot be rebuilt (status 0); they pass as they are.
+  if (response.status === 0) return response;
+  const headers = new Headers(response.headers);
+  for (const [name, value] of Object.entries(ISOLATION_HEADERS)) headers.set(name, value);
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
