@@ -2,6 +2,7 @@
 // Kept in localStorage; `?hub=` and `?model=` in the URL take precedence for one visit.
 import type { Backend, Dtype, GenerationParams } from '../lib/engines/types';
 import { DEFAULT_HUB, normalizeHubBase } from '../lib/models/hub-urls';
+import { hubPolicyProblem } from '../lib/security/allowed-hubs';
 import { CATALOG } from '../lib/models/catalog';
 
 const STORAGE_KEY = 'playground.settings.v1';
@@ -42,6 +43,7 @@ export class Settings {
     if (hub) {
       try {
         this.hub = normalizeHubBase(hub);
+        this.hubError = hubPolicyProblem(this.hub);
       } catch (error) {
         this.hubError = error instanceof Error ? error.message : String(error);
       }

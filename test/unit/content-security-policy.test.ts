@@ -9,7 +9,7 @@ import {
   isHubAllowedByPolicy,
   parseHubSources,
 } from '../../src/lib/security/content-security-policy';
-import { ALLOWED_CONNECT_SOURCES } from '../../src/lib/security/allowed-hubs';
+import { ALLOWED_CONNECT_SOURCES, hubPolicyProblem } from '../../src/lib/security/allowed-hubs';
 
 const allowed = connectSources();
 const APP = 'https://playground.example';
@@ -111,5 +111,19 @@ describe('ALLOWED_CONNECT_SOURCES', () => {
   it('is the connect-src list the build puts into the policy, for the app to check hubs against', () => {
     expect(ALLOWED_CONNECT_SOURCES).toEqual(connectSources(parseHubSources(process.env.PLAYGROUND_HUBS)));
     expect(isHubAllowedByPolicy('http://127.0.0.1:5181', ALLOWED_CONNECT_SOURCES)).toBe(true);
+  });
+});
+
+describe('hubPolicyProblem', () => {
+  const allowed = ["'self'", 'https://huggingface.co', 'http://127.0.0.1:*'];
+  it('is null for hubs the policy allows, and when the build has no policy', () => {
+    expect(hubPolicyProblem('https://huggingface.co', allowed, 'http://localhost:4173')).toBeNull();
+    expect(hubPolicyProblem('http://127.0.0.1:5181', allowed, 'http://localhost:4173')).toBeNull();
+    expect(hubPolicyProblem('https://models.corp.example', [], 'http://localhost:4173')).toBeNull();
+  });
+  it('says which hubs are allowed and how to add one', () => {
+    const problem = hubPolicyProblem('https://models.corp.example/hf', allowed, 'http://localhost:4173');
+    expect(problem).toContain('only lets the app connect to https://huggingface.co, http://127.0.0.1:*');
+    expect(problem).toContain('PLAYGROUND_HUBS="https://models.corp.example"');
   });
 });
