@@ -37,7 +37,24 @@ export class AppUpdate {
   /** Lets the waiting version take over; the page reloads as soon as it controls it. */
   async applyUpdate(): Promise<void> {
     this.updateAvailable = false;
+    // workbox-window reloads only for a version it saw install in this page, and right after a
+    // page load its message can get lost while the browser re-checks the worker script. So ask
+    // the waiting worker directly, again every half second until it takes over, and reload then.
+    const serviceWorker = globalThis.navigator?.serviceWorker;
+    let tookOver = false;
+    serviceWorker?.addEventListener(
+      'controllerchange',
+      () => {
+        tookOver = true;
+        location.reload();
+      },
+      { once: true },
+    );
     await this.#activateWaiting?.();
+    for (let attempt = 0; serviceWorker && !tookOver && attempt < 20; attempt++) {
+      (await serviceWorker.getRegistration())?.waiting?.postMessage({ type: 'SKIP_WAITING' });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
   }
 
   postponeUpdate(): void {
