@@ -1,39 +1,17 @@
 // One file, fetched whole or not at all, against the real mirror over loopback HTTP with its
 // faults switched on: resume with Range, retries, size and sha256 checks, cancel, 404s.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createMirrorServer, type MirrorServer } from '../../scripts/mirror-server';
+import { describe, expect, it } from 'vitest';
+import { useRepoMirror } from './support/repo-mirror';
 import { downloadFile, type FileSink, type RemoteFile } from '../../src/lib/models/download/file-download';
 
 const REPO = 'org/model';
 const weights = randomBytes(300_000);
 const sha = createHash('sha256').update(weights).digest('hex');
-let dir: string;
-let server: MirrorServer;
-
-beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'file-download-'));
-  mkdirSync(path.join(dir, REPO, 'onnx'), { recursive: true });
-  writeFileSync(path.join(dir, REPO, 'onnx/model.onnx'), weights);
-  writeFileSync(path.join(dir, REPO, 'config.json'), '{"model_type":"qwen3"}');
-  server = await createMirrorServer({ root: dir, port: 0 });
-});
-
-afterAll(async () => {
-  await server.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-afterEach(() => {
-  server.clearFaults();
-  server.requests.length = 0;
-});
+const mirror = useRepoMirror(REPO, { 'onnx/model.onnx': weights, 'config.json': '{"model_type":"qwen3"}' });
 
 function file(overrides: Partial<RemoteFile> = {}): RemoteFile {
-  return { path: 'onnx/model.onnx', url: `${server.url}/${REPO}/resolve/main/onnx/model.onnx`, size: weights.length, sha256: sha, ...overrides };
+  return { path: 'onnx/model.onnx', url: `${mirror.server.url}/${REPO}/resolve/main/onnx/model.onnx`, size: weights.length, sha256: sha, ...overrides };
 }
 
 /** Collects what a download writes, and whether it was committed or thrown away. */
@@ -93,25 +71,25 @@ describe('downloadFile', () => {
   });
 
   it('resumes a dropped connection with Range from the bytes it has', async () => {
-    server.setFaults([{ kind: 'drop-after-bytes', bytes: 100_000 }]);
+    mirror.server.setFaults([{ kind: 'drop-after-bytes', bytes: 100_000 }]);
     const { deltas, sinks, opts } = options();
     await downloadFile(file(), opts);
     expect(committed(sinks).equals(weights)).toBe(true);
     // One sink throughout: the resumed bytes continue the same file.
     expect(sinks).toHaveLength(1);
-    const gets = server.requests.filter((r) => r.method === 'GET');
+    const gets = mirror.server.requests.filter((r) => r.method === 'GET');
     expect(gets.map((r) => r.range)).toEqual([undefined, 'bytes=100000-']);
     expect(gets[1].status).toBe(206);
     expect(deltas.reduce((a, b) => a + b, 0)).toBe(weights.length);
   });
 
   it('retries 5xx answers and gives up after five in a row with a clear message', async () => {
-    server.setFaults([{ kind: 'status', status: 503, times: 2 }]);
+    mirror.server.setFaults([{ kind: 'status', status: 503, times: 2 }]);
     const { sinks, opts } = options();
     await downloadFile(file(), opts);
     expect(committed(sinks).equals(weights)).toBe(true);
 
-    server.setFaults([{ kind: 'status', status: 500, times: Infinity }]);
+    mirror.server.setFaults([{ kind: 'status', status: 500, times: Infinity }]);
     await expect(downloadFile(file(), options().opts)).rejects.toMatchObject({
       name: 'NetworkError',
       message: expect.stringContaining('failed 5 times in a row (the server answered 500)'),
@@ -119,13 +97,13 @@ describe('downloadFile', () => {
   });
 
   it('does not retry answers that will not change', async () => {
-    server.setFaults([{ kind: 'status', status: 403, times: Infinity }]);
+    mirror.server.setFaults([{ kind: 'status', status: 403, times: Infinity }]);
     await expect(downloadFile(file(), options().opts)).rejects.toMatchObject({ name: 'NetworkError' });
-    expect(server.requests.filter((r) => r.method === 'GET')).toHaveLength(1);
+    expect(mirror.server.requests.filter((r) => r.method === 'GET')).toHaveLength(1);
   });
 
   it('rejects a corrupted body by its sha256 and throws the bytes away', async () => {
-    server.setFaults([{ kind: 'corrupt', bytes: 3 }]);
+    mirror.server.setFaults([{ kind: 'corrupt', bytes: 3 }]);
     const { sinks, opts } = options();
     await expect(downloadFile(file(), opts)).rejects.toMatchObject({
       name: 'CorruptDownloadError',
@@ -139,15 +117,15 @@ describe('downloadFile', () => {
     const full = new DOMException('Quota exceeded.', 'QuotaExceededError');
     const failing = { ...opts, openSink: () => ({ write: () => Promise.reject(full), close: async () => {}, abort: async () => {} }) };
     await expect(downloadFile(file(), failing)).rejects.toBe(full);
-    expect(server.requests.filter((r) => r.method === 'GET')).toHaveLength(1);
+    expect(mirror.server.requests.filter((r) => r.method === 'GET')).toHaveLength(1);
   });
 
   it('completes a body cut short as if whole by asking for the rest', async () => {
-    server.setFaults([{ kind: 'truncate', bytes: 1000 }]);
+    mirror.server.setFaults([{ kind: 'truncate', bytes: 1000 }]);
     const { sinks, opts } = options();
     await downloadFile(file(), opts);
     expect(committed(sinks).equals(weights)).toBe(true);
-    expect(server.requests.filter((r) => r.method === 'GET').map((r) => r.range)).toEqual([undefined, `bytes=${weights.length - 1000}-`]);
+    expect(mirror.server.requests.filter((r) => r.method === 'GET').map((r) => r.range)).toEqual([undefined, `bytes=${weights.length - 1000}-`]);
   });
 
   it('rejects a file whose size differs from the listing', async () => {
@@ -161,7 +139,7 @@ describe('downloadFile', () => {
   });
 
   it('stops when cancelled, mid-body', async () => {
-    server.setFaults([{ kind: 'throttle', bytesPerSecond: 100_000, times: Infinity }]);
+    mirror.server.setFaults([{ kind: 'throttle', bytesPerSecond: 100_000, times: Infinity }]);
     const controller = new AbortController();
     const { sinks, opts } = options({ signal: controller.signal });
     const pending = downloadFile(file(), { ...opts, onBytes: () => controller.abort() });
@@ -170,7 +148,7 @@ describe('downloadFile', () => {
   });
 
   it('names a missing file, and skips a missing optional one', async () => {
-    const missing = file({ path: 'tokenizer.json', url: `${server.url}/${REPO}/resolve/main/tokenizer.json`, size: null, sha256: null });
+    const missing = file({ path: 'tokenizer.json', url: `${mirror.server.url}/${REPO}/resolve/main/tokenizer.json`, size: null, sha256: null });
     await expect(downloadFile(missing, options().opts)).rejects.toMatchObject({
       name: 'ModelFileMissingError',
       message: `Model "${REPO}" has no file "tokenizer.json".`,
@@ -179,7 +157,7 @@ describe('downloadFile', () => {
   });
 
   it('takes the size from Content-Length when the listing has none', async () => {
-    const config = file({ path: 'config.json', url: `${server.url}/${REPO}/resolve/main/config.json`, size: null, sha256: null });
+    const config = file({ path: 'config.json', url: `${mirror.server.url}/${REPO}/resolve/main/config.json`, size: null, sha256: null });
     const { sinks, opts } = options();
     const result = await downloadFile(config, opts);
     expect(committed(sinks).toString()).toBe('{"model_type":"qwen3"}');

@@ -2,11 +2,8 @@
 // Files come from the real mirror over loopback; the store's Cache is an in-memory stand-in
 // (node has no Cache API) — the real one is exercised by the e2e suite in Chromium.
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createMirrorServer, type MirrorServer } from '../../scripts/mirror-server';
+import { describe, expect, it } from 'vitest';
+import { useRepoMirror } from './support/repo-mirror';
 import { downloadModelFiles, type DownloadSnapshot } from '../../src/lib/models/download/model-download';
 import { ModelStore } from '../../src/lib/models/model-store';
 import type { RemoteFile } from '../../src/lib/models/download/file-download';
@@ -18,9 +15,6 @@ const contents: Record<string, Buffer> = {
   'onnx/model_q4.onnx': randomBytes(150_000),
   'onnx/model_q4.onnx_data': randomBytes(250_000),
 };
-let dir: string;
-let server: MirrorServer;
-
 /** Just enough of the Cache API for ModelStore, with an optional byte budget like a quota. */
 class MemoryCache {
   entries = new Map<string, { body: ArrayBuffer; headers: Headers }>();
@@ -47,29 +41,12 @@ class MemoryCache {
   }
 }
 
-beforeAll(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), 'model-download-'));
-  for (const [file, data] of Object.entries(contents)) {
-    mkdirSync(path.dirname(path.join(dir, REPO, file)), { recursive: true });
-    writeFileSync(path.join(dir, REPO, file), data);
-  }
-  server = await createMirrorServer({ root: dir, port: 0 });
-});
-
-afterAll(async () => {
-  await server.close();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-afterEach(() => {
-  server.clearFaults();
-  server.requests.length = 0;
-});
+const mirror = useRepoMirror(REPO, contents);
 
 function remoteFiles(): RemoteFile[] {
   return Object.entries(contents).map(([file, data]) => ({
     path: file,
-    url: `${server.url}/${REPO}/resolve/main/${file}`,
+    url: `${mirror.server.url}/${REPO}/resolve/main/${file}`,
     size: data.length,
     sha256: file.startsWith('onnx/') ? createHash('sha256').update(data).digest('hex') : null,
   }));
@@ -112,10 +89,10 @@ describe('downloadModelFiles', () => {
   it('skips files already stored at the listed size', async () => {
     const { cache, options } = setup();
     await downloadModelFiles(remoteFiles(), options);
-    server.requests.length = 0;
+    mirror.server.requests.length = 0;
     const again = await downloadModelFiles(remoteFiles(), setup(cache).options);
     expect(again).toMatchObject({ fetchedBytes: 0, alreadyStoredBytes: total });
-    expect(server.requests).toEqual([]);
+    expect(mirror.server.requests).toEqual([]);
   });
 
   it('refuses up front when the storage estimate says it will not fit, and fetches nothing', async () => {
@@ -125,7 +102,7 @@ describe('downloadModelFiles', () => {
       neededBytes: total,
       freeBytes: 90_000,
     });
-    expect(server.requests).toEqual([]);
+    expect(mirror.server.requests).toEqual([]);
     expect(cache.entries.size).toBe(0);
   });
 
@@ -136,7 +113,7 @@ describe('downloadModelFiles', () => {
   });
 
   it('a corrupt file fails the download, is not stored, and the good files stay', async () => {
-    server.setFaults([{ kind: 'corrupt', path: 'model_q4.onnx_data', times: Infinity }]);
+    mirror.server.setFaults([{ kind: 'corrupt', path: 'model_q4.onnx_data', times: Infinity }]);
     const { cache, options } = setup(new MemoryCache(), { concurrency: 1 });
     await expect(downloadModelFiles(remoteFiles(), options)).rejects.toMatchObject({ name: 'CorruptDownloadError' });
     const stored = [...cache.entries.keys()].map((url) => url.split('/resolve/main/')[1]);
@@ -145,7 +122,7 @@ describe('downloadModelFiles', () => {
   });
 
   it('cancel stops every file and says so', async () => {
-    server.setFaults([{ kind: 'throttle', bytesPerSecond: 50_000, times: Infinity }]);
+    mirror.server.setFaults([{ kind: 'throttle', bytesPerSecond: 50_000, times: Infinity }]);
     const controller = new AbortController();
     const { cache, options } = setup(new MemoryCache(), { signal: controller.signal });
     setTimeout(() => controller.abort(), 300);

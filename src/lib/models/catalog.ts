@@ -82,10 +82,14 @@ const ONNX_DTYPES: BackendDtypes = { wasm: ['q8', 'q4'], webgpu: ['q4f16', 'q4']
 
 const QWEN = { lab: 'Alibaba Qwen', country: 'China' } as const;
 
+/** A transformers.js entry with the usual ONNX export's dtypes and its card on the public hub. */
+function onnxCommunity(entry: Omit<TransformersCatalogEntry, 'engine' | 'dtypes' | 'modelCardUrl'>): TransformersCatalogEntry {
+  return { engine: 'transformers', dtypes: ONNX_DTYPES, modelCardUrl: modelCardUrl(entry.repoId), ...entry };
+}
+
 export const CATALOG: readonly CatalogEntry[] = [
   // First on purpose: the settings default to CATALOG[0].
-  {
-    engine: 'transformers',
+  onnxCommunity({
     repoId: 'onnx-community/Qwen3-0.6B-ONNX',
     label: 'Qwen3 0.6B',
     family: 'Qwen3',
@@ -95,13 +99,10 @@ export const CATALOG: readonly CatalogEntry[] = [
     parameters: '0.6B',
     contextLength: 40960,
     modelType: 'qwen3',
-    dtypes: ONNX_DTYPES,
     strengths: 'Fast general chat with optional step-by-step thinking.',
-    modelCardUrl: modelCardUrl('onnx-community/Qwen3-0.6B-ONNX'),
     thinkingToggle: true,
-  },
-  {
-    engine: 'transformers',
+  }),
+  onnxCommunity({
     repoId: 'onnx-community/Qwen3-1.7B-ONNX',
     label: 'Qwen3 1.7B',
     family: 'Qwen3',
@@ -111,15 +112,12 @@ export const CATALOG: readonly CatalogEntry[] = [
     parameters: '1.7B',
     contextLength: 40960,
     modelType: 'qwen3',
-    dtypes: ONNX_DTYPES,
     strengths: 'Noticeably better reasoning than 0.6B; needs a GPU to feel quick.',
-    modelCardUrl: modelCardUrl('onnx-community/Qwen3-1.7B-ONNX'),
     thinkingToggle: true,
-  },
-  {
-    // The repo is the image-text export (embed_tokens, vision_encoder, decoder_model_merged);
-    // AutoModelForCausalLM loads only its text part. Its config keeps the context in text_config.
-    engine: 'transformers',
+  }),
+  // The repo is the image-text export (embed_tokens, vision_encoder, decoder_model_merged);
+  // AutoModelForCausalLM loads only its text part. Its config keeps the context in text_config.
+  onnxCommunity({
     repoId: 'onnx-community/Qwen3.5-0.8B-ONNX',
     label: 'Qwen3.5 0.8B',
     family: 'Qwen3.5',
@@ -129,13 +127,10 @@ export const CATALOG: readonly CatalogEntry[] = [
     parameters: '0.8B',
     contextLength: 262144,
     modelType: 'qwen3_5',
-    dtypes: ONNX_DTYPES,
     strengths: 'Newer-generation small Qwen with a long context window and optional thinking.',
-    modelCardUrl: modelCardUrl('onnx-community/Qwen3.5-0.8B-ONNX'),
     thinkingToggle: true,
-  },
-  {
-    engine: 'transformers',
+  }),
+  onnxCommunity({
     repoId: 'onnx-community/Qwen2.5-0.5B-Instruct',
     label: 'Qwen2.5 0.5B Instruct',
     family: 'Qwen2.5',
@@ -145,12 +140,9 @@ export const CATALOG: readonly CatalogEntry[] = [
     parameters: '0.5B',
     contextLength: 32768,
     modelType: 'qwen2',
-    dtypes: ONNX_DTYPES,
     strengths: 'Small, quick instruction following; runs acceptably on CPU.',
-    modelCardUrl: modelCardUrl('onnx-community/Qwen2.5-0.5B-Instruct'),
-  },
-  {
-    engine: 'transformers',
+  }),
+  onnxCommunity({
     repoId: 'onnx-community/Qwen2.5-1.5B-Instruct',
     label: 'Qwen2.5 1.5B Instruct',
     family: 'Qwen2.5',
@@ -160,12 +152,9 @@ export const CATALOG: readonly CatalogEntry[] = [
     parameters: '1.5B',
     contextLength: 32768,
     modelType: 'qwen2',
-    dtypes: ONNX_DTYPES,
     strengths: 'Steadier instructions and multilingual answers than 0.5B, with no thinking phase.',
-    modelCardUrl: modelCardUrl('onnx-community/Qwen2.5-1.5B-Instruct'),
-  },
-  {
-    engine: 'transformers',
+  }),
+  onnxCommunity({
     repoId: 'onnx-community/Qwen2.5-Coder-0.5B-Instruct',
     label: 'Qwen2.5 Coder 0.5B Instruct',
     family: 'Qwen2.5-Coder',
@@ -175,12 +164,9 @@ export const CATALOG: readonly CatalogEntry[] = [
     parameters: '0.5B',
     contextLength: 32768,
     modelType: 'qwen2',
-    dtypes: ONNX_DTYPES,
     strengths: 'Short code snippets and explanations; the quickest code model here.',
-    modelCardUrl: modelCardUrl('onnx-community/Qwen2.5-Coder-0.5B-Instruct'),
-  },
-  {
-    engine: 'transformers',
+  }),
+  onnxCommunity({
     repoId: 'onnx-community/Qwen2.5-Coder-1.5B-Instruct',
     label: 'Qwen2.5 Coder 1.5B Instruct',
     family: 'Qwen2.5-Coder',
@@ -190,12 +176,9 @@ export const CATALOG: readonly CatalogEntry[] = [
     parameters: '1.5B',
     contextLength: 32768,
     modelType: 'qwen2',
-    dtypes: ONNX_DTYPES,
     strengths: 'Writes and fixes code noticeably better than the 0.5B coder; best on WebGPU.',
-    modelCardUrl: modelCardUrl('onnx-community/Qwen2.5-Coder-1.5B-Instruct'),
-  },
-  {
-    engine: 'transformers',
+  }),
+  onnxCommunity({
     repoId: 'onnx-community/DeepSeek-R1-Distill-Qwen-1.5B-ONNX',
     label: 'DeepSeek-R1 Distill Qwen 1.5B',
     family: 'DeepSeek-R1-Distill',
@@ -206,13 +189,10 @@ export const CATALOG: readonly CatalogEntry[] = [
     parameters: '1.5B',
     contextLength: 131072,
     modelType: 'qwen2',
-    dtypes: ONNX_DTYPES,
     strengths: 'Shows its reasoning before answering maths and logic questions.',
-    modelCardUrl: modelCardUrl('onnx-community/DeepSeek-R1-Distill-Qwen-1.5B-ONNX'),
     reasoningStartsOpen: true,
-  },
-  {
-    engine: 'transformers',
+  }),
+  onnxCommunity({
     repoId: 'onnx-community/glm-edge-1.5b-chat-ONNX',
     label: 'GLM-Edge 1.5B Chat',
     family: 'GLM-Edge',
@@ -223,10 +203,8 @@ export const CATALOG: readonly CatalogEntry[] = [
     parameters: '1.5B',
     contextLength: 8192,
     modelType: 'glm',
-    dtypes: ONNX_DTYPES,
     strengths: 'Edge-oriented bilingual (Chinese/English) chat.',
-    modelCardUrl: modelCardUrl('onnx-community/glm-edge-1.5b-chat-ONNX'),
-  },
+  }),
 ];
 
 export function findCatalogEntry(repoId: string): CatalogEntry | undefined {
