@@ -50,8 +50,12 @@ test('a download cut off mid-file resumes with Range, and the model then generat
   const gets = fileGets(server, WEIGHTS);
   expect(gets[0]).toMatchObject({ faults: ['drop-after-bytes'] });
   expect(gets[0].range).toBeUndefined();
-  // The second request asks only for what is missing, and gets it.
-  expect(gets[1]).toMatchObject({ range: 'bytes=60000-', status: 206 });
+  // The second request asks only for what is missing, and gets it. (A reset connection may lose
+  // the last bytes in flight, so the resume point is at most, not exactly, the cut.)
+  expect(gets[1]).toMatchObject({ range: expect.stringMatching(/^bytes=\d+-$/), status: 206 });
+  const resumeFrom = Number(/^bytes=(\d+)-$/.exec(gets[1].range!)![1]);
+  expect(resumeFrom).toBeGreaterThan(0);
+  expect(resumeFrom).toBeLessThanOrEqual(60_000);
   expect(gets).toHaveLength(2);
   await answerSomething(page);
 });

@@ -6,6 +6,7 @@ import type { Backend, Dtype, ModelRef, ProgressFile } from '../types';
 import { ModelStore, type ManifestFile, type ModelManifest } from '../../models/model-store';
 import { downloadModelFiles, type DownloadSnapshot } from '../../models/download/model-download';
 import type { RemoteFile } from '../../models/download/file-download';
+import { onnxFileFor } from '../backend-selection';
 
 type Transformers = typeof import('@huggingface/transformers');
 
@@ -41,31 +42,43 @@ export async function storeModelFiles(options: StoreModelOptions): Promise<Store
     return { fetchedBytes: 0, totalBytes: known.totalBytes, files: known.files };
   }
 
-  const download = (files: RemoteFile[]) =>
+  // One failed step (a missing config.json) stops the steps running beside it.
+  const steps = new AbortController();
+  options.signal.addEventListener('abort', () => steps.abort(options.signal.reason), { once: true });
+  const download = (files: RemoteFile[], onProgress = options.onProgress) =>
     downloadModelFiles(files, {
       label: `"${model.repoId}" (${dtype})`,
       repoId: model.repoId,
       store,
       fetch: globalThis.fetch.bind(globalThis),
-      signal: options.signal,
-      onProgress: options.onProgress,
+      signal: steps.signal,
+      onProgress,
       estimate: () => navigator.storage.estimate(),
     });
+  const wanted = (path: string) => !(options.listing && OPTIONAL_FILES.has(path) && !(path in options.listing));
 
-  // The config decides which ONNX files the model needs (sessions, external data chunks).
-  const configStep = await download([remoteFile(store, options, 'config.json')]);
+  // The config decides which ONNX files the model needs (sessions, external data chunks), but
+  // waiting for it would delay every other file by a round trip: fetch it beside the files the
+  // listing already shows are needed, then whatever the config adds.
+  const likely = likelyFiles(options).filter(wanted);
+  const [configStep, likelyStep] = await Promise.all([
+    download([remoteFile(store, options, 'config.json')], () => {}),
+    download(likely.map((path) => remoteFile(store, options, path))),
+  ].map((step) => step.catch((error: unknown) => {
+    steps.abort(error);
+    throw error;
+  })));
   const config = ((await store.readJson(store.fileUrl(model, 'config.json'))) ?? {}) as Record<string, unknown>;
   const modelFiles = await options.tf.ModelRegistry.get_model_files(model.repoId, {
     config: config as never,
     dtype,
     device: options.backend,
   });
-  const paths = [...new Set([...modelFiles, ...TOKENIZER_FILES])].filter(
-    (path) => !(options.listing && OPTIONAL_FILES.has(path) && !(path in options.listing)),
-  );
-  const result = await download(paths.map((path) => remoteFile(store, options, path)));
+  const rest = [...new Set([...modelFiles, ...TOKENIZER_FILES])].filter((path) => wanted(path) && path !== 'config.json' && !likely.includes(path));
+  const restStep = await download(rest.map((path) => remoteFile(store, options, path)));
+  const result = { fetchedBytes: likelyStep.fetchedBytes + restStep.fetchedBytes, stored: [...likelyStep.stored, ...restStep.stored] };
 
-  const stored = [...configStep.stored, ...result.stored.filter((f) => f.path !== 'config.json')];
+  const stored = [...configStep.stored, ...result.stored];
   const files: Record<string, ManifestFile> = { ...manifest?.files };
   for (const file of stored) files[file.path] = { size: file.size, sha256: file.sha256 };
   await store.writeManifest({
@@ -89,6 +102,18 @@ export async function storeModelFiles(options: StoreModelOptions): Promise<Store
     totalBytes,
     files: stored.map((f) => ({ file: f.path, loadedBytes: f.size, totalBytes: f.size })),
   };
+}
+
+/**
+ * Files every load of this dtype reads that can be named before the config arrives: the tokenizer,
+ * generation config, and — when the hub listed the repo — the dtype's graph and its external data.
+ */
+function likelyFiles(options: StoreModelOptions): string[] {
+  const files = [...TOKENIZER_FILES, ...OPTIONAL_FILES];
+  if (!options.listing) return files;
+  const graph = onnxFileFor(options.dtype);
+  if (!(graph in options.listing)) return files;
+  return [...files, ...Object.keys(options.listing).filter((path) => path === graph || path.startsWith(`${graph}_data`))];
 }
 
 function remoteFile(store: ModelStore, options: StoreModelOptions, path: string): RemoteFile {
