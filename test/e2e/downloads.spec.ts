@@ -43,12 +43,17 @@ async function answerSomething(page: Page): Promise<void> {
 }
 
 test('a download cut off mid-file resumes with Range, and the model then generates', async ({ page }) => {
-  const server = await startMirror([{ kind: 'drop-after-bytes', path: WEIGHTS, bytes: 60_000 }]);
+  // Paced, so the bytes before the cut reach the page as they would over a real link (on loopback
+  // the body and the cut can arrive together, and the browser then hands over nothing).
+  const server = await startMirror([
+    { kind: 'drop-after-bytes', path: WEIGHTS, bytes: 60_000 },
+    { kind: 'throttle', path: WEIGHTS, bytesPerSecond: 200_000, times: Infinity },
+  ]);
   await openApp(page, MODEL, server.url);
   await loadModel(page);
 
   const gets = fileGets(server, WEIGHTS);
-  expect(gets[0]).toMatchObject({ faults: ['drop-after-bytes'] });
+  expect(gets[0].faults).toContain('drop-after-bytes');
   expect(gets[0].range).toBeUndefined();
   // The second request asks only for what is missing, and gets it. (A reset connection may lose
   // the last bytes in flight, so the resume point is at most, not exactly, the cut.)
