@@ -1,7 +1,8 @@
 // `npm run bench`: decode and prefill speed of the app's path (the real UI in Chromium, its
 // worker and engine adapter) against bare transformers.js in a plain worker, on the same model,
 // backend and weights. Writes bench/results/<timestamp>.json and prints a Markdown table.
-// `--tiny` measures the tiny fixture instead of the bench model; `--smoke` runs the tiny model once, to keep the harness working in CI; no thresholds anywhere.
+// `--tiny` measures the tiny fixture instead of the bench model; `--smoke` runs the tiny model once, to keep the harness working in CI;
+// `--downloads` runs only the download comparison; no thresholds anywhere.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -13,6 +14,8 @@ import { median } from '../src/lib/metrics/generation-clock';
 import { answerRows } from '../test/e2e/app';
 
 const smoke = process.argv.includes('--smoke');
+/** Only the download comparison, without the generation runs. */
+const downloadsOnly = process.argv.includes('--downloads');
 const APP_PORT = 4273;
 const BARE_PORT = 4274;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -74,6 +77,11 @@ async function main() {
     mirror.setFaults([{ kind: 'throttle', bytesPerSecond: LINK_100_MBIT, times: Infinity }]);
     const downloads100Mbit = await measureDownloads(page, barePage, mirror.url);
     mirror.clearFaults();
+    if (downloadsOnly) {
+      console.log(downloadTable('from the mirror on loopback', downloads, downloads.app.median.bytesPerSecond / downloads.bare.median.bytesPerSecond));
+      console.log(downloadTable('from the mirror paced to 100 Mbit/s per file', downloads100Mbit, downloads100Mbit.app.median.bytesPerSecond / downloads100Mbit.bare.median.bytesPerSecond));
+      return;
+    }
     const app = await openApp(page, mirror.url);
     // WASM code tiers up from baseline to optimised while it runs, and this machine is noisy:
     // warm both paths up, then alternate them so drift hits both alike.
