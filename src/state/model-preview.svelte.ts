@@ -61,10 +61,7 @@ export class ModelPreview {
     const key = `${hub}\n${repoId}`;
     let lookup = this.#lookups.get(key);
     if (!lookup) {
-      lookup = (async () => {
-        const store = typeof caches === 'undefined' ? null : await ModelStore.open().catch(() => null);
-        return inspectModel(repoId, { hub, revision: 'main', store });
-      })();
+      lookup = ModelStore.tryOpen().then((store) => inspectModel(repoId, { hub, revision: 'main', store }));
       lookup.catch(() => this.#lookups.delete(key));
       this.#lookups.set(key, lookup);
     }

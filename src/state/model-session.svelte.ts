@@ -94,7 +94,7 @@ export class ModelSession {
     this.loadedModelId = null;
     try {
       const caps = await this.detect();
-      const store = await openModelStore();
+      const store = await ModelStore.tryOpen();
       const inspection = await inspectModel(repoId, { hub, revision: REVISION, store });
       if (seq !== this.#loadSeq) return;
       this.inspection = inspection;
@@ -174,15 +174,6 @@ export class ModelSession {
     this.progress = null;
     this.notice = `The model stopped working: ${reason}. Press "Load model" to start it again.`;
     for (const listener of this.#crashListeners) listener(reason);
-  }
-}
-
-/** The store, or null where the Cache API is missing (insecure origin): loads then just fetch. */
-async function openModelStore(): Promise<ModelStore | null> {
-  try {
-    return typeof caches === 'undefined' ? null : await ModelStore.open();
-  } catch {
-    return null;
   }
 }
 

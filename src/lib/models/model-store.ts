@@ -58,6 +58,12 @@ export class ModelStore {
     return new ModelStore(await caches.open(name));
   }
 
+  /** The store, or null where the Cache API is missing or refused (insecure origin, some private modes). */
+  static async tryOpen(): Promise<ModelStore | null> {
+    if (typeof caches === 'undefined') return null;
+    return ModelStore.open().catch(() => null);
+  }
+
   fileUrl(location: ModelLocation, path: string): string {
     return resolveFileUrl(location.hub, location.repoId, location.revision, path);
   }
