@@ -3,9 +3,9 @@
 import { chooseBackend, chooseDtype, type DeviceCapabilities } from '../lib/engines/backend-selection';
 import type { Backend, Dtype } from '../lib/engines/types';
 import { summarizeError, type ErrorSummary } from '../lib/engines/errors';
-import { inspectModel, type ModelInspection } from '../lib/models/model-inspection';
+import type { ModelInspection } from '../lib/models/model-inspection';
+import type { InspectionLookups } from '../lib/models/inspection-lookups';
 import { downloadSizeFor, type DownloadSize } from '../lib/models/download-size';
-import { ModelStore } from '../lib/models/model-store';
 
 export interface Preview {
   repoId: string;
@@ -22,15 +22,16 @@ export class ModelPreview {
   error = $state.raw<ErrorSummary | null>(null);
   looking = $state(false);
 
-  #lookups = new Map<string, Promise<ModelInspection>>();
   #seq = 0;
+
+  constructor(private readonly lookups: InspectionLookups) {}
 
   async show(repoId: string, hub: string, caps: DeviceCapabilities, overrides: { backend: Backend | null; dtype: Dtype | null }): Promise<void> {
     const seq = ++this.#seq;
     this.looking = true;
     this.error = null;
     try {
-      const inspection = await this.#inspect(repoId, hub);
+      const inspection = await this.lookups.get(repoId, hub);
       if (seq !== this.#seq) return;
       const backend = chooseBackend(caps, overrides.backend).value;
       const dtype = chooseDtype(backend, caps, inspection.dtypes, overrides.dtype).value;
@@ -50,21 +51,5 @@ export class ModelPreview {
     } finally {
       if (seq === this.#seq) this.looking = false;
     }
-  }
-
-  /** A load just stored (or failed to store) this model: look again next time. */
-  forget(repoId: string, hub: string): void {
-    this.#lookups.delete(`${hub}\n${repoId}`);
-  }
-
-  #inspect(repoId: string, hub: string): Promise<ModelInspection> {
-    const key = `${hub}\n${repoId}`;
-    let lookup = this.#lookups.get(key);
-    if (!lookup) {
-      lookup = ModelStore.tryOpen().then((store) => inspectModel(repoId, { hub, revision: 'main', store }));
-      lookup.catch(() => this.#lookups.delete(key));
-      this.#lookups.set(key, lookup);
-    }
-    return lookup;
   }
 }

@@ -13,8 +13,8 @@ import {
 import type { Backend, Dtype, EngineEvent, LoadMetrics, RuntimeInfo } from '../lib/engines/types';
 import { summarizeError, type ErrorSummary } from '../lib/engines/errors';
 import { detectCapabilities } from '../lib/hardware/capabilities';
-import { inspectModel, type ModelInspection } from '../lib/models/model-inspection';
-import { ModelStore } from '../lib/models/model-store';
+import type { ModelInspection } from '../lib/models/model-inspection';
+import { InspectionLookups } from '../lib/models/inspection-lookups';
 import { isLocalModel, localModelsHub } from '../lib/models/folder-import';
 import type { Settings } from './settings.svelte';
 
@@ -55,7 +55,11 @@ export class ModelSession {
   #crashListeners = new Set<(reason: string) => void>();
   #loadSeq = 0;
 
-  constructor(private readonly settings: Settings, createWorker: () => Worker = defaultWorker) {
+  constructor(
+    private readonly settings: Settings,
+    private readonly lookups: InspectionLookups = new InspectionLookups(),
+    createWorker: () => Worker = defaultWorker,
+  ) {
     this.#client = new InferenceWorkerClient(createWorker, {
       onUnexpectedExit: (reason) => this.#workerDied(reason),
     });
@@ -94,8 +98,7 @@ export class ModelSession {
     this.loadedModelId = null;
     try {
       const caps = await this.detect();
-      const store = await ModelStore.tryOpen();
-      const inspection = await inspectModel(repoId, { hub, revision: REVISION, store });
+      const inspection = await this.lookups.get(repoId, hub);
       if (seq !== this.#loadSeq) return;
       this.inspection = inspection;
       const backend = chooseBackend(caps, request.backendOverride);
@@ -118,12 +121,15 @@ export class ModelSession {
           if (event.type === 'progress' && seq === this.#loadSeq) this.progress = event;
         }),
       );
+      // The load stored the model (or more of it): what the next lookup says has changed.
+      this.lookups.forget(repoId, hub);
       if (seq !== this.#loadSeq) return;
       this.runtime = result.runtime;
       this.loadMetrics = result.metrics;
       this.loadedModelId = repoId;
       this.status = 'ready';
     } catch (error) {
+      this.lookups.forget(repoId, hub);
       if (seq !== this.#loadSeq) return;
       this.error = summarizeError(error);
       this.status = 'error';
