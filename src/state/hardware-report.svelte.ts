@@ -1,0 +1,68 @@
+// The hardware report as the "Hardware report" view shows it: taken once on demand (and again on
+// Refresh), with the outcome of copying its JSON to the clipboard.
+import {
+  collectHardwareReport,
+  hardwareReportJson,
+  hardwareReportSummary,
+  type HardwareReport,
+} from '../lib/hardware/hardware-report';
+import { summarizeError, type ErrorSummary } from '../lib/engines/errors';
+
+export type ReportStatus = 'idle' | 'collecting' | 'ready' | 'error';
+/** 'denied': the browser refused (no permission, no focus, or no Clipboard API); the view offers the text instead. */
+export type CopyState = 'idle' | 'copied' | 'denied';
+
+/** How long "Copied" stays up: long enough to read, short enough that a second copy shows again. */
+export const COPIED_NOTICE_MS = 3000;
+
+interface ClipboardLike {
+  writeText(text: string): Promise<void>;
+}
+
+export class HardwareReportState {
+  report = $state.raw<HardwareReport | null>(null);
+  status = $state<ReportStatus>('idle');
+  error = $state.raw<ErrorSummary | null>(null);
+  copyState = $state<CopyState>('idle');
+  readonly summary = $derived(this.report ? hardwareReportSummary(this.report) : []);
+  readonly json = $derived(this.report ? hardwareReportJson(this.report) : '');
+
+  readonly #collect: () => Promise<HardwareReport>;
+  readonly #clipboard: () => ClipboardLike | undefined;
+  #copiedTimer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(
+    collect: () => Promise<HardwareReport> = () => collectHardwareReport(),
+    clipboard: () => ClipboardLike | undefined = () => globalThis.navigator?.clipboard,
+  ) {
+    this.#collect = collect;
+    this.#clipboard = clipboard;
+  }
+
+  async refresh(): Promise<void> {
+    this.status = 'collecting';
+    this.copyState = 'idle';
+    try {
+      this.report = await this.#collect();
+      this.error = null;
+      this.status = 'ready';
+    } catch (error) {
+      this.error = summarizeError(error);
+      this.status = 'error';
+    }
+  }
+
+  async copy(): Promise<void> {
+    if (!this.report) return;
+    clearTimeout(this.#copiedTimer);
+    try {
+      const clipboard = this.#clipboard();
+      if (!clipboard) throw new Error('no Clipboard API');
+      await clipboard.writeText(this.json);
+      this.copyState = 'copied';
+      this.#copiedTimer = setTimeout(() => (this.copyState = 'idle'), COPIED_NOTICE_MS);
+    } catch {
+      this.copyState = 'denied';
+    }
+  }
+}
