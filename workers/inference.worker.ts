@@ -15,6 +15,13 @@ const api = createInferenceApi(async (kind) => {
         wasm: new URL(ortWasmUrl, self.location.href).href,
       });
     }
+    case 'webllm': {
+      const [{ WebLLMEngine }, { browserWebLLMBoundary }] = await Promise.all([
+        import('../src/lib/engines/webllm/webllm-engine'),
+        import('../src/lib/engines/webllm/browser-boundary'),
+      ]);
+      return new WebLLMEngine(browserWebLLMBoundary());
+    }
   }
 });
 

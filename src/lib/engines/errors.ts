@@ -110,3 +110,25 @@ export function summarizeError(error: unknown): ErrorSummary {
   if (error instanceof Error) return { name: error.name, message: error.message };
   return { name: 'Error', message: String(error) };
 }
+
+/** The hub or mirror has no compiled WebLLM library for the model, so WebLLM can't run it. */
+export class ModelLibraryUnavailableError extends EngineError {
+  override name = 'ModelLibraryUnavailableError';
+  constructor(readonly modelId: string, readonly url: string, detail: string) {
+    super(
+      `No model library available for ${modelId}: ${url} ${detail}. WebLLM runs only models compiled ` +
+        'for it; a mirror must also serve the compiled library (mlc-ai/binary-mlc-llm-libs).',
+    );
+  }
+}
+
+/**
+ * The GPU dropped the device mid-load or mid-answer, usually because it ran out of memory. The
+ * worker that held it is restarted; a smaller model, or the WASM path, may still run.
+ */
+export class GpuDeviceLostError extends EngineError {
+  override name = 'GpuDeviceLostError';
+}
+
+/** Error names that mean the worker's GPU state is gone and the worker must be replaced. */
+export const GPU_LOSS_ERRORS: ReadonlySet<string> = new Set(['GpuDeviceLostError']);

@@ -7,7 +7,7 @@ export type Backend = 'webgpu' | 'wasm';
 /** Weight formats, named the way transformers.js names its ONNX files. */
 export type Dtype = 'fp32' | 'fp16' | 'q8' | 'q4' | 'q4f16';
 
-export type EngineKind = 'transformers';
+export type EngineKind = 'transformers' | 'webllm';
 
 export interface ModelRef {
   engine: EngineKind;
@@ -23,6 +23,23 @@ export interface LoadOptions {
   wasmThreads: number;
   /** Size and sha256 of each repo file as the hub listed them; downloads are checked against it. */
   listing?: Record<string, { size: number; sha256: string | null }> | null;
+  /** The WebLLM build to run; required when the model's engine is 'webllm'. */
+  webllm?: WebLLMModelSpec;
+}
+
+/** A WebLLM (MLC) build: its WebLLM model id and compiled model library, from the catalog. */
+export interface WebLLMModelSpec {
+  /** WebLLM's `model_id`, e.g. `Qwen3-0.6B-q4f16_1-MLC`; the repo is `mlc-ai/<modelId>`. */
+  modelId: string;
+  /** File name of the compiled WebGPU library, e.g. `Qwen3-0.6B-q4f16_1_cs1k-webgpu.wasm`. */
+  modelLib: string;
+  vramRequiredMB: number;
+  requiredFeatures: readonly string[];
+  /** Context window the library was compiled for. */
+  contextWindow: number;
+  modelType: string;
+  /** Knows the Qwen3 `enable_thinking` switch. */
+  thinkingToggle: boolean;
 }
 
 export type Role = 'system' | 'user' | 'assistant';
@@ -96,6 +113,8 @@ export type EngineEvent =
       /** Seconds left at that speed; null when unknown. */
       etaSeconds: number | null;
       files: ProgressFile[];
+      /** What the engine is doing, in its own words, where it says more than the phase. */
+      stage?: string;
     }
   | { type: 'token'; text: string; generatedTokens: number }
   | { type: 'generation-metrics'; metrics: GenerationMetrics };

@@ -66,6 +66,10 @@ export interface WebLLMCatalogEntry extends CatalogEntryBase {
   vramRequiredMB: number;
   /** WebGPU features the adapter must have, e.g. `shader-f16`. */
   requiredFeatures: readonly string[];
+  /** File name of the compiled WebGPU model library (WebLLM's `model_lib`, without its folder). */
+  modelLib: string;
+  /** Architecture, for the runtime panel (WebLLM doesn't ship a transformers config). */
+  modelType: string;
 }
 
 export type CatalogEntry = TransformersCatalogEntry | WebLLMCatalogEntry;
@@ -207,8 +211,116 @@ export const CATALOG: readonly CatalogEntry[] = [
   }),
 ];
 
+/**
+ * A WebLLM build from its prebuilt record (`prebuiltAppConfig` of @mlc-ai/web-llm 0.2.86; a unit test
+ * checks these against it). WebLLM compiles the context window into the library: 4096 tokens.
+ */
+function mlcBuild(
+  entry: Omit<WebLLMCatalogEntry, 'engine' | 'repoId' | 'modelCardUrl' | 'contextLength' | 'dtypes' | 'requiredFeatures'>,
+): WebLLMCatalogEntry {
+  const repoId = `mlc-ai/${entry.webllmModelId}`;
+  const f16 = entry.webllmModelId.includes('q4f16');
+  return {
+    engine: 'webllm',
+    repoId,
+    modelCardUrl: modelCardUrl(repoId),
+    contextLength: 4096,
+    dtypes: { wasm: [], webgpu: [f16 ? 'q4f16' : 'q4'] },
+    requiredFeatures: f16 ? ['shader-f16'] : [],
+    ...entry,
+  };
+}
+
+/** The WebLLM builds offered, Qwen models up to ~2B; all WebGPU only. */
+export const WEBLLM_CATALOG: readonly WebLLMCatalogEntry[] = [
+  mlcBuild({
+    webllmModelId: 'Qwen3-0.6B-q4f16_1-MLC',
+    modelLib: 'Qwen3-0.6B-q4f16_1_cs1k-webgpu.wasm',
+    vramRequiredMB: 1403.34,
+    label: 'Qwen3 0.6B (WebLLM q4f16)',
+    family: 'Qwen3',
+    ...QWEN,
+    licence: 'Apache-2.0',
+    parametersB: 0.6,
+    parameters: '0.6B',
+    modelType: 'qwen3',
+    strengths: 'The WebGPU-native build of Qwen3 0.6B: compiled kernels, usually the fastest way to run it.',
+    thinkingToggle: true,
+  }),
+  mlcBuild({
+    webllmModelId: 'Qwen3-0.6B-q4f32_1-MLC',
+    modelLib: 'Qwen3-0.6B-q4f32_1_cs1k-webgpu.wasm',
+    vramRequiredMB: 1924.98,
+    label: 'Qwen3 0.6B (WebLLM q4f32)',
+    family: 'Qwen3',
+    ...QWEN,
+    licence: 'Apache-2.0',
+    parametersB: 0.6,
+    parameters: '0.6B',
+    modelType: 'qwen3',
+    strengths: 'Qwen3 0.6B for GPUs without shader-f16: fp32 math, more GPU memory.',
+    thinkingToggle: true,
+  }),
+  mlcBuild({
+    webllmModelId: 'Qwen3-1.7B-q4f16_1-MLC',
+    modelLib: 'Qwen3-1.7B-q4f16_1_cs1k-webgpu.wasm',
+    vramRequiredMB: 2036.66,
+    label: 'Qwen3 1.7B (WebLLM q4f16)',
+    family: 'Qwen3',
+    ...QWEN,
+    licence: 'Apache-2.0',
+    parametersB: 1.7,
+    parameters: '1.7B',
+    modelType: 'qwen3',
+    strengths: 'Qwen3 1.7B on compiled WebGPU kernels; needs about 2 GB of GPU memory.',
+    thinkingToggle: true,
+  }),
+  mlcBuild({
+    webllmModelId: 'Qwen2.5-0.5B-Instruct-q4f16_1-MLC',
+    modelLib: 'Qwen2-0.5B-Instruct-q4f16_1_cs1k-webgpu.wasm',
+    vramRequiredMB: 944.62,
+    label: 'Qwen2.5 0.5B Instruct (WebLLM q4f16)',
+    family: 'Qwen2.5',
+    ...QWEN,
+    licence: 'Apache-2.0',
+    parametersB: 0.5,
+    parameters: '0.5B',
+    modelType: 'qwen2',
+    strengths: 'The smallest WebLLM build here: under 1 GB of GPU memory, quick on integrated GPUs.',
+  }),
+  mlcBuild({
+    webllmModelId: 'Qwen2.5-1.5B-Instruct-q4f16_1-MLC',
+    modelLib: 'Qwen2-1.5B-Instruct-q4f16_1_cs1k-webgpu.wasm',
+    vramRequiredMB: 1629.75,
+    label: 'Qwen2.5 1.5B Instruct (WebLLM q4f16)',
+    family: 'Qwen2.5',
+    ...QWEN,
+    licence: 'Apache-2.0',
+    parametersB: 1.5,
+    parameters: '1.5B',
+    modelType: 'qwen2',
+    strengths: 'Steady multilingual instructions on compiled WebGPU kernels.',
+  }),
+  mlcBuild({
+    webllmModelId: 'Qwen2.5-Coder-1.5B-Instruct-q4f16_1-MLC',
+    modelLib: 'Qwen2-1.5B-Instruct-q4f16_1_cs1k-webgpu.wasm',
+    vramRequiredMB: 1629.75,
+    label: 'Qwen2.5 Coder 1.5B Instruct (WebLLM q4f16)',
+    family: 'Qwen2.5-Coder',
+    ...QWEN,
+    licence: 'Apache-2.0',
+    parametersB: 1.5,
+    parameters: '1.5B',
+    modelType: 'qwen2',
+    strengths: 'The 1.5B coder on compiled WebGPU kernels.',
+  }),
+];
+
+/** Every model the picker offers: transformers.js models first, then the WebLLM builds. */
+export const ALL_MODELS: readonly CatalogEntry[] = [...CATALOG, ...WEBLLM_CATALOG];
+
 export function findCatalogEntry(repoId: string): CatalogEntry | undefined {
-  return CATALOG.find((entry) => entry.repoId === repoId);
+  return ALL_MODELS.find((entry) => entry.repoId === repoId);
 }
 
 /** A model people ask about that this app can't run, and the concrete reason. */
@@ -401,6 +513,10 @@ export function validateCatalogEntry(entry: CatalogEntry): string[] {
     const w = e as Partial<WebLLMCatalogEntry>;
     if (wasm.length > 0) problems.push('WebLLM runs on WebGPU only; dtypes.wasm must be empty.');
     if (!isNonEmptyString(w.webllmModelId)) problems.push('webllmModelId is empty.');
+    else if (repoId !== `mlc-ai/${w.webllmModelId}`) problems.push(`repoId must be mlc-ai/${w.webllmModelId}.`);
+    if (!isNonEmptyString(w.modelLib) || !w.modelLib.endsWith('-webgpu.wasm')) {
+      problems.push(`modelLib "${String(w.modelLib)}" is not a WebGPU model library file name.`);
+    }
     if (typeof w.vramRequiredMB !== 'number' || !Number.isFinite(w.vramRequiredMB) || w.vramRequiredMB <= 0) {
       problems.push(`vramRequiredMB must be a positive number (got ${String(w.vramRequiredMB)}).`);
     }
