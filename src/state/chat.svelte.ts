@@ -1,7 +1,7 @@
 // The conversation: sending a message, streaming the answer in, stopping it, and the numbers
 // of every answer. Streamed text is committed to the UI at most once per animation frame.
 import type { ChatMessage, GenerationMetrics } from '../lib/engines/types';
-import { summarizeError, WorkerCrashedError, type ErrorSummary } from '../lib/engines/errors';
+import { GPU_LOSS_ERRORS, summarizeError, WorkerCrashedError, type ErrorSummary } from '../lib/engines/errors';
 import { createInterruptFlag, raiseInterrupt, type InterruptFlag } from '../lib/engines/interrupt-flag';
 import type { ModelSession } from './model-session.svelte';
 import { validParams, type Settings } from './settings.svelte';
@@ -84,7 +84,10 @@ export class Chat {
       this.#update(answer.id, { text: result.text, metrics: result.metrics, streaming: false });
     } catch (error) {
       this.#flushText();
-      this.#update(answer.id, { text: this.streamingText, error: summarizeError(error), streaming: false });
+      const failure = summarizeError(error);
+      this.#update(answer.id, { text: this.streamingText, error: failure, streaming: false });
+      // The GPU went away mid-answer: the worker's WebGPU state is gone with it.
+      if (GPU_LOSS_ERRORS.has(failure.name)) this.session.discardWorker();
     } finally {
       this.streamingText = '';
       this.#run = null;

@@ -10,8 +10,10 @@ import {
   type Choice,
   type DeviceCapabilities,
 } from '../lib/engines/backend-selection';
-import type { Backend, Dtype, EngineEvent, LoadMetrics, RuntimeInfo } from '../lib/engines/types';
-import { summarizeError, type ErrorSummary } from '../lib/engines/errors';
+import type { Backend, Dtype, EngineEvent, LoadMetrics, LoadOptions, LoadResult, ModelRef, RuntimeInfo } from '../lib/engines/types';
+import { BackendUnavailableError, GPU_LOSS_ERRORS, summarizeError, type ErrorSummary } from '../lib/engines/errors';
+import { findCatalogEntry, type WebLLMCatalogEntry } from '../lib/models/catalog';
+import { webGpuFailureWorthFallback, webllmUnavailableReason } from '../lib/engines/backend-fallback';
 import { detectCapabilities } from '../lib/hardware/capabilities';
 import type { ModelInspection } from '../lib/models/model-inspection';
 import { InspectionLookups } from '../lib/models/inspection-lookups';
@@ -49,6 +51,8 @@ export class ModelSession {
   error = $state.raw<ErrorSummary | null>(null);
   /** A one-line notice about something that happened to the worker (crash, hard stop). */
   notice = $state<string | null>(null);
+  /** Set when WebGPU failed and the model was loaded on WASM instead: what failed, in words. */
+  fallback = $state<string | null>(null);
 
   #client: InferenceWorkerClient;
   #lastRequest: LoadRequest | null = null;
@@ -86,16 +90,16 @@ export class ModelSession {
   }
 
   async #load(request: LoadRequest): Promise<void> {
+    const entry = findCatalogEntry(request.repoId);
+    if (entry?.engine === 'webllm') return this.#loadWebLLM(request, entry);
+    return this.#loadTransformers(request);
+  }
+
+  async #loadTransformers(request: LoadRequest): Promise<void> {
     const seq = ++this.#loadSeq;
     this.#lastRequest = request;
     const { repoId, hub } = request;
-    this.status = 'inspecting';
-    this.error = null;
-    this.notice = null;
-    this.progress = null;
-    this.runtime = null;
-    this.loadMetrics = null;
-    this.loadedModelId = null;
+    this.#resetForLoad();
     try {
       const caps = await this.detect();
       const inspection = await this.lookups.get(repoId, hub);
@@ -111,29 +115,133 @@ export class ModelSession {
       this.status = 'loading';
       // Without this the browser may evict a 1 GB model under storage pressure; it can say no.
       void navigator.storage?.persist?.().catch(() => false);
-      const api = await this.#client.api();
-      const result = await api.load(
-        { engine: 'transformers', repoId, revision: REVISION, hub },
-        decision.backend.value,
-        decision.dtype.value,
-        { wasmThreads: decision.threads.value, listing: inspection.files },
-        this.#client.events((event) => {
-          if (event.type === 'progress' && seq === this.#loadSeq) this.progress = event;
-        }),
-      );
+      const model: ModelRef = { engine: 'transformers', repoId, revision: REVISION, hub };
+      const options: LoadOptions = { wasmThreads: decision.threads.value, listing: inspection.files };
+      let result: LoadResult;
+      try {
+        result = await this.#loadInWorker(seq, model, decision, options);
+      } catch (error) {
+        if (seq !== this.#loadSeq || decision.backend.value !== 'webgpu' || !this.settings.fallbackToWasm) throw error;
+        if (!webGpuFailureWorthFallback(error)) throw error;
+        // A failed WebGPU session can leave the device in a bad state: retry in a fresh worker.
+        this.#client.terminate();
+        const failure = summarizeError(error);
+        const wasmDecision: LoadDecision = {
+          backend: { value: 'wasm', reason: `WebGPU failed to load the model (${failure.message}); fell back to WASM.` },
+          dtype: chooseDtype('wasm', caps, inspection.dtypes, request.dtypeOverride),
+          threads: decision.threads,
+        };
+        this.decision = wasmDecision;
+        this.progress = null;
+        this.fallback = `WebGPU couldn't load ${repoId} (${failure.name}: ${failure.message}). Running it on WASM (CPU) instead.`;
+        result = await this.#loadInWorker(seq, model, wasmDecision, options);
+      }
       // The load stored the model (or more of it): what the next lookup says has changed.
       this.lookups.forget(repoId, hub);
       if (seq !== this.#loadSeq) return;
-      this.runtime = result.runtime;
-      this.loadMetrics = result.metrics;
-      this.loadedModelId = repoId;
-      this.status = 'ready';
+      this.#ready(repoId, result);
     } catch (error) {
       this.lookups.forget(repoId, hub);
       if (seq !== this.#loadSeq) return;
-      this.error = summarizeError(error);
-      this.status = 'error';
+      this.#failed(error);
     }
+  }
+
+  /** WebLLM builds skip the hub inspection: WebLLM fetches and checks its own files. */
+  async #loadWebLLM(request: LoadRequest, entry: WebLLMCatalogEntry): Promise<void> {
+    const seq = ++this.#loadSeq;
+    this.#lastRequest = request;
+    this.#resetForLoad();
+    this.inspection = null;
+    try {
+      const caps = await this.detect();
+      if (seq !== this.#loadSeq) return;
+      const unavailable = webllmUnavailableReason(entry, caps);
+      if (unavailable) throw new BackendUnavailableError(unavailable);
+      const dtype = entry.dtypes.webgpu[0] ?? 'q4f16';
+      const decision: LoadDecision = {
+        backend: { value: 'webgpu', reason: 'WebLLM runs only on WebGPU.' },
+        dtype: { value: dtype, reason: `${dtype}: WebLLM's ${entry.webllmModelId.replace(/^.*-(q\d+f\d+(?:_\d)?)-MLC$/, '$1')} build.` },
+        threads: { value: 0, reason: 'WebLLM runs on the GPU.' },
+      };
+      this.decision = decision;
+      this.status = 'loading';
+      void navigator.storage?.persist?.().catch(() => false);
+      const result = await this.#loadInWorker(
+        seq,
+        { engine: 'webllm', repoId: request.repoId, revision: REVISION, hub: request.hub },
+        decision,
+        {
+          wasmThreads: 0,
+          webllm: {
+            modelId: entry.webllmModelId,
+            modelLib: entry.modelLib,
+            vramRequiredMB: entry.vramRequiredMB,
+            requiredFeatures: entry.requiredFeatures,
+            contextWindow: entry.contextLength,
+            modelType: entry.modelType,
+            thinkingToggle: entry.thinkingToggle === true,
+          },
+        },
+      );
+      if (seq !== this.#loadSeq) return;
+      this.#ready(request.repoId, result);
+    } catch (error) {
+      if (seq !== this.#loadSeq) return;
+      this.#failed(error);
+    }
+  }
+
+  #loadInWorker(seq: number, model: ModelRef, decision: LoadDecision, options: LoadOptions): Promise<LoadResult> {
+    return this.#client.api().then((api) =>
+      api.load(
+        model,
+        decision.backend.value,
+        decision.dtype.value,
+        options,
+        this.#client.events((event) => {
+          if (event.type === 'progress' && seq === this.#loadSeq) this.progress = event;
+        }),
+      ),
+    );
+  }
+
+  #resetForLoad(): void {
+    this.status = 'inspecting';
+    this.error = null;
+    this.notice = null;
+    this.fallback = null;
+    this.progress = null;
+    this.runtime = null;
+    this.loadMetrics = null;
+    this.loadedModelId = null;
+    this.decision = null;
+  }
+
+  #ready(repoId: string, result: LoadResult): void {
+    this.runtime = result.runtime;
+    this.loadMetrics = result.metrics;
+    this.loadedModelId = repoId;
+    this.status = 'ready';
+  }
+
+  #failed(error: unknown): void {
+    this.error = summarizeError(error);
+    this.status = 'error';
+    if (GPU_LOSS_ERRORS.has(this.error.name)) this.discardWorker();
+  }
+
+  /**
+   * Throws away the worker after its GPU device was lost: its WebGPU state can't be trusted, and
+   * the next load starts in a fresh one. The error itself stays on screen.
+   */
+  discardWorker(): void {
+    this.#client.terminate();
+    this.#loadSeq++;
+    this.runtime = null;
+    this.loadedModelId = null;
+    if (this.status !== 'error') this.status = 'idle';
+    this.notice = 'The model\'s worker was restarted after the GPU failure; load a model to continue.';
   }
 
   /** Stops a download in progress; files already complete stay stored for the next Load. */

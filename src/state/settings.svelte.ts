@@ -12,6 +12,8 @@ interface StoredSettings {
   modelId: string;
   backendOverride: Backend | null;
   dtypeOverride: Dtype | null;
+  /** Retry a model on WASM when WebGPU fails to load it. */
+  fallbackToWasm: boolean;
   systemPrompt: string;
   params: GenerationParams;
 }
@@ -21,6 +23,7 @@ const DEFAULTS: StoredSettings = {
   modelId: CATALOG[0].repoId,
   backendOverride: null,
   dtypeOverride: null,
+  fallbackToWasm: true,
   systemPrompt: 'You are a helpful assistant.',
   params: { maxNewTokens: 512, temperature: 0.7, topP: 0.9, enableThinking: false },
 };
@@ -30,6 +33,7 @@ export class Settings {
   modelId = $state(DEFAULTS.modelId);
   backendOverride = $state<Backend | null>(DEFAULTS.backendOverride);
   dtypeOverride = $state<Dtype | null>(DEFAULTS.dtypeOverride);
+  fallbackToWasm = $state(DEFAULTS.fallbackToWasm);
   systemPrompt = $state(DEFAULTS.systemPrompt);
   params = $state<GenerationParams>({ ...DEFAULTS.params });
   /** Set when the hub in the URL was not a usable address. */
@@ -58,6 +62,7 @@ export class Settings {
       modelId: this.modelId,
       backendOverride: this.backendOverride,
       dtypeOverride: this.dtypeOverride,
+      fallbackToWasm: this.fallbackToWasm,
       systemPrompt: this.systemPrompt,
       params: { ...this.params },
     };

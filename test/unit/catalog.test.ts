@@ -2,8 +2,10 @@
 // validator really rejects each kind of broken entry.
 
 import { describe, expect, it } from 'vitest';
+import { prebuiltAppConfig } from '@mlc-ai/web-llm';
 import {
   CATALOG,
+  WEBLLM_CATALOG,
   UNAVAILABLE_MODELS,
   findCatalogEntry,
   modelCardUrl,
@@ -59,6 +61,8 @@ const goodWebLLM: WebLLMCatalogEntry = {
   modelCardUrl: 'https://huggingface.co/mlc-ai/Qwen3-0.6B-q4f16_1-MLC',
   vramRequiredMB: 1403,
   requiredFeatures: ['shader-f16'],
+  modelLib: 'Qwen3-0.6B-q4f16_1_cs1k-webgpu.wasm',
+  modelType: 'qwen3',
 };
 
 /** A copy of `base` with some fields replaced, typed loosely so tests can build invalid entries. */
@@ -207,6 +211,13 @@ describe('validateCatalogEntry', () => {
     );
   });
 
+  it('rejects a WebLLM entry whose repo or model library does not match its build', () => {
+    expect(validateCatalogEntry(broken({ repoId: 'mlc-ai/Other-MLC', modelCardUrl: 'https://huggingface.co/mlc-ai/Other-MLC' }, goodWebLLM))).toContainEqual(
+      expect.stringMatching(/repoId must be mlc-ai\/Qwen3-0.6B-q4f16_1-MLC/),
+    );
+    expect(validateCatalogEntry(broken({ modelLib: 'Qwen3.wasm' }, goodWebLLM))).toContainEqual(expect.stringMatching(/modelLib/));
+  });
+
   it('rejects an f16 WebLLM entry that does not require shader-f16', () => {
     expect(validateCatalogEntry(broken({ requiredFeatures: [] }, goodWebLLM))).toContainEqual(expect.stringMatching(/shader-f16/));
   });
@@ -214,5 +225,28 @@ describe('validateCatalogEntry', () => {
   it('returns messages, not exceptions, for an entry missing fields', () => {
     expect(() => validateCatalogEntry({} as CatalogEntry)).not.toThrow();
     expect(validateCatalogEntry({} as CatalogEntry).length).toBeGreaterThan(3);
+  });
+});
+
+describe('WEBLLM_CATALOG', () => {
+  const prebuilt = new Map(prebuiltAppConfig.model_list.map((record) => [record.model_id, record]));
+
+  it.each(WEBLLM_CATALOG.map((entry) => [entry.webllmModelId, entry] as const))('%s matches WebLLM 0.2.86\'s own record', (id, entry) => {
+    expect(validateCatalogEntry(entry)).toEqual([]);
+    const record = prebuilt.get(id);
+    expect(record, `${id} is in prebuiltAppConfig`).toBeDefined();
+    expect(record!.model).toBe(`https://huggingface.co/${entry.repoId}`);
+    expect(record!.model_lib.endsWith(`/${entry.modelLib}`)).toBe(true);
+    expect(entry.vramRequiredMB).toBe(record!.vram_required_MB);
+    expect(entry.contextLength).toBe(record!.overrides?.context_window_size);
+    for (const feature of record!.required_features ?? []) expect(entry.requiredFeatures).toContain(feature);
+    expect(entry.parametersB).toBeLessThanOrEqual(2);
+  });
+
+  it('offers Qwen3 builds with and without shader-f16, all WebGPU only', () => {
+    const ids = WEBLLM_CATALOG.map((entry) => entry.webllmModelId);
+    expect(ids).toEqual(expect.arrayContaining(['Qwen3-0.6B-q4f16_1-MLC', 'Qwen3-0.6B-q4f32_1-MLC', 'Qwen3-1.7B-q4f16_1-MLC']));
+    for (const entry of WEBLLM_CATALOG) expect(entry.dtypes.wasm).toEqual([]);
+    expect(findCatalogEntry('mlc-ai/Qwen3-0.6B-q4f32_1-MLC')?.engine).toBe('webllm');
   });
 });
