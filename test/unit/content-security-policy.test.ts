@@ -96,7 +96,7 @@ describe('buildContentSecurityPolicy', () => {
 
   it('names every hub in connect-src and locks down the rest', () => {
     expect(policy).toContain(
-      "connect-src 'self' https://huggingface.co https://*.huggingface.co https://*.hf.co http://localhost:* http://127.0.0.1:* https://models.corp.example;",
+      "connect-src 'self' https://huggingface.co https://*.huggingface.co https://*.hf.co https://raw.githubusercontent.com http://localhost:* http://127.0.0.1:* https://models.corp.example;",
     );
     expect(policy).toMatch(/^default-src 'self';/);
     for (const directive of ["object-src 'none'", "base-uri 'self'", "form-action 'none'", "img-src 'self' data:"]) {

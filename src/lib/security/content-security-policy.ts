@@ -7,6 +7,8 @@ export const DEFAULT_HUB_SOURCES: readonly string[] = [
   'https://*.huggingface.co',
   // The hub redirects LFS and Xet downloads to CDN hosts under hf.co.
   'https://*.hf.co',
+  // WebLLM's compiled model libraries for the public hub are published on GitHub.
+  'https://raw.githubusercontent.com',
   // Local mirrors (scripts/mirror.ts, the e2e fixtures) on any port.
   'http://localhost:*',
   'http://127.0.0.1:*',
