@@ -174,7 +174,7 @@ async function readWebGpu(env: HardwareEnvironment): Promise<WebGpuReport> {
     return {
       available: false,
       reason: 'no-adapter',
-      detail: 'requestAdapter() offered no adapter (the GPU or its driver is blocklisted, or GPU access is off)',
+      detail: 'requestAdapter() offered no adapter (WebGPU is turned off, or the GPU or its driver is blocklisted)',
     };
   }
   const info = adapter.info ?? (await adapter.requestAdapterInfo?.().catch(() => undefined)) ?? {};
