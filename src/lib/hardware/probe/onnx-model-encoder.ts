@@ -120,8 +120,15 @@ class ProtoWriter {
     return this.bytes(field, new TextEncoder().encode(value));
   }
 
+  /** Nested message: its parts are adopted, not copied (initializers are tens of MB). */
   message(field: number, sub: ProtoWriter): this {
-    return this.bytes(field, sub.finish());
+    sub.flushScratch();
+    this.tag(field, WIRE_BYTES);
+    this.varint(sub.length);
+    this.flushScratch();
+    this.parts.push(...sub.parts);
+    this.length += sub.length;
+    return this;
   }
 
   finish(): Uint8Array {
