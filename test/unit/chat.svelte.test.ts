@@ -2,6 +2,7 @@
 // to interrupt, and restarts the worker only when the engine does not stop within a second.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Chat, HARD_STOP_AFTER_MS } from '../../src/state/chat.svelte';
+import { GpuDeviceLostError } from '../../src/lib/engines/errors';
 import type { GenerationMetrics, GenerationResult, EngineEventHandler } from '../../src/lib/engines/types';
 
 const metrics: GenerationMetrics = {
@@ -32,6 +33,7 @@ function fakeSession(options: { stopsOnInterrupt: boolean }) {
       return () => {};
     },
     restartWorker: vi.fn(async () => {}),
+    discardWorker: vi.fn(),
   };
   return { api, session, crash: (reason: string) => crash?.(reason) };
 }
@@ -118,5 +120,27 @@ describe('Chat', () => {
     ]);
     await chat.stop();
     await second;
+  });
+
+  it('replaces the worker when the GPU device is lost mid-answer, and keeps the error on the answer', async () => {
+    const { api, session } = fakeSession({ stopsOnInterrupt: true });
+    api.generate.mockImplementationOnce(async () => {
+      throw new GpuDeviceLostError('The GPU dropped the model (WebGPU device lost).');
+    });
+    const chat = new Chat(settings as never, session as never);
+    await chat.send('Hi');
+    expect(session.discardWorker).toHaveBeenCalledTimes(1);
+    expect(chat.turns.at(-1)?.error).toMatchObject({ name: 'GpuDeviceLostError' });
+    expect(chat.generating).toBe(false);
+  });
+
+  it('keeps the worker for ordinary generation errors', async () => {
+    const { api, session } = fakeSession({ stopsOnInterrupt: true });
+    api.generate.mockImplementationOnce(async () => {
+      throw new Error('something else');
+    });
+    const chat = new Chat(settings as never, session as never);
+    await chat.send('Hi');
+    expect(session.discardWorker).not.toHaveBeenCalled();
   });
 });
