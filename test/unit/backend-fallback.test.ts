@@ -8,6 +8,7 @@ import {
   ModelNotFoundError,
   NetworkError,
   QuotaExceededError,
+  asGpuDeviceLost,
   BackendUnavailableError,
 } from '../../src/lib/engines/errors';
 import type { DeviceCapabilities } from '../../src/lib/engines/backend-selection';
@@ -55,5 +56,15 @@ describe('webllmUnavailableReason', () => {
     expect(webllmUnavailableReason(f16, noF16)).toMatch(/needs the WebGPU feature shader-f16, which this GPU \(google swiftshader\) lacks/);
     expect(webllmUnavailableReason(f32, noF16)).toBeNull();
     expect(webllmUnavailableReason(f16, caps({}))).toBeNull();
+  });
+});
+
+describe('asGpuDeviceLost', () => {
+  it('recognises WebLLM\'s DeviceLostError and onnxruntime/WebGPU messages, and nothing else', () => {
+    expect(asGpuDeviceLost(Object.assign(new Error('x'), { name: 'DeviceLostError' }))?.name).toBe('GpuDeviceLostError');
+    expect(asGpuDeviceLost(new Error('GPU device is lost: destroyed'))?.name).toBe('GpuDeviceLostError');
+    expect(asGpuDeviceLost(new Error('GPUOutOfMemoryError: allocation failed'))?.name).toBe('GpuDeviceLostError');
+    expect(asGpuDeviceLost(new Error('Could not find an implementation for MatMulNBits'))).toBeNull();
+    expect(asGpuDeviceLost('device lost')).toBeNull();
   });
 });

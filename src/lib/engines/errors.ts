@@ -132,3 +132,17 @@ export class GpuDeviceLostError extends EngineError {
 
 /** Error names that mean the worker's GPU state is gone and the worker must be replaced. */
 export const GPU_LOSS_ERRORS: ReadonlySet<string> = new Set(['GpuDeviceLostError']);
+
+/**
+ * The GpuDeviceLostError an engine error stands for, or null. WebLLM names its own
+ * (`DeviceLostError`); onnxruntime-web and WebGPU itself only say it in the message.
+ */
+export function asGpuDeviceLost(error: unknown): GpuDeviceLostError | null {
+  if (error instanceof GpuDeviceLostError) return error;
+  if (!(error instanceof Error)) return null;
+  if (error.name !== 'DeviceLostError' && !/device (was |is )?lost|out of memory|GPUOutOfMemory/i.test(error.message)) return null;
+  return new GpuDeviceLostError(
+    'The GPU dropped the model (WebGPU device lost, usually because it ran out of memory). ' +
+      'The model was unloaded and its worker restarted; try a smaller model or close other GPU-heavy tabs.',
+  );
+}

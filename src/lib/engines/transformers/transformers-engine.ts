@@ -15,6 +15,7 @@ import type {
   StopReason,
 } from '../types';
 import {
+  asGpuDeviceLost,
   BackendUnavailableError,
   ContextOverflowError,
   EngineError,
@@ -248,8 +249,8 @@ export class TransformersEngine implements Engine {
     } as never)) as unknown as { sequences: Tensor; past_key_values: KvCache };
     } catch (error) {
       // The cache was taken out of #cache for this run; without this its (GPU) buffers leak.
-      await pastKeyValues?.dispose();
-      throw error;
+      await pastKeyValues?.dispose().catch(() => {});
+      throw asGpuDeviceLost(error) ?? error;
     }
 
     emitPending();
@@ -401,6 +402,8 @@ function actualWasmThreads(tf: Transformers): number {
 /** Maps what transformers.js / onnxruntime throw during loading to our named errors. */
 export function describeLoadError(error: unknown, model: ModelRef, backend: Backend): Error {
   if (error instanceof EngineError) return error;
+  const lost = asGpuDeviceLost(error);
+  if (lost) return lost;
   const message = error instanceof Error ? error.message : String(error);
   const missing = /Could not locate file: "([^"]+)"/.exec(message);
   if (missing) {

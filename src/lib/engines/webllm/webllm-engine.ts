@@ -22,7 +22,7 @@ import {
   BackendUnavailableError,
   DownloadCancelledError,
   GenerationBusyError,
-  GpuDeviceLostError,
+  asGpuDeviceLost,
   ModelLibraryUnavailableError,
   ModelNotFoundError,
   ModelNotLoadedError,
@@ -284,15 +284,9 @@ export class WebLLMEngine implements Engine {
 
 /** WebLLM's errors carry their own names; the ones that mean a lost GPU become one the app acts on. */
 export function translateWebLLMError(error: unknown): unknown {
-  if (!(error instanceof Error)) return error;
-  const text = `${error.name} ${error.message}`;
-  if (error.name === 'DeviceLostError' || /device (was )?lost|out of memory|GPUOutOfMemory/i.test(text)) {
-    return new GpuDeviceLostError(
-      'The GPU dropped the model (WebGPU device lost, usually because it ran out of memory). ' +
-        'The model was unloaded and its worker restarted; try a smaller model or close other GPU-heavy tabs.',
-    );
-  }
-  if (error.name === 'WebGPUNotAvailableError' || error.name === 'WebGPUNotFoundError') {
+  const lost = asGpuDeviceLost(error);
+  if (lost) return lost;
+  if (error instanceof Error && (error.name === 'WebGPUNotAvailableError' || error.name === 'WebGPUNotFoundError')) {
     return new BackendUnavailableError(error.message);
   }
   return error;
