@@ -63,6 +63,7 @@ const goodWebLLM: WebLLMCatalogEntry = {
   requiredFeatures: ['shader-f16'],
   modelLib: 'Qwen3-0.6B-q4f16_1_cs1k-webgpu.wasm',
   modelType: 'qwen3',
+  sameModelAs: 'onnx-community/Qwen3-0.6B-ONNX',
 };
 
 /** A copy of `base` with some fields replaced, typed loosely so tests can build invalid entries. */
@@ -216,6 +217,7 @@ describe('validateCatalogEntry', () => {
       expect.stringMatching(/repoId must be mlc-ai\/Qwen3-0.6B-q4f16_1-MLC/),
     );
     expect(validateCatalogEntry(broken({ modelLib: 'Qwen3.wasm' }, goodWebLLM))).toContainEqual(expect.stringMatching(/modelLib/));
+    expect(validateCatalogEntry(broken({ sameModelAs: 'mlc-ai/Other' }, goodWebLLM))).toContainEqual(expect.stringMatching(/sameModelAs/));
   });
 
   it('rejects an f16 WebLLM entry that does not require shader-f16', () => {

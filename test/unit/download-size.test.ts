@@ -6,6 +6,7 @@ const base: ModelInspection = {
   repoId: 'org/m',
   modelType: 'qwen3',
   contextLength: 2048,
+  shape: null,
   dtypes: ['q4', 'q8'],
   fileSizes: {},
   files: null,

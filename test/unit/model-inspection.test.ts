@@ -34,7 +34,7 @@ afterAll(async () => {
 describe('inspectModel', () => {
   it('reads type, context length and dtypes with sizes from the tree listing', async () => {
     const info = await inspectModel('fixtures/tiny-qwen3', { hub: mirror.url, revision: 'main' });
-    expect(info).toMatchObject({ modelType: 'qwen3', contextLength: 2048, listing: 'tree' });
+    expect(info).toMatchObject({ modelType: 'qwen3', contextLength: 2048, listing: 'tree', shape: { hiddenSize: 64, numLayers: 2, numKvHeads: 2, headDim: 16 } });
     expect(info.dtypes.sort()).toEqual(['fp32', 'q4', 'q8']);
     expect(info.fileSizes['onnx/model_quantized.onnx']).toBeGreaterThan(100_000);
   });

@@ -2,6 +2,8 @@
 // from a worker to the UI. The worker protocol (workers/inference.worker.ts) is this interface
 // exposed through comlink; nothing else crosses the thread boundary.
 
+import type { ModelShape } from '../hardware/model-shapes';
+
 export type Backend = 'webgpu' | 'wasm';
 
 /** Weight formats, named the way transformers.js names its ONNX files. */
@@ -129,6 +131,8 @@ export interface RuntimeInfo {
   crossOriginIsolated: boolean;
   contextLength: number | null;
   modelType: string | null;
+  /** The sizes that decide its speed (from the loaded config); null when the engine has no config. */
+  shape: ModelShape | null;
 }
 
 export interface LoadResult {

@@ -70,6 +70,8 @@ export interface WebLLMCatalogEntry extends CatalogEntryBase {
   modelLib: string;
   /** Architecture, for the runtime panel (WebLLM doesn't ship a transformers config). */
   modelType: string;
+  /** The transformers.js catalog entry of the same model: its shape, and a like-for-like comparison. */
+  sameModelAs: string;
 }
 
 export type CatalogEntry = TransformersCatalogEntry | WebLLMCatalogEntry;
@@ -235,6 +237,7 @@ function mlcBuild(
 export const WEBLLM_CATALOG: readonly WebLLMCatalogEntry[] = [
   mlcBuild({
     webllmModelId: 'Qwen3-0.6B-q4f16_1-MLC',
+    sameModelAs: 'onnx-community/Qwen3-0.6B-ONNX',
     modelLib: 'Qwen3-0.6B-q4f16_1_cs1k-webgpu.wasm',
     vramRequiredMB: 1403.34,
     label: 'Qwen3 0.6B (WebLLM q4f16)',
@@ -249,6 +252,7 @@ export const WEBLLM_CATALOG: readonly WebLLMCatalogEntry[] = [
   }),
   mlcBuild({
     webllmModelId: 'Qwen3-0.6B-q4f32_1-MLC',
+    sameModelAs: 'onnx-community/Qwen3-0.6B-ONNX',
     modelLib: 'Qwen3-0.6B-q4f32_1_cs1k-webgpu.wasm',
     vramRequiredMB: 1924.98,
     label: 'Qwen3 0.6B (WebLLM q4f32)',
@@ -263,6 +267,7 @@ export const WEBLLM_CATALOG: readonly WebLLMCatalogEntry[] = [
   }),
   mlcBuild({
     webllmModelId: 'Qwen3-1.7B-q4f16_1-MLC',
+    sameModelAs: 'onnx-community/Qwen3-1.7B-ONNX',
     modelLib: 'Qwen3-1.7B-q4f16_1_cs1k-webgpu.wasm',
     vramRequiredMB: 2036.66,
     label: 'Qwen3 1.7B (WebLLM q4f16)',
@@ -277,6 +282,7 @@ export const WEBLLM_CATALOG: readonly WebLLMCatalogEntry[] = [
   }),
   mlcBuild({
     webllmModelId: 'Qwen2.5-0.5B-Instruct-q4f16_1-MLC',
+    sameModelAs: 'onnx-community/Qwen2.5-0.5B-Instruct',
     modelLib: 'Qwen2-0.5B-Instruct-q4f16_1_cs1k-webgpu.wasm',
     vramRequiredMB: 944.62,
     label: 'Qwen2.5 0.5B Instruct (WebLLM q4f16)',
@@ -290,6 +296,7 @@ export const WEBLLM_CATALOG: readonly WebLLMCatalogEntry[] = [
   }),
   mlcBuild({
     webllmModelId: 'Qwen2.5-1.5B-Instruct-q4f16_1-MLC',
+    sameModelAs: 'onnx-community/Qwen2.5-1.5B-Instruct',
     modelLib: 'Qwen2-1.5B-Instruct-q4f16_1_cs1k-webgpu.wasm',
     vramRequiredMB: 1629.75,
     label: 'Qwen2.5 1.5B Instruct (WebLLM q4f16)',
@@ -303,6 +310,7 @@ export const WEBLLM_CATALOG: readonly WebLLMCatalogEntry[] = [
   }),
   mlcBuild({
     webllmModelId: 'Qwen2.5-Coder-1.5B-Instruct-q4f16_1-MLC',
+    sameModelAs: 'onnx-community/Qwen2.5-Coder-1.5B-Instruct',
     modelLib: 'Qwen2-1.5B-Instruct-q4f16_1_cs1k-webgpu.wasm',
     vramRequiredMB: 1629.75,
     label: 'Qwen2.5 Coder 1.5B Instruct (WebLLM q4f16)',
@@ -514,6 +522,8 @@ export function validateCatalogEntry(entry: CatalogEntry): string[] {
     if (wasm.length > 0) problems.push('WebLLM runs on WebGPU only; dtypes.wasm must be empty.');
     if (!isNonEmptyString(w.webllmModelId)) problems.push('webllmModelId is empty.');
     else if (repoId !== `mlc-ai/${w.webllmModelId}`) problems.push(`repoId must be mlc-ai/${w.webllmModelId}.`);
+    const twin = typeof w.sameModelAs === 'string' ? CATALOG.find((c) => c.repoId === w.sameModelAs) : undefined;
+    if (!twin) problems.push(`sameModelAs "${String(w.sameModelAs)}" is not a transformers.js catalog entry.`);
     if (!isNonEmptyString(w.modelLib) || !w.modelLib.endsWith('-webgpu.wasm')) {
       problems.push(`modelLib "${String(w.modelLib)}" is not a WebGPU model library file name.`);
     }

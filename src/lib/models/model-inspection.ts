@@ -1,6 +1,7 @@
 // Before anything big downloads: does the repo exist, what is it, and which ONNX weight files
 // does it have? A model already in the store answers from its manifest with no network at all;
 // otherwise the hub's tree endpoint, or HEAD probes for plain static mirrors.
+import { shapeFromConfig, type ModelShape } from '../hardware/model-shapes';
 import { dtypesInRepo, onnxFileFor } from '../engines/backend-selection';
 import {
   InvalidModelIdError,
@@ -38,6 +39,8 @@ export interface ModelInspection {
   repoId: string;
   modelType: string;
   contextLength: number | null;
+  /** Sizes from config.json that decide speed and memory; null when read from a stored manifest. */
+  shape: ModelShape | null;
   dtypes: Dtype[];
   /** Bytes per ONNX file when the listing said; empty when probing found no sizes. */
   fileSizes: Record<string, number>;
@@ -99,6 +102,7 @@ function inspectionFromManifest(manifest: ModelManifest): ModelInspection {
     repoId: manifest.repoId,
     modelType: manifest.modelType ?? 'unknown',
     contextLength: manifest.contextLength,
+    shape: null,
     dtypes: [...new Set([...manifest.completeDtypes, ...listedDtypes])],
     fileSizes,
     files,
@@ -114,7 +118,7 @@ function onnxSizes(files: Record<string, ManifestFile>): Record<string, number> 
 }
 
 /** Reads a config.json and checks that its model type is one this app runs. */
-export function parseConfig(text: string, repoId: string): { modelType: string; contextLength: number | null } {
+export function parseConfig(text: string, repoId: string): { modelType: string; contextLength: number | null; shape: ModelShape | null } {
   let config: Record<string, unknown>;
   try {
     config = JSON.parse(text) as Record<string, unknown>;
@@ -128,7 +132,7 @@ export function parseConfig(text: string, repoId: string): { modelType: string; 
     );
   }
   const context = config.max_position_embeddings;
-  return { modelType, contextLength: typeof context === 'number' ? context : null };
+  return { modelType, contextLength: typeof context === 'number' ? context : null, shape: shapeFromConfig(config) };
 }
 
 async function listRepoFiles(

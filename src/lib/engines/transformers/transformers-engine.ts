@@ -30,6 +30,7 @@ import { storeModelFiles } from './model-files';
 import type { DownloadSnapshot } from '../../models/download/model-download';
 import { IncrementalDetokenizer } from './incremental-detokenizer';
 import { FlushGate } from '../flush-gate';
+import { shapeFromConfig } from '../../hardware/model-shapes';
 import { isInterruptRaised } from '../interrupt-flag';
 import { REMOTE_PATH_TEMPLATE } from '../../models/hub-urls';
 
@@ -140,6 +141,7 @@ export class TransformersEngine implements Engine {
       crossOriginIsolated: globalThis.crossOriginIsolated === true,
       contextLength: typeof config.max_position_embeddings === 'number' ? config.max_position_embeddings : null,
       modelType: typeof config.model_type === 'string' ? config.model_type : null,
+      shape: shapeFromConfig(config),
     };
     this.#loaded = { tokenizer, model: lm, runtime };
     return {

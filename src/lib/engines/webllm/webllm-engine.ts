@@ -141,6 +141,8 @@ export class WebLLMEngine implements Engine {
         crossOriginIsolated: globalThis.crossOriginIsolated === true,
         contextLength: spec.contextWindow,
         modelType: spec.modelType,
+        // WebLLM ships no config.json; the catalog names the same model's published shape.
+        shape: null,
       },
       metrics: {
         downloadMs,
