@@ -37,6 +37,7 @@ export class Chat {
   #run: Promise<unknown> | null = null;
   #abortRun: ((reason: string) => void) | null = null;
   #interruptFlag: InterruptFlag | null = null;
+  #answered = new Set<(metrics: GenerationMetrics) => void>();
 
   constructor(
     private readonly settings: Settings,
@@ -82,6 +83,7 @@ export class Chat {
       const result = await Promise.race([run, crashed]);
       this.#flushText();
       this.#update(answer.id, { text: result.text, metrics: result.metrics, streaming: false });
+      for (const listener of this.#answered) listener(result.metrics);
     } catch (error) {
       this.#flushText();
       const failure = summarizeError(error);
@@ -119,6 +121,12 @@ export class Chat {
     if (this.generating) await this.stop();
     this.turns = [];
     if (this.session.ready) await (await this.session.api()).resetConversation();
+  }
+
+  /** Called with the metrics of every answer that finished (stopped ones included). */
+  onAnswered(listener: (metrics: GenerationMetrics) => void): () => void {
+    this.#answered.add(listener);
+    return () => this.#answered.delete(listener);
   }
 
   /** Earlier turns as chat messages: failed answers are left out, stopped ones kept as they are. */

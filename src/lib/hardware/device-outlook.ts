@@ -1,0 +1,165 @@
+// "Will it run here, and how fast?" for every model in the catalog (and the loaded one), before
+// anything downloads: the backend and weights the app would pick, the predicted decode speed from
+// this device's probe (scaled by what earlier runs here taught it), the fit verdict, and the speed
+// actually measured here once the model has answered.
+import { chooseBackend, chooseDtype, type DeviceCapabilities } from '../engines/backend-selection';
+import { webllmUnavailableReason } from '../engines/backend-fallback';
+import type { Backend, Dtype } from '../engines/types';
+import type { CatalogEntry } from '../models/catalog';
+import { estimateModelBytes, fitVerdict, type DeviceBudget, type FitVerdict } from './fit-verdict';
+import { CATALOG_SHAPES, type ModelShape } from './model-shapes';
+import type { Correction } from './prediction-learning';
+import type { ProbeResult } from './probe/probe-runner';
+import { predictDecode } from './speed-prediction';
+
+/** KV cache the verdict reserves: the app's answers plus a long conversation fit in it. */
+export const OUTLOOK_CONTEXT_TOKENS = 4096;
+
+export type OutlookEngine = 'transformers' | 'webllm';
+
+export interface OutlookModel {
+  repoId: string;
+  label: string;
+  engine: OutlookEngine;
+  shape: ModelShape | null;
+  /** Weight formats offered per backend (WebLLM: its one build, WebGPU only). */
+  dtypes: { wasm: readonly Dtype[]; webgpu: readonly Dtype[] };
+  /** Set for WebLLM builds: why this device can't run it at all. */
+  blockedReason?: string | null;
+  /** Set for a model that already ran here: the backend and weights it ran with. */
+  ranWith?: { backend: Backend; dtype: Dtype };
+}
+
+export interface OutlookRow {
+  repoId: string;
+  label: string;
+  engine: OutlookEngine;
+  backend: Backend | null;
+  dtype: Dtype | null;
+  /** Why the model can't run here at all; the other fields are then null. */
+  unavailable: string | null;
+  /** Predicted decode tok/s: the model's own figure and the one corrected by earlier runs. */
+  predictedRaw: number | null;
+  predicted: number | null;
+  /** Runs on this device the correction comes from (0: uncorrected). */
+  learnedRuns: number;
+  verdict: FitVerdict | null;
+  /** The last decode speed measured here for this model, backend and weights. */
+  measured: number | null;
+  /** What the prediction can't know (approximate shape, WebLLM's own kernels). */
+  notes: string[];
+}
+
+export interface OutlookInput {
+  caps: DeviceCapabilities;
+  budget: DeviceBudget;
+  probes: Partial<Record<Backend, ProbeResult>>;
+  correction(engine: OutlookEngine, backend: Backend, dtype: Dtype): Correction;
+  measured(repoId: string, backend: Backend, dtype: Dtype): number | null;
+}
+
+export function outlookModelOf(entry: CatalogEntry, caps: DeviceCapabilities): OutlookModel {
+  if (entry.engine === 'webllm') {
+    return {
+      repoId: entry.repoId,
+      label: entry.label,
+      engine: 'webllm',
+      shape: CATALOG_SHAPES[entry.sameModelAs] ?? null,
+      dtypes: entry.dtypes,
+      blockedReason: webllmUnavailableReason(entry, caps),
+    };
+  }
+  return { repoId: entry.repoId, label: entry.label, engine: 'transformers', shape: CATALOG_SHAPES[entry.repoId] ?? null, dtypes: entry.dtypes };
+}
+
+export function outlookRow(model: OutlookModel, input: OutlookInput): OutlookRow {
+  const base = { repoId: model.repoId, label: model.label, engine: model.engine };
+  const none = { backend: null, dtype: null, predictedRaw: null, predicted: null, learnedRuns: 0, verdict: null, measured: null, notes: [] };
+  if (model.blockedReason) return { ...base, ...none, unavailable: model.blockedReason };
+
+  let backend: Backend;
+  let dtype: Dtype;
+  try {
+    if (model.ranWith) {
+      ({ backend, dtype } = model.ranWith);
+    } else if (model.engine === 'webllm') {
+      backend = 'webgpu';
+      dtype = model.dtypes.webgpu[0];
+    } else {
+      backend = chooseBackend(input.caps, null).value;
+      dtype = chooseDtype(backend, input.caps, model.dtypes[backend], null).value;
+    }
+  } catch (error) {
+    return { ...base, ...none, unavailable: error instanceof Error ? error.message : String(error) };
+  }
+  if (!dtype) return { ...base, ...none, unavailable: 'No weights this device can run.' };
+
+  const notes: string[] = [];
+  if (model.shape?.approximate) notes.push(model.shape.approximate);
+  if (model.engine === 'webllm') notes.push("Estimated from onnxruntime's WebGPU kernels; WebLLM's compiled kernels are often faster.");
+  const probe = input.probes[backend];
+  let predictedRaw: number | null = null;
+  let predicted: number | null = null;
+  let learnedRuns = 0;
+  if (probe && model.shape) {
+    const prediction = predictDecode(model.shape, dtype, backend, probe, { contextTokens: 512 });
+    const correction = input.correction(model.engine, backend, dtype);
+    predictedRaw = prediction.tokensPerSecond;
+    predicted = prediction.tokensPerSecond * correction.factor;
+    learnedRuns = correction.runs;
+    notes.push(...prediction.notes);
+  }
+  const verdict = model.shape
+    ? fitVerdict(
+        {
+          shape: model.shape,
+          dtype,
+          backend,
+          downloadBytes: estimateModelBytes(model.shape, dtype),
+          contextTokens: OUTLOOK_CONTEXT_TOKENS,
+          predictedTokensPerSecond: predicted,
+        },
+        input.budget,
+      )
+    : null;
+  return {
+    ...base,
+    backend,
+    dtype,
+    unavailable: null,
+    predictedRaw,
+    predicted,
+    learnedRuns,
+    verdict,
+    measured: input.measured(model.repoId, backend, dtype),
+    notes: [...new Set(notes)],
+  };
+}
+
+const CSV_HEADER = ['model', 'repo', 'engine', 'backend', 'weights', 'predicted_decode_tok_s', 'uncorrected_tok_s', 'learned_runs', 'measured_decode_tok_s', 'verdict', 'reason'];
+
+/** The outlook as CSV, one row per model, numbers unformatted so a spreadsheet can use them. */
+export function outlookToCsv(rows: readonly OutlookRow[]): string {
+  const cell = (value: string | number | null) => {
+    const text = value === null ? '' : typeof value === 'number' ? String(Math.round(value * 100) / 100) : value;
+    return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  };
+  const lines = rows.map((r) =>
+    [
+      r.label,
+      r.repoId,
+      r.engine,
+      r.backend,
+      r.dtype,
+      r.predicted,
+      r.predictedRaw,
+      r.learnedRuns,
+      r.measured,
+      r.unavailable ? 'unavailable' : (r.verdict?.verdict ?? null),
+      r.unavailable ?? r.verdict?.reason ?? null,
+    ]
+      .map(cell)
+      .join(','),
+  );
+  return [CSV_HEADER.join(','), ...lines].join('\n') + '\n';
+}

@@ -1,0 +1,188 @@
+// The device outlook: this device's probe results (timed in the probe worker, cached per device),
+// what earlier runs here taught the prediction, and the speeds measured here — everything the
+// "What this device can run" table and the model details need.
+import { wrap, type Remote } from 'comlink';
+import type { ProbeApi } from '../lib/hardware/probe/probe-api';
+import type { ProbeResult } from '../lib/hardware/probe/probe-runner';
+import { PredictionLearning, type Correction, type LearningKey } from '../lib/hardware/prediction-learning';
+import { indexedDbStore, type KeyValueStore } from '../lib/hardware/key-value-store';
+import { predictDecode } from '../lib/hardware/speed-prediction';
+import { CATALOG_SHAPES, type ModelShape } from '../lib/hardware/model-shapes';
+import { outlookModelOf, outlookRow, type OutlookEngine, type OutlookModel, type OutlookRow } from '../lib/hardware/device-outlook';
+import { deviceBudgetFromReport } from '../lib/hardware/fit-verdict';
+import type { HardwareReport } from '../lib/hardware/hardware-report';
+import type { DeviceCapabilities } from '../lib/engines/backend-selection';
+import type { Backend, Dtype, GenerationMetrics, RuntimeInfo } from '../lib/engines/types';
+import { summarizeError, type ErrorSummary } from '../lib/engines/errors';
+import { ALL_MODELS, findCatalogEntry } from '../lib/models/catalog';
+
+const BACKENDS: Backend[] = ['wasm', 'webgpu'];
+const DTYPES: Dtype[] = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'];
+const ENGINES: OutlookEngine[] = ['transformers', 'webllm'];
+/** Shorter answers measure decode too coarsely to learn from. */
+const MIN_TOKENS_TO_LEARN = 8;
+
+export type ProbeStatus = 'idle' | 'probing' | 'ready' | 'error';
+
+/** The model that just answered, as the outlook needs it. */
+export interface FinishedRun {
+  repoId: string;
+  engine: OutlookEngine;
+  runtime: RuntimeInfo;
+  metrics: GenerationMetrics;
+}
+
+export class DeviceOutlook {
+  probes = $state.raw<Partial<Record<Backend, ProbeResult>>>({});
+  status = $state<ProbeStatus>('idle');
+  /** The backend being probed right now. */
+  probing = $state<Backend | null>(null);
+  error = $state.raw<ErrorSummary | null>(null);
+  corrections = $state.raw<Record<string, Correction>>({});
+  /** Last decode tok/s measured here, by `repoId|backend|dtype`. */
+  measured = $state.raw<Record<string, number>>({});
+  /** Models outside the catalog that ran here (a custom id, a folder, a mirror's own models). */
+  extraModels = $state.raw<OutlookModel[]>([]);
+
+  #api: Remote<ProbeApi> | null = null;
+  #device: Promise<string> | null = null;
+  readonly #learning: PredictionLearning;
+
+  constructor(
+    private readonly createWorker: () => Worker = defaultProbeWorker,
+    store: KeyValueStore = indexedDbStore('playground-learning'),
+  ) {
+    this.#learning = new PredictionLearning(store);
+  }
+
+  /** Reads what earlier visits stored (probes, learned corrections) without timing anything. */
+  async init(caps: DeviceCapabilities): Promise<void> {
+    try {
+      const api = this.#probeApi();
+      const cached: Partial<Record<Backend, ProbeResult>> = {};
+      for (const backend of this.#backends(caps)) {
+        const hit = await api.cached(backend);
+        if (hit) cached[backend] = hit;
+      }
+      this.probes = cached;
+      if (Object.keys(cached).length > 0) this.status = 'ready';
+      await this.#reloadLearning();
+    } catch (error) {
+      this.error = summarizeError(error);
+    }
+  }
+
+  /** Times this device (a few seconds per backend); `rerun` replaces stored results. */
+  async measure(caps: DeviceCapabilities, rerun = false): Promise<void> {
+    if (this.status === 'probing') return;
+    this.status = 'probing';
+    this.error = null;
+    try {
+      const api = this.#probeApi();
+      for (const backend of this.#backends(caps)) {
+        this.probing = backend;
+        const result = await api.probe(backend, { rerun });
+        this.probes = { ...this.probes, [backend]: result };
+      }
+      this.status = 'ready';
+    } catch (error) {
+      this.error = summarizeError(error);
+      this.status = 'error';
+    } finally {
+      this.probing = null;
+    }
+  }
+
+  rows(caps: DeviceCapabilities, report: HardwareReport | null): OutlookRow[] {
+    if (!report) return [];
+    const input = {
+      caps,
+      budget: deviceBudgetFromReport(report),
+      probes: this.probes,
+      correction: (engine: OutlookEngine, backend: Backend, dtype: Dtype) =>
+        this.corrections[correctionKey(engine, backend, dtype)] ?? { factor: 1, runs: 0 },
+      measured: (repoId: string, backend: Backend, dtype: Dtype) => this.measured[measuredKey(repoId, backend, dtype)] ?? null,
+    };
+    const catalog = ALL_MODELS.map((entry) => outlookModelOf(entry, caps));
+    return [...catalog, ...this.extraModels].map((model) => outlookRow(model, input));
+  }
+
+  /**
+   * Learns from an answer: measured decode speed against what the probe predicts for the model
+   * that gave it. Needs a probe of that backend; without one there is nothing to compare.
+   */
+  async recordRun(run: FinishedRun): Promise<void> {
+    const { runtime, metrics } = run;
+    if (metrics.generatedTokens < MIN_TOKENS_TO_LEARN || metrics.decodeTokensPerSecond <= 0) return;
+    const shape = this.#shapeOf(run);
+    if (shape && !findCatalogEntry(run.repoId) && !this.extraModels.some((m) => m.repoId === run.repoId)) {
+      this.extraModels = [
+        ...this.extraModels,
+        {
+          repoId: run.repoId,
+          label: run.repoId,
+          engine: run.engine,
+          shape,
+          dtypes: { wasm: [], webgpu: [] },
+          ranWith: { backend: runtime.backend, dtype: runtime.dtype },
+        },
+      ];
+    }
+    const probe = this.probes[runtime.backend];
+    if (!probe || !shape) return;
+    const predicted = predictDecode(shape, runtime.dtype, runtime.backend, probe, { contextTokens: metrics.promptTokens + metrics.generatedTokens / 2 });
+    await this.#learning.record(await this.#learningKey(run.engine, runtime.backend, runtime.dtype), predicted.tokensPerSecond, metrics.decodeTokensPerSecond, run.repoId);
+    await this.#reloadLearning();
+  }
+
+  #shapeOf(run: FinishedRun): ModelShape | null {
+    if (run.runtime.shape) return run.runtime.shape;
+    const entry = findCatalogEntry(run.repoId);
+    return entry?.engine === 'webllm' ? (CATALOG_SHAPES[entry.sameModelAs] ?? null) : (CATALOG_SHAPES[run.repoId] ?? null);
+  }
+
+  async #reloadLearning(): Promise<void> {
+    const corrections: Record<string, Correction> = {};
+    const measured: Record<string, number> = {};
+    for (const engine of ENGINES) {
+      for (const backend of BACKENDS) {
+        for (const dtype of DTYPES) {
+          const key = await this.#learningKey(engine, backend, dtype);
+          const runs = await this.#learning.runs(key);
+          if (runs.length === 0) continue;
+          corrections[correctionKey(engine, backend, dtype)] = await this.#learning.correction(key);
+          // Oldest first: the last one written per model wins.
+          for (const run of runs) if (run.repoId) measured[measuredKey(run.repoId, backend, dtype)] = run.measured;
+        }
+      }
+    }
+    this.corrections = corrections;
+    this.measured = measured;
+  }
+
+  /** WebLLM's kernels are not onnxruntime's: its corrections are learned apart. */
+  async #learningKey(engine: OutlookEngine, backend: Backend, dtype: Dtype): Promise<LearningKey> {
+    const device = await (this.#device ??= this.#probeApi().deviceKey());
+    return { device: engine === 'webllm' ? `${device}|engine=webllm` : device, backend, dtype };
+  }
+
+  #backends(caps: DeviceCapabilities): Backend[] {
+    return caps.webgpu.available ? ['wasm', 'webgpu'] : ['wasm'];
+  }
+
+  #probeApi(): Remote<ProbeApi> {
+    return (this.#api ??= wrap<ProbeApi>(this.createWorker()));
+  }
+}
+
+function correctionKey(engine: OutlookEngine, backend: Backend, dtype: Dtype): string {
+  return `${engine}|${backend}|${dtype}`;
+}
+
+function measuredKey(repoId: string, backend: Backend, dtype: Dtype): string {
+  return `${repoId}|${backend}|${dtype}`;
+}
+
+function defaultProbeWorker(): Worker {
+  return new Worker(new URL('../../workers/probe.worker.ts', import.meta.url), { type: 'module', name: 'probe' });
+}
