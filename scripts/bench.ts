@@ -2,7 +2,8 @@
 // worker and engine adapter) against bare transformers.js in a plain worker, on the same model,
 // backend and weights. Writes bench/results/<timestamp>.json and prints a Markdown table.
 // `--tiny` measures the tiny fixture instead of the bench model; `--smoke` runs the tiny model once, to keep the harness working in CI;
-// `--downloads` runs only the download comparison; no thresholds anywhere.
+// `--downloads` runs only the download comparison; `--predict` only the predicted-vs-measured decode
+// speed (the hardware probe's prediction against bare transformers.js, WASM and WebGPU); no thresholds anywhere.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -12,13 +13,18 @@ import { createMirrorServer } from './mirror-server';
 import { DEFAULT_FIXTURES_DIR, TINY_QWEN3, ensureFixtureModels, type FixtureRepoSpec } from '../test/fixtures/model-repos';
 import { median } from '../src/lib/metrics/generation-clock';
 import { answerRows } from '../test/e2e/app';
+import type { Backend } from '../src/lib/engines/types';
+import { type PredictCase, predictTable, predictedVsMeasured } from './bench/predicted-vs-measured';
 
 const smoke = process.argv.includes('--smoke');
 /** Only the download comparison, without the generation runs. */
 const downloadsOnly = process.argv.includes('--downloads');
+/** Only the predicted-vs-measured section. */
+const predictOnly = process.argv.includes('--predict');
 const APP_PORT = 4273;
 const BARE_PORT = 4274;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const QUIET_FLAGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
 /** Big enough that a token costs real compute (tens of ms on 2 cores), small enough to generate in seconds. */
 const BENCH_QWEN3: FixtureRepoSpec = {
@@ -39,6 +45,24 @@ const messages = [
   { role: 'user', content: 'Explain in a few sentences why running a language model on the device keeps data private.' },
 ];
 
+/**
+ * Predicted vs measured: both generated models, WASM with its default int8 and the int4 it runs
+ * far slower, WebGPU (SwiftShader here: no shader-f16, so q4 rather than q4f16).
+ */
+const PREDICT_CASES: PredictCase[] = smoke
+  ? [
+      { model: TINY_QWEN3, backend: 'wasm', dtype: 'q8' },
+      { model: TINY_QWEN3, backend: 'webgpu', dtype: 'q4' },
+    ]
+  : [
+      { model: BENCH_QWEN3, backend: 'wasm', dtype: 'q8' },
+      { model: BENCH_QWEN3, backend: 'wasm', dtype: 'q4' },
+      { model: TINY_QWEN3, backend: 'wasm', dtype: 'q8' },
+      // SwiftShader runs the bench model at about a token per second: fewer tokens and runs.
+      { model: BENCH_QWEN3, backend: 'webgpu', dtype: 'q4', newTokens: 16, repeats: 3 },
+      { model: TINY_QWEN3, backend: 'webgpu', dtype: 'q4', repeats: 3 },
+    ];
+
 interface Run {
   timeToFirstTokenMs: number;
   prefillTokensPerSecond: number;
@@ -46,22 +70,49 @@ interface Run {
   generatedTokens: number;
 }
 
+/** A browser for one backend: WebGPU off for WASM runs (as in the e2e suite), on (SwiftShader here) for WebGPU. */
+function launchFor(backend: Backend) {
+  return chromium.launch({ executablePath: CHROMIUM, args: [...QUIET_FLAGS, backend === 'wasm' ? '--disable-features=WebGPU' : '--enable-unsafe-webgpu'] });
+}
+
+/** The predicted-vs-measured section; its browsers run after the others are closed. */
+async function runPredictions(mirrorUrl: string) {
+  return predictedVsMeasured(PREDICT_CASES, {
+    fixturesDir: DEFAULT_FIXTURES_DIR,
+    bareUrl: `http://localhost:${BARE_PORT}/`,
+    hub: mirrorUrl,
+    launch: launchFor,
+    warmups,
+    repeats: smoke ? 1 : 5,
+    newTokens,
+    messages,
+  });
+}
+
 async function main() {
-  await ensureFixtureModels(DEFAULT_FIXTURES_DIR, [model]);
-  await run('npx', ['vite', 'build', '--logLevel', 'warn']);
+  await ensureFixtureModels(DEFAULT_FIXTURES_DIR, [...new Set([model, ...PREDICT_CASES.map((c) => c.model)])]);
+  if (!predictOnly) await run('npx', ['vite', 'build', '--logLevel', 'warn']);
   await run('npx', ['vite', 'build', '--config', 'scripts/bench/bare/vite.config.ts']);
   const mirror = await createMirrorServer({ root: DEFAULT_FIXTURES_DIR, port: 0 });
   const servers = [
-    serve(['vite', 'preview', '--port', String(APP_PORT), '--strictPort']),
     serve(['vite', 'preview', '--config', 'scripts/bench/bare/vite.config.ts', '--port', String(BARE_PORT), '--strictPort']),
+    ...(predictOnly ? [] : [serve(['vite', 'preview', '--port', String(APP_PORT), '--strictPort'])]),
   ];
+  if (predictOnly) {
+    try {
+      await waitForHttp(`http://localhost:${BARE_PORT}/`);
+      const predictions = await runPredictions(mirror.url);
+      await writeResult({ date: new Date().toISOString(), smoke, machine: machine(), predictions });
+      console.log(predictTable(predictions.rows));
+    } finally {
+      await mirror.close();
+      servers.forEach(stop);
+    }
+    return;
+  }
   // One browser per path, each with a single foreground page: in one shared browser the page
   // not in front gets a lower scheduling priority, which skews the comparison.
-  const launch = () =>
-    chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic', '--disable-features=WebGPU'],
-    });
+  const launch = () => launchFor('wasm');
   const [browser, bareBrowser] = await Promise.all([launch(), launch()]);
   try {
     await waitForHttp(`http://localhost:${APP_PORT}/`);
@@ -109,16 +160,19 @@ async function main() {
     });
     const appSummary = summary(appRuns);
     const bareSummary = summary(bareRuns);
+    await Promise.all([browser.close(), bareBrowser.close()]);
+    const predictions = await runPredictions(mirror.url);
     const result = {
       date: new Date().toISOString(),
       smoke,
-      machine: { platform: `${os.platform()} ${os.arch()}`, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30) },
+      machine: machine(),
       browser: `Chromium ${browser.version()}`,
       model: { id: model.id, dims: model.dims, backend: 'wasm', dtype: 'q8', threads },
       settings: { repeats, warmup: warmups, newTokens, promptTokens: bare.promptTokens, decoding: 'greedy' },
       app: { runs: appRuns, median: appSummary },
       bare: { runs: bareRuns, median: bareSummary },
       downloads: { loopback: downloads, link100Mbit: downloads100Mbit },
+      predictions,
       ratios: {
         downloadAppOverBare: downloads.app.median.bytesPerSecond / downloads.bare.median.bytesPerSecond,
         download100MbitAppOverBare: downloads100Mbit.app.median.bytesPerSecond / downloads100Mbit.bare.median.bytesPerSecond,
@@ -126,18 +180,27 @@ async function main() {
         prefillAppOverBare: appSummary.prefillTokensPerSecond / bareSummary.prefillTokensPerSecond,
       },
     };
-    await mkdir('bench/results', { recursive: true });
-    const file = join('bench/results', `${result.date.replaceAll(':', '-')}${smoke ? '-smoke' : ''}.json`);
-    await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
+    await writeResult(result);
     console.log(markdownTable(result));
     console.log(downloadTable('from the mirror on loopback', downloads, result.ratios.downloadAppOverBare));
     console.log(downloadTable('from the mirror paced to 100 Mbit/s per file', downloads100Mbit, result.ratios.download100MbitAppOverBare));
-    console.log(`\nWritten to ${file}`);
+    console.log(predictTable(predictions.rows));
   } finally {
     await Promise.all([browser.close(), bareBrowser.close()]);
     await mirror.close();
     servers.forEach(stop);
   }
+}
+
+function machine() {
+  return { platform: `${os.platform()} ${os.arch()}`, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30) };
+}
+
+async function writeResult(result: { date: string } & Record<string, unknown>): Promise<void> {
+  await mkdir('bench/results', { recursive: true });
+  const file = join('bench/results', `${result.date.replaceAll(':', '-')}${smoke ? '-smoke' : ''}${predictOnly ? '-predict' : ''}.json`);
+  await writeFile(file, `${JSON.stringify(result, null, 2)}\n`);
+  console.log(`\nWritten to ${file}`);
 }
 
 async function threadCount(page: Page, url: string): Promise<number> {

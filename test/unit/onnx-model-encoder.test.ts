@@ -162,7 +162,7 @@ function chainReference(model: Uint8Array, x: Float32Array, rows: number): Float
 }
 
 describe('probe graphs', () => {
-  const dtypes: ProbeDtype[] = ['fp32', 'q4', 'q8'];
+  const dtypes: ProbeDtype[] = ['fp32', 'q4', 'q8', 'q8-integer'];
   for (const dtype of dtypes) {
     it(`${dtype} matmul chain: onnxruntime (node and web WASM) computes what JavaScript computes, one row and several`, async () => {
       const graph = matmulChainGraph({ dtype, k: 64, n: 96, count: 3 });
@@ -177,7 +177,7 @@ describe('probe graphs', () => {
         const scale = Math.max(...ref.map(Math.abs));
         expect(scale).toBeGreaterThan(0.05);
         // q8 quantizes activations to 8 bits on the way: a percent-level error, not an exact match.
-        const tolerance = dtype === 'q8' ? 0.05 * scale : 1e-4 * scale;
+        const tolerance = dtype.startsWith('q8') ? 0.05 * scale : 1e-4 * scale;
         const { y } = await runNode(graph.model, { x: { data: x, dims: [rows, 64] } });
         expect(y.dims).toEqual([rows, 96]);
         expect(maxAbsDiff(y.data as Float32Array, ref)).toBeLessThan(tolerance);
@@ -195,12 +195,13 @@ describe('probe graphs', () => {
     expect(maxAbsDiff(y.data as Float32Array, x.map((v) => v + 50 * 1e-3))).toBeLessThan(1e-5);
   });
 
-  it('the tensor-passing graph returns every input unchanged at any length', async () => {
+  it('the tensor-passing graph appends the step to every past tensor, at any length', async () => {
     const graph = tensorPassingGraph(4);
     for (const len of [3, 1000]) {
-      const feeds = Object.fromEntries([0, 1, 2, 3].map((i) => [`in${i}`, { data: seeded(len, i + 1), dims: [1, len] }]));
+      const feeds: Record<string, { data: Float32Array; dims: number[] }> = { step: { data: Float32Array.of(7), dims: [1, 1] } };
+      for (let i = 0; i < 4; i++) feeds[`past${i}`] = { data: seeded(len, i + 1), dims: [1, len] };
       const out = await runNode(graph.model, feeds);
-      for (let i = 0; i < 4; i++) expect([...(out[`out${i}`].data as Float32Array)]).toEqual([...feeds[`in${i}`].data]);
+      for (let i = 0; i < 4; i++) expect([...(out[`present${i}`].data as Float32Array)]).toEqual([...feeds[`past${i}`].data, 7]);
     }
   });
 });

@@ -32,7 +32,7 @@ describe('runProbe on real runtimes', () => {
   it("times every kernel on onnxruntime-web's WASM backend within a short budget", async () => {
     ortWeb.env.wasm.numThreads = 1;
     const result = await runProbe(ortWeb as unknown as OrtLike, { backend: 'wasm', threads: 1, size: 'quick', budgetMs: 300 });
-    expectSane(result, ['q8', 'q4', 'fp32']);
+    expectSane(result, ['q8', 'q8-integer', 'q4', 'fp32']);
     expect(result.backend).toBe('wasm');
     expect(result.ortVersion).toMatch(/^1\.\d+/);
     expect(result.durationMs).toBeLessThan(20_000);
@@ -64,8 +64,9 @@ function runtimeWithKnownCosts(costs: { run: number; op: number; tensor: number;
       async create(model: Uint8Array) {
         const graph = onnx.ModelProto.decode(model).graph!;
         const nodes = graph.node!;
+        const q8 = nodes.some((n) => n.opType === 'DynamicQuantizeLinear') ? 'q8' : 'q8-integer';
         const matrices = nodes.flatMap((n) => {
-          const dtype: ProbeDtype | null = n.opType === 'MatMul' ? 'fp32' : n.opType === 'MatMulInteger' ? 'q8' : n.opType === 'MatMulNBits' ? 'q4' : null;
+          const dtype: ProbeDtype | null = n.opType === 'MatMul' ? 'fp32' : n.opType === 'MatMulInteger' ? q8 : n.opType === 'MatMulNBits' ? 'q4' : null;
           if (!dtype) return [];
           const weight = graph.initializer!.find((t) => t.name === n.input![1])!;
           const [k, nn] = dtype === 'q4' ? [Number(n.attribute!.find((a) => a.name === 'K')!.i), Number(weight.dims![0])] : weight.dims!.map(Number);
@@ -75,8 +76,9 @@ function runtimeWithKnownCosts(costs: { run: number; op: number; tensor: number;
           async run(feeds: Record<string, unknown>) {
             const inputs = Object.values(feeds) as Tensor[];
             const rows = inputs[0].dims[0];
-            const bytesIn = inputs.reduce((a, t) => a + t.data.byteLength, 0);
-            let ms = costs.run + nodes.length * costs.op + 2 * inputs.length * costs.tensor + (2 * bytesIn) / costs.tensorBytesPerMs;
+            // Outputs are as big as the inputs they come from (the one-element `step` aside).
+            const bytes = inputs.reduce((a, t) => a + (t.data.length > 1 ? 2 : 1) * t.data.byteLength, 0);
+            let ms = costs.run + nodes.length * costs.op + (inputs.length + graph.output!.length) * costs.tensor + bytes / costs.tensorBytesPerMs;
             for (const m of matrices) {
               ms += rows === 1 ? matrixBytes(m.dtype, m.k, m.n) / costs.bytesPerMs[m.dtype] : (2 * m.k * m.n * rows) / costs.flopsPerMs[m.dtype];
             }
@@ -99,8 +101,8 @@ describe('runProbe arithmetic', () => {
       tensor: 0.02,
       tensorBytesPerMs: 2e6,
       // Slow enough that the quick probe's matrices take longer than the run around them.
-      bytesPerMs: { q8: 3e5, q4: 1e5, fp32: 8e5 },
-      flopsPerMs: { q8: 2e6, q4: 4e6, fp32: 5e6 },
+      bytesPerMs: { q8: 3e5, 'q8-integer': 6e5, q4: 1e5, fp32: 8e5 },
+      flopsPerMs: { q8: 2e6, 'q8-integer': 3e6, q4: 4e6, fp32: 5e6 },
     };
     const { ortFake, now } = runtimeWithKnownCosts(costs);
     const result = await runProbe(ortFake, { backend: 'webgpu', threads: 1, now, budgetMs: 0, size: 'quick' });
@@ -110,7 +112,7 @@ describe('runProbe arithmetic', () => {
     expect(result.perOpMs).toBeCloseTo(costs.op, 6);
     expect(result.perTensorMs / costs.tensor).toBeCloseTo(1, 2);
     expect(result.tensorBytesPerSecond / (costs.tensorBytesPerMs * 1000)).toBeCloseTo(1, 3);
-    for (const dtype of ['q8', 'q4', 'fp32'] as const) {
+    for (const dtype of ['q8', 'q8-integer', 'q4', 'fp32'] as const) {
       expect(result.bandwidth[dtype]! / (costs.bytesPerMs[dtype] * 1000)).toBeCloseTo(1, 2);
       expect(result.matmulGflops[dtype]! / (costs.flopsPerMs[dtype] / 1e6)).toBeCloseTo(1, 2);
     }

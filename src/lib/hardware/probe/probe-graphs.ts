@@ -1,12 +1,14 @@
 // The micro-benchmark graphs the hardware probe times, built with the same kernels the model files
 // use: fp32 `MatMul`; q8 `DynamicQuantizeLinear → MatMulInteger → Cast → Mul → Mul` (int8 weights
-// with per-column scales, as in dynamic-quantized exports); q4 com.microsoft `MatMulNBits` (4 bits,
+// with per-column scales, as in dynamic-quantized exports); q8-integer, the same MatMulInteger fed
+// activations quantized by plain ops with a constant zero point (as in this project's generated
+// models — onnxruntime runs it about twice as fast in WASM); q4 com.microsoft `MatMulNBits` (4 bits,
 // blocks of 32, fp32 scales). Weights are random: timing doesn't depend on their values.
-import { ElemType, type OnnxGraph, type OnnxNode, encodeOnnxModel } from './onnx-model-encoder';
+import { ElemType, type OnnxGraph, type OnnxNode, type OnnxValueInfo, encodeOnnxModel } from './onnx-model-encoder';
 
-/** Weight formats the probe times; the names are transformers.js dtypes. */
-export type ProbeDtype = 'fp32' | 'q8' | 'q4';
-export const PROBE_DTYPES: readonly ProbeDtype[] = ['q8', 'q4', 'fp32'];
+/** Matrix kernels the probe times, named after the transformers.js dtypes that use them. */
+export type ProbeDtype = 'fp32' | 'q8' | 'q8-integer' | 'q4';
+export const PROBE_DTYPES: readonly ProbeDtype[] = ['q8', 'q8-integer', 'q4', 'fp32'];
 
 /** A feed described without any ORT type, so the graphs stay independent of the runtime. */
 export interface ProbeFeed {
@@ -30,7 +32,7 @@ export const Q4_BLOCK = 32;
 /** Bytes one weight matrix of K×N occupies in a dtype's kernel layout. */
 export function matrixBytes(dtype: ProbeDtype, k: number, n: number): number {
   if (dtype === 'fp32') return 4 * k * n;
-  if (dtype === 'q8') return k * n + 4 * n;
+  if (dtype === 'q8' || dtype === 'q8-integer') return k * n + 4 * n;
   return (k * n) / 2 + 4 * n * Math.ceil(k / Q4_BLOCK);
 }
 
@@ -96,13 +98,17 @@ export function matmulChainGraph(options: MatmulChainOptions): ProbeGraph {
     if (dtype === 'fp32') {
       graph.initializers.push({ name: w, elemType: ElemType.FLOAT, dims: [kk, nn], data: reuse(`f${kk}`, () => randomFloats(kk * nn, seed + kk, scale)) });
       graph.nodes.push({ opType: 'MatMul', inputs: [x, w], outputs: [y] });
-    } else if (dtype === 'q8') {
+    } else if (dtype === 'q8' || dtype === 'q8-integer') {
       graph.initializers.push(
         { name: w, elemType: ElemType.INT8, dims: [kk, nn], data: reuse(`b${kk}`, () => randomBytes(kk * nn, seed + kk)) },
         { name: `${w}_scale`, elemType: ElemType.FLOAT, dims: [nn], data: new Float32Array(nn).fill(scale / 127) },
         { name: `${w}_zp`, elemType: ElemType.INT8, dims: [], data: new Int8Array(1) },
       );
-      graph.nodes.push(...q8Matmul(x, w, y, i));
+      if (dtype === 'q8') graph.nodes.push(...q8Matmul(x, w, y, i));
+      else {
+        if (i === 0) graph.initializers.push(...PER_ROW_CONSTANTS);
+        graph.nodes.push(...q8IntegerMatmul(x, w, y, i));
+      }
     } else {
       const blocks = Math.ceil(kk / Q4_BLOCK);
       graph.initializers.push(
@@ -137,6 +143,41 @@ function q8Matmul(x: string, w: string, y: string, i: number): OnnxNode[] {
   ];
 }
 
+const scalar = (name: string, elemType: typeof ElemType.FLOAT | typeof ElemType.UINT8, value: number) => ({
+  name,
+  elemType,
+  dims: [],
+  data: elemType === ElemType.FLOAT ? Float32Array.of(value) : Uint8Array.of(value),
+});
+const PER_ROW_CONSTANTS = [
+  scalar('eps', ElemType.FLOAT, 1e-12),
+  scalar('c127', ElemType.FLOAT, 127),
+  scalar('c128', ElemType.FLOAT, 128),
+  scalar('c0', ElemType.FLOAT, 0),
+  scalar('c255', ElemType.FLOAT, 255),
+  scalar('zp128', ElemType.UINT8, 128),
+];
+
+/** Symmetric per-row uint8 activations from plain ops (codes round(x / s) + 128), then MatMulInteger. */
+function q8IntegerMatmul(x: string, w: string, y: string, i: number): OnnxNode[] {
+  const t = (s: string) => `${s}${i}`;
+  return [
+    { opType: 'Abs', inputs: [x], outputs: [t('abs')] },
+    { opType: 'ReduceMax', inputs: [t('abs')], outputs: [t('amax')], attributes: { axes: { ints: [-1] }, keepdims: { int: 1 } } },
+    { opType: 'Max', inputs: [t('amax'), 'eps'], outputs: [t('amaxe')] },
+    { opType: 'Div', inputs: [t('amaxe'), 'c127'], outputs: [t('xs')] },
+    { opType: 'Div', inputs: [x, t('xs')], outputs: [t('xd')] },
+    { opType: 'Round', inputs: [t('xd')], outputs: [t('xr')] },
+    { opType: 'Add', inputs: [t('xr'), 'c128'], outputs: [t('xa')] },
+    { opType: 'Clip', inputs: [t('xa'), 'c0', 'c255'], outputs: [t('xc')] },
+    { opType: 'Cast', inputs: [t('xc')], outputs: [t('xq')], attributes: { to: { int: ElemType.UINT8 } } },
+    { opType: 'MatMulInteger', inputs: [t('xq'), w, 'zp128', `${w}_zp`], outputs: [t('acc')] },
+    { opType: 'Cast', inputs: [t('acc')], outputs: [t('accf')], attributes: { to: { int: ElemType.FLOAT } } },
+    { opType: 'Mul', inputs: [t('accf'), t('xs')], outputs: [t('part')] },
+    { opType: 'Mul', inputs: [t('part'), `${w}_scale`], outputs: [y] },
+  ];
+}
+
 /**
  * `count` elementwise Adds on a tiny tensor in a chain: nearly all of the time is the runtime's
  * cost per node, which is what a decode step of a small model mostly pays.
@@ -156,18 +197,19 @@ export function opChainGraph(count: number, width = 64): ProbeGraph {
 }
 
 /**
- * `count` inputs, each passed to its own output: the cost of handing tensors in and out of a run
- * (a decode step passes the whole KV cache in and gets it back). `len` is symbolic, so the same
- * session measures the cost per tensor (small) and per byte (large).
+ * `count` tensors in and out of each run the way a decode step hands over its KV cache: input
+ * `past{i}` [1, len] is concatenated with a one-element `step` into output `present{i}`, which the
+ * next run gets back as its input. `len` is symbolic, so the same session measures the cost per
+ * tensor (short) and per byte (long).
  */
 export function tensorPassingGraph(count: number): ProbeGraph {
   const nodes: OnnxNode[] = [];
-  const inputs = [];
-  const outputs = [];
+  const inputs: OnnxValueInfo[] = [{ name: 'step', elemType: ElemType.FLOAT, shape: [1, 1] }];
+  const outputs: OnnxValueInfo[] = [];
   for (let i = 0; i < count; i++) {
-    nodes.push({ opType: 'Identity', inputs: [`in${i}`], outputs: [`out${i}`] });
-    inputs.push({ name: `in${i}`, elemType: ElemType.FLOAT, shape: [1, 'len'] });
-    outputs.push({ name: `out${i}`, elemType: ElemType.FLOAT, shape: [1, 'len'] });
+    nodes.push({ opType: 'Concat', inputs: [`past${i}`, 'step'], outputs: [`present${i}`], attributes: { axis: { int: 1 } } });
+    inputs.push({ name: `past${i}`, elemType: ElemType.FLOAT, shape: [1, 'len'] });
+    outputs.push({ name: `present${i}`, elemType: ElemType.FLOAT, shape: [1, 'len_plus_one'] });
   }
   return { model: encodeOnnxModel({ nodes, initializers: [], inputs, outputs }), nodes: count, weightBytes: 0, macsPerRow: 0 };
 }

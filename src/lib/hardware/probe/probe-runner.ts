@@ -1,4 +1,4 @@
-// Times the probe graphs with onnxruntime on one backend and turns the medians into the few
+// Times the probe graphs with onnxruntime on one backend and turns the timings into the few
 // numbers the speed prediction needs: the cost of a run, of a node, of handing a tensor in and
 // out, and how fast each weight format's matrix kernels go (weights read per second at one row,
 // GFLOP/s at many). `ort` is injected: onnxruntime-web in the browser, onnxruntime-web's WASM
@@ -47,10 +47,10 @@ export interface ProbeResult {
   tensorBytesPerSecond: number;
   /** Weight bytes per second of one-row matrix products: what a decode step of a big model pays. */
   bandwidth: Partial<Record<ProbeDtype, number>>;
-  /** GFLOP/s (2 × multiply-adds) of the same matrices at `batchRows` rows: prefill's rate. */
+  /** GFLOP/s (2 × multiply-adds) of the same kernel on a batch of rows: prefill's rate. */
   matmulGflops: Partial<Record<ProbeDtype, number>>;
   /** The sizes that were timed, so a reader knows what the numbers stand for. */
-  setup: { matrix: [number, number]; weightBytes: Partial<Record<ProbeDtype, number>>; batchRows: number; opChain: number; tensors: number };
+  setup: { matrix: [number, number]; weightBytes: Partial<Record<ProbeDtype, number>>; batch: [number, number]; opChain: number; tensors: number };
 }
 
 export interface ProbeOptions {
@@ -63,26 +63,39 @@ export interface ProbeOptions {
   /** Rough total time to spend timing (graph building and session creation come on top). */
   budgetMs?: number;
   /**
-   * 'full' times model-sized matrices (1024×4096, ~32 MB of weights per format, past the CPU's
-   * caches like a real model's weights); 'quick' tiny ones, for tests of the probe itself.
+   * 'full' times model-sized matrices (1024×4096, up to 64 MB of weights per format, past most
+   * CPUs' caches like a real model's weights); 'quick' tiny ones, for tests of the probe itself.
    */
   size?: 'full' | 'quick';
   now?: () => number;
 }
 
 const SIZES = {
-  full: { k: 1024, n: 4096, targetBytes: 32 * 2 ** 20, batchRows: 64, opChain: 200, tensors: 16, bigLen: 65536 },
-  quick: { k: 128, n: 256, targetBytes: 256 * 2 ** 10, batchRows: 16, opChain: 40, tensors: 4, bigLen: 4096 },
+  full: { k: 1024, n: 4096, targetBytes: 64 * 2 ** 20, batch: 512, batchRows: 32, opChain: 200, tensors: 16, bigLen: 65536 },
+  quick: { k: 128, n: 256, targetBytes: 512 * 2 ** 10, batch: 64, batchRows: 16, opChain: 40, tensors: 4, bigLen: 4096 },
 } as const;
 
+/**
+ * A slow kernel (int4 in WASM, anything on a software GPU) is timed on fewer matrices: past a
+ * run of this length more bytes only cost probe time — such kernels are bound by compute, not by
+ * the caches the big chain is there to defeat.
+ */
+const MAX_RUN_MS = 25;
+
 const WARMUPS = 2;
-const MIN_REPEATS = 3;
+const MIN_REPEATS = 5;
 const MAX_REPEATS = 25;
 
-function median(values: number[]): number {
+/**
+ * The fastest fifth of the repeats stands for a stage, not the median: between two probe runs the
+ * WASM thread pool goes idle, and on a busy machine waking it costs some runs several times their
+ * work, which a decode — hundreds of back-to-back nodes per run — mostly doesn't pay.
+ */
+const QUANTILE = 0.2;
+
+function quantile(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
 export async function runProbe(ort: OrtLike, options: ProbeOptions): Promise<ProbeResult> {
@@ -91,27 +104,34 @@ export async function runProbe(ort: OrtLike, options: ProbeOptions): Promise<Pro
   const size = SIZES[options.size ?? 'full'];
   const dtypes = options.dtypes ?? PROBE_DTYPES;
   const budgetMs = options.budgetMs ?? 3000;
-  // Six fixed stages plus two per weight format share the budget.
-  const stageMs = budgetMs / (4 + 2 * dtypes.length);
+  // Four fixed stages plus three per weight format share the budget.
+  const stageMs = budgetMs / (4 + 3 * dtypes.length);
   const sessionOptions = { executionProviders: [options.executionProvider ?? options.backend], graphOptimizationLevel: 'all' };
 
   const tensors = (feeds: Record<string, ProbeFeed>) =>
     Object.fromEntries(Object.entries(feeds).map(([name, f]) => [name, new ort.Tensor(f.type, f.data, f.dims)]));
 
-  /** Median ms of `session.run` on fixed feeds, after warm-up (kernels compile, caches fill). */
-  async function time(session: SessionLike, feeds: Record<string, ProbeFeed>): Promise<number> {
-    const input = tensors(feeds);
+  /**
+   * Typical ms of `session.run` after warm-up (kernels compile, caches fill). With `feedBack`,
+   * each output `present{i}` becomes the next run's `past{i}`, as a decode step's KV cache does.
+   */
+  async function time(session: SessionLike, feeds: Record<string, ProbeFeed>, feedBack = false): Promise<number> {
+    let input = tensors(feeds);
     const samples: number[] = [];
     const stageStart = now();
     for (let i = 0; i < WARMUPS + MAX_REPEATS; i++) {
       const t0 = now();
       const out = await session.run(input);
       const ms = now() - t0;
-      for (const t of Object.values(out)) t.dispose?.();
+      if (feedBack) {
+        const next = { ...input };
+        for (const [name, t] of Object.entries(out)) next[name.replace('present', 'past')] = t;
+        input = next;
+      } else for (const t of Object.values(out)) t.dispose?.();
       if (i >= WARMUPS) samples.push(ms);
       if (samples.length >= MIN_REPEATS && now() - stageStart > stageMs) break;
     }
-    return median(samples);
+    return quantile(samples, QUANTILE);
   }
 
   async function withSession<T>(graph: ProbeGraph, use: (s: SessionLike) => Promise<T>): Promise<T> {
@@ -128,36 +148,49 @@ export async function runProbe(ort: OrtLike, options: ProbeOptions): Promise<Pro
   const chainMs = await withSession(opChainGraph(size.opChain + 1), (s) => time(s, x16));
   const perOpMs = Math.max(0, (chainMs - oneNodeMs) / size.opChain);
 
-  const names = Array.from({ length: size.tensors }, (_, i) => `in${i}`);
+  // The matrix kernels before the tensor-passing stage: its big allocations leave the garbage
+  // collector busy for a while, which would slow whatever ran next.
+  const timings: { dtype: ProbeDtype; graph: ProbeGraph; rowMs: number; batch: ProbeGraph; batchMs: number }[] = [];
+  const oneRow = floatFeeds(['x'], 1, size.k);
+  for (const dtype of dtypes) {
+    // One pair first (K×N then N×K); then as many pairs as the size target and MAX_RUN_MS allow.
+    const pair = matmulChainGraph({ dtype, k: size.k, n: size.n, count: 2 });
+    let [graph, rowMs] = [pair, await withSession(pair, (s) => time(s, oneRow))];
+    const pairs = Math.min(Math.round(size.targetBytes / pair.weightBytes), Math.floor(MAX_RUN_MS / rowMs));
+    if (pairs > 1) {
+      graph = matmulChainGraph({ dtype, k: size.k, n: size.n, count: 2 * pairs });
+      rowMs = await withSession(graph, (s) => time(s, oneRow));
+    }
+    // Prefill's batched products: square matrices, few enough FLOPs for a software GPU.
+    const batch = matmulChainGraph({ dtype, k: size.batch, n: size.batch, count: 2 });
+    const batchMs = await withSession(batch, (s) => time(s, floatFeeds(['x'], size.batchRows, size.batch)));
+    timings.push({ dtype, graph, rowMs, batch, batchMs });
+  }
+
+  const names = Array.from({ length: size.tensors }, (_, i) => `past${i}`);
+  const kvFeeds = (len: number) => ({ ...floatFeeds(names, 1, len), ...floatFeeds(['step'], 1, 1) });
   const [smallMs, bigMs] = await withSession(tensorPassingGraph(size.tensors), async (s) => [
-    await time(s, floatFeeds(names, 1, 16)),
-    await time(s, floatFeeds(names, 1, size.bigLen)),
+    await time(s, kvFeeds(16), true),
+    await time(s, kvFeeds(size.bigLen), true),
   ]);
-  // Each input comes with an output. The one-node graph hands over two tensors too, so the
-  // difference is (tensors - 1) nodes and 2 × (tensors - 1) tensors.
-  const handed = 2 * size.tensors;
+  // Each past comes with a present, plus the `step` input. The one-node graph hands over two
+  // tensors, so the difference is (tensors - 1) nodes and 2 × tensors - 1 tensors.
+  const handed = 2 * size.tensors + 1;
   const perTensorMs = Math.max(0, (smallMs - oneNodeMs - (size.tensors - 1) * perOpMs) / (handed - 2));
   const perRunMs = Math.max(0, oneNodeMs - perOpMs - 2 * perTensorMs);
-  const tensorBytesPerSecond = (handed * (size.bigLen - 16) * 4 * 1000) / Math.max(bigMs - smallMs, 1e-3);
+  const tensorBytesPerSecond = (2 * size.tensors * (size.bigLen - 16) * 4 * 1000) / Math.max(bigMs - smallMs, 1e-3);
 
+  // What a chain's matrices took: the run, its nodes and its [rows, K] input and output are
+  // paid separately (the floor keeps a noisy overhead from making a rate absurd).
+  const matricesMs = (graph: ProbeGraph, ms: number, rows: number, width: number) =>
+    Math.max(ms - (perRunMs + graph.nodes * perOpMs + 2 * perTensorMs + (2 * rows * width * 4 * 1000) / tensorBytesPerSecond), ms * 0.05);
   const bandwidth: ProbeResult['bandwidth'] = {};
   const matmulGflops: ProbeResult['matmulGflops'] = {};
   const weightBytes: ProbeResult['setup']['weightBytes'] = {};
-  for (const dtype of dtypes) {
-    // An even count, so the chain ends at the input's width; enough matrices to pass the caches.
-    const pair = matrixBytes(dtype, size.k, size.n) + matrixBytes(dtype, size.n, size.k);
-    const count = 2 * Math.max(1, Math.round(size.targetBytes / pair));
-    const graph = matmulChainGraph({ dtype, k: size.k, n: size.n, count });
+  for (const { dtype, graph, rowMs, batch, batchMs } of timings) {
     weightBytes[dtype] = graph.weightBytes;
-    const [rowMs, batchMs] = await withSession(graph, async (s) => [
-      await time(s, floatFeeds(['x'], 1, size.k)),
-      await time(s, floatFeeds(['x'], size.batchRows, size.k)),
-    ]);
-    // What the matrices themselves took: the run, its nodes and its [rows, K] input and output
-    // are paid separately (the floor keeps a noisy overhead from making the rate absurd).
-    const overhead = (rows: number) => perRunMs + graph.nodes * perOpMs + 2 * perTensorMs + (2 * rows * size.k * 4 * 1000) / tensorBytesPerSecond;
-    bandwidth[dtype] = (graph.weightBytes * 1000) / Math.max(rowMs - overhead(1), rowMs * 0.05);
-    matmulGflops[dtype] = (2 * graph.macsPerRow * size.batchRows) / Math.max(batchMs - overhead(size.batchRows), batchMs * 0.05) / 1e6;
+    bandwidth[dtype] = (graph.weightBytes * 1000) / matricesMs(graph, rowMs, 1, size.k);
+    matmulGflops[dtype] = (2 * batch.macsPerRow * size.batchRows) / matricesMs(batch, batchMs, size.batchRows, size.batch) / 1e6;
   }
 
   const versions = ort.env.versions ?? {};
@@ -173,6 +206,6 @@ export async function runProbe(ort: OrtLike, options: ProbeOptions): Promise<Pro
     tensorBytesPerSecond,
     bandwidth,
     matmulGflops,
-    setup: { matrix: [size.k, size.n], weightBytes, batchRows: size.batchRows, opChain: size.opChain, tensors: size.tensors },
+    setup: { matrix: [size.k, size.n], weightBytes, batch: [size.batchRows, size.batch], opChain: size.opChain, tensors: size.tensors },
   };
 }

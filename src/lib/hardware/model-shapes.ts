@@ -1,0 +1,99 @@
+// A model's shape — the config.json sizes that decide its bytes and work per token — read from a
+// downloaded config, or, before anything is downloaded, from the published configs of the
+// catalog's models. A downloaded config.json always wins over the table.
+
+export interface ModelShape {
+  hiddenSize: number;
+  intermediateSize: number;
+  numLayers: number;
+  numHeads: number;
+  numKvHeads: number;
+  headDim: number;
+  vocabSize: number;
+  tieWordEmbeddings: boolean;
+  /** Layers that keep a growing KV cache (hybrid models keep a fixed-size state in the others). */
+  attentionLayers: number;
+  /** Set when a number is not known exactly: what is uncertain. */
+  approximate?: string;
+}
+
+function shape(s: Omit<ModelShape, 'attentionLayers'> & { attentionLayers?: number }): ModelShape {
+  return { ...s, attentionLayers: s.attentionLayers ?? s.numLayers };
+}
+
+const QWEN3_0_6B = shape({ hiddenSize: 1024, intermediateSize: 3072, numLayers: 28, numHeads: 16, numKvHeads: 8, headDim: 128, vocabSize: 151936, tieWordEmbeddings: true });
+const QWEN3_1_7B = shape({ hiddenSize: 2048, intermediateSize: 6144, numLayers: 28, numHeads: 16, numKvHeads: 8, headDim: 128, vocabSize: 151936, tieWordEmbeddings: true });
+const QWEN2_5_0_5B = shape({ hiddenSize: 896, intermediateSize: 4864, numLayers: 24, numHeads: 14, numKvHeads: 2, headDim: 64, vocabSize: 151936, tieWordEmbeddings: true });
+const QWEN2_5_1_5B = shape({ hiddenSize: 1536, intermediateSize: 8960, numLayers: 28, numHeads: 12, numKvHeads: 2, headDim: 128, vocabSize: 151936, tieWordEmbeddings: true });
+
+/** Published config values of the catalog's transformers.js models, by repo id. */
+export const CATALOG_SHAPES: Readonly<Record<string, ModelShape>> = {
+  'onnx-community/Qwen3-0.6B-ONNX': QWEN3_0_6B,
+  'onnx-community/Qwen3-1.7B-ONNX': QWEN3_1_7B,
+  'onnx-community/Qwen2.5-0.5B-Instruct': QWEN2_5_0_5B,
+  'onnx-community/Qwen2.5-1.5B-Instruct': QWEN2_5_1_5B,
+  'onnx-community/Qwen2.5-Coder-0.5B-Instruct': QWEN2_5_0_5B,
+  'onnx-community/Qwen2.5-Coder-1.5B-Instruct': QWEN2_5_1_5B,
+  'onnx-community/DeepSeek-R1-Distill-Qwen-1.5B-ONNX': { ...QWEN2_5_1_5B, tieWordEmbeddings: false },
+  'onnx-community/glm-edge-1.5b-chat-ONNX': shape({
+    hiddenSize: 2048,
+    intermediateSize: 6144,
+    numLayers: 28,
+    numHeads: 16,
+    numKvHeads: 4,
+    headDim: 128,
+    vocabSize: 59264,
+    tieWordEmbeddings: false,
+    approximate: 'GLM-Edge 1.5B: the KV-head count and intermediate size are from memory of its config, not checked here.',
+  }),
+  // Qwen3.5 interleaves linear-attention (Gated DeltaNet, fixed-size state) and full-attention
+  // layers 3:1; its projections differ from a plain decoder's, so bytes are estimated as if each
+  // layer were an ordinary attention + MLP block.
+  'onnx-community/Qwen3.5-0.8B-ONNX': shape({
+    hiddenSize: 1024,
+    intermediateSize: 3584,
+    numLayers: 24,
+    numHeads: 8,
+    numKvHeads: 2,
+    headDim: 256,
+    vocabSize: 248320,
+    tieWordEmbeddings: true,
+    attentionLayers: 6,
+    approximate: 'Qwen3.5 0.8B is a hybrid (linear + full attention); sizes and bytes are approximate.',
+  }),
+};
+
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : null);
+
+/**
+ * The shape from a parsed config.json (multimodal configs keep it under `text_config`), or null
+ * when a size the prediction needs is missing.
+ */
+export function shapeFromConfig(config: Record<string, unknown>): ModelShape | null {
+  const text = (typeof config.text_config === 'object' && config.text_config ? config.text_config : config) as Record<string, unknown>;
+  const hiddenSize = num(text.hidden_size);
+  const numLayers = num(text.num_hidden_layers);
+  const numHeads = num(text.num_attention_heads);
+  const intermediateSize = num(text.intermediate_size);
+  const vocabSize = num(text.vocab_size);
+  if (!hiddenSize || !numLayers || !numHeads || !intermediateSize || !vocabSize) return null;
+  const layerTypes = Array.isArray(text.layer_types) ? (text.layer_types as unknown[]) : null;
+  const attentionLayers = layerTypes ? layerTypes.filter((t) => t === 'full_attention').length : numLayers;
+  return {
+    hiddenSize,
+    intermediateSize,
+    numLayers,
+    numHeads,
+    numKvHeads: num(text.num_key_value_heads) ?? numHeads,
+    headDim: num(text.head_dim) ?? hiddenSize / numHeads,
+    vocabSize,
+    tieWordEmbeddings: (text.tie_word_embeddings ?? config.tie_word_embeddings) === true,
+    attentionLayers,
+    ...(layerTypes && attentionLayers < numLayers ? { approximate: 'hybrid attention: bytes estimated as plain attention layers' } : {}),
+  };
+}
+
+/** The downloaded config's shape when there is one, else the catalog's published one. */
+export function modelShape(repoId: string, config?: Record<string, unknown> | null): ModelShape | null {
+  return (config ? shapeFromConfig(config) : null) ?? CATALOG_SHAPES[repoId] ?? null;
+}
