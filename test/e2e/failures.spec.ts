@@ -26,12 +26,12 @@ test('a worker killed mid-answer is reported and a new load works', async ({ pag
   // app, the way the browser does when a worker runs out of memory.
   await page.addInitScript(() => {
     const NativeWorker = window.Worker;
-    const created: Worker[] = [];
-    (window as unknown as { __createdWorkers: Worker[] }).__createdWorkers = created;
+    const created: { worker: Worker; name: string }[] = [];
+    (window as unknown as { __createdWorkers: typeof created }).__createdWorkers = created;
     window.Worker = class extends NativeWorker {
       constructor(url: string | URL, options?: WorkerOptions) {
         super(url, options);
-        created.push(this);
+        created.push({ worker: this, name: options?.name ?? '' });
       }
     };
   });
@@ -42,9 +42,10 @@ test('a worker killed mid-answer is reported and a new load works', async ({ pag
   await expect(lastAnswer(page).locator('.markdown')).not.toBeEmpty();
 
   const killed = await page.evaluate(() => {
-    const workers = (window as unknown as { __createdWorkers: Worker[] }).__createdWorkers;
-    workers.forEach((worker) => worker.terminate());
-    return workers.length;
+    const workers = (window as unknown as { __createdWorkers: { worker: Worker; name: string }[] }).__createdWorkers;
+    const inference = workers.filter((w) => w.name === 'inference');
+    inference.forEach((w) => w.worker.terminate());
+    return inference.length;
   });
   expect(killed, 'the inference worker was running').toBe(1);
 
