@@ -13,7 +13,7 @@ test('without WebGPU, WebLLM builds are unavailable with the reason and transfor
   // Chromium with WebGPU turned off still has navigator.gpu, but offers no adapter.
   expect(await page.evaluate(async () => (await (navigator as any).gpu?.requestAdapter()) ?? null)).toBeNull();
   await expect(page.getByTestId('webllm-unavailable')).toContainText(
-    'runs only on WebGPU, and this browser has none (requestAdapter() offered no adapter',
+    'WebLLM builds are unavailable: they run only on WebGPU, and this browser has none (requestAdapter() offered no adapter',
   );
   const webllmOptions = page.locator('optgroup[label="WebLLM (WebGPU only)"] option');
   expect(await webllmOptions.count()).toBeGreaterThan(3);
