@@ -72,7 +72,7 @@ export class DeviceOutlook {
     }
   }
 
-  /** Times this device (a few seconds per backend); `rerun` replaces stored results. */
+  /** Times this device (15–60 s per backend); `rerun` replaces stored results. */
   async measure(caps: DeviceCapabilities, rerun = false): Promise<void> {
     if (this.status === 'probing') return;
     this.status = 'probing';
