@@ -3,6 +3,7 @@
 // by the median of the recent ratios — robust to one odd run, clamped so a few bad runs can't
 // make it absurd. The raw prediction stays available beside the corrected one.
 import type { Backend, Dtype } from '../engines/types';
+import { median } from '../metrics/generation-clock';
 import type { KeyValueStore } from './key-value-store';
 
 export interface LearningKey {
@@ -39,12 +40,6 @@ export interface LearningOptions {
   minFactor?: number;
   maxFactor?: number;
   now?: () => Date;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 export class PredictionLearning {

@@ -71,8 +71,8 @@ export interface ProbeOptions {
 }
 
 const SIZES = {
-  full: { k: 1024, n: 4096, targetBytes: 64 * 2 ** 20, batch: 512, batchRows: 32, opChain: 200, tensors: 16, bigLen: 65536 },
-  quick: { k: 128, n: 256, targetBytes: 512 * 2 ** 10, batch: 64, batchRows: 16, opChain: 40, tensors: 4, bigLen: 4096 },
+  full: { k: 1024, n: 4096, targetBytes: 64 * 2 ** 20, batch: 512, batchRows: 32, opChain: 200, tensors: 16, bigLen: 65536, settleMs: 300 },
+  quick: { k: 128, n: 256, targetBytes: 512 * 2 ** 10, batch: 64, batchRows: 16, opChain: 40, tensors: 4, bigLen: 4096, settleMs: 0 },
 } as const;
 
 /**
@@ -148,23 +148,29 @@ export async function runProbe(ort: OrtLike, options: ProbeOptions): Promise<Pro
   const chainMs = await withSession(opChainGraph(size.opChain + 1), (s) => time(s, x16));
   const perOpMs = Math.max(0, (chainMs - oneNodeMs) / size.opChain);
 
-  // The matrix kernels before the tensor-passing stage: its big allocations leave the garbage
-  // collector busy for a while, which would slow whatever ran next.
-  const timings: { dtype: ProbeDtype; graph: ProbeGraph; rowMs: number; batch: ProbeGraph; batchMs: number }[] = [];
+  // Building a graph and its session leaves tens of MB for the garbage collector, whose work on
+  // the same cores slowed the next stage several-fold in Chromium; each matrix stage starts after
+  // a pause, and the allocation-heavy tensor-passing stage comes last.
+  const settle = () => new Promise((resolve) => setTimeout(resolve, size.settleMs));
+  type Sizes = Pick<ProbeGraph, 'nodes' | 'weightBytes' | 'macsPerRow'>;
+  const sizes = ({ nodes, weightBytes, macsPerRow }: ProbeGraph): Sizes => ({ nodes, weightBytes, macsPerRow });
+  const timings: { dtype: ProbeDtype; graph: Sizes; rowMs: number; batch: Sizes; batchMs: number }[] = [];
   const oneRow = floatFeeds(['x'], 1, size.k);
   for (const dtype of dtypes) {
+    await settle();
     // One pair first (K×N then N×K); then as many pairs as the size target and MAX_RUN_MS allow.
     const pair = matmulChainGraph({ dtype, k: size.k, n: size.n, count: 2 });
-    let [graph, rowMs] = [pair, await withSession(pair, (s) => time(s, oneRow))];
+    let [graph, rowMs] = [sizes(pair), await withSession(pair, (s) => time(s, oneRow))];
     const pairs = Math.min(Math.round(size.targetBytes / pair.weightBytes), Math.floor(MAX_RUN_MS / rowMs));
     if (pairs > 1) {
-      graph = matmulChainGraph({ dtype, k: size.k, n: size.n, count: 2 * pairs });
-      rowMs = await withSession(graph, (s) => time(s, oneRow));
+      const chain = matmulChainGraph({ dtype, k: size.k, n: size.n, count: 2 * pairs });
+      await settle();
+      [graph, rowMs] = [sizes(chain), await withSession(chain, (s) => time(s, oneRow))];
     }
     // Prefill's batched products: square matrices, few enough FLOPs for a software GPU.
     const batch = matmulChainGraph({ dtype, k: size.batch, n: size.batch, count: 2 });
     const batchMs = await withSession(batch, (s) => time(s, floatFeeds(['x'], size.batchRows, size.batch)));
-    timings.push({ dtype, graph, rowMs, batch, batchMs });
+    timings.push({ dtype, graph, rowMs, batch: sizes(batch), batchMs });
   }
 
   const names = Array.from({ length: size.tensors }, (_, i) => `past${i}`);
@@ -182,7 +188,7 @@ export async function runProbe(ort: OrtLike, options: ProbeOptions): Promise<Pro
 
   // What a chain's matrices took: the run, its nodes and its [rows, K] input and output are
   // paid separately (the floor keeps a noisy overhead from making a rate absurd).
-  const matricesMs = (graph: ProbeGraph, ms: number, rows: number, width: number) =>
+  const matricesMs = (graph: Sizes, ms: number, rows: number, width: number) =>
     Math.max(ms - (perRunMs + graph.nodes * perOpMs + 2 * perTensorMs + (2 * rows * width * 4 * 1000) / tensorBytesPerSecond), ms * 0.05);
   const bandwidth: ProbeResult['bandwidth'] = {};
   const matmulGflops: ProbeResult['matmulGflops'] = {};
