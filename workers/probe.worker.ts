@@ -8,6 +8,8 @@ import { indexedDbStore } from '../src/lib/hardware/key-value-store';
 // probe times the kernels a model will run on.
 import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+// The version pinned for this build (exactly what `ort.env.versions.web` reports).
+import { dependencies } from '../package.json';
 
 // Without cross-origin isolation onnxruntime-web silently runs one thread; say so in the result.
 const threads = self.crossOriginIsolated ? navigator.hardwareConcurrency || 1 : 1;
@@ -22,6 +24,7 @@ const api = createProbeApi({
     ort.env.wasm.numThreads = threads;
     return ort as unknown as OrtLike;
   },
+  ortVersion: dependencies['onnxruntime-web'],
   threads,
   userAgent: navigator.userAgent,
   hardwareConcurrency: navigator.hardwareConcurrency || 1,

@@ -159,6 +159,27 @@ describe('probe API', () => {
     expect(await b.cached('wasm')).toBeNull();
   });
 
+  it('reads cached results without loading the runtime when the build names its version', async () => {
+    const cache = new ProbeCache(memoryStore());
+    const version = '1.31.0-test';
+    const first = createProbeApi(host({ cache, ortVersion: version }));
+    const stored = await first.probe('wasm');
+    let loads = 0;
+    const later = createProbeApi(
+      host({
+        cache,
+        ortVersion: version,
+        loadOrt: async () => {
+          loads++;
+          return ortWeb as unknown as OrtLike;
+        },
+      }),
+    );
+    expect(await later.cached('wasm')).toEqual(stored);
+    expect(await later.deviceKey()).toBe(await first.deviceKey());
+    expect(loads).toBe(0);
+  });
+
   it('refuses a WebGPU probe without an adapter, by error name', async () => {
     const api = createProbeApi(host());
     await expect(api.probe('webgpu')).rejects.toMatchObject({ name: 'BackendUnavailableError' });

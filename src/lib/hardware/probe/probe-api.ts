@@ -9,6 +9,11 @@ import { type OrtLike, type ProbeOptions, type ProbeResult, runProbe } from './p
 export interface ProbeHost {
   /** onnxruntime configured for this realm (runtime files, threads); called once, on first use. */
   loadOrt(): Promise<OrtLike>;
+  /**
+   * The onnxruntime version this build ships, when known without loading it: then reading cached
+   * results at start-up doesn't load the runtime.
+   */
+  ortVersion?: string;
   threads: number;
   userAgent: string;
   hardwareConcurrency: number;
@@ -32,7 +37,7 @@ export function createProbeApi(host: ProbeHost) {
   let queue: Promise<unknown> = Promise.resolve();
 
   async function facts(): Promise<DeviceFacts> {
-    const versions = (await loadOrt()).env.versions ?? {};
+    const versions = host.ortVersion ? { web: host.ortVersion } : ((await loadOrt()).env.versions ?? {});
     return {
       userAgent: host.userAgent,
       hardwareConcurrency: host.hardwareConcurrency,
