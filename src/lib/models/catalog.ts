@@ -215,11 +215,15 @@ export const CATALOG: readonly CatalogEntry[] = [
 
 /**
  * A WebLLM build from its prebuilt record (`prebuiltAppConfig` of @mlc-ai/web-llm 0.2.86; a unit test
- * checks these against it). WebLLM compiles the context window into the library: 4096 tokens.
+ * checks these against it). Who made the model, its licence, size and architecture are those of
+ * the transformers.js entry of the same model. WebLLM compiles the context window into the
+ * library: 4096 tokens.
  */
 function mlcBuild(
-  entry: Omit<WebLLMCatalogEntry, 'engine' | 'repoId' | 'modelCardUrl' | 'contextLength' | 'dtypes' | 'requiredFeatures'>,
+  entry: Pick<WebLLMCatalogEntry, 'webllmModelId' | 'sameModelAs' | 'modelLib' | 'vramRequiredMB' | 'label' | 'strengths'>,
 ): WebLLMCatalogEntry {
+  const twin = CATALOG.find((c): c is TransformersCatalogEntry => c.repoId === entry.sameModelAs && c.engine === 'transformers');
+  if (!twin) throw new Error(`${entry.webllmModelId}: sameModelAs "${entry.sameModelAs}" is not in the catalog.`);
   const repoId = `mlc-ai/${entry.webllmModelId}`;
   const f16 = entry.webllmModelId.includes('q4f16');
   return {
@@ -229,6 +233,14 @@ function mlcBuild(
     contextLength: 4096,
     dtypes: { wasm: [], webgpu: [f16 ? 'q4f16' : 'q4'] },
     requiredFeatures: f16 ? ['shader-f16'] : [],
+    family: twin.family,
+    lab: twin.lab,
+    country: twin.country,
+    licence: twin.licence,
+    parametersB: twin.parametersB,
+    parameters: twin.parameters,
+    modelType: twin.modelType,
+    ...(twin.thinkingToggle ? { thinkingToggle: true } : {}),
     ...entry,
   };
 }
@@ -241,14 +253,7 @@ export const WEBLLM_CATALOG: readonly WebLLMCatalogEntry[] = [
     modelLib: 'Qwen3-0.6B-q4f16_1_cs1k-webgpu.wasm',
     vramRequiredMB: 1403.34,
     label: 'Qwen3 0.6B (WebLLM q4f16)',
-    family: 'Qwen3',
-    ...QWEN,
-    licence: 'Apache-2.0',
-    parametersB: 0.6,
-    parameters: '0.6B',
-    modelType: 'qwen3',
     strengths: 'The WebGPU-native build of Qwen3 0.6B: compiled kernels, usually the fastest way to run it.',
-    thinkingToggle: true,
   }),
   mlcBuild({
     webllmModelId: 'Qwen3-0.6B-q4f32_1-MLC',
@@ -256,14 +261,7 @@ export const WEBLLM_CATALOG: readonly WebLLMCatalogEntry[] = [
     modelLib: 'Qwen3-0.6B-q4f32_1_cs1k-webgpu.wasm',
     vramRequiredMB: 1924.98,
     label: 'Qwen3 0.6B (WebLLM q4f32)',
-    family: 'Qwen3',
-    ...QWEN,
-    licence: 'Apache-2.0',
-    parametersB: 0.6,
-    parameters: '0.6B',
-    modelType: 'qwen3',
     strengths: 'Qwen3 0.6B for GPUs without shader-f16: fp32 math, more GPU memory.',
-    thinkingToggle: true,
   }),
   mlcBuild({
     webllmModelId: 'Qwen3-1.7B-q4f16_1-MLC',
@@ -271,14 +269,7 @@ export const WEBLLM_CATALOG: readonly WebLLMCatalogEntry[] = [
     modelLib: 'Qwen3-1.7B-q4f16_1_cs1k-webgpu.wasm',
     vramRequiredMB: 2036.66,
     label: 'Qwen3 1.7B (WebLLM q4f16)',
-    family: 'Qwen3',
-    ...QWEN,
-    licence: 'Apache-2.0',
-    parametersB: 1.7,
-    parameters: '1.7B',
-    modelType: 'qwen3',
     strengths: 'Qwen3 1.7B on compiled WebGPU kernels; needs about 2 GB of GPU memory.',
-    thinkingToggle: true,
   }),
   mlcBuild({
     webllmModelId: 'Qwen2.5-0.5B-Instruct-q4f16_1-MLC',
@@ -286,12 +277,6 @@ export const WEBLLM_CATALOG: readonly WebLLMCatalogEntry[] = [
     modelLib: 'Qwen2-0.5B-Instruct-q4f16_1_cs1k-webgpu.wasm',
     vramRequiredMB: 944.62,
     label: 'Qwen2.5 0.5B Instruct (WebLLM q4f16)',
-    family: 'Qwen2.5',
-    ...QWEN,
-    licence: 'Apache-2.0',
-    parametersB: 0.5,
-    parameters: '0.5B',
-    modelType: 'qwen2',
     strengths: 'The smallest WebLLM build here: under 1 GB of GPU memory, quick on integrated GPUs.',
   }),
   mlcBuild({
@@ -300,12 +285,6 @@ export const WEBLLM_CATALOG: readonly WebLLMCatalogEntry[] = [
     modelLib: 'Qwen2-1.5B-Instruct-q4f16_1_cs1k-webgpu.wasm',
     vramRequiredMB: 1629.75,
     label: 'Qwen2.5 1.5B Instruct (WebLLM q4f16)',
-    family: 'Qwen2.5',
-    ...QWEN,
-    licence: 'Apache-2.0',
-    parametersB: 1.5,
-    parameters: '1.5B',
-    modelType: 'qwen2',
     strengths: 'Steady multilingual instructions on compiled WebGPU kernels.',
   }),
   mlcBuild({
@@ -314,12 +293,6 @@ export const WEBLLM_CATALOG: readonly WebLLMCatalogEntry[] = [
     modelLib: 'Qwen2-1.5B-Instruct-q4f16_1_cs1k-webgpu.wasm',
     vramRequiredMB: 1629.75,
     label: 'Qwen2.5 Coder 1.5B Instruct (WebLLM q4f16)',
-    family: 'Qwen2.5-Coder',
-    ...QWEN,
-    licence: 'Apache-2.0',
-    parametersB: 1.5,
-    parameters: '1.5B',
-    modelType: 'qwen2',
     strengths: 'The 1.5B coder on compiled WebGPU kernels.',
   }),
 ];
