@@ -3,6 +3,8 @@
 import { AutoModelForCausalLM, AutoTokenizer, env } from '@huggingface/transformers';
 import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+import ortPlainMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
+import ortPlainWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
 
 let session: { model: any; inputs: any; promptTokens: number; maxNewTokens: number } | null = null;
 /** Durations of the model's `session.run` calls during the current generation (prefill first). */
@@ -22,19 +24,27 @@ function timeSessionRuns(model: any) {
 }
 
 async function load(p: Record<string, string>) {
+  // One model at a time: a sweep loads several in one page, and a stale session would hold memory.
+  await session?.model.dispose();
+  session = null;
   env.allowLocalModels = false;
   env.remoteHost = `${p.hub}/`;
   env.remotePathTemplate = '{model}/resolve/{revision}/';
   const onnx = env.backends.onnx as { wasm: { wasmPaths: unknown; numThreads: number } };
-  onnx.wasm.wasmPaths = { mjs: new URL(ortMjsUrl, self.location.href).href, wasm: new URL(ortWasmUrl, self.location.href).href };
+  // 'plain': onnxruntime-web's WASM-only build, without the asyncify instrumentation WebGPU needs.
+  const [mjs, wasm] = p.ortBuild === 'plain' ? [ortPlainMjsUrl, ortPlainWasmUrl] : [ortMjsUrl, ortWasmUrl];
+  onnx.wasm.wasmPaths = { mjs: new URL(mjs, self.location.href).href, wasm: new URL(wasm, self.location.href).href };
   onnx.wasm.numThreads = Number(p.threads);
+  const started = performance.now();
   const tokenizer = await AutoTokenizer.from_pretrained(p.model);
   const model = await AutoModelForCausalLM.from_pretrained(p.model, { device: p.device as 'wasm', dtype: p.dtype as 'q8' });
+  // From the call to a usable session: file reads (network or transformers.js' browser cache) and session creation.
+  const loadMs = performance.now() - started;
   timeSessionRuns(model);
   const messages = JSON.parse(p.messages) as { role: string; content: string }[];
   const inputs = tokenizer.apply_chat_template(messages, { add_generation_prompt: true, return_dict: true, enable_thinking: false } as any) as any;
   session = { model, inputs, promptTokens: inputs.input_ids.dims.at(-1), maxNewTokens: Number(p.tokens) };
-  return { promptTokens: session.promptTokens, threads: onnx.wasm.numThreads };
+  return { promptTokens: session.promptTokens, threads: onnx.wasm.numThreads, loadMs };
 }
 
 async function run() {

@@ -1,0 +1,78 @@
+// Drives the app through its UI, as a user would: pick model, backend and weights, load, send.
+import type { Page } from '@playwright/test';
+import { answerRows } from '../../test/e2e/app';
+import type { GenerationSetup } from './bare-page';
+import { APP_URL, type Run } from './harness';
+
+export interface AppLoad {
+  /** Click on Load model → the ready badge, measured from the harness. */
+  wallMs: number;
+  /** The app's own split, from the metrics panel. */
+  totalMs: number;
+  downloadMs: number;
+  sessionInitMs: number;
+  warmupMs: number;
+}
+
+/** Opens the app on a model (not loaded yet) with greedy settings matching the bare path. */
+export async function openAppPage(page: Page, setup: Omit<GenerationSetup, 'threads'>) {
+  await page.goto(`${APP_URL}?hub=${encodeURIComponent(setup.hub)}&model=${encodeURIComponent(setup.model)}`);
+  await page.getByLabel(/^Temperature/).fill('0');
+  await page.getByLabel('Max new tokens').fill(String(setup.newTokens));
+  await page.getByLabel('System prompt').fill(setup.messages[0].content);
+  await page.getByLabel('Backend').selectOption(setup.backend);
+  await page.getByLabel('Weights').selectOption(setup.dtype);
+  const table = page.getByRole('table', { name: 'Answers' });
+  let answers = 0;
+  return {
+    async load(): Promise<AppLoad> {
+      const started = Date.now();
+      await page.getByRole('button', { name: 'Load model' }).click();
+      await page.getByTestId('model-ready').waitFor({ timeout: 900_000 });
+      const wallMs = Date.now() - started;
+      const split = (await page.getByTestId('load-split').textContent()) ?? '';
+      const ms = (label: string) => parseMs(new RegExp(`${label}\\s+([\\d.]+ m?s)`).exec(split)?.[1] ?? '');
+      return { wallMs, totalMs: parseMs(/^\s*([\d.]+ m?s):/.exec(split)?.[1] ?? ''), downloadMs: ms('download'), sessionInitMs: ms('session'), warmupMs: ms('warm-up') };
+    },
+    /**
+     * One answer to the user message in a new chat, so every run prefills the whole prompt.
+     * `window` is the page's clock from the Send click to the answer's metrics row.
+     */
+    async run(): Promise<Run & { window: [number, number] }> {
+      if (answers > 0) {
+        await page.getByRole('button', { name: 'New chat' }).click();
+        await table.waitFor({ state: 'detached' });
+      }
+      await page.getByRole('textbox', { name: 'Message' }).fill(setup.messages[1].content);
+      // Wait from inside the page on DOM mutations: Playwright's own waiting polls every animation
+      // frame, which would put harness work on the app's main thread while it generates.
+      // (A string, because tsx would wrap named functions in a helper the page doesn't have.)
+      const answered = page.evaluate(`new Promise((resolve) => {
+        let sentAt = NaN;
+        const send = [...document.querySelectorAll('button')].find((b) => b.textContent.trim() === 'Send');
+        send.addEventListener('click', () => { sentAt = performance.now(); }, { once: true, capture: true });
+        const rows = () => document.querySelectorAll('table[aria-label="Answers"] tbody tr').length;
+        const observer = new MutationObserver(() => {
+          if (rows() > 0) { observer.disconnect(); resolve([sentAt, performance.now()]); }
+        });
+        observer.observe(document.body, { childList: true, subtree: true });
+      })`) as Promise<[number, number]>;
+      await page.getByRole('button', { name: 'Send' }).click();
+      const window = await answered;
+      answers++;
+      const row = (await answerRows(page)).at(-1)!;
+      return {
+        timeToFirstTokenMs: Number(row.time_to_first_token_ms),
+        prefillTokensPerSecond: Number(row.prefill_tokens_per_s),
+        decodeTokensPerSecond: Number(row.decode_tokens_per_s),
+        generatedTokens: Number(row.generated_tokens),
+        window,
+      };
+    },
+  };
+}
+
+function parseMs(text: string): number {
+  const [value, unit] = text.split(' ');
+  return Number(value) * (unit === 's' ? 1000 : 1);
+}

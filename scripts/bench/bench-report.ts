@@ -1,0 +1,146 @@
+// The Markdown summary of a bench run: one table of the figures with their goals, then a table
+// per section. Goals are reported as met or not; nothing here fails a run.
+import type { DownloadResult } from './downloads';
+import type { measureNative } from './native-onnxruntime';
+import type { measureCachedReopen, measureInitialJs, measureLongTasks, measureSoak } from './page-sections';
+import type { PredictRow } from './predicted-vs-measured';
+import { predictTable } from './predicted-vs-measured';
+import type { measureAppVsBare, measureDtypeSweep, measureThreadScaling } from './speed-sections';
+
+type Result<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>> | null;
+
+export interface BenchFigures {
+  date: string;
+  smoke: boolean;
+  machine: { platform: string; cpus: number; cpuModel?: string; memoryGiB: number; node: string };
+  browser: string;
+  appVsBare: Result<typeof measureAppVsBare>;
+  appVsBareGlm: Result<typeof measureAppVsBare>;
+  threadScaling: Result<typeof measureThreadScaling>;
+  dtypeSweep: { wasm: Result<typeof measureDtypeSweep>; webgpu: (Awaited<ReturnType<typeof measureDtypeSweep>> & { adapter: { detail: string; isFallbackAdapter: boolean; shaderF16: boolean } }) | null };
+  native: (Awaited<ReturnType<typeof measureNative>> & { browser: { prefillTokensPerSecond: number; decodeTokensPerSecond: number } | null; browserOverNative: { prefill: number; decode: number } | null })[] | null;
+  cachedReopen: Result<typeof measureCachedReopen>;
+  longTasks: Result<typeof measureLongTasks>;
+  initialJs: Result<typeof measureInitialJs>;
+  soak: Result<typeof measureSoak>;
+  downloads: DownloadResult | null;
+  predictions: { rows: PredictRow[] } | null;
+  errors: Record<string, string>;
+}
+
+const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '–');
+const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '–');
+const pct = (n: number) => (Number.isFinite(n) ? `${n >= 0 ? '+' : ''}${(n * 100).toFixed(1)}%` : '–');
+const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
+const ms = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${Math.round(n)} ms`);
+const met = (ok: boolean | null) => (ok === null ? 'n/a' : ok ? 'yes' : '**no**');
+
+export function benchMarkdown(r: BenchFigures): string {
+  const lines: string[] = [];
+  lines.push(`# Bench ${r.date}${r.smoke ? ' (smoke: tiny models, no goals)' : ''}`);
+  lines.push('');
+  lines.push(`${r.machine.cpus} × ${r.machine.cpuModel ?? 'CPU'}, ${r.machine.memoryGiB} GiB, ${r.machine.platform}, ${r.browser}, Node ${r.machine.node}. Medians of repeats.`);
+  lines.push('');
+  lines.push('| figure | measured | goal | met |');
+  lines.push('| --- | ---: | ---: | :---: |');
+  const row = (figure: string, measured: string, goal: string, ok: boolean | null) => lines.push(`| ${figure} | ${measured} | ${goal} | ${r.smoke ? 'n/a' : met(ok)} |`);
+  for (const avb of [r.appVsBare, r.appVsBareGlm]) {
+    if (!avb) continue;
+    row(`app / bare prefill, ${avb.model} ${avb.dtype}`, f2(avb.ratios.prefill), '≥ 0.97', avb.ratios.prefill >= 0.97);
+    row(`app / bare decode, ${avb.model} ${avb.dtype}`, f2(avb.ratios.decode), '≥ 0.97', avb.ratios.decode >= 0.97);
+  }
+  if (r.threadScaling) {
+    const t = r.threadScaling;
+    row(`WASM ${t.threads} threads / 1 thread, prefill`, `${f2(t.speedup.prefill)}×`, '≥ 1.7×', t.speedup.prefill >= 1.7);
+    row(`WASM ${t.threads} threads / 1 thread, decode`, `${f2(t.speedup.decode)}×`, '–', null);
+  }
+  for (const sweep of [r.dtypeSweep.wasm, r.dtypeSweep.webgpu]) {
+    if (!sweep) continue;
+    row(`app's ${sweep.backend} weights = fastest decode`, `${sweep.appChoice} (fastest: ${sweep.fastestDecode})`, 'same', sweep.appChoiceIsFastest);
+  }
+  for (const n of r.native ?? []) {
+    if (!n.browserOverNative) continue;
+    row(`browser WASM / native, ${n.dtype} decode`, f2(n.browserOverNative.decode), '≥ 0.5', n.browserOverNative.decode >= 0.5);
+    row(`browser WASM / native, ${n.dtype} prefill`, f2(n.browserOverNative.prefill), '≥ 0.5', n.browserOverNative.prefill >= 0.5);
+  }
+  if (r.cachedReopen) {
+    const c = r.cachedReopen;
+    row('cached reopen: bytes fetched', String(c.app.median.fetchedBytes), '0', c.app.median.fetchedBytes === 0);
+    row('cached reopen: app ready / bare session (without warm-up)', f2(c.appOverBareWithoutWarmup), '≤ 1.2', c.appOverBareWithoutWarmup <= 1.2);
+    row('cached reopen: app ready / bare session (with warm-up)', f2(c.appOverBareWithWarmup), '–', null);
+  }
+  if (r.longTasks) {
+    const lt = r.longTasks;
+    const counted = lt.answers.filter((a) => !a.warmup).length;
+    row(`main-thread long tasks while streaming (${counted} answers after ${lt.answers.length - counted} warm-up)`, `${lt.total}${lt.total ? ` (longest ${ms(lt.longestMs)})` : ''}`, '0', lt.total === 0);
+    row('main-thread long tasks during the warm-up answers', String(lt.duringWarmup), '–', null);
+  }
+  if (r.initialJs) row('initial JavaScript, gzip', kb(r.initialJs.gzipBytes), '≤ 120 KB', r.initialJs.gzipBytes <= 120 * 1024);
+  if (r.soak) {
+    row(`soak ${r.soak.generations} generations: page memory growth`, pct(r.soak.growth.page), '< 10%', r.soak.growth.page < 0.1);
+    row(`soak ${r.soak.generations} generations: worker memory growth`, pct(r.soak.growth.worker), '< 10%', r.soak.growth.worker < 0.1);
+  }
+  for (const name of Object.keys(r.errors)) row(`section failed: ${name}`, 'error', '–', false);
+
+  for (const avb of [r.appVsBare, r.appVsBareGlm]) {
+    if (!avb) continue;
+    lines.push('', `## App vs bare transformers.js — ${avb.model}, WASM ${avb.dtype}, ${avb.threads} threads, ${avb.promptTokens}-token prompt, ${avb.newTokens} new tokens, ${avb.app.runs.length} runs each, alternated`, '');
+    lines.push('| path | TTFT | prefill tok/s | decode tok/s |', '| --- | ---: | ---: | ---: |');
+    lines.push(`| app (UI → worker → engine) | ${ms(avb.app.median.timeToFirstTokenMs)} | ${f1(avb.app.median.prefillTokensPerSecond)} | ${f1(avb.app.median.decodeTokensPerSecond)} |`);
+    lines.push(`| bare transformers.js worker | ${ms(avb.bare.median.timeToFirstTokenMs)} | ${f1(avb.bare.median.prefillTokensPerSecond)} | ${f1(avb.bare.median.decodeTokensPerSecond)} |`);
+    lines.push(`| **app / bare** | | ${f2(avb.ratios.prefill)} | ${f2(avb.ratios.decode)} |`);
+  }
+  if (r.threadScaling) {
+    const t = r.threadScaling;
+    lines.push('', `## WASM threads — ${t.model} ${t.dtype}, bare transformers.js`, '');
+    lines.push('| threads | prefill tok/s | decode tok/s |', '| ---: | ---: | ---: |');
+    lines.push(`| ${t.threads} | ${f1(t.all.median.prefillTokensPerSecond)} | ${f1(t.all.median.decodeTokensPerSecond)} |`);
+    lines.push(`| 1 | ${f1(t.one.median.prefillTokensPerSecond)} | ${f1(t.one.median.decodeTokensPerSecond)} |`);
+  }
+  for (const sweep of [r.dtypeSweep.wasm, r.dtypeSweep.webgpu]) {
+    if (!sweep) continue;
+    const adapter = 'adapter' in sweep ? ` (${(sweep as { adapter: { detail: string } }).adapter.detail})` : '';
+    lines.push('', `## Weights on ${sweep.backend}${adapter} — ${sweep.model}, ${sweep.newTokens} new tokens`, '');
+    lines.push('| weights | load | prefill tok/s | decode tok/s | app picks |', '| --- | ---: | ---: | ---: | :---: |');
+    for (const d of sweep.rows) lines.push(`| ${d.dtype} | ${ms(d.loadMs)} | ${f1(d.median.prefillTokensPerSecond)} | ${f1(d.median.decodeTokensPerSecond)} | ${d.dtype === sweep.appChoice ? '✓' : ''} |`);
+  }
+  if (r.native && r.native.length > 0) {
+    lines.push('', `## Browser WASM vs native onnxruntime-node — ${r.native[0].model}, ${r.native[0].threads} threads, same transformers.js loop`, '');
+    lines.push('| weights | browser prefill | native prefill | browser decode | native decode | browser / native decode |', '| --- | ---: | ---: | ---: | ---: | ---: |');
+    for (const n of r.native) {
+      lines.push(`| ${n.dtype} | ${f1(n.browser?.prefillTokensPerSecond ?? NaN)} | ${f1(n.median.prefillTokensPerSecond)} | ${f1(n.browser?.decodeTokensPerSecond ?? NaN)} | ${f1(n.median.decodeTokensPerSecond)} | ${f2(n.browserOverNative?.decode ?? NaN)} |`);
+    }
+  }
+  if (r.cachedReopen) {
+    const c = r.cachedReopen;
+    lines.push('', `## Re-opening a stored model — ${c.model} ${c.dtype}`, '');
+    lines.push('| path | ready | of which warm-up | bytes from the network |', '| --- | ---: | ---: | ---: |');
+    lines.push(`| app: Load → ready | ${ms(c.app.median.wallMs)} | ${ms(c.app.median.warmupMs)} | ${c.app.median.fetchedBytes} |`);
+    lines.push(`| app: store read + session | ${ms(c.app.median.withoutWarmupMs)} | | |`);
+    lines.push(`| bare from_pretrained from its cache | ${ms(c.bare.median.loadMs)} | | ${c.bare.median.fetchedBytes} |`);
+  }
+  if (r.initialJs) {
+    lines.push('', `## Initial JavaScript (${r.initialJs.scripts.length} files, ${kb(r.initialJs.bytes)} raw, ${kb(r.initialJs.gzipBytes)} gzip)`, '');
+    lines.push('| file | raw | gzip |', '| --- | ---: | ---: |');
+    for (const s of r.initialJs.scripts) lines.push(`| ${s.url} | ${kb(s.bytes)} | ${kb(s.gzipBytes)} |`);
+  }
+  if (r.soak) {
+    const s = r.soak;
+    lines.push('', `## Soak — ${s.generations} generations of ${s.newTokens} tokens, ${s.model}, ${f1(s.seconds)} s`, '');
+    lines.push('| memory | after 5 | after all | growth |', '| --- | ---: | ---: | ---: |');
+    lines.push(`| page | ${mib(s.start.pageBytes)} | ${mib(s.end.pageBytes)} | ${pct(s.growth.page)} |`);
+    lines.push(`| workers | ${mib(s.start.workerBytes)} | ${mib(s.end.workerBytes)} | ${pct(s.growth.worker)} |`);
+    lines.push(`| all | ${mib(s.start.totalBytes)} | ${mib(s.end.totalBytes)} | ${pct(s.growth.total)} |`);
+    lines.push('', `Decode: ${f1(s.decodeTokensPerSecond.first20)} tok/s over the first 20, ${f1(s.decodeTokensPerSecond.last20)} over the last 20.`);
+  }
+  if (r.downloads) {
+    const d = r.downloads;
+    lines.push('', `## Download from the mirror on loopback — ${d.model}, ${mib(d.bare.median.bytes)}`, '');
+    lines.push('| path | time | MiB/s |', '| --- | ---: | ---: |');
+    lines.push(`| app download manager (verify + store) | ${ms(d.app.median.ms)} | ${f1(d.app.median.bytesPerSecond / 2 ** 20)} |`);
+    lines.push(`| bare fetch, same files | ${ms(d.bare.median.ms)} | ${f1(d.bare.median.bytesPerSecond / 2 ** 20)} |`);
+  }
+  if (r.predictions) lines.push('', '## Predicted vs measured decode', '', predictTable(r.predictions.rows));
+  return lines.join('\n');
+}

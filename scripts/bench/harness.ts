@@ -1,0 +1,119 @@
+// Plumbing shared by the bench sections: browsers, servers, child processes, medians.
+import { spawn, type ChildProcess } from 'node:child_process';
+import os from 'node:os';
+import { chromium } from '@playwright/test';
+import type { Backend } from '../../src/lib/engines/types';
+import { median } from '../../src/lib/metrics/generation-clock';
+
+export const APP_PORT = 4273;
+export const BARE_PORT = 4274;
+export const APP_URL = `http://localhost:${APP_PORT}/`;
+export const BARE_URL = `http://localhost:${BARE_PORT}/`;
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const QUIET_FLAGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
+/** One measured generation. */
+export interface Run {
+  timeToFirstTokenMs: number;
+  prefillTokensPerSecond: number;
+  decodeTokensPerSecond: number;
+  generatedTokens: number;
+}
+
+export interface RunSummary {
+  timeToFirstTokenMs: number;
+  prefillTokensPerSecond: number;
+  decodeTokensPerSecond: number;
+}
+
+export function summarize(runs: readonly Run[]): RunSummary {
+  return {
+    timeToFirstTokenMs: median(runs.map((r) => r.timeToFirstTokenMs)),
+    prefillTokensPerSecond: median(runs.map((r) => r.prefillTokensPerSecond)),
+    decodeTokensPerSecond: median(runs.map((r) => r.decodeTokensPerSecond)),
+  };
+}
+
+/**
+ * A browser for one backend: WebGPU off for WASM runs (as in the e2e suite), on (SwiftShader here)
+ * for WebGPU. Memory measurement runs eagerly instead of waiting for the next garbage collection.
+ */
+export function launchFor(backend: Backend) {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      ...QUIET_FLAGS,
+      '--enable-blink-features=ForceEagerMeasureMemory',
+      backend === 'wasm' ? '--disable-features=WebGPU' : '--enable-unsafe-webgpu',
+    ],
+  });
+}
+
+export function machine() {
+  return {
+    platform: `${os.platform()} ${os.arch()}`,
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+  };
+}
+
+/** The 1-minute load average: above the core count, other work competed with the runs. */
+export const loadAverage = (): number => Number(os.loadavg()[0].toFixed(2));
+
+export function runCommand(command: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { stdio: 'inherit' });
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited ${code}`))));
+  });
+}
+
+/** Starts a server in its own process group, so stopping it also stops what npx started. */
+export function serve(args: string[]): ChildProcess {
+  return spawn('npx', args, { stdio: 'ignore', detached: true });
+}
+
+export function stop(server: ChildProcess): void {
+  try {
+    if (server.pid) process.kill(-server.pid, 'SIGTERM');
+  } catch {
+    // already gone
+  }
+}
+
+export async function waitForHttp(url: string): Promise<void> {
+  for (let i = 0; i < 120; i++) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+/**
+ * Two paths measured against each other: warm both up (WASM tiers up while it runs), then
+ * alternate, swapping the order every round so drift and a thread pool still spinning down from
+ * the other path hit both alike.
+ */
+export async function alternate(a: () => Promise<Run>, b: () => Promise<Run>, warmups: number, repeats: number) {
+  for (let i = 0; i < warmups; i++) {
+    await a();
+    await b();
+  }
+  const aRuns: Run[] = [];
+  const bRuns: Run[] = [];
+  for (let i = 0; i < repeats; i++) {
+    if (i % 2 === 0) {
+      aRuns.push(await a());
+      bRuns.push(await b());
+    } else {
+      bRuns.push(await b());
+      aRuns.push(await a());
+    }
+  }
+  return { a: { runs: aRuns, median: summarize(aRuns) }, b: { runs: bRuns, median: summarize(bRuns) } };
+}
