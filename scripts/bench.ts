@@ -4,10 +4,10 @@
 // goals are reported as met or not, never asserted.
 //
 //   --smoke     tiny models, one repeat, short soak: keeps the harness working in CI
-//   --predict   only the hardware probe's predicted vs measured decode speed
+//   --predict   only the hardware probe's predicted vs measured decode speed (smoke runs it too)
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser } from '@playwright/test';
+import type { BrowserContext } from '@playwright/test';
 import type { DeviceCapabilities } from '../src/lib/engines/backend-selection';
 import { DEFAULT_FIXTURES_DIR, TINY_QWEN3, ensureFixtureModels } from '../test/fixtures/model-repos';
 import { createMirrorServer } from './mirror-server';
@@ -48,13 +48,13 @@ const PLAN = smoke
       glm: GLM_EDGE_1_5B_SHAPED,
       // SwiftShader runs a 0.6B model at well under a token per second: the WebGPU sweep uses the mid-size model.
       webgpuSweepModel: BENCH_QWEN3,
-      speed: { warmups: 2, repeats: 4 },
-      newTokens: 48,
-      glmRuns: { warmups: 1, repeats: 2 },
-      sweep: { warmups: 1, repeats: 3, newTokens: 32, webgpuNewTokens: 16 },
+      speed: { warmups: 1, repeats: 3 },
+      newTokens: 32,
+      glmRuns: { warmups: 0, repeats: 1 },
+      sweep: { warmups: 1, repeats: 2, newTokens: 32, webgpuNewTokens: 16 },
       reopens: 3,
       soakGenerations: 200,
-      downloads: { warmups: 1, repeats: 3 },
+      downloads: { warmups: 0, repeats: 2 },
     };
 
 const PREDICT_CASES: PredictCase[] = smoke
@@ -99,7 +99,7 @@ async function section<T>(name: string, errors: Record<string, string>, body: ()
   }
 }
 
-async function webgpuCapabilities(browser: Browser): Promise<DeviceCapabilities> {
+async function webgpuCapabilities(browser: BrowserContext): Promise<DeviceCapabilities> {
   const page = await browser.newPage();
   await page.goto(BARE_URL);
   const gpu = (await page.evaluate(`(async () => {
@@ -138,7 +138,7 @@ async function main() {
     await waitForHttp(APP_URL);
     const hub = mirror.url;
     const wasmProbe = await launchFor('wasm');
-    const browserVersion = `Chromium ${wasmProbe.version()}`;
+    const browserVersion = `Chromium ${wasmProbe.browser()?.version() ?? '?'}`;
     const wasmCaps = await webgpuCapabilities(wasmProbe);
     await wasmProbe.close();
     const threads = wasmCaps.hardwareConcurrency;
@@ -154,7 +154,7 @@ async function main() {
     const speedSetup = setup(PLAN.speedModel, PLAN.newTokens);
 
     const initialJs = await section('initial JavaScript', errors, async () => {
-      const browser = await launchFor('wasm');
+      const browser = await launchFor('wasm', { serviceWorkers: 'block' });
       try {
         return await measureInitialJs(browser);
       } finally {
@@ -164,9 +164,7 @@ async function main() {
 
     // One browser per path, each with a single foreground page: in one shared browser the page
     // not in front gets a lower scheduling priority, which skews the comparison.
-    const [appBrowser, bareBrowser] = await Promise.all([launchFor('wasm'), launchFor('wasm')]);
-    const appContext = await appBrowser.newContext();
-    const bareContext = await bareBrowser.newContext();
+    const [appContext, bareContext] = await Promise.all([launchFor('wasm'), launchFor('wasm')]);
     const [appPage, barePage] = await Promise.all([appContext.newPage(), bareContext.newPage()]);
     let appVsBare = null;
     let cachedReopen = null;
@@ -176,7 +174,7 @@ async function main() {
       appVsBare = await section(`app vs bare: ${speedSetup.model}`, errors, () => measureAppVsBare(appPage, barePage, speedSetup, PLAN.speed));
       cachedReopen = await section('cached reopen', errors, () => measureCachedReopen(appContext, barePage, mirror, speedSetup, PLAN.reopens));
       if (PLAN.glm) {
-        const glmSetup = setup(PLAN.glm, 16);
+        const glmSetup = setup(PLAN.glm, 8);
         appVsBareGlm = await section(`app vs bare: ${glmSetup.model}`, errors, () => measureAppVsBare(appPage, barePage, glmSetup, PLAN.glmRuns));
       }
       downloads = await section('downloads', errors, async () => {
@@ -187,7 +185,7 @@ async function main() {
         return result;
       });
     } finally {
-      await Promise.all([appBrowser.close(), bareBrowser.close()]);
+      await Promise.all([appContext.close(), bareContext.close()]);
     }
 
     const threadScaling = await section('WASM threads', errors, () => measureThreadScaling(() => launchFor('wasm'), speedSetup, PLAN.speed));
@@ -246,7 +244,8 @@ async function main() {
         await browser.close();
       }
     });
-    const predictions = await section('predicted vs measured decode', errors, () => runPredictions(hub));
+    // The full run leaves the probe comparison to `--predict`, which takes long on its own.
+    const predictions = smoke ? await section('predicted vs measured decode', errors, () => runPredictions(hub)) : null;
 
     const result = {
       date,

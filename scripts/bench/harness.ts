@@ -1,6 +1,8 @@
 // Plumbing shared by the bench sections: browsers, servers, child processes, medians.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
+import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import type { Backend } from '../../src/lib/engines/types';
 import { median } from '../../src/lib/metrics/generation-clock';
@@ -35,12 +37,16 @@ export function summarize(runs: readonly Run[]): RunSummary {
 }
 
 /**
- * A browser for one backend: WebGPU off for WASM runs (as in the e2e suite), on (SwiftShader here)
- * for WebGPU. Memory measurement runs eagerly instead of waiting for the next garbage collection.
+ * A browser profile for one backend: WebGPU off for WASM runs (as in the e2e suite), on
+ * (SwiftShader here) for WebGPU. A real on-disk profile, as a user has: Playwright's default
+ * contexts are off-the-record, and their in-memory storage refuses a Cache API entry of a few
+ * hundred MB (transformers.js only logs that and fetches again next time). Memory measurement
+ * runs eagerly instead of waiting for the next garbage collection.
  */
-export function launchFor(backend: Backend) {
-  return chromium.launch({
+export function launchFor(backend: Backend, { serviceWorkers = 'allow' }: { serviceWorkers?: 'allow' | 'block' } = {}) {
+  return chromium.launchPersistentContext(mkdtempSync(join(os.tmpdir(), 'bench-profile-')), {
     executablePath: CHROMIUM,
+    serviceWorkers,
     args: [
       ...QUIET_FLAGS,
       '--enable-blink-features=ForceEagerMeasureMemory',

@@ -2,7 +2,7 @@
 // main thread while tokens stream, the JavaScript a first visit downloads, memory over many
 // generations.
 import { gzipSync } from 'node:zlib';
-import type { Browser, BrowserContext, Page } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import { median } from '../../src/lib/metrics/generation-clock';
 import type { MirrorServer } from '../mirror-server';
 import { openAppPage, type AppLoad } from './app-page';
@@ -94,12 +94,11 @@ export async function measureLongTasks(page: Page, setup: Omit<GenerationSetup, 
 
 /**
  * JavaScript a first visit downloads before any model or engine loads: every script response of
- * a fresh profile until the network is idle, gzip-compressed here (level 9, as a host that
+ * a fresh profile (given with service workers blocked) until the network is idle, gzip-compressed here (level 9, as a host that
  * pre-compresses would serve it). The service worker is blocked so its background precache of the
  * engine chunks for offline use is not counted as page weight.
  */
-export async function measureInitialJs(browser: Browser) {
-  const context = await browser.newContext({ serviceWorkers: 'block' });
+export async function measureInitialJs(context: BrowserContext) {
   const page = await context.newPage();
   const scripts: { url: string; bytes: number; gzipBytes: number }[] = [];
   const pending: Promise<void>[] = [];
@@ -115,7 +114,6 @@ export async function measureInitialJs(browser: Browser) {
   });
   await page.goto(APP_URL, { waitUntil: 'networkidle' });
   await Promise.all(pending);
-  await context.close();
   scripts.sort((a, b) => b.gzipBytes - a.gzipBytes);
   return { scripts, bytes: scripts.reduce((n, s) => n + s.bytes, 0), gzipBytes: scripts.reduce((n, s) => n + s.gzipBytes, 0) };
 }

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import * as onnxProtoNs from 'onnx-proto';
 import type { Backend } from '../../src/lib/engines/types';
 import { shapeFromConfig } from '../../src/lib/hardware/model-shapes';
@@ -31,7 +31,7 @@ export interface PredictSettings {
   fixturesDir: string;
   bareUrl: string;
   hub: string;
-  launch(backend: Backend): Promise<Browser>;
+  launch(backend: Backend): Promise<BrowserContext>;
   warmups: number;
   repeats: number;
   newTokens: number;

@@ -1,6 +1,6 @@
 // Bench figures about generation speed: the app against bare transformers.js, WASM thread
 // scaling, and each weight format per backend against the one the app picks.
-import type { Browser, Page } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import { chooseDtype, type DeviceCapabilities } from '../../src/lib/engines/backend-selection';
 import type { Backend, Dtype } from '../../src/lib/engines/types';
 import type { FixtureDtype } from '../../test/fixtures/model-repos';
@@ -43,7 +43,7 @@ export async function measureAppVsBare(appPage: Page, barePage: Page, setup: Gen
  * onnxruntime-web with one WASM thread against all of them. The thread count is fixed when the
  * runtime starts, so each count gets its own browser (and worker), runs alternated.
  */
-export async function measureThreadScaling(launch: () => Promise<Browser>, setup: GenerationSetup, { warmups, repeats }: Repeats) {
+export async function measureThreadScaling(launch: () => Promise<BrowserContext>, setup: GenerationSetup, { warmups, repeats }: Repeats) {
   const [many, one] = await Promise.all([launch(), launch()]);
   try {
     const manyThreads = await (await openBarePage(await many.newPage())).load(setup);
@@ -81,7 +81,7 @@ export interface SweepCase {
  * Every weight format of a model on one backend, bare transformers.js, a fresh worker each (so
  * one format's heap doesn't crowd the next); then whether the app's automatic choice was fastest.
  */
-export async function measureDtypeSweep(browser: Browser, sweep: SweepCase) {
+export async function measureDtypeSweep(browser: BrowserContext, sweep: SweepCase) {
   const page = await browser.newPage();
   const rows: { dtype: FixtureDtype; runs: Run[]; median: ReturnType<typeof summarize>; loadMs: number }[] = [];
   for (const dtype of sweep.dtypes) {

@@ -43,8 +43,8 @@ export const CATALOG_SHAPES: Readonly<Record<string, ModelShape>> = {
     numKvHeads: 4,
     headDim: 128,
     vocabSize: 59264,
-    tieWordEmbeddings: false,
-    approximate: 'GLM-Edge 1.5B: the KV-head count and intermediate size are from memory of its config, not checked here.',
+    // THUDM/glm-edge-1.5b-chat config.json.
+    tieWordEmbeddings: true,
   }),
   // Qwen3.5 interleaves linear-attention (Gated DeltaNet, fixed-size state) and full-attention
   // layers 3:1; its projections differ from a plain decoder's, so bytes are estimated as if each
