@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Sha256 } from '../../src/lib/models/download/sha256';
 import { TransferRate } from '../../src/lib/models/download/transfer-rate';
 import { backoffDelayMs, isRetryableStatus, sleep } from '../../src/lib/models/download/retry-policy';
-import { assertFits, freeBytes, isQuotaError } from '../../src/lib/models/download/storage-budget';
+import { assertFits, freeBytes, isQuotaError, isStorageRefusal, storageRefusedMessage } from '../../src/lib/models/download/storage-budget';
 import { locateFileUrl } from '../../src/lib/models/model-store';
 import { resolveFileUrl } from '../../src/lib/models/hub-urls';
 import { formatDuration, formatSpeed } from '../../src/lib/render/format';
@@ -109,6 +109,16 @@ describe('storage budget', () => {
     expect((error as Error).message).toContain('only 124 MB is free');
     expect(isQuotaError(error)).toBe(true);
     expect(isQuotaError(new Error('other'))).toBe(false);
+  });
+
+  it("recognises Chromium's refusal of a large Cache API entry and names the file", () => {
+    const refusal = new DOMException("Failed to execute 'put' on 'Cache': Unexpected internal error.", 'UnknownError');
+    expect(isStorageRefusal(refusal)).toBe(true);
+    expect(isStorageRefusal(new DOMException('The user aborted a request.', 'AbortError'))).toBe(false);
+    expect(isStorageRefusal(new Error('Unexpected internal error'))).toBe(false);
+    const message = storageRefusedMessage('"Qwen3 0.6B"', 'onnx/model_quantized.onnx', 720 * 1024 * 1024);
+    expect(message).toContain('onnx/model_quantized.onnx (720 MB) of "Qwen3 0.6B"');
+    expect(message).toMatch(/private \(incognito\) window/);
   });
 });
 

@@ -5,7 +5,7 @@ import type { ProgressFile } from '../../engines/types';
 import { DownloadCancelledError, QuotaExceededError } from '../../engines/errors';
 import type { ModelStore } from '../model-store';
 import { downloadFile, type RemoteFile } from './file-download';
-import { assertFits, freeBytes, isQuotaError, quotaMessage, type StorageNumbers } from './storage-budget';
+import { assertFits, freeBytes, isQuotaError, isStorageRefusal, quotaMessage, storageRefusedMessage, type StorageNumbers } from './storage-budget';
 import { TransferRate } from './transfer-rate';
 
 export interface DownloadSnapshot {
@@ -90,6 +90,7 @@ export async function downloadModelFiles(files: RemoteFile[], options: ModelDown
         const free = freeBytes(await (options.estimate?.() ?? Promise.resolve({})).catch(() => ({})));
         throw new QuotaExceededError(neededBytes, free, quotaMessage(options.label, neededBytes, free));
       }
+      if (isStorageRefusal(error)) throw new QuotaExceededError(neededBytes, null, storageRefusedMessage(options.label, file.path, file.size));
       throw error;
     }
     if (!fetched) {

@@ -39,3 +39,20 @@ export function isQuotaError(error: unknown): boolean {
     (error instanceof Error && error.name === 'QuotaExceededError')
   );
 }
+
+/**
+ * Chromium answers a Cache API write it can't hold with a bare "UnknownError: Unexpected internal
+ * error" rather than a quota error. Private (incognito) windows keep storage in memory and refuse
+ * files of a few hundred MB that way.
+ */
+export function isStorageRefusal(error: unknown): boolean {
+  return error instanceof Error && error.name === 'UnknownError' && /Cache|internal error/i.test(error.message);
+}
+
+export function storageRefusedMessage(label: string, path: string, size: number | null): string {
+  return (
+    `The browser refused to store ${path}${size !== null ? ` (${formatBytes(size)})` : ''} of ${label}. ` +
+    'A private (incognito) window keeps site storage in memory and refuses files this large; a full disk does the same. ' +
+    'Nothing of it was kept. Open the app in a normal window, or free disk space, then try again.'
+  );
+}
