@@ -1,6 +1,6 @@
 // Plumbing shared by the bench sections: browsers, servers, child processes, medians.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
@@ -43,8 +43,9 @@ export function summarize(runs: readonly Run[]): RunSummary {
  * hundred MB (transformers.js only logs that and fetches again next time). Memory measurement
  * runs eagerly instead of waiting for the next garbage collection.
  */
-export function launchFor(backend: Backend, { serviceWorkers = 'allow' }: { serviceWorkers?: 'allow' | 'block' } = {}) {
-  return chromium.launchPersistentContext(mkdtempSync(join(os.tmpdir(), 'bench-profile-')), {
+export async function launchFor(backend: Backend, { serviceWorkers = 'allow' }: { serviceWorkers?: 'allow' | 'block' } = {}) {
+  const profile = mkdtempSync(join(os.tmpdir(), 'bench-profile-'));
+  const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     serviceWorkers,
     args: [
@@ -53,6 +54,17 @@ export function launchFor(backend: Backend, { serviceWorkers = 'allow' }: { serv
       backend === 'wasm' ? '--disable-features=WebGPU' : '--enable-unsafe-webgpu',
     ],
   });
+  // The profile holds gigabytes of stored models by the end of a run; it goes once the browser has exited.
+  const close = context.close.bind(context);
+  context.close = async (options) => {
+    await close(options);
+    try {
+      rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+    } catch (error) {
+      console.warn(`Could not remove the browser profile ${profile}: ${error}`);
+    }
+  };
+  return context;
 }
 
 export function machine() {
