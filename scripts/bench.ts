@@ -227,7 +227,7 @@ async function main() {
       return rows;
     });
 
-    const tinySetup = (newTokens: number) => ({ ...setup(TINY_QWEN3, newTokens) });
+    const tinySetup = (newTokens: number) => setup(TINY_QWEN3, newTokens);
     const longTasks = await section('long tasks while streaming', errors, async () => {
       const browser = await launchFor('wasm');
       try {
