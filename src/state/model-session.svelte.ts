@@ -19,6 +19,7 @@ import type { ModelInspection } from '../lib/models/model-inspection';
 import { InspectionLookups } from '../lib/models/inspection-lookups';
 import { isLocalModel, localModelsHub } from '../lib/models/folder-import';
 import type { Settings } from './settings.svelte';
+import { announceModelReady } from './model-ready-events';
 
 export type LoadStatus = 'idle' | 'inspecting' | 'loading' | 'ready' | 'error';
 
@@ -32,7 +33,7 @@ export interface LoadDecision {
 
 const REVISION = 'main';
 
-interface LoadRequest {
+export interface LoadRequest {
   repoId: string;
   hub: string;
   backendOverride: Backend | null;
@@ -87,6 +88,24 @@ export class ModelSession {
       backendOverride: this.settings.backendOverride,
       dtypeOverride: this.settings.dtypeOverride,
     });
+  }
+
+  /**
+   * Loads a model named here rather than in the settings: the benchmark, the scorecard and
+   * side-by-side panes each drive their own session (and worker) this way.
+   */
+  loadModel(request: LoadRequest): Promise<void> {
+    return this.#load({ ...request, repoId: request.repoId.trim() });
+  }
+
+  /** Ends this session's worker for good (a side-by-side pane closed, a benchmark case done). */
+  dispose(): void {
+    this.#loadSeq++;
+    this.#client.terminate();
+    this.status = 'idle';
+    this.runtime = null;
+    this.loadedModelId = null;
+    this.progress = null;
   }
 
   async #load(request: LoadRequest): Promise<void> {
@@ -223,6 +242,7 @@ export class ModelSession {
     this.loadMetrics = result.metrics;
     this.loadedModelId = repoId;
     this.status = 'ready';
+    announceModelReady(repoId);
   }
 
   #failed(error: unknown): void {

@@ -1,0 +1,88 @@
+// The results the app measures and shares: benchmark rows, scorecard runs and the machine they
+// were taken on. One document type carries them into exports, permalinks and imports, so two
+// machines' results can be read back and compared in one table.
+import type { Backend, Dtype } from '../engines/types';
+
+/** Median, min and max of one measure over the repeats of a benchmark case. */
+export interface SummaryStat {
+  median: number;
+  min: number;
+  max: number;
+  /** How many samples (repeats) the figures come from. */
+  n: number;
+}
+
+export type PromptSize = 'short' | 'medium' | 'long';
+
+/** One model × backend × prompt size of a benchmark run. */
+export interface BenchmarkRow {
+  modelId: string;
+  backend: Backend;
+  dtype: Dtype;
+  promptSize: PromptSize;
+  /** Prompt tokens as the model's own tokenizer counted them (the suite aims at ~64/256/1024). */
+  promptTokens: number;
+  /** New tokens per repeat (the suite asks for 128). */
+  newTokens: number;
+  loadMs: SummaryStat;
+  ttftMs: SummaryStat;
+  prefillTokensPerSecond: SummaryStat;
+  decodeTokensPerSecond: SummaryStat;
+}
+
+export type TaskCategory =
+  | 'support'
+  | 'recommendation'
+  | 'classification'
+  | 'extraction'
+  | 'reasoning'
+  | 'translation'
+  | 'summarisation'
+  | 'coding';
+
+export interface ScorecardTaskResult {
+  taskId: string;
+  category: TaskCategory;
+  passed: boolean;
+  /** What the checker found, in words ("expected 42, found 41", "3/3 tests passed"). */
+  detail: string;
+  answer: string;
+  ms: number;
+  promptTokens: number;
+  generatedTokens: number;
+}
+
+export interface ScorecardRun {
+  modelId: string;
+  backend: Backend;
+  dtype: Dtype;
+  suiteName: string;
+  /** ISO 8601. */
+  finishedAt: string;
+  results: ScorecardTaskResult[];
+}
+
+/** The machine results were taken on, as far as a browser can tell. */
+export interface MachineInfo {
+  /** A name the user can recognise in a comparison ("Chromium 156 · Linux · 2 cores"). */
+  label: string;
+  userAgent: string;
+  logicalCores: number | null;
+  deviceMemoryGB: number | null;
+  /** WebGPU adapter in words, or null without one. */
+  gpu: string | null;
+}
+
+export const RESULTS_FORMAT = 'on-device-playground/results';
+
+export interface ResultsDocument {
+  format: typeof RESULTS_FORMAT;
+  version: 1;
+  /** ISO 8601. */
+  exportedAt: string;
+  machine: MachineInfo;
+  benchmark: BenchmarkRow[];
+  scorecard: ScorecardRun[];
+  /** The hardware report (src/lib/hardware/hardware-report.ts) when one was taken. */
+  hardware: unknown | null;
+}

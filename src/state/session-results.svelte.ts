@@ -1,0 +1,19 @@
+// Results measured in this visit: the benchmark's rows and the scorecard's runs. The benchmark
+// and scorecard write here; the results view exports, shares and compares what is here.
+import type { BenchmarkRow, ScorecardRun } from '../lib/results/result-types';
+
+export class SessionResults {
+  benchmark = $state.raw<BenchmarkRow[]>([]);
+  scorecard = $state.raw<ScorecardRun[]>([]);
+
+  /** Rows of a new benchmark run replace earlier rows for the same model, backend and prompt size. */
+  addBenchmarkRows(rows: readonly BenchmarkRow[]): void {
+    const key = (row: BenchmarkRow) => `${row.modelId}|${row.backend}|${row.dtype}|${row.promptSize}`;
+    const fresh = new Set(rows.map(key));
+    this.benchmark = [...this.benchmark.filter((row) => !fresh.has(key(row))), ...rows];
+  }
+
+  addScorecardRun(run: ScorecardRun): void {
+    this.scorecard = [...this.scorecard, run];
+  }
+}

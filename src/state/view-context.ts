@@ -1,0 +1,17 @@
+// What the app's views share: settings, hub lookups, the results of this visit and the token
+// ledger. Each view builds its own sessions (and workers) from these.
+import type { Settings } from './settings.svelte';
+import type { InspectionLookups } from '../lib/models/inspection-lookups';
+import type { SessionResults } from './session-results.svelte';
+import type { UsageLedger } from './usage-ledger.svelte';
+import type { HardwareReportState } from './hardware-report.svelte';
+
+export interface ViewContext {
+  settings: Settings;
+  lookups: InspectionLookups;
+  results: SessionResults;
+  ledger: UsageLedger;
+  hardware: HardwareReportState;
+  /** True while the chat model is loading or answering: views that load models wait for it. */
+  readonly chatBusy: boolean;
+}
