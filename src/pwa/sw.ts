@@ -1,9 +1,20 @@
 // Service worker: serves the precached app shell (offline) and gives every same-origin response the
 // cross-origin isolation headers, so WASM threads work on hosts that cannot set headers, and offline.
 // Model weights are not its business: they are cross-origin and cached by the app in `transformers-cache`.
+// It also notes every request it sees (the page's and its workers') for the privacy counter.
 /// <reference lib="webworker" />
 import { cleanupOutdatedCaches, matchPrecache, precache } from 'workbox-precaching';
 import { withIsolationHeaders } from './isolation-headers';
+import {
+  PRIVACY_HELLO,
+  PRIVACY_LOG,
+  PRIVACY_REQUEST,
+  SERVICE_WORKER_LOG_SIZE,
+  isPrivacyMessage,
+  type ClientKind,
+  type PrivacyMessage,
+  type ServiceWorkerRequest,
+} from '../lib/privacy/sw-protocol';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -15,6 +26,10 @@ cleanupOutdatedCaches();
 // A new version waits until the page's "Reload" button asks for it (registerType 'prompt').
 self.addEventListener('message', (event) => {
   if ((event.data as { type?: string } | null)?.type === 'SKIP_WAITING') void self.skipWaiting();
+  if (isPrivacyMessage(event.data) && event.data.type === PRIVACY_HELLO) {
+    const reply: PrivacyMessage = { type: PRIVACY_LOG, clientId: (event.source as Client | null)?.id ?? '', requests: [...requestLog] };
+    event.ports[0]?.postMessage(reply);
+  }
 });
 
 // Take the open page on first install, so it is offline-ready without a reload. Updates only
@@ -23,15 +38,44 @@ self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim(
 
 self.addEventListener('fetch', (event) => {
   const { request } = event;
+  // A navigation's client is the page it opens.
+  const navigation = request.mode === 'navigate';
+  const seen = { url: request.url, method: request.method, timeMs: Date.now(), clientId: navigation ? event.resultingClientId : event.clientId, navigation };
   // Cross-origin requests (hubs, mirrors) go straight to the network, untouched and uncached.
-  if (new URL(request.url).origin !== self.location.origin || request.method !== 'GET') return;
-  event.respondWith(respond(request).then(withIsolationHeaders));
+  if (new URL(request.url).origin !== self.location.origin || request.method !== 'GET') {
+    event.waitUntil(note(seen, 'network'));
+    return;
+  }
+  const answer = respond(request);
+  event.respondWith(answer.then(({ response }) => withIsolationHeaders(response)));
+  event.waitUntil(answer.then(({ fromPrecache }) => note(seen, fromPrecache ? 'precache' : 'network'), () => note(seen, 'network')));
 });
 
-async function respond(request: Request): Promise<Response> {
+async function respond(request: Request): Promise<{ response: Response; fromPrecache: boolean }> {
   const cached =
     (await matchPrecache(request)) ??
     // A single-page app: any other navigation gets the shell, whatever the query (?hub=, ?model=).
     (request.mode === 'navigate' ? await matchPrecache('index.html') : undefined);
-  return cached ?? fetch(request);
+  return cached ? { response: cached, fromPrecache: true } : { response: await fetch(request), fromPrecache: false };
+}
+
+// The privacy counter's view from here: every fetch event, kept (the last SERVICE_WORKER_LOG_SIZE)
+// for a page that asks, and posted to the app's windows as it happens. Only in memory: the browser
+// stops an idle service worker, but not while requests or messages keep arriving.
+const requestLog: ServiceWorkerRequest[] = [];
+const bootId = Date.now().toString(36);
+let requestCount = 0;
+
+interface Seen extends Omit<ServiceWorkerRequest, 'id' | 'clientKind' | 'answeredFrom'> {
+  navigation: boolean;
+}
+
+async function note({ navigation, ...seen }: Seen, answeredFrom: ServiceWorkerRequest['answeredFrom']): Promise<void> {
+  const client = !navigation && seen.clientId ? await self.clients.get(seen.clientId) : undefined;
+  const clientKind: ClientKind = navigation ? 'window' : !client || client.type === 'all' ? 'unknown' : client.type;
+  const record: ServiceWorkerRequest = { ...seen, id: `${bootId}-${requestCount++}`, clientKind, answeredFrom };
+  requestLog.push(record);
+  if (requestLog.length > SERVICE_WORKER_LOG_SIZE) requestLog.shift();
+  const message: PrivacyMessage = { type: PRIVACY_REQUEST, request: record };
+  for (const window of await self.clients.matchAll({ type: 'window' })) window.postMessage(message);
 }

@@ -537,7 +537,8 @@ describe('tokenizers and chat templates', () => {
       expect(tokenizer.encode(tokenizer.decode(mixed, { skip_special_tokens: false }), { add_special_tokens: false })).toEqual(mixed);
     }
     if (spec.behaviour === 'scripted') {
-      expect(tokenizer.encode(SCRIPTED_OUTPUT, { add_special_tokens: false })).toEqual(SCRIPTED_TOKENS.map((t) => fx.tokenIds[t]));
+      const script = spec.script ?? [];
+      expect(tokenizer.encode(script.join(''), { add_special_tokens: false })).toEqual(script.map((t) => fx.tokenIds[t]));
     }
   });
 });

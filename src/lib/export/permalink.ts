@@ -1,0 +1,80 @@
+// Results in a link: the document as JSON, deflate-compressed and base64url-encoded into the URL
+// fragment (`#results=...`), which browsers never send to a server. Opening such a link shows the
+// results read-only.
+import type { ResultsDocument } from '../results/result-types';
+import { parseResultsDocument } from './results-json';
+
+export const FRAGMENT_KEY = 'results';
+const PREFIX = `#${FRAGMENT_KEY}=`;
+/** Longer links get cut by chat apps, mail clients and some browsers' address bars. */
+export const MAX_FRAGMENT_CHARS = 60_000;
+
+/** True when the page was opened from a results link: the app then opens the Results view. */
+export function hasResultsFragment(hash: string): boolean {
+  return hash.startsWith(PREFIX);
+}
+
+export type PermalinkResult = { ok: true; url: string } | { ok: false; error: string };
+
+/** A link to `base` (the app's address) that carries the document. */
+export async function encodePermalink(document: ResultsDocument, base: string): Promise<PermalinkResult> {
+  const packed = toBase64Url(await deflate(new TextEncoder().encode(JSON.stringify(document))));
+  const fragment = `${PREFIX}${packed}`;
+  if (fragment.length > MAX_FRAGMENT_CHARS) {
+    return {
+      ok: false,
+      error: `These results make a link of ${fragment.length.toLocaleString('en')} characters, too long to share reliably (the limit is ${MAX_FRAGMENT_CHARS.toLocaleString('en')}). Download JSON instead and share the file; it can be imported here to compare.`,
+    };
+  }
+  const url = new URL(base);
+  // The view parameter opens the Results tab even where the app doesn't look at the fragment.
+  url.search = '?view=results';
+  url.hash = fragment;
+  return { ok: true, url: url.toString() };
+}
+
+export type FragmentResult = { ok: true; document: ResultsDocument } | { ok: false; error: string };
+
+/** Reads the document from a `#results=` fragment. Never throws. */
+export async function decodeResultsFragment(hash: string): Promise<FragmentResult> {
+  if (!hasResultsFragment(hash)) return { ok: false, error: 'This link carries no results.' };
+  let json: string;
+  try {
+    const bytes = fromBase64Url(hash.slice(PREFIX.length));
+    json = new TextDecoder('utf-8', { fatal: true }).decode(await inflate(bytes));
+  } catch {
+    return {
+      ok: false,
+      error: 'The results in this link are damaged (it may have been cut short when it was copied). Ask for the link again, or for the JSON file.',
+    };
+  }
+  const parsed = parseResultsDocument(json);
+  return parsed.ok ? parsed : { ok: false, error: `The results in this link can't be read: ${parsed.error}` };
+}
+
+async function deflate(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
+  return pipe(bytes, new CompressionStream('deflate-raw'));
+}
+
+async function inflate(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
+  return pipe(bytes, new DecompressionStream('deflate-raw'));
+}
+
+async function pipe(bytes: Uint8Array<ArrayBuffer>, transform: CompressionStream | DecompressionStream): Promise<Uint8Array<ArrayBuffer>> {
+  const stream = new Blob([bytes]).stream().pipeThrough(transform);
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+export function toBase64Url(bytes: Uint8Array): string {
+  let binary = '';
+  // In slices: String.fromCharCode(...) over a whole large array overflows the call stack.
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary).replaceAll('+', '-').replaceAll('/', '_').replace(/=+$/, '');
+}
+
+export function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {
+  if (!/^[A-Za-z0-9_-]*$/.test(text)) throw new Error('not base64url');
+  const base64 = text.replaceAll('-', '+').replaceAll('_', '/');
+  const binary = atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4));
+  return Uint8Array.from(binary, (char) => char.charCodeAt(0));
+}

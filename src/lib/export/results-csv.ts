@@ -1,0 +1,84 @@
+// The results as CSV, one file per table: benchmark rows (median, min, max and samples of every
+// measure, at full precision), scorecard tasks, and the scorecard summary per model × category.
+import type { ResultsDocument, SummaryStat } from '../results/result-types';
+import { toCsv, type CsvCell } from './csv';
+import { BENCHMARK_MEASURES, passRate, scorecardSummary } from './results-tables';
+
+const STAT_PARTS = ['median', 'min', 'max', 'n'] as const satisfies readonly (keyof SummaryStat)[];
+
+/** Column names of the benchmark CSV's measures: `ttftMs median`, `ttftMs min`, ... */
+export function statColumn(measure: string, part: keyof SummaryStat): string {
+  return `${measure} ${part}`;
+}
+
+export function benchmarkCsv(document: ResultsDocument): string {
+  const header = [
+    'modelId',
+    'backend',
+    'dtype',
+    'promptSize',
+    'promptTokens',
+    'newTokens',
+    ...BENCHMARK_MEASURES.flatMap((m) => STAT_PARTS.map((part) => statColumn(m.key, part))),
+  ];
+  const rows = document.benchmark.map((row): CsvCell[] => [
+    row.modelId,
+    row.backend,
+    row.dtype,
+    row.promptSize,
+    row.promptTokens,
+    row.newTokens,
+    ...BENCHMARK_MEASURES.flatMap((m) => STAT_PARTS.map((part) => row[m.key][part])),
+  ]);
+  return toCsv([header, ...rows]);
+}
+
+export function scorecardTasksCsv(document: ResultsDocument): string {
+  const header = [
+    'modelId',
+    'backend',
+    'dtype',
+    'suiteName',
+    'finishedAt',
+    'taskId',
+    'category',
+    'passed',
+    'detail',
+    'answer',
+    'ms',
+    'promptTokens',
+    'generatedTokens',
+  ];
+  const rows = document.scorecard.flatMap((run) =>
+    run.results.map((task): CsvCell[] => [
+      run.modelId,
+      run.backend,
+      run.dtype,
+      run.suiteName,
+      run.finishedAt,
+      task.taskId,
+      task.category,
+      task.passed,
+      task.detail,
+      task.answer,
+      task.ms,
+      task.promptTokens,
+      task.generatedTokens,
+    ]),
+  );
+  return toCsv([header, ...rows]);
+}
+
+export function scorecardSummaryCsv(document: ResultsDocument): string {
+  const header = ['modelId', 'category', 'passed', 'total', 'passRate', 'medianMs', 'runs'];
+  const rows = scorecardSummary(document.scorecard).map((row): CsvCell[] => [
+    row.modelId,
+    row.category,
+    row.passed,
+    row.total,
+    passRate(row),
+    row.medianMs,
+    row.runs,
+  ]);
+  return toCsv([header, ...rows]);
+}

@@ -1,0 +1,199 @@
+// The results as JSON, and reading such a file back: every field is checked, and a file that is not
+// ours, is from another format version or lacks a field gets an error that says which and where.
+import {
+  RESULTS_FORMAT,
+  type BenchmarkRow,
+  type MachineInfo,
+  type ResultsDocument,
+  type ScorecardRun,
+  type ScorecardTaskResult,
+  type SummaryStat,
+} from '../results/result-types';
+import type { Backend, Dtype } from '../engines/types';
+import { TASK_CATEGORIES } from '../scorecard/suite-types';
+
+export function resultsJson(document: ResultsDocument): string {
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+export type ParsedResults = { ok: true; document: ResultsDocument } | { ok: false; error: string };
+
+const BACKENDS: readonly Backend[] = ['webgpu', 'wasm'];
+const DTYPES: readonly Dtype[] = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'];
+const PROMPT_SIZES: readonly BenchmarkRow['promptSize'][] = ['short', 'medium', 'long'];
+
+/** Thrown inside the checks only; parseResultsDocument turns it into its `error` text. */
+class FormatProblem extends Error {
+  override name = 'FormatProblem';
+}
+
+type Json = Record<string, unknown>;
+
+/** Reads an exported results file. Never throws: a problem comes back as `{ ok: false, error }`. */
+export function parseResultsDocument(text: string): ParsedResults {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, error: `This file is not JSON (${error instanceof Error ? error.message : String(error)}).` };
+  }
+  try {
+    return { ok: true, document: readDocument(data) };
+  } catch (error) {
+    if (error instanceof FormatProblem) return { ok: false, error: error.message };
+    return { ok: false, error: `This results file could not be read: ${String(error)}` };
+  }
+}
+
+function readDocument(data: unknown): ResultsDocument {
+  if (!isObject(data) || data.format !== RESULTS_FORMAT) {
+    const hint =
+      isObject(data) && 'takenAt' in data && 'webgpu' in data
+        ? ' It looks like a hardware report; import a file from "Download JSON" in the Results view.'
+        : '';
+    throw new FormatProblem(`This is not an On-Device Playground results file (it has no "format": "${RESULTS_FORMAT}").${hint}`);
+  }
+  if (data.version !== 1) {
+    throw new FormatProblem(
+      `This results file is format version ${JSON.stringify(data.version)}; this app reads version 1. Export it again from a matching version of the app.`,
+    );
+  }
+  const at = 'the results file';
+  return {
+    format: RESULTS_FORMAT,
+    version: 1,
+    exportedAt: str(data, 'exportedAt', at),
+    machine: readMachine(obj(data, 'machine', at)),
+    benchmark: arr(data, 'benchmark', at).map((row, i) => readBenchmarkRow(row, `benchmark row ${i + 1}`)),
+    scorecard: arr(data, 'scorecard', at).map((run, i) => readScorecardRun(run, `scorecard run ${i + 1}`)),
+    hardware: 'hardware' in data ? (data.hardware ?? null) : missing('hardware', at),
+  };
+}
+
+function readMachine(data: Json): MachineInfo {
+  const at = 'the machine';
+  return {
+    label: str(data, 'label', at),
+    userAgent: str(data, 'userAgent', at),
+    logicalCores: numOrNull(data, 'logicalCores', at),
+    deviceMemoryGB: numOrNull(data, 'deviceMemoryGB', at),
+    gpu: strOrNull(data, 'gpu', at),
+  };
+}
+
+function readBenchmarkRow(value: unknown, at: string): BenchmarkRow {
+  const data = asObject(value, at);
+  return {
+    modelId: str(data, 'modelId', at),
+    backend: oneOf(data, 'backend', BACKENDS, at),
+    dtype: oneOf(data, 'dtype', DTYPES, at),
+    promptSize: oneOf(data, 'promptSize', PROMPT_SIZES, at),
+    promptTokens: num(data, 'promptTokens', at),
+    newTokens: num(data, 'newTokens', at),
+    loadMs: readStat(data, 'loadMs', at),
+    ttftMs: readStat(data, 'ttftMs', at),
+    prefillTokensPerSecond: readStat(data, 'prefillTokensPerSecond', at),
+    decodeTokensPerSecond: readStat(data, 'decodeTokensPerSecond', at),
+  };
+}
+
+function readStat(parent: Json, key: string, at: string): SummaryStat {
+  const data = obj(parent, key, at);
+  // A figure with no samples is NaN, which JSON writes as null: read it back as NaN.
+  const inner = (part: string) => (data[part] === null ? NaN : num(data, part, at, `${key}.${part}`));
+  return { median: inner('median'), min: inner('min'), max: inner('max'), n: inner('n') };
+}
+
+function readScorecardRun(value: unknown, at: string): ScorecardRun {
+  const data = asObject(value, at);
+  return {
+    modelId: str(data, 'modelId', at),
+    backend: oneOf(data, 'backend', BACKENDS, at),
+    dtype: oneOf(data, 'dtype', DTYPES, at),
+    suiteName: str(data, 'suiteName', at),
+    finishedAt: str(data, 'finishedAt', at),
+    results: arr(data, 'results', at).map((task, i) => readTask(task, `${at}, task ${i + 1}`)),
+  };
+}
+
+function readTask(value: unknown, at: string): ScorecardTaskResult {
+  const data = asObject(value, at);
+  return {
+    taskId: str(data, 'taskId', at),
+    category: oneOf(data, 'category', TASK_CATEGORIES, at),
+    passed: bool(data, 'passed', at),
+    detail: str(data, 'detail', at),
+    answer: str(data, 'answer', at),
+    ms: num(data, 'ms', at),
+    promptTokens: num(data, 'promptTokens', at),
+    generatedTokens: num(data, 'generatedTokens', at),
+  };
+}
+
+// --- Field checks: each names the field and where it is -----------------------------------------
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function missing(name: string, at: string): never {
+  throw new FormatProblem(`Missing field "${name}" in ${at}.`);
+}
+
+function wrongType(name: string, at: string, expected: string, found: unknown): never {
+  throw new FormatProblem(`Field "${name}" in ${at} should be ${expected}, but it is ${JSON.stringify(found) ?? String(found)}.`);
+}
+
+function field(data: Json, key: string, at: string, name = key): unknown {
+  if (!(key in data) || data[key] === undefined) missing(name, at);
+  return data[key];
+}
+
+function asObject(value: unknown, at: string): Json {
+  if (!isObject(value)) throw new FormatProblem(`${capitalise(at)} should be an object, but it is ${JSON.stringify(value)}.`);
+  return value;
+}
+
+function obj(data: Json, key: string, at: string): Json {
+  const value = field(data, key, at);
+  return isObject(value) ? value : wrongType(key, at, 'an object', value);
+}
+
+function arr(data: Json, key: string, at: string): unknown[] {
+  const value = field(data, key, at);
+  return Array.isArray(value) ? value : wrongType(key, at, 'a list', value);
+}
+
+function str(data: Json, key: string, at: string): string {
+  const value = field(data, key, at);
+  return typeof value === 'string' ? value : wrongType(key, at, 'text', value);
+}
+
+function strOrNull(data: Json, key: string, at: string): string | null {
+  const value = field(data, key, at);
+  return value === null || typeof value === 'string' ? value : wrongType(key, at, 'text or null', value);
+}
+
+function num(data: Json, key: string, at: string, name = key): number {
+  const value = field(data, key, at, name);
+  return typeof value === 'number' && Number.isFinite(value) ? value : wrongType(name, at, 'a number', value);
+}
+
+function numOrNull(data: Json, key: string, at: string): number | null {
+  const value = field(data, key, at);
+  return value === null || (typeof value === 'number' && Number.isFinite(value)) ? value : wrongType(key, at, 'a number or null', value);
+}
+
+function bool(data: Json, key: string, at: string): boolean {
+  const value = field(data, key, at);
+  return typeof value === 'boolean' ? value : wrongType(key, at, 'true or false', value);
+}
+
+function oneOf<T extends string>(data: Json, key: string, allowed: readonly T[], at: string): T {
+  const value = field(data, key, at);
+  return allowed.includes(value as T) ? (value as T) : wrongType(key, at, `one of ${allowed.join(', ')}`, value);
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,146 @@
+// The results as the tables people read: the benchmark (median with min–max), the scorecard summary
+// per model × category and the hardware summary. The results view and the Markdown report both
+// render these, so what a file says is exactly what the screen showed.
+import { hardwareReportSummary, type HardwareReport } from '../hardware/hardware-report';
+import { label } from '../engines/backend-selection';
+import { median } from '../metrics/generation-clock';
+import type { BenchmarkRow, ResultsDocument, ScorecardRun, SummaryStat, TaskCategory } from '../results/result-types';
+
+export interface TextTable {
+  /** Column groups above the header (a comparison's machines), spanning all the columns between them. */
+  groups?: { title: string; span: number }[];
+  header: string[];
+  rows: string[][];
+}
+
+export type StatUnit = 'ms' | 'tok/s';
+
+/** Digits shown per unit: whole milliseconds; tokens per second to a tenth. */
+export const UNIT_DECIMALS: Record<StatUnit, number> = { ms: 0, 'tok/s': 1 };
+
+export function formatValue(value: number, unit: StatUnit): string {
+  return Number.isFinite(value) ? value.toFixed(UNIT_DECIMALS[unit]) : '–';
+}
+
+/** "12.3" for one sample; "12.3 (11.0–13.1)" when repeats differ. */
+export function formatStat(stat: SummaryStat, unit: StatUnit): string {
+  const mid = formatValue(stat.median, unit);
+  if (stat.n <= 1 || stat.min === stat.max) return mid;
+  return `${mid} (${formatValue(stat.min, unit)}–${formatValue(stat.max, unit)})`;
+}
+
+export const BENCHMARK_MEASURES = [
+  { key: 'loadMs', title: 'Load (ms)', unit: 'ms' },
+  { key: 'ttftMs', title: 'First token (ms)', unit: 'ms' },
+  { key: 'prefillTokensPerSecond', title: 'Prefill (tok/s)', unit: 'tok/s' },
+  { key: 'decodeTokensPerSecond', title: 'Decode (tok/s)', unit: 'tok/s' },
+] as const satisfies readonly { key: keyof BenchmarkRow; title: string; unit: StatUnit }[];
+
+export type BenchmarkMeasure = (typeof BENCHMARK_MEASURES)[number];
+
+export function benchmarkTable(rows: readonly BenchmarkRow[]): TextTable {
+  return {
+    header: ['Model', 'Backend', 'Dtype', 'Prompt', 'Prompt tokens', 'New tokens', 'Repeats', ...BENCHMARK_MEASURES.map((m) => m.title)],
+    rows: rows.map((row) => [
+      row.modelId,
+      label(row.backend),
+      row.dtype,
+      row.promptSize,
+      String(row.promptTokens),
+      String(row.newTokens),
+      String(row.decodeTokensPerSecond.n),
+      ...BENCHMARK_MEASURES.map((m) => formatStat(row[m.key], m.unit)),
+    ]),
+  };
+}
+
+/** Pass counts of one model in one category, over every run of that model. */
+export interface ScorecardSummaryRow {
+  modelId: string;
+  category: TaskCategory;
+  passed: number;
+  total: number;
+  /** Runs of the model that contributed tasks (several when it ran on more than one backend). */
+  runs: number;
+  medianMs: number;
+}
+
+export function scorecardSummary(runs: readonly ScorecardRun[]): ScorecardSummaryRow[] {
+  const groups = new Map<string, { modelId: string; category: TaskCategory; passed: number; ms: number[]; runs: Set<ScorecardRun> }>();
+  for (const run of runs) {
+    for (const task of run.results) {
+      const key = `${run.modelId}\u0000${task.category}`;
+      let group = groups.get(key);
+      if (!group) groups.set(key, (group = { modelId: run.modelId, category: task.category, passed: 0, ms: [], runs: new Set() }));
+      if (task.passed) group.passed++;
+      group.ms.push(task.ms);
+      group.runs.add(run);
+    }
+  }
+  return [...groups.values()].map((g) => ({
+    modelId: g.modelId,
+    category: g.category,
+    passed: g.passed,
+    total: g.ms.length,
+    runs: g.runs.size,
+    medianMs: median(g.ms),
+  }));
+}
+
+export function passRate(row: Pick<ScorecardSummaryRow, 'passed' | 'total'>): number {
+  return row.total === 0 ? NaN : row.passed / row.total;
+}
+
+export function formatPercent(rate: number): string {
+  return Number.isFinite(rate) ? `${Math.round(rate * 100)}%` : '–';
+}
+
+export function scorecardSummaryTable(runs: readonly ScorecardRun[]): TextTable {
+  return {
+    header: ['Model', 'Category', 'Passed', 'Tasks', 'Pass rate', 'Median time (ms)', 'Runs'],
+    rows: scorecardSummary(runs).map((row) => [
+      row.modelId,
+      row.category,
+      String(row.passed),
+      String(row.total),
+      formatPercent(passRate(row)),
+      formatValue(row.medianMs, 'ms'),
+      String(row.runs),
+    ]),
+  };
+}
+
+/** The hardware report's plain-language lines as fact/value pairs, or null without a readable report. */
+export function hardwareTable(hardware: unknown): TextTable | null {
+  if (!looksLikeHardwareReport(hardware)) return null;
+  let lines: string[];
+  try {
+    lines = hardwareReportSummary(hardware);
+  } catch {
+    // An imported file's report may be from another version of the app: show none rather than break.
+    return null;
+  }
+  return {
+    header: ['Fact', 'Value'],
+    rows: lines.map((line) => {
+      const at = line.indexOf(': ');
+      return at < 0 ? ['', line] : [line.slice(0, at), line.slice(at + 2)];
+    }),
+  };
+}
+
+export function looksLikeHardwareReport(value: unknown): value is HardwareReport {
+  if (typeof value !== 'object' || value === null) return false;
+  const report = value as Record<string, unknown>;
+  return ['browser', 'webgpu', 'cpu', 'wasm', 'memory', 'storage'].every(
+    (key) => typeof report[key] === 'object' && report[key] !== null,
+  );
+}
+
+export function documentTables(document: ResultsDocument) {
+  return {
+    benchmark: benchmarkTable(document.benchmark),
+    scorecard: scorecardSummaryTable(document.scorecard),
+    hardware: hardwareTable(document.hardware),
+  };
+}

@@ -1,0 +1,130 @@
+// The scorecard suite format: tasks with a prompt and a deterministic checker each. The built-in
+// suite (builtin-suite.json) and suites users import are both this shape, read by parse-suite.ts.
+import type { TaskCategory } from '../results/result-types';
+import type { JsonSchema } from './json-schema';
+
+export const SUITE_FORMAT = 'on-device-playground/scorecard-suite';
+
+export const TASK_CATEGORIES: readonly TaskCategory[] = [
+  'support',
+  'recommendation',
+  'classification',
+  'extraction',
+  'reasoning',
+  'translation',
+  'summarisation',
+  'coding',
+];
+
+export const CATEGORY_LABELS: Readonly<Record<TaskCategory, string>> = {
+  support: 'Customer support',
+  recommendation: 'Product copy',
+  classification: 'Moderation / classification',
+  extraction: 'Extraction to JSON',
+  reasoning: 'Arithmetic and logic',
+  translation: 'Translation (EN↔ZH)',
+  summarisation: 'Summarisation',
+  coding: 'Coding',
+};
+
+/** A phrase the answer must (or must not) contain; an array lists alternatives, any one of which counts. */
+export type Term = string | string[];
+
+/** The answer names exactly one of `labels`, and it is `expected`. */
+export interface ChoiceChecker {
+  kind: 'choice';
+  labels: string[];
+  expected: string;
+}
+
+/** The last number in the answer equals `expected` (within `tolerance`, default 0). */
+export interface NumberChecker {
+  kind: 'number';
+  expected: number;
+  tolerance?: number;
+}
+
+/** The first JSON object or array in the answer (fenced or not) satisfies `schema`. */
+export interface JsonSchemaChecker {
+  kind: 'json-schema';
+  schema: JsonSchema;
+}
+
+/** Every `all` term, at least one `any` term (when given), no `none` term, and at most `maxWords` words. */
+export interface ContainsChecker {
+  kind: 'contains';
+  all?: Term[];
+  any?: Term[];
+  none?: Term[];
+  maxWords?: number;
+}
+
+/** Written mostly in the target language's script, with the key terms. */
+export interface TranslationChecker {
+  kind: 'translation';
+  target: 'zh' | 'en';
+  terms: Term[];
+  /** Share of the target script among Han and Latin letters (default 0.6 for zh, 0.9 for en). */
+  minScriptRatio?: number;
+}
+
+/** At most `maxWords` words, mentions every fact, and copies no run of `maxCopiedWords` words from the prompt. */
+export interface SummaryChecker {
+  kind: 'summary';
+  maxWords: number;
+  facts: Term[];
+  /** Longest run of consecutive prompt words the summary may repeat (default 10). */
+  maxCopiedWords?: number;
+}
+
+export interface CodeTest {
+  args: unknown[];
+  expected: unknown;
+}
+
+/** The answer's JavaScript code block defines `functionName`, which passes every test within the time limit. */
+export interface CodeChecker {
+  kind: 'code';
+  functionName: string;
+  tests: CodeTest[];
+  /** Default 2000 ms for the whole test run. */
+  timeLimitMs?: number;
+}
+
+export type CheckerSpec =
+  | ChoiceChecker
+  | NumberChecker
+  | JsonSchemaChecker
+  | ContainsChecker
+  | TranslationChecker
+  | SummaryChecker
+  | CodeChecker;
+
+export type CheckerKind = CheckerSpec['kind'];
+
+export interface ScorecardTask {
+  /** Unique within the suite: letters, digits, "-" and "_". */
+  id: string;
+  category: TaskCategory;
+  title: string;
+  system?: string;
+  prompt: string;
+  maxNewTokens: number;
+  checker: CheckerSpec;
+  /** A right answer; its checker must pass it (the built-in suite's unit test checks every one). */
+  reference?: string;
+}
+
+export interface ScorecardSuite {
+  format: typeof SUITE_FORMAT;
+  version: 1;
+  name: string;
+  description?: string;
+  tasks: ScorecardTask[];
+}
+
+/** What a checker decided, with its reason in words. */
+export interface CheckResult {
+  passed: boolean;
+  detail: string;
+}

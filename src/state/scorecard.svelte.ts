@@ -1,0 +1,323 @@
+// Runs the scorecard suite over the chosen models, one model at a time, each in its own session
+// (worker) that is disposed when its tasks are done: greedy, thinking off, every answer checked
+// by its task's deterministic checker. Finished runs go to the visit's results, tokens to the ledger.
+import { ModelSession } from './model-session.svelte';
+import { answerOnce } from './single-answer';
+import type { ViewContext } from './view-context';
+import type { Backend, ChatMessage, Dtype, GenerationParams } from '../lib/engines/types';
+import type { ScorecardTaskResult } from '../lib/results/result-types';
+import { summarizeError } from '../lib/engines/errors';
+import { isLocalModel, localModelsHub } from '../lib/models/folder-import';
+import { BUILTIN_SUITE } from '../lib/scorecard/builtin-suite';
+import { checkAnswer } from '../lib/scorecard/checkers';
+import { runInSandbox } from '../lib/scorecard/code-sandbox';
+import type { CodeRunner } from '../lib/scorecard/code-sandbox-protocol';
+import { joinSuites, parseSuite, SuiteFormatError } from '../lib/scorecard/parse-suite';
+import type { ScorecardSuite, ScorecardTask } from '../lib/scorecard/suite-types';
+
+/** One task's outcome as the view shows it: the contract's fields plus what the answer was asked. */
+export interface ScoredTask extends ScorecardTaskResult {
+  title: string;
+  system: string | null;
+  prompt: string;
+  /** How long the checker took (for code: the sandbox run). */
+  checkMs: number;
+}
+
+export type ModelRunStatus = 'waiting' | 'loading' | 'running' | 'done' | 'failed' | 'cancelled';
+
+export interface ModelScore {
+  modelId: string;
+  status: ModelRunStatus;
+  /** Why it failed or stopped, in words. */
+  message: string | null;
+  backend: Backend | null;
+  dtype: Dtype | null;
+  loadMs: number | null;
+  results: ScoredTask[];
+  taskCount: number;
+}
+
+export interface ScorecardProgress {
+  modelNumber: number;
+  modelCount: number;
+  modelId: string;
+  phase: 'loading' | 'answering' | 'checking';
+  /** 1-based number of the task being answered or checked. */
+  taskNumber: number;
+  taskCount: number;
+  taskTitle: string | null;
+}
+
+export type ImportMode = 'join' | 'replace';
+
+export interface ScorecardDependencies {
+  createSession(context: ViewContext): ModelSession;
+  answer: typeof answerOnce;
+  runCode: CodeRunner;
+}
+
+const defaultDependencies: ScorecardDependencies = {
+  createSession: (context) => new ModelSession(context.settings, context.lookups),
+  answer: answerOnce,
+  runCode: (request) => runInSandbox(request),
+};
+
+/** Greedy and without reasoning, so a score is repeatable and every token goes to the answer. */
+function paramsFor(task: ScorecardTask): GenerationParams {
+  return { maxNewTokens: task.maxNewTokens, temperature: 0, topP: 1, enableThinking: false };
+}
+
+function messagesFor(task: ScorecardTask): ChatMessage[] {
+  return [...(task.system ? [{ role: 'system' as const, content: task.system }] : []), { role: 'user', content: task.prompt }];
+}
+
+const MAX_SUITE_BYTES = 2 * 1024 * 1024;
+
+class RunCancelled extends Error {
+  override name = 'RunCancelled';
+}
+
+export class Scorecard {
+  modelIds = $state<string[]>([]);
+  importMode = $state<ImportMode>('join');
+  /** The last suite imported without problems (kept when a later file is rejected). */
+  imported = $state.raw<ScorecardSuite | null>(null);
+  importedFileName = $state<string | null>(null);
+  /** The last file the user tried to import and what is wrong with it, one problem per entry. */
+  importError = $state.raw<{ fileName: string; problems: string[] } | null>(null);
+  running = $state(false);
+  cancelling = $state(false);
+  progress = $state.raw<ScorecardProgress | null>(null);
+  scores = $state.raw<ModelScore[]>([]);
+  /** The suite the scores on screen came from. */
+  scoredSuite = $state.raw<ScorecardSuite | null>(null);
+  message = $state<string | null>(null);
+
+  #controller: AbortController | null = null;
+  #session = $state.raw<ModelSession | null>(null);
+
+  constructor(
+    private readonly context: ViewContext,
+    private readonly deps: ScorecardDependencies = defaultDependencies,
+  ) {
+    this.modelIds = [context.settings.modelId];
+  }
+
+  /** The suite a run would use now, or why there is none (an imported suite clashing with the built-in one). */
+  get suiteChoice(): { suite: ScorecardSuite; problem: null } | { suite: null; problem: string } {
+    if (!this.imported) return { suite: BUILTIN_SUITE, problem: null };
+    if (this.importMode === 'replace') return { suite: this.imported, problem: null };
+    try {
+      return { suite: joinSuites(BUILTIN_SUITE, this.imported), problem: null };
+    } catch (error) {
+      return { suite: null, problem: (error as Error).message };
+    }
+  }
+
+  get blockedReason(): string | null {
+    if (this.context.chatBusy) {
+      return 'The chat model is loading or answering. The scorecard starts once it is done, so the two do not compete for the same processor.';
+    }
+    return this.suiteChoice.problem;
+  }
+
+  /** Download/initialisation progress of the model loading now, if any. */
+  get loadProgress() {
+    return this.#session?.progress ?? null;
+  }
+
+  async importFile(file: File): Promise<void> {
+    const rejected = (problems: string[]) => (this.importError = { fileName: file.name, problems });
+    if (file.size > MAX_SUITE_BYTES) {
+      rejected([`the file is ${Math.round(file.size / 1024)} KB; a suite file may be at most 2 MB`]);
+      return;
+    }
+    let text: string;
+    try {
+      text = await file.text();
+    } catch (error) {
+      rejected([`the file could not be read: ${summarizeError(error).message}`]);
+      return;
+    }
+    try {
+      this.imported = parseSuite(text);
+      this.importedFileName = file.name;
+      this.importError = null;
+    } catch (error) {
+      rejected(error instanceof SuiteFormatError ? error.problems : [summarizeError(error).message]);
+    }
+  }
+
+  clearImport(): void {
+    this.imported = null;
+    this.importedFileName = null;
+    this.importError = null;
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    const blocked = this.blockedReason;
+    const suite = this.suiteChoice.suite;
+    const ids = this.modelIds.map((id) => id.trim()).filter(Boolean);
+    if (blocked || !suite) {
+      this.message = blocked;
+      return;
+    }
+    if (ids.length === 0) {
+      this.message = 'Name at least one model to score.';
+      return;
+    }
+    const controller = new AbortController();
+    this.#controller = controller;
+    this.running = true;
+    this.cancelling = false;
+    this.message = null;
+    this.scoredSuite = suite;
+    this.scores = ids.map((modelId) => ({
+      modelId,
+      status: 'waiting',
+      message: null,
+      backend: null,
+      dtype: null,
+      loadMs: null,
+      results: [],
+      taskCount: suite.tasks.length,
+    }));
+    try {
+      for (const [index, modelId] of ids.entries()) {
+        if (controller.signal.aborted) break;
+        await this.#runModel(index, modelId, suite, controller.signal);
+      }
+      const done = this.scores.filter((s) => s.status === 'done').length;
+      this.message = controller.signal.aborted
+        ? `Scorecard cancelled. ${done} of ${ids.length} models finished; the others have no totals.`
+        : `Scorecard finished: ${done} of ${ids.length} models scored.`;
+    } finally {
+      this.scores = this.scores.map((s) =>
+        s.status === 'waiting' || s.status === 'loading' || s.status === 'running'
+          ? { ...s, status: 'cancelled', message: s.message ?? 'Cancelled before it finished; no total was kept.' }
+          : s,
+      );
+      this.#session?.dispose();
+      this.#session = null;
+      this.#controller = null;
+      this.progress = null;
+      this.running = false;
+      this.cancelling = false;
+    }
+  }
+
+  /** Stops the answer in progress and ends the model's worker; unfinished models get no total. */
+  cancel(): void {
+    if (!this.#controller || this.#controller.signal.aborted) return;
+    this.cancelling = true;
+    this.#controller.abort();
+    this.#session?.dispose();
+  }
+
+  #update(index: number, changes: Partial<ModelScore>): void {
+    this.scores = this.scores.map((score, i) => (i === index ? { ...score, ...changes } : score));
+  }
+
+  async #runModel(index: number, modelId: string, suite: ScorecardSuite, signal: AbortSignal): Promise<void> {
+    const progress: ScorecardProgress = {
+      modelNumber: index + 1,
+      modelCount: this.scores.length,
+      modelId,
+      phase: 'loading',
+      taskNumber: 0,
+      taskCount: suite.tasks.length,
+      taskTitle: null,
+    };
+    this.progress = progress;
+    this.#update(index, { status: 'loading' });
+    const session = this.deps.createSession(this.context);
+    this.#session = session;
+    try {
+      const { settings } = this.context;
+      const hub = isLocalModel(modelId) ? localModelsHub(location.origin) : settings.hub;
+      await untilAborted(
+        session.loadModel({ repoId: modelId, hub, backendOverride: settings.backendOverride, dtypeOverride: settings.dtypeOverride }),
+        signal,
+      );
+      if (session.status !== 'ready' || !session.runtime) {
+        const failure = session.error;
+        this.#update(index, { status: 'failed', message: failure ? `${failure.name}: ${failure.message}` : `${modelId} did not load.` });
+        return;
+      }
+      this.#update(index, {
+        status: 'running',
+        backend: session.runtime.backend,
+        dtype: session.runtime.dtype,
+        loadMs: session.loadMetrics?.totalMs ?? null,
+      });
+      const results: ScoredTask[] = [];
+      for (const [k, task] of suite.tasks.entries()) {
+        this.progress = { ...progress, phase: 'answering', taskNumber: k + 1, taskTitle: task.title };
+        const { text, metrics } = await untilAborted(this.deps.answer(session, messagesFor(task), paramsFor(task), { signal }), signal);
+        if (signal.aborted) throw new RunCancelled();
+        this.context.ledger.record('scorecard', metrics.prefillTokens, metrics.generatedTokens);
+        this.progress = { ...progress, phase: 'checking', taskNumber: k + 1, taskTitle: task.title };
+        const checkStarted = performance.now();
+        const verdict = await checkAnswer(task, text, { runCode: this.deps.runCode });
+        results.push({
+          taskId: task.id,
+          category: task.category,
+          passed: verdict.passed,
+          detail: verdict.detail,
+          answer: text,
+          ms: metrics.totalMs,
+          promptTokens: metrics.promptTokens,
+          generatedTokens: metrics.generatedTokens,
+          title: task.title,
+          system: task.system ?? null,
+          prompt: task.prompt,
+          checkMs: performance.now() - checkStarted,
+        });
+        this.#update(index, { results: [...results] });
+      }
+      this.#update(index, { status: 'done' });
+      this.context.results.addScorecardRun({
+        modelId,
+        backend: session.runtime.backend,
+        dtype: session.runtime.dtype,
+        suiteName: suite.name,
+        finishedAt: new Date().toISOString(),
+        results: results.map(toContract),
+      });
+    } catch (error) {
+      if (signal.aborted) return;
+      const { name, message } = summarizeError(error);
+      this.#update(index, { status: 'failed', message: name && name !== 'Error' ? `${name}: ${message}` : message });
+    } finally {
+      session.dispose();
+      if (this.#session === session) this.#session = null;
+    }
+  }
+}
+
+/** Only the shared result fields go to the visit's results (and so into exports). */
+function toContract(result: ScoredTask): ScorecardTaskResult {
+  const { taskId, category, passed, detail, answer, ms, promptTokens, generatedTokens } = result;
+  return { taskId, category, passed, detail, answer, ms, promptTokens, generatedTokens };
+}
+
+/** Settles with the promise, or rejects as soon as the run is cancelled (a killed worker never answers). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(new RunCancelled());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(new RunCancelled());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

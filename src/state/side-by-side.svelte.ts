@@ -1,0 +1,277 @@
+// Side by side: several models answer the same prompt, each pane with its own session (and so
+// its own worker), one after another by default or all at once; text, numbers and errors per pane.
+import type { Backend, ChatMessage, GenerationMetrics, GenerationParams } from '../lib/engines/types';
+import { summarizeError, WorkerCrashedError, type ErrorSummary } from '../lib/engines/errors';
+import { isLocalModel, localModelsHub } from '../lib/models/folder-import';
+import { FrameTextBatch } from '../lib/render/frame-text-batch';
+import type { PaneResult, RunMode } from '../lib/metrics/side-by-side-table';
+import { HARD_STOP_AFTER_MS } from './chat.svelte';
+import { ModelSession, type LoadRequest } from './model-session.svelte';
+import { validParams } from './settings.svelte';
+import { answerOnce } from './single-answer';
+import type { ViewContext } from './view-context';
+
+/**
+ * queued: waiting for its turn; loading/answering: working; done: answered to the end (or to
+ * max tokens); stopped: Stop ended it (possibly before it began); error: it failed, alone.
+ */
+export type PaneState = 'idle' | 'queued' | 'loading' | 'answering' | 'done' | 'stopped' | 'error';
+
+export const MIN_PANES = 2;
+
+/** What a run hands every pane: the same prompt, parameters and Stop signal for all. */
+interface PaneJob {
+  messages: ChatMessage[];
+  params: GenerationParams;
+  signal: AbortSignal;
+  hubFor(repoId: string): string;
+  answer: typeof answerOnce;
+  onAnswered(metrics: GenerationMetrics): void;
+}
+
+export interface SideBySideDeps {
+  createSession(): ModelSession;
+  answer: typeof answerOnce;
+}
+
+export class Pane {
+  modelId = $state('');
+  /** null: the backend the device is best at (WebGPU where it works, else WASM). */
+  backendOverride = $state<Backend | null>(null);
+  state = $state<PaneState>('idle');
+  /** The answer as streamed so far; the final text once it ended. */
+  text = $state('');
+  /** The numbers of the last run, kept with the model id it ran (the input may change later). */
+  result = $state.raw<Omit<PaneResult, 'pane'> | null>(null);
+  error = $state.raw<ErrorSummary | null>(null);
+  /** Why a pane ended without a full answer, in words (stopped before its turn, worker ended). */
+  note = $state<string | null>(null);
+
+  #loadedKey: string | null = null;
+  #forceEnd: ((reason: Error) => void) | null = null;
+  #hardStopped = false;
+  #batch = new FrameTextBatch((text) => (this.text += text));
+
+  constructor(
+    readonly id: number,
+    readonly session: ModelSession,
+    modelId: string,
+  ) {
+    this.modelId = modelId;
+  }
+
+  get busy(): boolean {
+    return this.state === 'loading' || this.state === 'answering';
+  }
+
+  /** Clears the last run's output: the pane waits for its turn. */
+  queue(): void {
+    this.state = 'queued';
+    this.text = '';
+    this.result = null;
+    this.error = null;
+    this.note = null;
+    this.#hardStopped = false;
+  }
+
+  /** Loads this pane's model if it isn't the one loaded, then answers; never throws. */
+  async run(job: PaneJob): Promise<void> {
+    const repoId = this.modelId.trim();
+    if (job.signal.aborted) return this.#stopped(repoId, 'Stopped before its turn.');
+    if (!repoId) {
+      return this.#failed(repoId, { name: 'InvalidModelIdError', message: 'This pane has no model id: type one (org/name).' });
+    }
+    const ended = new Promise<never>((_, reject) => (this.#forceEnd = reject));
+    ended.catch(() => {});
+    const offCrash = this.session.onCrash((reason) => this.#forceEnd?.(new WorkerCrashedError(`The model's worker died: ${reason}.`)));
+    try {
+      const request: LoadRequest = { repoId, hub: job.hubFor(repoId), backendOverride: this.backendOverride, dtypeOverride: null };
+      const key = JSON.stringify(request);
+      if (!this.session.ready || this.#loadedKey !== key) {
+        this.state = 'loading';
+        this.#loadedKey = null;
+        await Promise.race([this.session.loadModel(request), ended]);
+        if (this.session.status !== 'ready') {
+          if (job.signal.aborted) return this.#stopped(repoId, 'Stopped while its model was loading.');
+          return this.#failed(repoId, this.session.error ?? { name: 'EngineError', message: 'The model did not load.' });
+        }
+        this.#loadedKey = key;
+      }
+      if (job.signal.aborted) return this.#stopped(repoId, 'Stopped before it answered.');
+      this.state = 'answering';
+      const answer = job.answer(this.session, job.messages, job.params, { onText: (text) => this.#batch.push(text), signal: job.signal });
+      const { text, metrics } = await Promise.race([answer, ended]);
+      this.#batch.flush();
+      this.text = text;
+      this.result = this.#result(repoId, metrics, null);
+      job.onAnswered(metrics);
+      this.state = metrics.stopReason === 'interrupted' ? 'stopped' : 'done';
+    } catch (error) {
+      this.#batch.flush();
+      if (this.#hardStopped) return this.#stopped(repoId, 'Stopped by ending its worker (it did not stop within 1 s); the next run loads the model again.');
+      this.#failed(repoId, summarizeError(error));
+    } finally {
+      offCrash();
+      this.#forceEnd = null;
+    }
+  }
+
+  /**
+   * Ends a load or an answer that ignored Stop (a long prefill can't be interrupted between
+   * tokens) by ending the worker; the next run starts a fresh one.
+   */
+  hardStop(): void {
+    if (!this.busy) return;
+    this.#hardStopped = true;
+    this.#forceEnd?.(new Error('stopped'));
+    this.dispose();
+  }
+
+  /** Ends the pane's worker (the pane was removed, or its work was cut short). */
+  dispose(): void {
+    this.session.dispose();
+    this.#loadedKey = null;
+  }
+
+  #result(model: string, metrics: GenerationMetrics | null, error: ErrorSummary | null): Omit<PaneResult, 'pane'> {
+    const runtime = this.session.runtime;
+    return {
+      model,
+      backend: runtime?.backend ?? null,
+      dtype: runtime?.dtype ?? null,
+      loadMs: this.session.loadMetrics?.totalMs ?? null,
+      metrics,
+      error: error ? `${error.name}: ${error.message}` : null,
+    };
+  }
+
+  #stopped(model: string, note: string): void {
+    this.note = note;
+    this.state = 'stopped';
+    this.result ??= this.#result(model, null, null);
+  }
+
+  #failed(model: string, error: ErrorSummary): void {
+    this.error = error;
+    this.state = 'error';
+    this.result = this.#result(model, null, error);
+  }
+}
+
+export class SideBySide {
+  panes = $state.raw<Pane[]>([]);
+  prompt = $state('');
+  /** Optional, the same for every pane. */
+  systemPrompt = $state('');
+  maxNewTokens = $state(128);
+  /** 0 (greedy) by default: the same prompt then gives each model its most likely answer. */
+  temperature = $state(0);
+  mode = $state<RunMode>('sequential');
+  running = $state(false);
+  /** Why Run did not start, in words. */
+  notice = $state<string | null>(null);
+  /** The mode the numbers on screen were measured in. */
+  lastMode = $state<RunMode>('sequential');
+
+  #nextPaneId = 1;
+  #controller: AbortController | null = null;
+  #run: Promise<void> | null = null;
+  readonly #deps: SideBySideDeps;
+
+  constructor(
+    private readonly context: Pick<ViewContext, 'settings' | 'lookups' | 'ledger' | 'chatBusy'>,
+    initialModelIds: readonly string[] = [],
+    deps: Partial<SideBySideDeps> = {},
+  ) {
+    this.#deps = {
+      createSession: deps.createSession ?? (() => new ModelSession(context.settings, context.lookups)),
+      answer: deps.answer ?? answerOnce,
+    };
+    const ids = [...initialModelIds];
+    while (ids.length < MIN_PANES) ids.push('');
+    for (const id of ids) this.addPane(id);
+  }
+
+  /** The numbers of the panes that ran, in screen order. */
+  get results(): PaneResult[] {
+    return this.panes.flatMap((pane, i) => (pane.result ? [{ pane: i + 1, ...pane.result }] : []));
+  }
+
+  /** Why Run can't start now, or null. */
+  get blocked(): string | null {
+    if (this.context.chatBusy) {
+      return 'The chat is loading or answering a model. Side by side starts when it has finished, so the panes get the device to themselves.';
+    }
+    if (this.context.settings.hubError) return `The hub address can't be used: ${this.context.settings.hubError}`;
+    return null;
+  }
+
+  addPane(modelId = ''): void {
+    if (this.running) return;
+    this.panes = [...this.panes, new Pane(this.#nextPaneId++, this.#deps.createSession(), modelId)];
+  }
+
+  removePane(pane: Pane): void {
+    if (this.running || this.panes.length <= MIN_PANES) return;
+    pane.dispose();
+    this.panes = this.panes.filter((p) => p !== pane);
+  }
+
+  /** Asks every pane the prompt: one after another, or all at once in concurrent mode. */
+  run(): Promise<void> {
+    if (this.running) return this.#run ?? Promise.resolve();
+    const prompt = this.prompt.trim();
+    this.notice = this.blocked ?? (prompt ? null : 'Type a prompt for the models to answer.');
+    if (this.notice) return Promise.resolve();
+    const controller = new AbortController();
+    const system = this.systemPrompt.trim();
+    const job: PaneJob = {
+      messages: [...(system ? [{ role: 'system' as const, content: system }] : []), { role: 'user', content: prompt }],
+      params: validParams({ maxNewTokens: this.maxNewTokens, temperature: this.temperature, topP: 1, enableThinking: false }),
+      signal: controller.signal,
+      hubFor: (repoId) => (isLocalModel(repoId) ? localModelsHub(location.origin) : this.context.settings.hub),
+      answer: this.#deps.answer,
+      onAnswered: (metrics) => this.context.ledger.record('side-by-side', metrics.prefillTokens, metrics.generatedTokens),
+    };
+    const panes = this.panes;
+    const mode = this.mode;
+    for (const pane of panes) pane.queue();
+    this.#controller = controller;
+    this.lastMode = mode;
+    this.running = true;
+    this.#run = (async () => {
+      try {
+        if (mode === 'concurrent') await Promise.all(panes.map((pane) => pane.run(job)));
+        else for (const pane of panes) await pane.run(job);
+      } finally {
+        this.running = false;
+        this.#controller = null;
+        this.#run = null;
+      }
+    })();
+    return this.#run;
+  }
+
+  /**
+   * Stops every pane: answers end after their current token, queued panes never start, downloads
+   * are cancelled. Whatever still runs after HARD_STOP_AFTER_MS has its worker ended.
+   */
+  async stop(): Promise<void> {
+    const run = this.#run;
+    if (!run) return;
+    this.#controller?.abort();
+    for (const pane of this.panes) if (pane.state === 'loading') void pane.session.cancelLoad().catch(() => {});
+    const ended = await Promise.race([
+      run.then(() => true),
+      new Promise<false>((resolve) => setTimeout(() => resolve(false), HARD_STOP_AFTER_MS)),
+    ]);
+    if (!ended) for (const pane of this.panes) pane.hardStop();
+    await run;
+  }
+
+  /** Ends every pane's worker. */
+  dispose(): void {
+    this.#controller?.abort();
+    for (const pane of this.panes) pane.dispose();
+  }
+}

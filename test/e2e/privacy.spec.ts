@@ -1,0 +1,63 @@
+// The privacy counter: no network request from the moment the model is ready through a whole chat
+// answer, and every request after that counted once — the page's own (seen by the page and the
+// service worker) and a worker's (seen only by the service worker).
+import { test, expect, type Page } from '@playwright/test';
+import { lastAnswer, loadModel, openApp, send, waitForAnswerDone, watch } from './app';
+
+async function serviceWorkerInControl(page: Page): Promise<void> {
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+    }
+  });
+}
+
+test('counts 0 requests while the model answers, then counts what is fetched', async ({ page }) => {
+  const watchers = watch(page);
+  await openApp(page, 'fixtures/tiny-qwen3');
+  // A returning visit: the service worker controls the page and every worker it starts.
+  await serviceWorkerInControl(page);
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Load model' })).toBeEnabled();
+  await expect(page.getByTestId('privacy-blind-spot')).toHaveCount(0);
+
+  const privacy = page.getByRole('region', { name: 'Privacy' });
+  const count = privacy.getByTestId('privacy-count');
+  await expect(count).toHaveText('–');
+  await expect(count).toHaveAttribute('aria-live', 'polite');
+  const generation = page.getByRole('region', { name: 'Generation' });
+  await generation.getByLabel(/^Temperature/).fill('0');
+  await generation.getByLabel('Max new tokens').fill('200');
+  await loadModel(page);
+  await expect(count).toHaveText('0');
+  await expect(privacy).toContainText(/Counting since \d\d:\d\d:\d\d \(fixtures\/tiny-qwen3\)/);
+
+  await send(page, 'Hello! What can you do offline?');
+  await expect(lastAnswer(page).locator('.markdown')).not.toBeEmpty();
+  await expect(lastAnswer(page)).toHaveAttribute('data-streaming', 'true');
+  await expect(count).toHaveText('0');
+  await waitForAnswerDone(page);
+  await expect(count).toHaveText('0');
+  await privacy.getByText('Requests (0)').click();
+  await expect(privacy.getByText('None.')).toBeVisible();
+
+  // The page fetches something: the page and the service worker both see it, counted once.
+  await page.evaluate(() => fetch('/manifest.webmanifest?privacy-check=1').then((r) => r.text()));
+  await expect(count).toHaveText('1');
+  const table = privacy.getByRole('table', { name: 'Requests since the model became ready' });
+  const pageRow = table.getByRole('row').filter({ hasText: 'manifest.webmanifest?privacy-check=1' });
+  await expect(pageRow).toContainText('page + service worker');
+  await expect(pageRow).toContainText('network');
+
+  // A worker starts and loads its script: only the service worker can see a worker's requests.
+  const workerUrl = page.workers().find((w) => w.url().includes('inference.worker'))!.url();
+  await page.evaluate((url) => void new Worker(url, { type: 'module' }), workerUrl);
+  await expect.poll(async () => Number(await count.textContent())).toBeGreaterThan(1);
+  const workerRow = table.getByRole('row').filter({ hasText: new URL(workerUrl).pathname });
+  await expect(workerRow.first()).toContainText('service worker');
+  await expect(workerRow.first()).not.toContainText('page +');
+  await expect(workerRow.first()).toContainText('app cache (on device)');
+  test.info().annotations.push({ type: 'requests', description: (await table.innerText()).replaceAll('\t', ' | ') });
+  expect(watchers.consoleErrors).toEqual([]);
+});
