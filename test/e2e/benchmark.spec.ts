@@ -92,6 +92,7 @@ test('two models on WASM finish with numbers and a chart; a wrong model id gives
   await expect(page.getByRole('progressbar', { name: BENCHMARK.progress })).toHaveCount(0);
 
   const rows = await tableRows(page);
+  console.log('ROWS', JSON.stringify(rows.map((r) => r.cells)));
   expect(rows.map((r) => `${r.cells[0]} ${r.cells[3]} ${r.status}`)).toEqual([
     'fixtures/tiny-qwen3 short done',
     'fixtures/tiny-qwen3 medium done',

@@ -35,7 +35,7 @@ test('a presenter link loads the model and answers the preset with no clicks', a
   await bar.getByRole('button', { name: /Exit presenter mode/ }).click();
   await expect(bar).toBeHidden();
   await expect(page.locator('html')).not.toHaveClass(/presenter/);
-  await expect(page.getByLabel('System prompt')).toHaveValue(preset.systemPrompt);
+  await expect(page.getByRole('region', { name: 'Generation' }).getByLabel('System prompt')).toHaveValue(preset.systemPrompt);
   await expect(page.getByTestId('preset-in-use')).toContainText(preset.title);
   expect(new URL(page.url()).searchParams.get('presenter')).toBeNull();
   await page.keyboard.press('Alt+Shift+P');

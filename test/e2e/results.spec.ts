@@ -184,7 +184,7 @@ test('a real benchmark exports, shares and compares with the numbers on screen',
   }
 
   // Two imported files against each other.
-  await view.getByLabel('First', { exact: true }).selectOption({ label: 'same-machine.json' });
+  await view.getByRole('combobox', { name: 'First machine' }).selectOption({ label: 'same-machine.json' });
   compared = await tableText(comparison);
   expect(compared.groups.slice(1, 3)).toEqual([`same-machine.json (${document.machine.label})`, 'edited.json (Edited laptop)']);
   expect(ratioCells(compared.rows).every(([, , decode]) => decode === '2.00×')).toBe(true);
@@ -196,5 +196,95 @@ test('a real benchmark exports, shares and compares with the numbers on screen',
 
   const axe = await new AxeBuilder({ page }).include('#view-results').analyze();
   expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+  expect(watchers.consoleErrors).toEqual([]);
+});
+
+// Two scripted models, two tasks: each model passes one. The scripted answer carries quotes and
+// angle brackets, which the CSV must quote and the JSON must keep exactly.
+const TWO_TASK_SUITE = {
+  format: 'on-device-playground/scorecard-suite',
+  version: 1,
+  name: 'Two tasks',
+  tasks: [
+    {
+      id: 'says-done',
+      category: 'support',
+      title: 'Ends with done',
+      prompt: 'Describe the picture, then say done.',
+      maxNewTokens: 48,
+      checker: { kind: 'contains', all: ['done'] },
+    },
+    {
+      id: 'sum-to',
+      category: 'coding',
+      title: 'Sum 1..n',
+      prompt: 'Write a JavaScript function sumTo(n) that returns 1 + 2 + … + n. Reply with one ```js code block.',
+      maxNewTokens: 48,
+      checker: { kind: 'code', functionName: 'sumTo', tests: [{ args: [3], expected: 6 }, { args: [10], expected: 55 }] },
+    },
+  ],
+};
+
+test('a scorecard run exports per task and per category, and compares by model and category', async ({ page }) => {
+  test.setTimeout(180_000);
+  const watchers = watch(page);
+  await openApp(page, 'fixtures/tiny-scripted');
+  await page.getByRole('tab', { name: 'Scorecard' }).click();
+  const scorecard = page.getByRole('region', { name: 'Scorecard' });
+  await scorecard.getByRole('button', { name: 'Add a model' }).click();
+  await scorecard.getByRole('textbox', { name: 'Models to score: model 2' }).fill('fixtures/tiny-code-right');
+  await scorecard
+    .getByLabel('Import a suite (JSON file)')
+    .setInputFiles({ name: 'two.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(TWO_TASK_SUITE)) });
+  await scorecard.getByRole('radio', { name: 'Run only the imported suite' }).check();
+  await scorecard.getByRole('button', { name: 'Run scorecard' }).click();
+  await expect(scorecard.getByTestId('scorecard-message')).toHaveText('Scorecard finished: 2 of 2 models scored.', { timeout: 150_000 });
+
+  await page.getByRole('tab', { name: 'Results' }).click();
+  const view = resultsView(page);
+  const screen = await tableText(view.getByRole('table', { name: 'Scorecard by model and category' }));
+  const byKey = new Map(screen.rows.map((row) => [`${row[0]}|${row[1]}`, row]));
+  expect(byKey.get('fixtures/tiny-scripted|support')?.slice(2, 5)).toEqual(['1', '1', '100%']);
+  expect(byKey.get('fixtures/tiny-scripted|coding')?.slice(2, 5)).toEqual(['0', '1', '0%']);
+  expect(byKey.get('fixtures/tiny-code-right|coding')?.slice(2, 5)).toEqual(['1', '1', '100%']);
+  expect(screen.rows).toHaveLength(4);
+
+  const json = await downloadText(page, view.getByRole('button', { name: 'Download JSON' }));
+  const parsed = parseResultsDocument(json.text);
+  if (!parsed.ok) throw new Error(parsed.error);
+  const runs = parsed.document.scorecard;
+  expect(runs.map((run) => run.modelId)).toEqual(['fixtures/tiny-scripted', 'fixtures/tiny-code-right']);
+
+  // Per task: every answer comes back exactly, quotes and line breaks included.
+  const tasksCsv = await downloadText(page, view.getByRole('button', { name: 'Download scorecard CSV', exact: true }));
+  expect(tasksCsv.text).toContain('""window.__xss=1""');
+  const tasks = csvRecords(tasksCsv.text);
+  expect(tasks.map((t) => [t.modelId, t.taskId, t.category, t.passed, t.answer, Number(t.ms)])).toEqual(
+    runs.flatMap((run) => run.results.map((r) => [run.modelId, r.taskId, r.category, String(r.passed), r.answer, r.ms])),
+  );
+
+  // Per model × category: the screen's counts.
+  const summary = csvRecords((await downloadText(page, view.getByRole('button', { name: 'Download scorecard summary CSV' }))).text);
+  expect(summary.map((s) => [s.modelId, s.category, s.passed, s.total, `${Math.round(Number(s.passRate) * 100)}%`])).toEqual(
+    screen.rows.map((row) => row.slice(0, 5)),
+  );
+  const markdown = parseMarkdownTables((await downloadText(page, view.getByRole('button', { name: 'Download Markdown' }))).text);
+  const mdScorecard = markdown.find((t) => t.heading === 'Scorecard')!;
+  expect({ groups: [], header: mdScorecard.header, rows: mdScorecard.rows }).toEqual(screen);
+
+  // Compared with itself, then with a copy where tiny-scripted failed its support task.
+  const importer = view.getByLabel('Import results (JSON)');
+  await importer.setInputFiles({ name: 'same.json', mimeType: 'application/json', buffer: Buffer.from(json.text) });
+  const comparison = view.getByRole('table', { name: /^Scorecard comparison/ });
+  const ratios = async () => new Map((await tableText(comparison)).rows.map((row) => [`${row[0]}|${row[1]}`, row.at(-1)]));
+  expect((await ratios()).get('fixtures/tiny-scripted|support')).toBe('1.00×');
+  expect((await ratios()).get('fixtures/tiny-scripted|coding')).toBe('–');
+
+  const edited: ResultsDocument = structuredClone(parsed.document);
+  edited.scorecard[0].results = edited.scorecard[0].results.map((r) => (r.category === 'support' ? { ...r, passed: false } : r));
+  await importer.setInputFiles({ name: 'edited.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(edited)) });
+  await expect(comparison.locator('thead')).toContainText('edited.json');
+  expect((await ratios()).get('fixtures/tiny-scripted|support')).toBe('0.00×');
+  expect((await ratios()).get('fixtures/tiny-code-right|coding')).toBe('1.00×');
   expect(watchers.consoleErrors).toEqual([]);
 });

@@ -100,8 +100,8 @@ export function mergeRequestViews(
       url: request.url,
       timeMs: request.startMs,
       seenBy: ['page', 'service worker'],
-      // The service worker knows when its cache answered; otherwise the page may know more.
-      answeredFrom: seen.answeredFrom === 'precache' ? 'precache' : request.answeredFrom === 'unknown' ? seen.answeredFrom : request.answeredFrom,
+      // The page's sizes then describe the service worker's answer, not the network: trust the service worker.
+      answeredFrom: seen.answeredFrom,
       clientKind: 'window',
     });
   }

@@ -1,0 +1,175 @@
+// The scorecard store with stand-in sessions and a stand-in answerer (the checkers and the code
+// runner are the real ones): models run in turn, verdicts and totals follow the answers, runs go
+// to the results and tokens to the ledger, failures and cancels are reported, imports are judged.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Scorecard, type ScorecardDependencies } from '../../src/state/scorecard.svelte';
+import type { LoadRequest } from '../../src/state/model-session.svelte';
+import type { ChatMessage, GenerationMetrics, GenerationResult } from '../../src/lib/engines/types';
+import type { SingleAnswerOptions } from '../../src/state/single-answer';
+import { BUILTIN_SUITE } from '../../src/lib/scorecard/builtin-suite';
+import { compileAndRun } from '../../src/lib/scorecard/code-sandbox-realm';
+import type { ScorecardRun } from '../../src/lib/results/result-types';
+
+function metrics(): GenerationMetrics {
+  return {
+    promptTokens: 20, cachedTokens: 0, prefillTokens: 20, prefillMs: 10, prefillTokensPerSecond: 2000,
+    timeToFirstTokenMs: 12, generatedTokens: 5, decodeMs: 40, decodeTokensPerSecond: 100, totalMs: 50, stopReason: 'eos',
+  };
+}
+
+function fakeSession() {
+  const session = {
+    status: 'idle' as string,
+    error: null as { name: string; message: string } | null,
+    runtime: null as { backend: string; dtype: string } | null,
+    loadMetrics: null as { totalMs: number } | null,
+    progress: null,
+    repoId: '',
+    loadModel: vi.fn(async (request: LoadRequest) => {
+      session.repoId = request.repoId;
+      if (request.repoId === 'nobody/missing') {
+        session.status = 'error';
+        session.error = { name: 'ModelNotFoundError', message: `Model "${request.repoId}" was not found.` };
+        return;
+      }
+      session.status = 'ready';
+      session.runtime = { backend: 'wasm', dtype: 'q8' };
+      session.loadMetrics = { totalMs: 300 };
+    }),
+    dispose: vi.fn(),
+  };
+  return session;
+}
+
+type FakeSession = ReturnType<typeof fakeSession>;
+
+/** "good/model" answers every task with its reference answer; any other model says "I don't know". */
+function answerFor(session: FakeSession, messages: ChatMessage[]): string {
+  if (session.repoId !== 'good/model') return "I don't know.";
+  const prompt = messages.at(-1)!.content;
+  return BUILTIN_SUITE.tasks.find((t) => t.prompt === prompt)?.reference ?? '';
+}
+
+function setup(options: { chatBusy?: boolean; answer?: ScorecardDependencies['answer'] } = {}) {
+  const sessions: FakeSession[] = [];
+  const runs: ScorecardRun[] = [];
+  const ledger = { record: vi.fn() };
+  const context = {
+    settings: { hub: 'http://mirror.test', modelId: 'good/model', backendOverride: null, dtypeOverride: null },
+    lookups: {},
+    ledger,
+    results: { addScorecardRun: (run: ScorecardRun) => runs.push(run) },
+    chatBusy: options.chatBusy ?? false,
+  };
+  const answer =
+    options.answer ??
+    (async (session: unknown, messages: ChatMessage[]): Promise<GenerationResult> => ({ text: answerFor(session as FakeSession, messages), metrics: metrics() }));
+  const scorecard = new Scorecard(context as never, {
+    createSession: () => {
+      const session = fakeSession();
+      sessions.push(session);
+      return session as never;
+    },
+    answer: answer as never,
+    runCode: async (request) => ({ ...(await compileAndRun(request.source, request.functionName, request.calls)), elapsedMs: 1 }),
+  });
+  return { scorecard, sessions, runs, ledger };
+}
+
+const file = (name: string, content: unknown) => new File([typeof content === 'string' ? content : JSON.stringify(content)], name, { type: 'application/json' });
+
+const MINE = {
+  format: 'on-device-playground/scorecard-suite',
+  version: 1,
+  name: 'Mine',
+  tasks: [{ id: 'mine-1', category: 'reasoning', title: 'Six sevens', prompt: 'What is 6 × 7?', maxNewTokens: 16, checker: { kind: 'number', expected: 42 } }],
+};
+
+beforeEach(() => vi.stubGlobal('location', { origin: 'http://app.test' }));
+afterEach(() => vi.unstubAllGlobals());
+
+describe('Scorecard', () => {
+  it('scores each model in its own session, greedy and without thinking, and records runs and tokens', async () => {
+    const answer = vi.fn(async (session: unknown, messages: ChatMessage[]) => ({ text: answerFor(session as FakeSession, messages), metrics: metrics() }));
+    const { scorecard, sessions, runs, ledger } = setup({ answer: answer as never });
+    scorecard.modelIds = ['good/model', 'other/model'];
+    await scorecard.start();
+
+    const n = BUILTIN_SUITE.tasks.length;
+    expect(sessions).toHaveLength(2);
+    expect(sessions.every((s) => s.dispose.mock.calls.length > 0)).toBe(true);
+    expect(answer).toHaveBeenCalledTimes(2 * n);
+    for (const [, , params] of answer.mock.calls as unknown as [unknown, unknown, { temperature: number; enableThinking: boolean }][]) {
+      expect(params).toMatchObject({ temperature: 0, enableThinking: false });
+    }
+    const [good, other] = scorecard.scores;
+    expect(good).toMatchObject({ status: 'done', backend: 'wasm', dtype: 'q8', loadMs: 300 });
+    expect(good.results.filter((r) => r.passed)).toHaveLength(n);
+    expect(other.results.filter((r) => r.passed)).toHaveLength(0);
+    expect(other.results[0].detail).toBeTruthy();
+    expect(scorecard.message).toBe('Scorecard finished: 2 of 2 models scored.');
+
+    expect(runs.map((r) => [r.modelId, r.suiteName, r.results.length])).toEqual([
+      ['good/model', 'Built-in suite', n],
+      ['other/model', 'Built-in suite', n],
+    ]);
+    // Only the contract's fields go into the shared results.
+    expect(Object.keys(runs[0].results[0]).sort()).toEqual(['answer', 'category', 'detail', 'generatedTokens', 'ms', 'passed', 'promptTokens', 'taskId']);
+    expect(ledger.record).toHaveBeenCalledTimes(2 * n);
+    expect(ledger.record).toHaveBeenCalledWith('scorecard', 20, 5);
+  });
+
+  it('reports a model that fails to load and goes on with the next', async () => {
+    const { scorecard, runs } = setup();
+    scorecard.modelIds = ['nobody/missing', 'good/model'];
+    await scorecard.start();
+    expect(scorecard.scores[0]).toMatchObject({ status: 'failed', message: 'ModelNotFoundError: Model "nobody/missing" was not found.' });
+    expect(scorecard.scores[1].status).toBe('done');
+    expect(runs.map((r) => r.modelId)).toEqual(['good/model']);
+  });
+
+  it('cancel stops the answer in progress; unfinished models get no total', async () => {
+    let scorecard!: Scorecard;
+    const answer = vi.fn(async (_session: unknown, _messages: unknown, _params: unknown, options: SingleAnswerOptions = {}) => {
+      if (answer.mock.calls.length === 3) scorecard.cancel();
+      return { text: 'partial', metrics: { ...metrics(), stopReason: options.signal?.aborted ? 'interrupted' : 'eos' } as GenerationMetrics };
+    });
+    const setupResult = setup({ answer: answer as never });
+    scorecard = setupResult.scorecard;
+    scorecard.modelIds = ['good/model', 'other/model'];
+    await scorecard.start();
+    expect(answer).toHaveBeenCalledTimes(3);
+    expect(scorecard.scores.map((s) => s.status)).toEqual(['cancelled', 'cancelled']);
+    expect(scorecard.scores[0].results).toHaveLength(2);
+    expect(setupResult.runs).toEqual([]);
+    expect(scorecard.message).toBe('Scorecard cancelled. 0 of 2 models finished; the others have no totals.');
+    expect(scorecard.running).toBe(false);
+  });
+
+  it('does not start while the chat model is busy, and says why', async () => {
+    const { scorecard, sessions } = setup({ chatBusy: true });
+    await scorecard.start();
+    expect(sessions).toHaveLength(0);
+    expect(scorecard.message).toMatch(/^The chat model is loading or answering/);
+  });
+
+  it('imports a suite to join or replace the built-in one; a bad file is explained and loses nothing', async () => {
+    const { scorecard } = setup();
+    await scorecard.importFile(file('mine.json', MINE));
+    expect(scorecard.importError).toBeNull();
+    expect(scorecard.suiteChoice.suite?.tasks).toHaveLength(BUILTIN_SUITE.tasks.length + 1);
+    scorecard.importMode = 'replace';
+    expect(scorecard.suiteChoice.suite?.name).toBe('Mine');
+
+    await scorecard.importFile(file('bad.json', { ...MINE, tasks: [{ ...MINE.tasks[0], maxNewTokens: 'lots' }] }));
+    expect(scorecard.importError).toEqual({ fileName: 'bad.json', problems: ['task 1 ("mine-1"): "maxNewTokens" must be a whole number from 1 to 4096'] });
+    expect(scorecard.imported?.name).toBe('Mine');
+
+    await scorecard.importFile(file('clash.json', { ...MINE, tasks: [{ ...MINE.tasks[0], id: BUILTIN_SUITE.tasks[0].id }] }));
+    expect(scorecard.importError).toBeNull();
+    expect(scorecard.suiteChoice.suite?.name).toBe('Mine');
+    scorecard.importMode = 'join';
+    expect(scorecard.suiteChoice.suite).toBeNull();
+    expect(scorecard.blockedReason).toMatch(/has the same id as a task in "Built-in suite"/);
+  });
+});
