@@ -42,7 +42,7 @@ export class Presenter {
 
   /** True for the presenter-mode keyboard shortcut. */
   static isShortcut(event: KeyboardEvent): boolean {
-    return event.altKey && event.shiftKey && !event.ctrlKey && !event.metaKey && event.code === 'KeyP';
+    return Boolean(event.altKey && event.shiftKey && !event.ctrlKey && !event.metaKey && event.code === 'KeyP');
   }
 
   /** Runs a preset in the chat: its system prompt and settings for this visit, then its prompt. */

@@ -50,6 +50,7 @@ export class Pane {
   #loadedKey: string | null = null;
   #forceEnd: ((reason: Error) => void) | null = null;
   #hardStopped = false;
+  #loadedThisRun = false;
   #batch = new FrameTextBatch((text) => (this.text += text));
 
   constructor(
@@ -72,6 +73,7 @@ export class Pane {
     this.error = null;
     this.note = null;
     this.#hardStopped = false;
+    this.#loadedThisRun = false;
   }
 
   /** Loads this pane's model if it isn't the one loaded, then answers; never throws. */
@@ -90,6 +92,7 @@ export class Pane {
       if (!this.session.ready || this.#loadedKey !== key) {
         this.state = 'loading';
         this.#loadedKey = null;
+        this.#loadedThisRun = true;
         await Promise.race([this.session.loadModel(request), ended]);
         if (this.session.status !== 'ready') {
           if (job.signal.aborted) return this.#stopped(repoId, 'Stopped while its model was loading.');
@@ -140,6 +143,7 @@ export class Pane {
       backend: runtime?.backend ?? null,
       dtype: runtime?.dtype ?? null,
       loadMs: this.session.loadMetrics?.totalMs ?? null,
+      loadedThisRun: this.#loadedThisRun,
       metrics,
       error: error ? `${error.name}: ${error.message}` : null,
     };

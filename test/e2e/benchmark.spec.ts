@@ -1,6 +1,7 @@
 // Benchmark mode on the production build: two fixture models (and one wrong id) on WASM finish
 // with real numbers in the table and bars on the chart; Cancel stops a run mid-answer.
 import { test, expect, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import { MIRROR } from './ports';
 import { expectOnlyHosts, openApp, watch } from './app';
 
@@ -92,7 +93,6 @@ test('two models on WASM finish with numbers and a chart; a wrong model id gives
   await expect(page.getByRole('progressbar', { name: BENCHMARK.progress })).toHaveCount(0);
 
   const rows = await tableRows(page);
-  console.log('ROWS', JSON.stringify(rows.map((r) => r.cells)));
   expect(rows.map((r) => `${r.cells[0]} ${r.cells[3]} ${r.status}`)).toEqual([
     'fixtures/tiny-qwen3 short done',
     'fixtures/tiny-qwen3 medium done',
@@ -117,13 +117,16 @@ test('two models on WASM finish with numbers and a chart; a wrong model id gives
     for (const [name, cell] of Object.entries({ load, ttft, prefill, decode })) {
       expect(leadingNumber(cell), `${model} ${size} ${name}: "${cell}"`).toBeGreaterThan(0);
       // Median first, then its min – max.
-      expect(cell, `${model} ${size} ${name}`).toMatch(/ – /);
+      expect(cell, `${model} ${size} ${name}`).toMatch(/\(\d+(\.\d+)? (ms|s|tok\/s) – \d+(\.\d+)? (ms|s|tok\/s)\)$/);
     }
   }
 
   const chart = page.getByRole('img', { name: /Bar chart of median prefill and decode speed .* for 6 cases/ });
   await expect(chart).toBeVisible();
   await expect.poll(() => barPixels(page)).toBeGreaterThan(500);
+
+  const axe = await new AxeBuilder({ page }).include('#view-benchmark').analyze();
+  expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
 
   expectOnlyHosts(watchers.requests, [baseURL!, MIRROR]);
   // The wrong id's 404s are the only errors the browser may log.

@@ -2,6 +2,7 @@
 // must run and score honestly, not well), an imported code task whose answer loops forever or is
 // right, run in the real sandbox worker, and a malformed import rejected with the exact problem.
 import { test, expect, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import { MIRROR } from './ports';
 import { expectOnlyHosts, openApp, watch } from './app';
 
@@ -14,6 +15,11 @@ async function openScorecard(page: Page, model: string): Promise<void> {
 function importSuite(page: Page, name: string, content: unknown): Promise<void> {
   const text = typeof content === 'string' ? content : JSON.stringify(content);
   return page.getByLabel('Import a suite (JSON file)').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(text) });
+}
+
+async function expectNoSeriousAxeViolations(page: Page): Promise<void> {
+  const axe = await new AxeBuilder({ page }).include('#view-scorecard').analyze();
+  expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
 }
 
 const SUM_TO_SUITE = {
@@ -44,7 +50,7 @@ test('the built-in suite runs end to end and scores every task', async ({ page, 
   const watchers = watch(page);
   await openScorecard(page, 'fixtures/tiny-qwen3');
   const view = page.getByRole('region', { name: 'Scorecard' });
-  await expect(view.getByRole('textbox', { name: 'Models to score: model 1' })).toHaveValue('fixtures/tiny-qwen3');
+  await expect(view.getByLabel('Models to score: model 1')).toHaveValue('fixtures/tiny-qwen3');
   const summary = (await view.getByTestId('suite-summary').textContent()) ?? '';
   const taskCount = Number(/(\d+) tasks in 8 categories/.exec(summary)?.[1]);
   expect(taskCount).toBeGreaterThanOrEqual(32);
@@ -93,7 +99,7 @@ test('an imported code task: an endless loop is stopped at the time limit, a rig
   await openScorecard(page, 'fixtures/tiny-code-loop');
   const view = page.getByRole('region', { name: 'Scorecard' });
   await view.getByRole('button', { name: 'Add a model' }).click();
-  await view.getByRole('textbox', { name: 'Models to score: model 2' }).fill('fixtures/tiny-code-right');
+  await view.getByLabel('Models to score: model 2').fill('fixtures/tiny-code-right');
 
   await importSuite(page, 'sum-to.json', SUM_TO_SUITE);
   await expect(view.getByTestId('imported-suite')).toContainText('Imported “Sum to n” from sum-to.json (1 tasks)');
@@ -118,6 +124,7 @@ test('an imported code task: an endless loop is stopped at the time limit, a rig
   const right = view.getByRole('region', { name: 'Answers of fixtures/tiny-code-right' }).locator('details');
   await right.locator('summary').click();
   await expect(right.getByTestId('verdict')).toHaveText('Passed: 2/2 tests passed');
+  await expectNoSeriousAxeViolations(page);
   expect(watchers.consoleErrors).toEqual([]);
 });
 
@@ -143,4 +150,5 @@ test('a malformed suite is rejected with the exact problem, and the suite in use
   await importSuite(page, 'notes.json', '{ "format": "on-device-playground/scorecard-suite", ');
   await expect(error).toContainText('“notes.json” was not imported:');
   await expect(error.getByRole('listitem')).toHaveText(/^the file is not valid JSON \(/);
+  await expectNoSeriousAxeViolations(page);
 });

@@ -13,9 +13,9 @@ function metrics(overrides: Partial<GenerationMetrics>): GenerationMetrics {
   };
 }
 
-const a: PaneResult = { pane: 1, model: 'org/a', backend: 'wasm', dtype: 'q8', loadMs: 900, metrics: metrics({ timeToFirstTokenMs: 80, decodeTokensPerSecond: 30 }), error: null };
-const b: PaneResult = { pane: 2, model: 'org/b, v2', backend: 'webgpu', dtype: 'q4', loadMs: 400, metrics: metrics({ timeToFirstTokenMs: 150, decodeTokensPerSecond: 60 }), error: null };
-const failed: PaneResult = { pane: 3, model: 'nobody/missing', backend: null, dtype: null, loadMs: null, metrics: null, error: 'ModelNotFoundError: not found' };
+const a: PaneResult = { pane: 1, model: 'org/a', backend: 'wasm', dtype: 'q8', loadMs: 900, loadedThisRun: true, metrics: metrics({ timeToFirstTokenMs: 80, decodeTokensPerSecond: 30 }), error: null };
+const b: PaneResult = { pane: 2, model: 'org/b, v2', backend: 'webgpu', dtype: 'q4', loadMs: 400, loadedThisRun: false, metrics: metrics({ timeToFirstTokenMs: 150, decodeTokensPerSecond: 60 }), error: null };
+const failed: PaneResult = { pane: 3, model: 'nobody/missing', backend: null, dtype: null, loadMs: null, loadedThisRun: false, metrics: null, error: 'ModelNotFoundError: not found' };
 const measure = (id: string) => COMPARED_MEASURES.find((m) => m.id === id)!;
 
 describe('fastestRows', () => {
@@ -43,7 +43,7 @@ describe('sideBySideCsv', () => {
   it('writes one row per pane with the mode, and empty cells for missing numbers', () => {
     const rows = csvRecords(sideBySideCsv([a, b, failed], 'concurrent'));
     expect(rows).toHaveLength(3);
-    expect(rows[1]).toMatchObject({ pane: '2', model: 'org/b, v2', mode: 'concurrent', backend: 'webgpu', load_ms: '400', decode_tokens_per_s: '60', stop_reason: 'max-tokens' });
+    expect(rows[1]).toMatchObject({ pane: '2', model: 'org/b, v2', mode: 'concurrent', backend: 'webgpu', load_ms: '400', loaded_this_run: 'false', decode_tokens_per_s: '60', stop_reason: 'max-tokens' });
     expect(rows[2]).toMatchObject({ model: 'nobody/missing', load_ms: '', time_to_first_token_ms: '', generated_tokens: '', error: 'ModelNotFoundError: not found' });
   });
 });

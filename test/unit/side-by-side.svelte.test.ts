@@ -181,8 +181,10 @@ describe('SideBySide', () => {
       await running;
     };
     await runTwice();
+    expect(sbs.results.map((r) => r.loadedThisRun)).toEqual([true, true]);
     await runTwice();
     expect(sessions[0].loadModel).toHaveBeenCalledTimes(1);
+    expect(sbs.results.map((r) => [r.loadedThisRun, r.loadMs])).toEqual([[false, 250], [false, 250]]);
     sbs.panes[0].backendOverride = 'wasm';
     await runTwice();
     expect(sessions[0].loadModel).toHaveBeenCalledTimes(2);

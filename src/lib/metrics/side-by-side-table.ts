@@ -14,6 +14,8 @@ export interface PaneResult {
   backend: Backend | null;
   dtype: Dtype | null;
   loadMs: number | null;
+  /** False when the model was already loaded by an earlier run: its load time is from then. */
+  loadedThisRun: boolean;
   metrics: GenerationMetrics | null;
   /** "Name: message" when the pane failed. */
   error: string | null;
@@ -63,6 +65,7 @@ export const SIDE_BY_SIDE_COLUMNS = [
   'backend',
   'dtype',
   'load_ms',
+  'loaded_this_run',
   'time_to_first_token_ms',
   'prefill_tokens',
   'prefill_tokens_per_s',
@@ -85,6 +88,7 @@ export function sideBySideCsv(results: readonly PaneResult[], mode: RunMode): st
       r.backend,
       r.dtype,
       round(r.loadMs),
+      r.loadedThisRun,
       round(m && m.generatedTokens > 0 ? m.timeToFirstTokenMs : null),
       m?.prefillTokens ?? null,
       round(m?.prefillTokensPerSecond ?? null),
