@@ -2,6 +2,7 @@
 // answer, and every request after that counted once — the page's own (seen by the page and the
 // service worker) and the model worker's (seen only by the service worker).
 import { test, expect, type Page } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
 import { lastAnswer, loadModel, openApp, send, waitForAnswerDone, watch } from './app';
 
 async function serviceWorkerInControl(page: Page): Promise<void> {
@@ -59,12 +60,19 @@ test('counts 0 requests while the model answers, then counts what is fetched', a
   await page.getByLabel('Model id (org/name)').fill('fixtures/tiny-glm');
   await page.getByRole('button', { name: 'Load model' }).click();
   const weightsRow = table.getByRole('row').filter({ hasText: /tiny-glm\/.*\/onnx\/model.*\.onnx/ }).first();
-  await expect(weightsRow).toContainText('worker', { timeout: 60_000 });
+  await expect(weightsRow.getByRole('cell').nth(1)).toHaveText('worker', { timeout: 60_000 });
   await expect(weightsRow.getByRole('cell').nth(2)).toHaveText('service worker');
   await expect(weightsRow).toContainText('network');
   expect(Number(await count.textContent())).toBeGreaterThan(1);
   // Ready again: counting starts over from this model.
   await expect(privacy).toContainText(/Counting since \d\d:\d\d:\d\d \(fixtures\/tiny-glm\)/, { timeout: 90_000 });
   await expect(count).toHaveText('0');
+
+  // The header strip, with the cost and privacy details open, passes axe without serious findings.
+  await page.getByRole('region', { name: 'Cost' }).getByText('Cloud cost comparison').click();
+  await page.getByText('Edit prices ($ per 1M tokens)').click();
+  await privacy.getByText("What this can't see").click();
+  const axe = await new AxeBuilder({ page }).include('.proof-strip').analyze();
+  expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
   expect(watchers.consoleErrors).toEqual([]);
 });

@@ -231,9 +231,9 @@ test('a scorecard run exports per task and per category, and compares by model a
   await openApp(page, 'fixtures/tiny-scripted');
   await page.getByRole('tab', { name: 'Scorecard' }).click();
   const scorecard = page.getByRole('region', { name: 'Scorecard', exact: true });
-  await expect(scorecard.getByRole('textbox', { name: 'Models to score: model 1' })).toHaveValue('fixtures/tiny-scripted');
+  await expect(scorecard.getByLabel('Models to score: model 1')).toHaveValue('fixtures/tiny-scripted');
   await scorecard.getByRole('button', { name: 'Add a model' }).click();
-  await scorecard.getByRole('textbox', { name: 'Models to score: model 2' }).fill('fixtures/tiny-code-right');
+  await scorecard.getByLabel('Models to score: model 2').fill('fixtures/tiny-code-right');
   await scorecard
     .getByLabel('Import a suite (JSON file)')
     .setInputFiles({ name: 'two.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(TWO_TASK_SUITE)) });

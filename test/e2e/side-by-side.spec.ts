@@ -177,3 +177,22 @@ test('a wrong model id fails its own pane; the other pane still answers', async 
   expect(rows[0]['Decode speed (higher is better)']).toBe('–');
   expect(rows[1]['Tokens written']).toBe(String(MAX_TOKENS));
 });
+
+test('Stop all ends both answers running at the same time', async ({ page }) => {
+  await openSideBySide(page, [QWEN, GLM]);
+  const view = page.getByRole('region', { name: 'Side by side' });
+  await view.getByLabel('Max new tokens').fill('1500');
+  await view.getByRole('radio', { name: 'At the same time (shares the hardware)' }).check();
+  await view.getByRole('button', { name: 'Run side by side' }).click();
+  const panes = [view.getByRole('article', { name: `${QWEN} answer` }), view.getByRole('article', { name: `${GLM} answer` })];
+  for (const pane of panes) await expect(pane.locator('[aria-live="off"]')).not.toBeEmpty({ timeout: 90_000 });
+  await view.getByRole('button', { name: 'Stop all' }).click();
+  await expect(view.getByRole('button', { name: 'Run side by side' })).toBeEnabled();
+  for (const pane of panes) await expect(pane).toHaveAttribute('data-state', 'stopped');
+  const rows = await metricsRows(page);
+  for (const row of rows) {
+    expect(row['Stop reason']).toBe('interrupted');
+    expect(Number(row['Tokens written'])).toBeGreaterThan(0);
+    expect(Number(row['Tokens written'])).toBeLessThan(1500);
+  }
+});
