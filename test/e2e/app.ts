@@ -24,8 +24,10 @@ export async function openApp(page: Page, model: string, hub = MIRROR, extra = '
 }
 
 export async function setGeneration(page: Page, options: { temperature?: number; maxNewTokens?: number }): Promise<void> {
-  if (options.temperature !== undefined) await page.getByLabel(/^Temperature/).fill(String(options.temperature));
-  if (options.maxNewTokens !== undefined) await page.getByLabel('Max new tokens').fill(String(options.maxNewTokens));
+  // Other views (side by side) have their own generation fields: use the chat's panel.
+  const panel = page.getByRole('region', { name: 'Generation' });
+  if (options.temperature !== undefined) await panel.getByLabel(/^Temperature/).fill(String(options.temperature));
+  if (options.maxNewTokens !== undefined) await panel.getByLabel('Max new tokens').fill(String(options.maxNewTokens));
 }
 
 export async function loadModel(page: Page): Promise<void> {
