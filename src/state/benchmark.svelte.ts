@@ -29,6 +29,7 @@ import {
   rescaleChars,
 } from '../lib/benchmark/prompts';
 import { cancelUnfinished, initialOutcomes, outcomeKey, type CaseOutcome } from '../lib/benchmark/outcomes';
+import { RunCancelled, untilAborted } from '../lib/async/until-aborted';
 
 export interface BenchmarkProgress {
   /** 1-based number of the case running (or about to run, while its model loads). */
@@ -57,9 +58,6 @@ const defaultDependencies: BenchmarkDependencies = {
 
 const CANCELLED_CASE = 'Cancelled before this case finished; no figures were kept.';
 
-class RunCancelled extends Error {
-  override name = 'RunCancelled';
-}
 
 /** A group (model × backend) that could not be measured at all, e.g. its model did not load. */
 class GroupFailed extends Error {
@@ -345,23 +343,4 @@ function errorText(error: unknown): string {
   if (error instanceof GroupFailed) return error.message;
   const { name, message } = summarizeError(error);
   return name && name !== 'Error' ? `${name}: ${message}` : message;
-}
-
-/** Settles with the promise, or rejects as soon as the run is cancelled (a killed worker never answers). */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new RunCancelled());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new RunCancelled());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }

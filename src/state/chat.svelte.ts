@@ -5,6 +5,7 @@ import { GPU_LOSS_ERRORS, summarizeError, WorkerCrashedError, type ErrorSummary 
 import { createInterruptFlag, raiseInterrupt, type InterruptFlag } from '../lib/engines/interrupt-flag';
 import type { ModelSession } from './model-session.svelte';
 import { validParams, type Settings } from './settings.svelte';
+import { FrameTextBatch } from '../lib/render/frame-text-batch';
 
 export interface Turn {
   id: number;
@@ -32,8 +33,9 @@ export class Chat {
   streamingText = $state('');
 
   #nextId = 1;
-  #pendingText = '';
-  #frame: number | null = null;
+  #streamed = new FrameTextBatch((text) => {
+    this.streamingText += text;
+  });
   #run: Promise<unknown> | null = null;
   #abortRun: ((reason: string) => void) | null = null;
   #interruptFlag: InterruptFlag | null = null;
@@ -75,17 +77,17 @@ export class Chat {
         messages,
         validParams(this.settings.params),
         this.session.events((event) => {
-          if (event.type === 'token') this.#queueText(event.text);
+          if (event.type === 'token') this.#streamed.push(event.text);
         }),
         this.#interruptFlag,
       );
       this.#run = run;
       const result = await Promise.race([run, crashed]);
-      this.#flushText();
+      this.#streamed.flush();
       this.#update(answer.id, { text: result.text, metrics: result.metrics, streaming: false });
       for (const listener of this.#answered) listener(result.metrics);
     } catch (error) {
-      this.#flushText();
+      this.#streamed.flush();
       const failure = summarizeError(error);
       this.#update(answer.id, { text: this.streamingText, error: failure, streaming: false });
       // The GPU went away mid-answer: the worker's WebGPU state is gone with it.
@@ -143,20 +145,6 @@ export class Chat {
       messages.push({ role: turn.role, content: turn.text });
     }
     return messages;
-  }
-
-  #queueText(text: string): void {
-    if (!text) return;
-    this.#pendingText += text;
-    this.#frame ??= requestAnimationFrame(() => this.#flushText());
-  }
-
-  #flushText(): void {
-    if (this.#frame !== null) cancelAnimationFrame(this.#frame);
-    this.#frame = null;
-    if (!this.#pendingText) return;
-    this.streamingText += this.#pendingText;
-    this.#pendingText = '';
   }
 
   #update(id: number, patch: Partial<Turn>): void {

@@ -14,6 +14,7 @@ import { runInSandbox } from '../lib/scorecard/code-sandbox';
 import type { CodeRunner } from '../lib/scorecard/code-sandbox-protocol';
 import { joinSuites, parseSuite, SuiteFormatError } from '../lib/scorecard/parse-suite';
 import type { ScorecardSuite, ScorecardTask } from '../lib/scorecard/suite-types';
+import { RunCancelled, untilAborted } from '../lib/async/until-aborted';
 
 /** One task's outcome as the view shows it: the contract's fields plus what the answer was asked. */
 export interface ScoredTask extends ScorecardTaskResult {
@@ -74,9 +75,6 @@ function messagesFor(task: ScorecardTask): ChatMessage[] {
 
 const MAX_SUITE_BYTES = 2 * 1024 * 1024;
 
-class RunCancelled extends Error {
-  override name = 'RunCancelled';
-}
 
 export class Scorecard {
   modelIds = $state<string[]>([]);
@@ -301,23 +299,4 @@ export class Scorecard {
 function toContract(result: ScoredTask): ScorecardTaskResult {
   const { taskId, category, passed, detail, answer, ms, promptTokens, generatedTokens } = result;
   return { taskId, category, passed, detail, answer, ms, promptTokens, generatedTokens };
-}
-
-/** Settles with the promise, or rejects as soon as the run is cancelled (a killed worker never answers). */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new RunCancelled());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new RunCancelled());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }
