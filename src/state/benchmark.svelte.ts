@@ -31,6 +31,8 @@ import {
 import { cancelUnfinished, initialOutcomes, outcomeKey, type CaseOutcome } from '../lib/benchmark/outcomes';
 import { RunCancelled, untilAborted } from '../lib/async/until-aborted';
 
+const DEVICE_HOLDER = 'The benchmark';
+
 export interface BenchmarkProgress {
   /** 1-based number of the case running (or about to run, while its model loads). */
   caseNumber: number;
@@ -109,7 +111,7 @@ export class BenchmarkRunner {
   get blockedReason(): string | null {
     return this.context.chatBusy
       ? 'The chat model is loading or answering. The benchmark starts once it is done, so the two do not compete for the same processor and skew the numbers.'
-      : null;
+      : this.context.device.blockedFor(DEVICE_HOLDER);
   }
 
   async start(): Promise<void> {
@@ -119,6 +121,7 @@ export class BenchmarkRunner {
       this.message = blocked;
       return;
     }
+    this.context.device.take(DEVICE_HOLDER);
     this.running = true;
     this.cancelling = false;
     this.message = null;
@@ -158,6 +161,7 @@ export class BenchmarkRunner {
       this.progress = null;
       this.running = false;
       this.cancelling = false;
+      this.context.device.release(DEVICE_HOLDER);
     }
   }
 

@@ -16,6 +16,8 @@ import { joinSuites, parseSuite, SuiteFormatError } from '../lib/scorecard/parse
 import type { ScorecardSuite, ScorecardTask } from '../lib/scorecard/suite-types';
 import { RunCancelled, untilAborted } from '../lib/async/until-aborted';
 
+const DEVICE_HOLDER = 'The scorecard';
+
 /** One task's outcome as the view shows it: the contract's fields plus what the answer was asked. */
 export interface ScoredTask extends ScorecardTaskResult {
   title: string;
@@ -117,6 +119,8 @@ export class Scorecard {
     if (this.context.chatBusy) {
       return 'The chat model is loading or answering. The scorecard starts once it is done, so the two do not compete for the same processor.';
     }
+    const elsewhere = this.context.device.blockedFor(DEVICE_HOLDER);
+    if (elsewhere) return elsewhere;
     return this.suiteChoice.problem;
   }
 
@@ -168,6 +172,7 @@ export class Scorecard {
     }
     const controller = new AbortController();
     this.#controller = controller;
+    this.context.device.take(DEVICE_HOLDER);
     this.running = true;
     this.cancelling = false;
     this.message = null;
@@ -203,6 +208,7 @@ export class Scorecard {
       this.progress = null;
       this.running = false;
       this.cancelling = false;
+      this.context.device.release(DEVICE_HOLDER);
     }
   }
 

@@ -11,6 +11,8 @@ import { validParams } from './settings.svelte';
 import { answerOnce } from './single-answer';
 import type { ViewContext } from './view-context';
 
+const DEVICE_HOLDER = 'Side by side';
+
 /**
  * queued: waiting for its turn; loading/answering: working; done: answered to the end (or to
  * max tokens); stopped: Stop ended it (possibly before it began); error: it failed, alone.
@@ -183,7 +185,7 @@ export class SideBySide {
   readonly #deps: SideBySideDeps;
 
   constructor(
-    private readonly context: Pick<ViewContext, 'settings' | 'lookups' | 'ledger' | 'chatBusy'>,
+    private readonly context: Pick<ViewContext, 'settings' | 'lookups' | 'ledger' | 'chatBusy' | 'device'>,
     initialModelIds: readonly string[] = [],
     deps: Partial<SideBySideDeps> = {},
   ) {
@@ -206,6 +208,8 @@ export class SideBySide {
     if (this.context.chatBusy) {
       return 'The chat is loading or answering a model. Side by side starts when it has finished, so the panes get the device to themselves.';
     }
+    const elsewhere = this.context.device.blockedFor(DEVICE_HOLDER);
+    if (elsewhere) return elsewhere;
     if (this.context.settings.hubError) return `The hub address can't be used: ${this.context.settings.hubError}`;
     return null;
   }
@@ -242,6 +246,7 @@ export class SideBySide {
     for (const pane of panes) pane.queue();
     this.#controller = controller;
     this.lastMode = mode;
+    this.context.device.take(DEVICE_HOLDER);
     this.running = true;
     this.#run = (async () => {
       try {
@@ -249,6 +254,7 @@ export class SideBySide {
         else for (const pane of panes) await pane.run(job);
       } finally {
         this.running = false;
+        this.context.device.release(DEVICE_HOLDER);
         this.#controller = null;
         this.#run = null;
       }

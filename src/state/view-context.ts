@@ -5,6 +5,7 @@ import type { InspectionLookups } from '../lib/models/inspection-lookups';
 import type { SessionResults } from './session-results.svelte';
 import type { UsageLedger } from './usage-ledger.svelte';
 import type { HardwareReportState } from './hardware-report.svelte';
+import type { DeviceClaim } from './device-claim.svelte';
 
 export interface ViewContext {
   settings: Settings;
@@ -12,6 +13,8 @@ export interface ViewContext {
   results: SessionResults;
   ledger: UsageLedger;
   hardware: HardwareReportState;
+  /** Held by the view whose run is using the device now. */
+  device: DeviceClaim;
   /** True while the chat model is loading or answering: views that load models wait for it. */
   readonly chatBusy: boolean;
 }

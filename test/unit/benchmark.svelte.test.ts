@@ -7,6 +7,7 @@ import { SessionResults } from '../../src/state/session-results.svelte';
 import { UsageLedger } from '../../src/state/usage-ledger.svelte';
 import type { ChatMessage, GenerationMetrics, GenerationResult } from '../../src/lib/engines/types';
 import type { ViewContext } from '../../src/state/view-context';
+import { DeviceClaim } from '../../src/state/device-claim.svelte';
 
 const TEMPLATE_TOKENS = 20;
 
@@ -84,6 +85,7 @@ function context(chatBusy = false): ViewContext {
     results: new SessionResults(),
     ledger: new UsageLedger(),
     hardware: {},
+    device: new DeviceClaim(),
     chatBusy,
   } as unknown as ViewContext;
 }

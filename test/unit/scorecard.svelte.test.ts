@@ -9,6 +9,7 @@ import type { SingleAnswerOptions } from '../../src/state/single-answer';
 import { BUILTIN_SUITE } from '../../src/lib/scorecard/builtin-suite';
 import { compileAndRun } from '../../src/lib/scorecard/code-sandbox-realm';
 import type { ScorecardRun } from '../../src/lib/results/result-types';
+import { DeviceClaim } from '../../src/state/device-claim.svelte';
 
 function metrics(): GenerationMetrics {
   return {
@@ -60,6 +61,7 @@ function setup(options: { chatBusy?: boolean; answer?: ScorecardDependencies['an
     ledger,
     results: { addScorecardRun: (run: ScorecardRun) => runs.push(run) },
     chatBusy: options.chatBusy ?? false,
+    device: new DeviceClaim(),
   };
   const answer =
     options.answer ??

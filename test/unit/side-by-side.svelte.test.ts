@@ -5,6 +5,7 @@ import { SideBySide } from '../../src/state/side-by-side.svelte';
 import type { LoadRequest } from '../../src/state/model-session.svelte';
 import type { GenerationMetrics, GenerationResult } from '../../src/lib/engines/types';
 import type { SingleAnswerOptions } from '../../src/state/single-answer';
+import { DeviceClaim } from '../../src/state/device-claim.svelte';
 
 function metrics(stopReason: GenerationMetrics['stopReason'] = 'max-tokens'): GenerationMetrics {
   return {
@@ -76,6 +77,7 @@ function setup(ids: string[], chatBusy = false) {
     lookups: {},
     ledger,
     chatBusy,
+    device: new DeviceClaim(),
   };
   const sbs = new SideBySide(context as never, ids, {
     createSession: () => {
@@ -94,7 +96,7 @@ function setup(ids: string[], chatBusy = false) {
     });
   }
   sbs.prompt = 'Say hello';
-  return { sbs, sessions, ledger, ...answerer };
+  return { sbs, sessions, ledger, device: context.device, ...answerer };
 }
 
 beforeEach(() => {
@@ -226,6 +228,24 @@ describe('SideBySide', () => {
     expect(sbs.notice).toMatch(/chat is loading or answering/);
     expect(sbs.running).toBe(false);
     expect(sessions[0].loadModel).not.toHaveBeenCalled();
+  });
+
+  it('waits while another view holds the device, holds it while running, and lets go after', async () => {
+    const { sbs, sessions, device, finish } = setup(['org/a', 'org/b']);
+    device.take('The benchmark');
+    await sbs.run();
+    expect(sbs.notice).toMatch(/The benchmark is running on this device/);
+    expect(sessions[0].loadModel).not.toHaveBeenCalled();
+
+    device.release('The benchmark');
+    const run = sbs.run();
+    expect(device.holder).toBe('Side by side');
+    expect(device.take('The scorecard')).toBe(false);
+    await vi.advanceTimersByTimeAsync(0);
+    await finish('org/a');
+    await finish('org/b');
+    await run;
+    expect(device.holder).toBeNull();
   });
 
   it('asks for a prompt instead of running an empty one', async () => {
