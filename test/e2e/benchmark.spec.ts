@@ -3,58 +3,8 @@
 import { test, expect, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { MIRROR } from './ports';
-import { expectOnlyHosts, openApp, watch } from './app';
-
-// The view's controls and regions, by accessible name: copy these to drive the view from another
-// spec (importing this file would run its tests there too).
-const BENCHMARK = {
-  tab: 'Benchmark',
-  models: 'Models to benchmark',
-  addModel: 'Add a model',
-  wasm: 'WASM (CPU)',
-  webgpu: 'WebGPU',
-  repeats: /^Repeats per case/,
-  run: 'Run benchmark',
-  cancel: 'Cancel benchmark',
-  progress: 'Benchmark progress',
-  table: 'Benchmark results',
-} as const;
-
-async function openBenchmark(page: Page, firstModel: string): Promise<void> {
-  await openApp(page, firstModel, MIRROR);
-  await page.getByRole('tab', { name: BENCHMARK.tab }).click();
-  await expect(page.getByRole('button', { name: BENCHMARK.run })).toBeEnabled();
-}
-
-/** Fills the model picker: the first id is already there (the settings' model). */
-async function setModels(page: Page, ids: string[]): Promise<void> {
-  for (const [index, id] of ids.entries()) {
-    const input = page.getByLabel(`${BENCHMARK.models}: model ${index + 1}`, { exact: true });
-    if (!(await input.count())) await page.getByRole('button', { name: BENCHMARK.addModel }).click();
-    await input.fill(id);
-  }
-}
-
-interface TableRow {
-  status: string;
-  cells: string[];
-}
-
-async function tableRows(page: Page): Promise<TableRow[]> {
-  return page.getByRole('table', { name: BENCHMARK.table }).evaluate((table) =>
-    [...table.querySelectorAll('tbody tr')].map((tr) => ({
-      status: tr.getAttribute('data-status') ?? '',
-      cells: [...tr.querySelectorAll('th, td')].map((cell) => cell.textContent!.trim()),
-    })),
-  );
-}
-
-/** The median a cell shows first: "12.3 tok/s", "850 ms" or "1.20 s", as a number (ms or tok/s). */
-function leadingNumber(cell: string): number {
-  const match = /^(\d+(?:\.\d+)?) (ms|s|tok\/s)/.exec(cell);
-  if (!match) return NaN;
-  return match[2] === 's' ? Number(match[1]) * 1000 : Number(match[1]);
-}
+import { expectOnlyHosts, watch } from './app';
+import { BENCHMARK, leadingNumber, openBenchmark, setModels, tableRows } from './benchmark-page';
 
 /** Non-white pixels in the chart's canvas drawn in one of the bar colours. */
 async function barPixels(page: Page): Promise<number> {
@@ -87,6 +37,10 @@ test('two models on WASM finish with numbers and a chart; a wrong model id gives
 
   await expect(page.getByRole('progressbar', { name: BENCHMARK.progress })).toBeVisible();
   await expect(page.getByTestId('benchmark-progress')).toContainText(/Case \d of 9: fixtures\/tiny-qwen3 · WASM/);
+  // While it runs, the chat waits and says why (it would share the processor and skew the numbers).
+  await page.getByRole('tab', { name: 'Chat' }).click();
+  await expect(page.getByTestId('chat-waits')).toContainText('The benchmark is running on this device');
+  await page.getByRole('tab', { name: BENCHMARK.tab }).click();
   await expect(page.getByTestId('benchmark-message')).toHaveText('Benchmark finished: 6 of 9 cases measured, 3 failed.', {
     timeout: 280_000,
   });
