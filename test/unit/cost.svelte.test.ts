@@ -1,20 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CloudPrices } from '../../src/state/cost.svelte';
 import { DEFAULT_CLOUD_PRICES } from '../../src/lib/cost/cloud-prices';
+import { memoryStorage } from './support/memory-storage';
 
-function memoryStorage(): Storage {
-  const data = new Map<string, string>();
-  return {
-    get length() {
-      return data.size;
-    },
-    clear: () => data.clear(),
-    getItem: (key) => data.get(key) ?? null,
-    key: (i) => [...data.keys()][i] ?? null,
-    removeItem: (key) => void data.delete(key),
-    setItem: (key, value) => void data.set(key, value),
-  };
-}
 
 describe('CloudPrices', () => {
   it('starts from the defaults and keeps an edited price across visits', () => {

@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Settings, validParams } from '../../src/state/settings.svelte';
+import { memoryStorage } from './support/memory-storage';
 
-function memoryStorage(): Storage {
-  const data = new Map<string, string>();
-  return {
-    get length() {
-      return data.size;
-    },
-    clear: () => data.clear(),
-    getItem: (key) => data.get(key) ?? null,
-    key: (i) => [...data.keys()][i] ?? null,
-    removeItem: (key) => void data.delete(key),
-    setItem: (key, value) => void data.set(key, value),
-  };
-}
 
 describe('Settings', () => {
   it('takes hub and model from the URL over stored values', () => {

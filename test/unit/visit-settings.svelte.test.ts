@@ -1,19 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { VisitSettings } from '../../src/state/visit-settings.svelte';
+import { memoryStorage } from './support/memory-storage';
 
-function memoryStorage(): Storage {
-  const data = new Map<string, string>();
-  return {
-    get length() {
-      return data.size;
-    },
-    clear: () => data.clear(),
-    getItem: (key) => data.get(key) ?? null,
-    key: (i) => [...data.keys()][i] ?? null,
-    removeItem: (key) => void data.delete(key),
-    setItem: (key, value) => void data.set(key, value),
-  };
-}
 
 const stored = (storage: Storage) => JSON.parse(storage.getItem('playground.settings.v1')!);
 const preset = { systemPrompt: 'You extract data.', params: { maxNewTokens: 400, temperature: 0, topP: 1, enableThinking: false } };
