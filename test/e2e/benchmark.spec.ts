@@ -40,6 +40,7 @@ test('two models on WASM finish with numbers and a chart; a wrong model id gives
   // While it runs, the chat waits and says why (it would share the processor and skew the numbers).
   await page.getByRole('tab', { name: 'Chat' }).click();
   await expect(page.getByTestId('chat-waits')).toContainText('The benchmark is running on this device');
+  await expect(page.getByRole('button', { name: 'Load model' })).toBeDisabled();
   await page.getByRole('tab', { name: BENCHMARK.tab }).click();
   await expect(page.getByTestId('benchmark-message')).toHaveText('Benchmark finished: 6 of 9 cases measured, 3 failed.', {
     timeout: 280_000,
