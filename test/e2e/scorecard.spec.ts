@@ -119,7 +119,8 @@ test('an imported code task: an endless loop is stopped at the time limit, a rig
   await expect(loop.getByTestId('verdict')).toContainText(/^Failed: timed out after 2 s \(stopped after \d+ ms\)$/);
   const checkMs = Number(await loop.getByTestId('check-time').getAttribute('data-ms'));
   expect(checkMs).toBeGreaterThanOrEqual(2000);
-  expect(checkMs).toBeLessThan(2000 + 1500);
+  // Killed at the limit, not left to run: generous slack, as a busy machine delays the timer.
+  expect(checkMs).toBeLessThan(2000 + 5000);
 
   const right = view.getByRole('region', { name: 'Answers of fixtures/tiny-code-right' }).locator('details');
   await right.locator('summary').click();
