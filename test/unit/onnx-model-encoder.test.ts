@@ -6,6 +6,8 @@ import * as ortWeb from 'onnxruntime-web';
 import * as onnxProtoNs from 'onnx-proto';
 import { describe, expect, it } from 'vitest';
 import { ElemType, encodeOnnxModel, type OnnxGraph } from '../../src/lib/hardware/probe/onnx-model-encoder';
+import { INT16_MAX, MATMUL_INTEGER_MAX_WEIGHT_CODE, worstPairSum } from '../../src/lib/hardware/probe/matmul-integer-codes';
+import { integerMatmulWeights } from '../fixtures/matmul-integer-weights';
 import { matmulChainGraph, matrixBytes, opChainGraph, tensorPassingGraph, type ProbeDtype } from '../../src/lib/hardware/probe/probe-graphs';
 
 type OnnxNs = typeof onnxProtoNs.onnx;
@@ -114,8 +116,75 @@ describe('encodeOnnxModel', () => {
   });
 });
 
-/** Reads a chain graph's weights back and computes its output in JavaScript. */
-function chainReference(model: Uint8Array, x: Float32Array, rows: number): Float32Array {
+/** ONNX Round: half to even. */
+const roundHalfEven = (v: number) => {
+  const r = Math.round(v);
+  return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+};
+
+/**
+ * How far an activation's code may sit from a rounding tie and still round the other way in
+ * onnxruntime: its kernels may order float32 work differently (a reciprocal instead of a division,
+ * fused scale products), which moves x / s by a few ulps (~1e-5 of a code at 127 codes). 1e-3 is
+ * a hundred times that.
+ */
+const TIE_MARGIN = 1e-3;
+
+interface QuantizedInput {
+  /** Dequantized codes minus the zero point, per element, as integers. */
+  codes: Int32Array;
+  /** One step per row (per-row symmetric) or one for the tensor (DynamicQuantizeLinear). */
+  stepOfRow: (row: number) => number;
+  /** Elements whose code could round the other way, and whether the zero point itself could. */
+  nearTies: number;
+  zeroPointNearTie: boolean;
+}
+
+/** The graph's activation quantization, in float32 arithmetic as the ONNX ops define it. */
+function quantizeActivations(h: Float32Array, rows: number, k: number, dynamic: boolean): QuantizedInput {
+  const f = Math.fround;
+  const codes = new Int32Array(h.length);
+  let nearTies = 0;
+  const nearTie = (v: number) => Math.abs(Math.abs(v - Math.trunc(v)) - 0.5) < TIE_MARGIN;
+  if (dynamic) {
+    const lo = Math.min(0, ...h);
+    const hi = Math.max(0, ...h);
+    const step = f(f(hi - lo) / 255);
+    const zpExact = f(-lo / step);
+    const zp = Math.min(255, Math.max(0, roundHalfEven(zpExact)));
+    for (let i = 0; i < h.length; i++) {
+      const v = f(h[i] / step);
+      if (nearTie(v)) nearTies++;
+      codes[i] = Math.min(255, Math.max(0, roundHalfEven(v) + zp)) - zp;
+    }
+    return { codes, stepOfRow: () => step, nearTies, zeroPointNearTie: nearTie(zpExact) };
+  }
+  const steps = new Float32Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let amax = 0;
+    for (let i = 0; i < k; i++) amax = Math.max(amax, Math.abs(h[r * k + i]));
+    steps[r] = f(Math.max(amax, f(1e-12)) / 127);
+    for (let i = 0; i < k; i++) {
+      const v = f(h[r * k + i] / steps[r]);
+      if (nearTie(v)) nearTies++;
+      codes[r * k + i] = roundHalfEven(v);
+    }
+  }
+  return { codes, stepOfRow: (r) => steps[r], nearTies, zeroPointNearTie: false };
+}
+
+/**
+ * Reads a chain graph's weights back and computes its output in JavaScript, quantizing
+ * activations exactly as the graph does, with a bound on how far onnxruntime may be from it.
+ *
+ * The integer products are exact on every CPU because the weight codes can't saturate an int16
+ * pair sum (asserted below): a saturating kernel is off by tens of percent. What remains is
+ * float32 order (a few ulps, 1e-5 of the output's scale covers it) and, rarely, an activation
+ * within TIE_MARGIN of a rounding tie landing on the other code: one step times |w| per output,
+ * carried through the later layers by their largest column sum. A zero point near a tie could
+ * shift every code of its tensor.
+ */
+function chainReference(model: Uint8Array, x: Float32Array, rows: number): { y: Float32Array; bound: number } {
   const g = decodeModel(model).graph;
   const init = new Map(g.initializer.map((t) => [t.name, t]));
   const floats = (name: string) => {
@@ -123,7 +192,9 @@ function chainReference(model: Uint8Array, x: Float32Array, rows: number): Float
     return new Float32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
   };
   let h = x;
+  let bound = 0;
   let width = Number(g.input[0].type.tensorType.shape.dim[1].dimValue);
+  const usesDynamicQuantize = g.node.some((n) => n.opType === 'DynamicQuantizeLinear');
   for (const node of g.node) {
     if (node.opType === 'MatMul') {
       const t = init.get(node.input[1])!;
@@ -147,22 +218,51 @@ function chainReference(model: Uint8Array, x: Float32Array, rows: number): Float
       h = matmul(h, w, rows, k, n);
       width = n;
     } else if (node.opType === 'MatMulInteger') {
-      // Reference without activation quantization: int8 weights times their per-column scale.
       const t = init.get(node.input[1])!;
       const [k, n] = t.dims.map(Number);
       const q = new Int8Array(t.rawData.buffer, t.rawData.byteOffset, t.rawData.byteLength);
       const scales = floats(`${t.name}_scale`);
-      const w = Float32Array.from(q, (v, i) => v * scales[i % n]);
-      h = matmul(h, w, rows, k, n);
+      const input = quantizeActivations(h, rows, k, usesDynamicQuantize);
+      const y = new Float32Array(rows * n);
+      let maxColumnSum = 0;
+      let maxWeight = 0;
+      for (let c = 0; c < n; c++) {
+        let sum = 0;
+        for (let i = 0; i < k; i++) {
+          sum += Math.abs(q[i * n + c] * scales[c]);
+          maxWeight = Math.max(maxWeight, Math.abs(q[i * n + c] * scales[c]));
+        }
+        maxColumnSum = Math.max(maxColumnSum, sum);
+        for (let r = 0; r < rows; r++) {
+          let acc = 0; // exact: |acc| < 2^24
+          for (let i = 0; i < k; i++) acc += input.codes[r * k + i] * q[i * n + c];
+          y[r * n + c] = Math.fround(Math.fround(acc * input.stepOfRow(r)) * scales[c]);
+        }
+      }
+      let maxStep = 0;
+      for (let r = 0; r < rows; r++) maxStep = Math.max(maxStep, input.stepOfRow(r));
+      const flips = input.zeroPointNearTie ? k : input.nearTies;
+      bound = bound * maxColumnSum + flips * maxStep * maxWeight;
+      h = y;
       width = n;
     }
   }
   expect(h.length).toBe(rows * width);
-  return h;
+  return { y: h, bound };
 }
 
 describe('probe graphs', () => {
   const dtypes: ProbeDtype[] = ['fp32', 'q4', 'q8', 'q8-integer'];
+  it('q8 weight codes cannot saturate an int16 pair sum on a CPU without VNNI', () => {
+    expect(worstPairSum(MATMUL_INTEGER_MAX_WEIGHT_CODE)).toBeLessThanOrEqual(INT16_MAX);
+    expect(worstPairSum(127)).toBeGreaterThan(INT16_MAX); // why 8-bit codes are not used
+    for (const dtype of ['q8', 'q8-integer'] as const) {
+      const { matmuls, maxAbsCode } = integerMatmulWeights(matmulChainGraph({ dtype, k: 256, n: 512, count: 4 }).model);
+      expect(matmuls).toBe(4);
+      expect(maxAbsCode).toBe(MATMUL_INTEGER_MAX_WEIGHT_CODE); // the full 7-bit range is used
+    }
+  });
+
   for (const dtype of dtypes) {
     it(`${dtype} matmul chain: onnxruntime (node and web WASM) computes what JavaScript computes, one row and several`, async () => {
       const graph = matmulChainGraph({ dtype, k: 64, n: 96, count: 3 });
@@ -173,11 +273,11 @@ describe('probe graphs', () => {
       const web = await ortWeb.InferenceSession.create(graph.model, { executionProviders: ['wasm'] });
       for (const rows of [1, 3]) {
         const x = seeded(rows * 64, 11 + rows);
-        const ref = chainReference(graph.model, x, rows);
+        const { y: ref, bound } = chainReference(graph.model, x, rows);
         const scale = Math.max(...ref.map(Math.abs));
         expect(scale).toBeGreaterThan(0.05);
-        // q8 quantizes activations to 8 bits on the way: a percent-level error, not an exact match.
-        const tolerance = dtype.startsWith('q8') ? 0.05 * scale : 1e-4 * scale;
+        // float32 summation order (1e-5 of the scale), plus the q8 rounding-tie bound above.
+        const tolerance = bound + 1e-5 * scale;
         const { y } = await runNode(graph.model, { x: { data: x, dims: [rows, 64] } });
         expect(y.dims).toEqual([rows, 96]);
         expect(maxAbsDiff(y.data as Float32Array, ref)).toBeLessThan(tolerance);

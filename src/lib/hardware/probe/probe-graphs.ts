@@ -1,9 +1,10 @@
 // The micro-benchmark graphs the hardware probe times, built with the same kernels the model files
-// use: fp32 `MatMul`; q8 `DynamicQuantizeLinear → MatMulInteger → Cast → Mul → Mul` (int8 weights
-// with per-column scales, as in dynamic-quantized exports); q8-integer, the same MatMulInteger fed
+// use: fp32 `MatMul`; q8 `DynamicQuantizeLinear → MatMulInteger → Cast → Mul → Mul` (7-bit int8
+// weights with per-column scales, as in dynamic-quantized exports); q8-integer, the same MatMulInteger fed
 // activations quantized by plain ops with a constant zero point (as in this project's generated
 // models — onnxruntime runs it about twice as fast in WASM); q4 com.microsoft `MatMulNBits` (4 bits,
 // blocks of 32, fp32 scales). Weights are random: timing doesn't depend on their values.
+import { MATMUL_INTEGER_MAX_WEIGHT_CODE, toWeightCodes } from './matmul-integer-codes';
 import { ElemType, type OnnxGraph, type OnnxNode, type OnnxValueInfo, encodeOnnxModel } from './onnx-model-encoder';
 
 /** Matrix kernels the probe times, named after the transformers.js dtypes that use them. */
@@ -82,8 +83,8 @@ export function matmulChainGraph(options: MatmulChainOptions): ProbeGraph {
     outputs: [],
   };
   // One random buffer per orientation: the session still holds every matrix separately.
-  const shared = new Map<string, Uint8Array | Float32Array>();
-  const reuse = <T extends Uint8Array | Float32Array>(key: string, make: () => T): T => {
+  const shared = new Map<string, Uint8Array | Int8Array | Float32Array>();
+  const reuse = <T extends Uint8Array | Int8Array | Float32Array>(key: string, make: () => T): T => {
     if (!shared.has(key)) shared.set(key, make());
     return shared.get(key) as T;
   };
@@ -100,8 +101,9 @@ export function matmulChainGraph(options: MatmulChainOptions): ProbeGraph {
       graph.nodes.push({ opType: 'MatMul', inputs: [x, w], outputs: [y] });
     } else if (dtype === 'q8' || dtype === 'q8-integer') {
       graph.initializers.push(
-        { name: w, elemType: ElemType.INT8, dims: [kk, nn], data: reuse(`b${kk}`, () => randomBytes(kk * nn, seed + kk)) },
-        { name: `${w}_scale`, elemType: ElemType.FLOAT, dims: [nn], data: new Float32Array(nn).fill(scale / 127) },
+        // 7-bit codes: full-range ones saturate onnxruntime's x86 kernel on CPUs without VNNI.
+        { name: w, elemType: ElemType.INT8, dims: [kk, nn], data: reuse(`b${kk}`, () => toWeightCodes(randomBytes(kk * nn, seed + kk))) },
+        { name: `${w}_scale`, elemType: ElemType.FLOAT, dims: [nn], data: new Float32Array(nn).fill(scale / MATMUL_INTEGER_MAX_WEIGHT_CODE) },
         { name: `${w}_zp`, elemType: ElemType.INT8, dims: [], data: new Int8Array(1) },
       );
       if (dtype === 'q8') graph.nodes.push(...q8Matmul(x, w, y, i));
