@@ -1,5 +1,5 @@
 // Vite plugin: writes the Content-Security-Policy into the built index.html as a <meta> tag and
-// tells the app, through import.meta.env.VITE_ALLOWED_HUBS, which origins that policy lets it reach.
+// tells the app, through the constant __PLAYGROUND_ALLOWED_HUBS__, which origins that policy lets it reach.
 import type { Plugin } from 'vite';
 import {
   buildContentSecurityPolicy,
@@ -15,7 +15,7 @@ export function contentSecurityPolicy(extraHubs = process.env.PLAYGROUND_HUBS): 
     name: 'playground:content-security-policy',
     config: () => ({
       // Defined in dev too, so the settings UI can warn about a hub the built app would refuse.
-      define: { 'import.meta.env.VITE_ALLOWED_HUBS': JSON.stringify(connect.join(' ')) },
+      define: { __PLAYGROUND_ALLOWED_HUBS__: JSON.stringify(connect.join(' ')) },
     }),
     configResolved(config) {
       isBuild = config.command === 'build';

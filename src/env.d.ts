@@ -1,7 +1,5 @@
 // Types for build-time values and Vite virtual modules the app uses.
 /// <reference types="vite-plugin-pwa/vanillajs" />
 
-interface ImportMetaEnv {
-  /** connect-src sources of the built policy, space-separated (see scripts/vite-csp-plugin.ts). */
-  readonly VITE_ALLOWED_HUBS?: string;
-}
+/** connect-src sources of the built policy, space-separated (see scripts/vite-csp-plugin.ts). */
+declare const __PLAYGROUND_ALLOWED_HUBS__: string | undefined;

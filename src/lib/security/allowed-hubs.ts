@@ -1,7 +1,7 @@
 // The connect-src sources of this build's Content-Security-Policy ("'self'" and the hub origins),
 // fixed at build time by scripts/vite-csp-plugin.ts. Pair with isHubAllowedByPolicy().
 import { isHubAllowedByPolicy } from './content-security-policy';
-export const ALLOWED_CONNECT_SOURCES: readonly string[] = (import.meta.env.VITE_ALLOWED_HUBS ?? '')
+export const ALLOWED_CONNECT_SOURCES: readonly string[] = (typeof __PLAYGROUND_ALLOWED_HUBS__ === 'string' ? __PLAYGROUND_ALLOWED_HUBS__ : '')
   .split(' ')
   .filter(Boolean);
 
