@@ -2,7 +2,7 @@
 // stored in the Cache API) against plain fetches of the same files in the bare page, both from
 // the mirror. The app's figure is its own "download" time from the load metrics.
 import type { Page } from '@playwright/test';
-import { median } from '../../src/lib/metrics/generation-clock';
+import { median } from '../../src/lib/metrics/statistics';
 import { openAppPage } from './app-page';
 import { type GenerationSetup, openBarePage } from './bare-page';
 

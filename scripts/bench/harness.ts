@@ -5,7 +5,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { chromium } from '@playwright/test';
 import type { Backend } from '../../src/lib/engines/types';
-import { median } from '../../src/lib/metrics/generation-clock';
+import { median } from '../../src/lib/metrics/statistics';
 
 export const APP_PORT = 4273;
 export const BARE_PORT = 4274;

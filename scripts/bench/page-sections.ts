@@ -3,7 +3,7 @@
 // generations.
 import { gzipSync } from 'node:zlib';
 import type { BrowserContext, Page } from '@playwright/test';
-import { median } from '../../src/lib/metrics/generation-clock';
+import { median } from '../../src/lib/metrics/statistics';
 import type { MirrorServer } from '../mirror-server';
 import { openAppPage, type AppLoad } from './app-page';
 import { type GenerationSetup, openBarePage } from './bare-page';

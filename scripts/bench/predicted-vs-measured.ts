@@ -12,7 +12,7 @@ import type { Backend } from '../../src/lib/engines/types';
 import { shapeFromConfig } from '../../src/lib/hardware/model-shapes';
 import type { ProbeResult } from '../../src/lib/hardware/probe/probe-runner';
 import { type DecodePrediction, predictDecode, predictPrefill } from '../../src/lib/hardware/speed-prediction';
-import { median } from '../../src/lib/metrics/generation-clock';
+import { median } from '../../src/lib/metrics/statistics';
 import { DTYPE_FILES, type FixtureDtype, type FixtureRepoSpec } from '../../test/fixtures/model-repos';
 
 type OnnxNs = typeof onnxProtoNs.onnx;

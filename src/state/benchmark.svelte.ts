@@ -2,15 +2,14 @@
 // its own session (worker) that is disposed when its cases are done. Finished rows go to the
 // visit's results; every answer's tokens go to the usage ledger.
 import { ModelSession } from './model-session.svelte';
-import { answerOnce } from './single-answer';
+import { DeviceRun } from './device-run.svelte';
 import type { ViewContext } from './view-context';
-import type { Backend, GenerationMetrics, GenerationResult } from '../lib/engines/types';
+import type { Backend, GenerationMetrics, GenerationResult, LiveGenerationNumbers } from '../lib/engines/types';
 import type { BenchmarkRow, PromptSize } from '../lib/results/result-types';
 import { summarizeError } from '../lib/engines/errors';
 import { label as backendLabel } from '../lib/engines/backend-selection';
 import { detectCapabilities } from '../lib/hardware/capabilities';
-import { isLocalModel, localModelsHub } from '../lib/models/folder-import';
-import { median } from '../lib/metrics/generation-clock';
+import { median } from '../lib/metrics/statistics';
 import { summarize } from '../lib/benchmark/stats';
 import {
   BENCHMARK_PARAMS,
@@ -48,13 +47,11 @@ export interface BenchmarkProgress {
 
 export interface BenchmarkDependencies {
   createSession(context: ViewContext): ModelSession;
-  answer: typeof answerOnce;
   detectWebGpu(): Promise<{ available: boolean; detail: string }>;
 }
 
 const defaultDependencies: BenchmarkDependencies = {
   createSession: (context) => new ModelSession(context.settings, context.lookups),
-  answer: answerOnce,
   detectWebGpu: async () => (await detectCapabilities()).webgpu,
 };
 
@@ -72,17 +69,17 @@ export class BenchmarkRunner {
   repeats = $state(DEFAULT_REPEATS);
   /** Whether this browser gives a WebGPU adapter; null until checked. */
   webgpu = $state.raw<{ available: boolean; detail: string } | null>(null);
-  running = $state(false);
-  cancelling = $state(false);
   progress = $state.raw<BenchmarkProgress | null>(null);
   /** Every case of the latest run, in plan order. */
   outcomes = $state.raw<CaseOutcome[]>([]);
   /** How the latest run ended, or why it could not start. */
   message = $state<string | null>(null);
+  /** Tokens so far, time to first token and decode speed of the answer being measured. */
+  live = $state.raw<LiveGenerationNumbers | null>(null);
 
   rows = $derived(this.outcomes.flatMap((o) => (o.status === 'done' && o.row ? [o.row] : [])));
 
-  #controller: AbortController | null = null;
+  readonly #device: DeviceRun;
   #session = $state.raw<ModelSession | null>(null);
   #plan: BenchmarkPlan | null = null;
   #stepsDone = 0;
@@ -93,6 +90,19 @@ export class BenchmarkRunner {
     private readonly deps: BenchmarkDependencies = defaultDependencies,
   ) {
     this.modelIds = [context.settings.modelId];
+    this.#device = new DeviceRun(
+      DEVICE_HOLDER,
+      context,
+      'The chat model is loading or answering. The benchmark starts once it is done, so the two do not compete for the same processor and skew the numbers.',
+    );
+  }
+
+  get running(): boolean {
+    return this.#device.running;
+  }
+
+  get cancelling(): boolean {
+    return this.#device.cancelling;
   }
 
   /** Checks for WebGPU once, so the view offers the backend only where it can run. */
@@ -109,9 +119,7 @@ export class BenchmarkRunner {
   }
 
   get blockedReason(): string | null {
-    return this.context.chatBusy
-      ? 'The chat model is loading or answering. The benchmark starts once it is done, so the two do not compete for the same processor and skew the numbers.'
-      : this.context.device.blockedFor(DEVICE_HOLDER);
+    return this.#device.blockedReason;
   }
 
   async start(): Promise<void> {
@@ -121,56 +129,46 @@ export class BenchmarkRunner {
       this.message = blocked;
       return;
     }
-    this.context.device.take(DEVICE_HOLDER);
-    this.running = true;
-    this.cancelling = false;
     this.message = null;
-    const controller = new AbortController();
-    this.#controller = controller;
-    try {
-      // Checked again now: an adapter can be lost (or the check may still be pending).
-      await this.detect();
-      const plan = planBenchmark({
-        modelIds: this.modelIds,
-        backends: (Object.keys(this.backends) as Backend[]).filter((b) => this.backends[b]),
-        repeats: Number(this.repeats),
-        webgpu: this.webgpu!,
-      });
-      this.#plan = plan;
-      this.#stepsDone = 0;
-      this.#casesStarted = 0;
-      this.outcomes = initialOutcomes(plan);
-      for (const group of plan.groups) {
-        if (group.skipReason) continue;
-        await this.#runGroup(group, plan.repeats, controller.signal);
+    await this.#device.run(async (signal) => {
+      try {
+        // Checked again now: an adapter can be lost (or the check may still be pending).
+        await this.detect();
+        const plan = planBenchmark({
+          modelIds: this.modelIds,
+          backends: (Object.keys(this.backends) as Backend[]).filter((b) => this.backends[b]),
+          repeats: Number(this.repeats),
+          webgpu: this.webgpu!,
+        });
+        this.#plan = plan;
+        this.#stepsDone = 0;
+        this.#casesStarted = 0;
+        this.outcomes = initialOutcomes(plan);
+        for (const group of plan.groups) {
+          if (group.skipReason) continue;
+          await this.#runGroup(group, plan.repeats, signal);
+        }
+        this.message = this.#finishedMessage(plan);
+      } catch (error) {
+        if (signal.aborted) {
+          this.outcomes = cancelUnfinished(this.outcomes, CANCELLED_CASE);
+          const done = this.outcomes.filter((o) => o.status === 'done').length;
+          this.message = `Benchmark cancelled. ${done} of ${this.#plan?.caseCount ?? 0} cases finished; the cancelled ones have no figures.`;
+        } else {
+          this.message = summarizeError(error).message;
+        }
+      } finally {
+        this.#session?.dispose();
+        this.#session = null;
+        this.#plan = null;
+        this.progress = null;
       }
-      this.message = this.#finishedMessage(plan);
-    } catch (error) {
-      if (controller.signal.aborted) {
-        this.outcomes = cancelUnfinished(this.outcomes, CANCELLED_CASE);
-        const done = this.outcomes.filter((o) => o.status === 'done').length;
-        this.message = `Benchmark cancelled. ${done} of ${this.#plan?.caseCount ?? 0} cases finished; the cancelled ones have no figures.`;
-      } else {
-        this.message = summarizeError(error).message;
-      }
-    } finally {
-      this.#session?.dispose();
-      this.#session = null;
-      this.#controller = null;
-      this.#plan = null;
-      this.progress = null;
-      this.running = false;
-      this.cancelling = false;
-      this.context.device.release(DEVICE_HOLDER);
-    }
+    });
   }
 
   /** Stops the answer in progress and ends the model's worker; unfinished cases are marked cancelled. */
   cancel(): void {
-    if (!this.#controller || this.#controller.signal.aborted) return;
-    this.cancelling = true;
-    this.#controller.abort();
-    this.#session?.dispose();
+    if (this.#device.cancel()) this.#session?.dispose();
   }
 
   async #runGroup(group: PlannedGroup, repeats: number, signal: AbortSignal): Promise<void> {
@@ -235,7 +233,7 @@ export class BenchmarkRunner {
         session = this.deps.createSession(this.context);
         this.#session = session;
         const id = group.modelId;
-        const hub = isLocalModel(id) ? localModelsHub(location.origin) : this.context.settings.hub;
+        const hub = this.context.settings.hubFor(id);
         await untilAborted(session.loadModel({ repoId: id, hub, backendOverride: group.backend, dtypeOverride: null }), signal);
         if (session.status !== 'ready' || !session.runtime || !session.loadMetrics) {
           const failure = session.error;
@@ -300,9 +298,13 @@ export class BenchmarkRunner {
 
   async #answer(session: ModelSession, prompt: string, signal: AbortSignal): Promise<GenerationResult> {
     const result = await untilAborted(
-      this.deps.answer(session, [{ role: 'user', content: prompt }], BENCHMARK_PARAMS, { signal }),
+      session.answer([{ role: 'user', content: prompt }], BENCHMARK_PARAMS, {
+        signal,
+        fresh: true,
+        onLive: (numbers) => (this.live = numbers),
+      }),
       signal,
-    );
+    ).finally(() => (this.live = null));
     const { metrics } = result;
     this.context.ledger.record('benchmark', metrics.prefillTokens, metrics.generatedTokens);
     if (signal.aborted) throw new RunCancelled();

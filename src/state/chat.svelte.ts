@@ -1,8 +1,7 @@
 // The conversation: sending a message, streaming the answer in, stopping it, and the numbers
 // of every answer. Streamed text is committed to the UI at most once per animation frame.
-import type { ChatMessage, GenerationMetrics } from '../lib/engines/types';
-import { GPU_LOSS_ERRORS, summarizeError, WorkerCrashedError, type ErrorSummary } from '../lib/engines/errors';
-import { createInterruptFlag, raiseInterrupt, type InterruptFlag } from '../lib/engines/interrupt-flag';
+import type { ChatMessage, GenerationMetrics, LiveGenerationNumbers } from '../lib/engines/types';
+import { summarizeError, type ErrorSummary } from '../lib/engines/errors';
 import type { ModelSession } from './model-session.svelte';
 import { validParams, type Settings } from './settings.svelte';
 import { FrameTextBatch } from '../lib/render/frame-text-batch';
@@ -19,9 +18,6 @@ export interface Turn {
   streaming?: boolean;
 }
 
-/** How long Stop waits for the engine to stop by itself before the worker is killed. */
-export const HARD_STOP_AFTER_MS = 1000;
-
 export class Chat {
   turns = $state.raw<Turn[]>([]);
   generating = $state(false);
@@ -31,22 +27,19 @@ export class Chat {
    * with inference threads for the same cores).
    */
   streamingText = $state('');
+  /** Tokens so far, time to first token and decode speed of the answer being streamed. */
+  live = $state.raw<LiveGenerationNumbers | null>(null);
 
   #nextId = 1;
   #streamed = new FrameTextBatch((text) => {
     this.streamingText += text;
   });
-  #run: Promise<unknown> | null = null;
-  #abortRun: ((reason: string) => void) | null = null;
-  #interruptFlag: InterruptFlag | null = null;
   #answered = new Set<(metrics: GenerationMetrics) => void>();
 
   constructor(
     private readonly settings: Settings,
     private readonly session: ModelSession,
-  ) {
-    session.onCrash((reason) => this.#abortRun?.(reason));
-  }
+  ) {}
 
   get lastMetrics(): GenerationMetrics | null {
     for (let i = this.turns.length - 1; i >= 0; i--) {
@@ -67,62 +60,39 @@ export class Chat {
     this.generating = true;
     const messages: ChatMessage[] = [...history, { role: 'user', content }];
 
-    const crashed = new Promise<never>((_, reject) => {
-      this.#abortRun = (reason) => reject(new WorkerCrashedError(`The inference worker died mid-answer: ${reason}.`));
-    });
     try {
-      const api = await this.session.api();
-      this.#interruptFlag = createInterruptFlag();
-      const run = api.generate(
-        messages,
-        validParams(this.settings.params),
-        this.session.events((event) => {
-          if (event.type === 'token') this.#streamed.push(event.text);
-        }),
-        this.#interruptFlag,
-      );
-      this.#run = run;
-      const result = await Promise.race([run, crashed]);
+      const result = await this.session.answer(messages, validParams(this.settings.params), {
+        onText: (piece) => this.#streamed.push(piece),
+        onLive: (numbers) => (this.live = numbers),
+      });
       this.#streamed.flush();
       this.#update(answer.id, { text: result.text, metrics: result.metrics, streaming: false });
       for (const listener of this.#answered) listener(result.metrics);
     } catch (error) {
       this.#streamed.flush();
-      const failure = summarizeError(error);
-      this.#update(answer.id, { text: this.streamingText, error: failure, streaming: false });
-      // The GPU went away mid-answer: the worker's WebGPU state is gone with it.
-      if (GPU_LOSS_ERRORS.has(failure.name)) this.session.discardWorker();
+      this.#update(answer.id, { text: this.streamingText, error: summarizeError(error), streaming: false });
     } finally {
       this.streamingText = '';
-      this.#run = null;
-      this.#abortRun = null;
+      this.live = null;
       this.generating = false;
     }
   }
 
   /**
-   * Asks the engine to stop after the current token. A long prefill can't be interrupted that
-   * way, so if the answer hasn't ended within HARD_STOP_AFTER_MS the worker is restarted.
+   * Stops the answer after its current token. A long prefill can't be interrupted that way: if
+   * the session had to end its worker, the model is loaded again (from storage) to chat on.
    */
   async stop(): Promise<void> {
-    const run = this.#run;
-    if (!run) return;
-    if (this.#interruptFlag) raiseInterrupt(this.#interruptFlag);
-    const api = await this.session.api();
-    void api.interrupt();
-    const stopped = await Promise.race([
-      run.then(() => true, () => true),
-      new Promise<false>((resolve) => setTimeout(() => resolve(false), HARD_STOP_AFTER_MS)),
-    ]);
-    if (stopped) return;
-    this.#abortRun?.('it was restarted because it did not stop within 1 s');
-    await this.session.restartWorker('Stop took longer than 1 s (a long prompt was being read), so the model was restarted.');
+    if (!this.generating) return;
+    if ((await this.session.stop()) === 'ended') {
+      await this.session.reload('Stop took longer than 1 s (a long prompt was being read), so the model was restarted.');
+    }
   }
 
   async newChat(): Promise<void> {
     if (this.generating) await this.stop();
     this.turns = [];
-    if (this.session.ready) await (await this.session.api()).resetConversation();
+    await this.session.resetConversation();
   }
 
   /** Called with the metrics of every answer that finished (stopped ones included). */

@@ -1,8 +1,8 @@
 // The loaded model and its worker: inspection, backend/dtype choice, loading with progress,
-// crashes and restarts. The chat state asks this class for the worker API.
-import type { Remote } from 'comlink';
-import type { InferenceApi } from '../lib/engines/inference-api';
-import { InferenceWorkerClient } from '../lib/engines/worker-client';
+// answering, stopping, crashes. Every view asks its model through answer() and stop(); the
+// worker mechanics live in ModelWorker (src/lib/engines/model-worker.ts).
+import { ModelWorker, type AnswerOptions, type ProgressEvent } from '../lib/engines/model-worker';
+import { inferenceWorkerStarter, type StartInferenceWorker } from '../lib/engines/worker-client';
 import {
   chooseBackend,
   chooseDtype,
@@ -10,20 +10,34 @@ import {
   type Choice,
   type DeviceCapabilities,
 } from '../lib/engines/backend-selection';
-import type { Backend, Dtype, EngineEvent, LoadMetrics, LoadOptions, LoadResult, ModelRef, RuntimeInfo } from '../lib/engines/types';
-import { BackendUnavailableError, GPU_LOSS_ERRORS, summarizeError, type ErrorSummary } from '../lib/engines/errors';
+import type {
+  Backend,
+  ChatMessage,
+  Dtype,
+  GenerationParams,
+  GenerationResult,
+  LoadMetrics,
+  LoadOptions,
+  LoadResult,
+  ModelRef,
+  RuntimeInfo,
+} from '../lib/engines/types';
+import {
+  BackendUnavailableError,
+  GPU_LOSS_ERRORS,
+  ModelNotLoadedError,
+  summarizeError,
+  type ErrorSummary,
+} from '../lib/engines/errors';
 import { findCatalogEntry, type WebLLMCatalogEntry } from '../lib/models/catalog';
 import { webGpuFailureWorthFallback, webllmUnavailableReason } from '../lib/engines/backend-fallback';
 import { detectCapabilities } from '../lib/hardware/capabilities';
 import type { ModelInspection } from '../lib/models/model-inspection';
 import { InspectionLookups } from '../lib/models/inspection-lookups';
-import { isLocalModel, localModelsHub } from '../lib/models/folder-import';
 import type { Settings } from './settings.svelte';
 import { announceModelReady } from './model-ready-events';
 
 export type LoadStatus = 'idle' | 'inspecting' | 'loading' | 'ready' | 'error';
-
-type ProgressEvent = Extract<EngineEvent, { type: 'progress' }>;
 
 export interface LoadDecision {
   backend: Choice<Backend>;
@@ -55,18 +69,17 @@ export class ModelSession {
   /** Set when WebGPU failed and the model was loaded on WASM instead: what failed, in words. */
   fallback = $state<string | null>(null);
 
-  #client: InferenceWorkerClient;
+  #worker: ModelWorker;
   #lastRequest: LoadRequest | null = null;
-  #crashListeners = new Set<(reason: string) => void>();
   #loadSeq = 0;
 
   constructor(
     private readonly settings: Settings,
     private readonly lookups: InspectionLookups = new InspectionLookups(),
-    createWorker: () => Worker = defaultWorker,
+    startWorker: StartInferenceWorker = inferenceWorkerStarter(defaultWorker),
   ) {
-    this.#client = new InferenceWorkerClient(createWorker, {
-      onUnexpectedExit: (reason) => this.#workerDied(reason),
+    this.#worker = new ModelWorker(startWorker, {
+      onLost: (error) => this.#workerLost(error),
     });
   }
 
@@ -84,7 +97,7 @@ export class ModelSession {
     const repoId = this.settings.modelId.trim();
     return this.#load({
       repoId,
-      hub: isLocalModel(repoId) ? localModelsHub(location.origin) : this.settings.hub,
+      hub: this.settings.hubFor(repoId),
       backendOverride: this.settings.backendOverride,
       dtypeOverride: this.settings.dtypeOverride,
     });
@@ -101,7 +114,7 @@ export class ModelSession {
   /** Ends this session's worker for good (a side-by-side pane closed, a benchmark case done). */
   dispose(): void {
     this.#loadSeq++;
-    this.#client.terminate();
+    this.#worker.terminate();
     this.status = 'idle';
     this.runtime = null;
     this.loadedModelId = null;
@@ -143,7 +156,7 @@ export class ModelSession {
         if (seq !== this.#loadSeq || decision.backend.value !== 'webgpu' || !this.settings.fallbackToWasm) throw error;
         if (!webGpuFailureWorthFallback(error)) throw error;
         // A failed WebGPU session can leave the device in a bad state: retry in a fresh worker.
-        this.#client.terminate();
+        this.#worker.terminate();
         const failure = summarizeError(error);
         const wasmDecision: LoadDecision = {
           backend: { value: 'wasm', reason: `WebGPU failed to load the model (${failure.message}); fell back to WASM.` },
@@ -212,17 +225,9 @@ export class ModelSession {
   }
 
   #loadInWorker(seq: number, model: ModelRef, decision: LoadDecision, options: LoadOptions): Promise<LoadResult> {
-    return this.#client.api().then((api) =>
-      api.load(
-        model,
-        decision.backend.value,
-        decision.dtype.value,
-        options,
-        this.#client.events((event) => {
-          if (event.type === 'progress' && seq === this.#loadSeq) this.progress = event;
-        }),
-      ),
-    );
+    return this.#worker.load(model, decision.backend.value, decision.dtype.value, options, (event) => {
+      if (seq === this.#loadSeq) this.progress = event;
+    });
   }
 
   #resetForLoad(): void {
@@ -248,66 +253,71 @@ export class ModelSession {
   #failed(error: unknown): void {
     this.error = summarizeError(error);
     this.status = 'error';
-    if (GPU_LOSS_ERRORS.has(this.error.name)) this.discardWorker();
+    if (GPU_LOSS_ERRORS.has(this.error.name)) this.#discardWorker();
+  }
+
+  /**
+   * Asks the loaded model. Text arrives through `onText` as it is written and the numbers so far
+   * through `onLive`; the promise resolves with the whole text and the final numbers. `fresh`
+   * drops the conversation's KV cache first; aborting `signal` is the same as stop().
+   */
+  async answer(messages: ChatMessage[], params: GenerationParams, options: AnswerOptions = {}): Promise<GenerationResult> {
+    if (!this.ready) throw new ModelNotLoadedError();
+    try {
+      return await this.#worker.answer(messages, params, options);
+    } catch (error) {
+      // The GPU went away mid-answer: the worker's WebGPU state is gone with it.
+      if (GPU_LOSS_ERRORS.has(summarizeError(error).name)) this.#discardWorker();
+      throw error;
+    }
+  }
+
+  /**
+   * Stops the answer in progress after its current token. A long prefill can't be interrupted
+   * that way, so after HARD_STOP_AFTER_MS the worker is ended and the model is no longer loaded:
+   * the answer rejects with StopTimeoutError and this resolves to 'ended' (reload() brings it back).
+   */
+  stop() {
+    return this.#worker.stop();
+  }
+
+  /** Loads the last model again, in a fresh worker if the old one ended; it comes from storage. */
+  async reload(notice: string): Promise<void> {
+    if (this.#lastRequest) await this.#load(this.#lastRequest);
+    this.notice = notice;
+  }
+
+  /** Forgets the conversation, so the next answer starts from an empty KV cache. */
+  async resetConversation(): Promise<void> {
+    if (this.ready) await this.#worker.resetConversation();
+  }
+
+  /** Stops a download in progress; files already complete stay stored for the next Load. */
+  async cancelLoad(): Promise<void> {
+    if (this.status === 'loading') await this.#worker.cancelLoad();
   }
 
   /**
    * Throws away the worker after its GPU device was lost: its WebGPU state can't be trusted, and
    * the next load starts in a fresh one. The error itself stays on screen.
    */
-  discardWorker(): void {
-    this.#client.terminate();
+  #discardWorker(): void {
+    this.#worker.terminate();
     this.#loadSeq++;
     this.runtime = null;
     this.loadedModelId = null;
     if (this.status !== 'error') this.status = 'idle';
-    this.notice = 'The model\'s worker was restarted after the GPU failure; load a model to continue.';
+    this.notice = "The model's worker was restarted after the GPU failure; load a model to continue.";
   }
 
-  /** Stops a download in progress; files already complete stay stored for the next Load. */
-  async cancelLoad(): Promise<void> {
-    if (this.status !== 'loading') return;
-    const api = await this.#client.api();
-    await api.cancelLoad();
-  }
-
-  /** The worker API of the loaded model. */
-  async api(): Promise<Remote<InferenceApi>> {
-    return this.#client.api();
-  }
-
-  /**
-   * Kills the worker mid-computation (a prefill can't be interrupted between tokens) and loads
-   * the same model again in a fresh one; it comes from the browser cache, so this is quick.
-   */
-  async restartWorker(notice: string): Promise<void> {
-    this.#client.terminate();
-    this.status = 'idle';
-    this.runtime = null;
-    this.loadedModelId = null;
-    // The same model as before, even if the picker was changed meanwhile.
-    if (this.#lastRequest) await this.#load(this.#lastRequest);
-    this.notice = notice;
-  }
-
-  /** Wraps an event handler so it can be passed to the worker. */
-  events(handler: (event: EngineEvent) => void): (event: EngineEvent) => void {
-    return this.#client.events(handler);
-  }
-
-  onCrash(listener: (reason: string) => void): () => void {
-    this.#crashListeners.add(listener);
-    return () => this.#crashListeners.delete(listener);
-  }
-
-  #workerDied(reason: string): void {
+  #workerLost(error: Error): void {
     this.#loadSeq++;
     this.status = 'idle';
     this.runtime = null;
     this.loadedModelId = null;
     this.progress = null;
-    this.notice = `The model stopped working: ${reason}. Press "Load model" to start it again.`;
-    for (const listener of this.#crashListeners) listener(reason);
+    const what = error.name === 'StopTimeoutError' ? error.message : `The model stopped working. ${error.message}`;
+    this.notice = `${what} Press "Load model" to start it again.`;
   }
 }
 

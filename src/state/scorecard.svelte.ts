@@ -2,12 +2,11 @@
 // (worker) that is disposed when its tasks are done: greedy, thinking off, every answer checked
 // by its task's deterministic checker. Finished runs go to the visit's results, tokens to the ledger.
 import { ModelSession } from './model-session.svelte';
-import { answerOnce } from './single-answer';
+import { DeviceRun } from './device-run.svelte';
 import type { ViewContext } from './view-context';
 import type { Backend, ChatMessage, Dtype, GenerationParams } from '../lib/engines/types';
 import type { ScorecardTaskResult } from '../lib/results/result-types';
 import { summarizeError } from '../lib/engines/errors';
-import { isLocalModel, localModelsHub } from '../lib/models/folder-import';
 import { BUILTIN_SUITE } from '../lib/scorecard/builtin-suite';
 import { checkAnswer } from '../lib/scorecard/checkers';
 import { runInSandbox } from '../lib/scorecard/code-sandbox';
@@ -56,13 +55,11 @@ export type ImportMode = 'join' | 'replace';
 
 export interface ScorecardDependencies {
   createSession(context: ViewContext): ModelSession;
-  answer: typeof answerOnce;
   runCode: CodeRunner;
 }
 
 const defaultDependencies: ScorecardDependencies = {
   createSession: (context) => new ModelSession(context.settings, context.lookups),
-  answer: answerOnce,
   runCode: (request) => runInSandbox(request),
 };
 
@@ -86,15 +83,13 @@ export class Scorecard {
   importedFileName = $state<string | null>(null);
   /** The last file the user tried to import and what is wrong with it, one problem per entry. */
   importError = $state.raw<{ fileName: string; problems: string[] } | null>(null);
-  running = $state(false);
-  cancelling = $state(false);
   progress = $state.raw<ScorecardProgress | null>(null);
   scores = $state.raw<ModelScore[]>([]);
   /** The suite the scores on screen came from. */
   scoredSuite = $state.raw<ScorecardSuite | null>(null);
   message = $state<string | null>(null);
 
-  #controller: AbortController | null = null;
+  readonly #device: DeviceRun;
   #session = $state.raw<ModelSession | null>(null);
 
   constructor(
@@ -102,6 +97,19 @@ export class Scorecard {
     private readonly deps: ScorecardDependencies = defaultDependencies,
   ) {
     this.modelIds = [context.settings.modelId];
+    this.#device = new DeviceRun(
+      DEVICE_HOLDER,
+      context,
+      'The chat model is loading or answering. The scorecard starts once it is done, so the two do not compete for the same processor.',
+    );
+  }
+
+  get running(): boolean {
+    return this.#device.running;
+  }
+
+  get cancelling(): boolean {
+    return this.#device.cancelling;
   }
 
   /** The suite a run would use now, or why there is none (an imported suite clashing with the built-in one). */
@@ -116,12 +124,7 @@ export class Scorecard {
   }
 
   get blockedReason(): string | null {
-    if (this.context.chatBusy) {
-      return 'The chat model is loading or answering. The scorecard starts once it is done, so the two do not compete for the same processor.';
-    }
-    const elsewhere = this.context.device.blockedFor(DEVICE_HOLDER);
-    if (elsewhere) return elsewhere;
-    return this.suiteChoice.problem;
+    return this.#device.blockedReason ?? this.suiteChoice.problem;
   }
 
   /** Download/initialisation progress of the model loading now, if any. */
@@ -170,11 +173,6 @@ export class Scorecard {
       this.message = 'Name at least one model to score.';
       return;
     }
-    const controller = new AbortController();
-    this.#controller = controller;
-    this.context.device.take(DEVICE_HOLDER);
-    this.running = true;
-    this.cancelling = false;
     this.message = null;
     this.scoredSuite = suite;
     this.scores = ids.map((modelId) => ({
@@ -187,37 +185,32 @@ export class Scorecard {
       results: [],
       taskCount: suite.tasks.length,
     }));
-    try {
-      for (const [index, modelId] of ids.entries()) {
-        if (controller.signal.aborted) break;
-        await this.#runModel(index, modelId, suite, controller.signal);
+    await this.#device.run(async (signal) => {
+      try {
+        for (const [index, modelId] of ids.entries()) {
+          if (signal.aborted) break;
+          await this.#runModel(index, modelId, suite, signal);
+        }
+        const done = this.scores.filter((s) => s.status === 'done').length;
+        this.message = signal.aborted
+          ? `Scorecard cancelled. ${done} of ${ids.length} models finished; the others have no totals.`
+          : `Scorecard finished: ${done} of ${ids.length} models scored.`;
+      } finally {
+        this.scores = this.scores.map((s) =>
+          s.status === 'waiting' || s.status === 'loading' || s.status === 'running'
+            ? { ...s, status: 'cancelled', message: s.message ?? 'Cancelled before it finished; no total was kept.' }
+            : s,
+        );
+        this.#session?.dispose();
+        this.#session = null;
+        this.progress = null;
       }
-      const done = this.scores.filter((s) => s.status === 'done').length;
-      this.message = controller.signal.aborted
-        ? `Scorecard cancelled. ${done} of ${ids.length} models finished; the others have no totals.`
-        : `Scorecard finished: ${done} of ${ids.length} models scored.`;
-    } finally {
-      this.scores = this.scores.map((s) =>
-        s.status === 'waiting' || s.status === 'loading' || s.status === 'running'
-          ? { ...s, status: 'cancelled', message: s.message ?? 'Cancelled before it finished; no total was kept.' }
-          : s,
-      );
-      this.#session?.dispose();
-      this.#session = null;
-      this.#controller = null;
-      this.progress = null;
-      this.running = false;
-      this.cancelling = false;
-      this.context.device.release(DEVICE_HOLDER);
-    }
+    });
   }
 
   /** Stops the answer in progress and ends the model's worker; unfinished models get no total. */
   cancel(): void {
-    if (!this.#controller || this.#controller.signal.aborted) return;
-    this.cancelling = true;
-    this.#controller.abort();
-    this.#session?.dispose();
+    if (this.#device.cancel()) this.#session?.dispose();
   }
 
   #update(index: number, changes: Partial<ModelScore>): void {
@@ -240,7 +233,7 @@ export class Scorecard {
     this.#session = session;
     try {
       const { settings } = this.context;
-      const hub = isLocalModel(modelId) ? localModelsHub(location.origin) : settings.hub;
+      const hub = settings.hubFor(modelId);
       await untilAborted(
         session.loadModel({ repoId: modelId, hub, backendOverride: settings.backendOverride, dtypeOverride: settings.dtypeOverride }),
         signal,
@@ -259,7 +252,7 @@ export class Scorecard {
       const results: ScoredTask[] = [];
       for (const [k, task] of suite.tasks.entries()) {
         this.progress = { ...progress, phase: 'answering', taskNumber: k + 1, taskTitle: task.title };
-        const { text, metrics } = await untilAborted(this.deps.answer(session, messagesFor(task), paramsFor(task), { signal }), signal);
+        const { text, metrics } = await untilAborted(session.answer(messagesFor(task), paramsFor(task), { signal, fresh: true }), signal);
         if (signal.aborted) throw new RunCancelled();
         this.context.ledger.record('scorecard', metrics.prefillTokens, metrics.generatedTokens);
         this.progress = { ...progress, phase: 'checking', taskNumber: k + 1, taskTitle: task.title };

@@ -4,6 +4,7 @@ import type { Backend, Dtype, GenerationParams } from '../lib/engines/types';
 import { DEFAULT_HUB, normalizeHubBase } from '../lib/models/hub-urls';
 import { hubPolicyProblem } from '../lib/security/allowed-hubs';
 import { CATALOG } from '../lib/models/catalog';
+import { isLocalModel, localModelsHub } from '../lib/models/folder-import';
 
 const STORAGE_KEY = 'playground.settings.v1';
 
@@ -38,6 +39,11 @@ export class Settings {
   params = $state<GenerationParams>({ ...DEFAULTS.params });
   /** Set when the hub in the URL was not a usable address. */
   hubError = $state<string | null>(null);
+
+  /** The hub that serves a model id: this app's own origin for an imported folder, else the configured hub. */
+  hubFor(repoId: string): string {
+    return isLocalModel(repoId) ? localModelsHub(location.origin) : this.hub;
+  }
 
   constructor(search: string = location.search, storage: Storage | null = safeLocalStorage()) {
     const stored = readStored(storage);

@@ -1,14 +1,13 @@
 // Side by side: several models answer the same prompt, each pane with its own session (and so
 // its own worker), one after another by default or all at once; text, numbers and errors per pane.
-import type { Backend, ChatMessage, GenerationMetrics, GenerationParams } from '../lib/engines/types';
-import { summarizeError, WorkerCrashedError, type ErrorSummary } from '../lib/engines/errors';
-import { isLocalModel, localModelsHub } from '../lib/models/folder-import';
+import type { Backend, ChatMessage, GenerationMetrics, GenerationParams, LiveGenerationNumbers } from '../lib/engines/types';
+import { summarizeError, type ErrorSummary } from '../lib/engines/errors';
+import { HARD_STOP_AFTER_MS } from '../lib/engines/model-worker';
 import { FrameTextBatch } from '../lib/render/frame-text-batch';
-import type { PaneResult, RunMode } from '../lib/metrics/side-by-side-table';
-import { HARD_STOP_AFTER_MS } from './chat.svelte';
+import type { PaneResult, RunMode } from '../lib/export/side-by-side-table';
 import { ModelSession, type LoadRequest } from './model-session.svelte';
 import { validParams } from './settings.svelte';
-import { answerOnce } from './single-answer';
+import { DeviceRun } from './device-run.svelte';
 import type { ViewContext } from './view-context';
 
 const DEVICE_HOLDER = 'Side by side';
@@ -27,13 +26,11 @@ interface PaneJob {
   params: GenerationParams;
   signal: AbortSignal;
   hubFor(repoId: string): string;
-  answer: typeof answerOnce;
   onAnswered(metrics: GenerationMetrics): void;
 }
 
 export interface SideBySideDeps {
   createSession(): ModelSession;
-  answer: typeof answerOnce;
 }
 
 export class Pane {
@@ -46,12 +43,12 @@ export class Pane {
   /** The numbers of the last run, kept with the model id it ran (the input may change later). */
   result = $state.raw<Omit<PaneResult, 'pane'> | null>(null);
   error = $state.raw<ErrorSummary | null>(null);
+  /** Tokens so far, time to first token and decode speed while this pane answers. */
+  live = $state.raw<LiveGenerationNumbers | null>(null);
   /** Why a pane ended without a full answer, in words (stopped before its turn, worker ended). */
   note = $state<string | null>(null);
 
   #loadedKey: string | null = null;
-  #forceEnd: ((reason: Error) => void) | null = null;
-  #hardStopped = false;
   #loadedThisRun = false;
   #batch = new FrameTextBatch((text) => (this.text += text));
 
@@ -74,7 +71,7 @@ export class Pane {
     this.result = null;
     this.error = null;
     this.note = null;
-    this.#hardStopped = false;
+    this.live = null;
     this.#loadedThisRun = false;
   }
 
@@ -85,9 +82,6 @@ export class Pane {
     if (!repoId) {
       return this.#failed(repoId, { name: 'InvalidModelIdError', message: 'This pane has no model id: type one (org/name).' });
     }
-    const ended = new Promise<never>((_, reject) => (this.#forceEnd = reject));
-    ended.catch(() => {});
-    const offCrash = this.session.onCrash((reason) => this.#forceEnd?.(new WorkerCrashedError(`The model's worker died: ${reason}.`)));
     try {
       const request: LoadRequest = { repoId, hub: job.hubFor(repoId), backendOverride: this.backendOverride, dtypeOverride: null };
       const key = JSON.stringify(request);
@@ -95,7 +89,7 @@ export class Pane {
         this.state = 'loading';
         this.#loadedKey = null;
         this.#loadedThisRun = true;
-        await Promise.race([this.session.loadModel(request), ended]);
+        await this.session.loadModel(request);
         if (this.session.status !== 'ready') {
           if (job.signal.aborted) return this.#stopped(repoId, 'Stopped while its model was loading.');
           return this.#failed(repoId, this.session.error ?? { name: 'EngineError', message: 'The model did not load.' });
@@ -104,8 +98,12 @@ export class Pane {
       }
       if (job.signal.aborted) return this.#stopped(repoId, 'Stopped before it answered.');
       this.state = 'answering';
-      const answer = job.answer(this.session, job.messages, job.params, { onText: (text) => this.#batch.push(text), signal: job.signal });
-      const { text, metrics } = await Promise.race([answer, ended]);
+      const { text, metrics } = await this.session.answer(job.messages, job.params, {
+        onText: (piece) => this.#batch.push(piece),
+        onLive: (numbers) => (this.live = numbers),
+        signal: job.signal,
+        fresh: true,
+      });
       this.#batch.flush();
       this.text = text;
       this.result = this.#result(repoId, metrics, null);
@@ -113,23 +111,15 @@ export class Pane {
       this.state = metrics.stopReason === 'interrupted' ? 'stopped' : 'done';
     } catch (error) {
       this.#batch.flush();
-      if (this.#hardStopped) return this.#stopped(repoId, 'Stopped by ending its worker (it did not stop within 1 s); the next run loads the model again.');
-      this.#failed(repoId, summarizeError(error));
+      const failure = summarizeError(error);
+      if (failure.name === 'StopTimeoutError') {
+        this.#loadedKey = null;
+        return this.#stopped(repoId, 'Stopped by ending its worker (it did not stop within 1 s); the next run loads the model again.');
+      }
+      this.#failed(repoId, failure);
     } finally {
-      offCrash();
-      this.#forceEnd = null;
+      this.live = null;
     }
-  }
-
-  /**
-   * Ends a load or an answer that ignored Stop (a long prefill can't be interrupted between
-   * tokens) by ending the worker; the next run starts a fresh one.
-   */
-  hardStop(): void {
-    if (!this.busy) return;
-    this.#hardStopped = true;
-    this.#forceEnd?.(new Error('stopped'));
-    this.dispose();
   }
 
   /** Ends the pane's worker (the pane was removed, or its work was cut short). */
@@ -173,15 +163,13 @@ export class SideBySide {
   /** 0 (greedy) by default: the same prompt then gives each model its most likely answer. */
   temperature = $state(0);
   mode = $state<RunMode>('sequential');
-  running = $state(false);
   /** Why Run did not start, in words. */
   notice = $state<string | null>(null);
   /** The mode the numbers on screen were measured in. */
   lastMode = $state<RunMode>('sequential');
 
   #nextPaneId = 1;
-  #controller: AbortController | null = null;
-  #run: Promise<void> | null = null;
+  readonly #device: DeviceRun;
   readonly #deps: SideBySideDeps;
 
   constructor(
@@ -191,8 +179,12 @@ export class SideBySide {
   ) {
     this.#deps = {
       createSession: deps.createSession ?? (() => new ModelSession(context.settings, context.lookups)),
-      answer: deps.answer ?? answerOnce,
     };
+    this.#device = new DeviceRun(
+      DEVICE_HOLDER,
+      context,
+      'The chat is loading or answering a model. Side by side starts when it has finished, so the panes get the device to themselves.',
+    );
     const ids = [...initialModelIds];
     while (ids.length < MIN_PANES) ids.push('');
     for (const id of ids) this.addPane(id);
@@ -205,13 +197,14 @@ export class SideBySide {
 
   /** Why Run can't start now, or null. */
   get blocked(): string | null {
-    if (this.context.chatBusy) {
-      return 'The chat is loading or answering a model. Side by side starts when it has finished, so the panes get the device to themselves.';
-    }
-    const elsewhere = this.context.device.blockedFor(DEVICE_HOLDER);
-    if (elsewhere) return elsewhere;
+    const waiting = this.#device.blockedReason;
+    if (waiting) return waiting;
     if (this.context.settings.hubError) return `The hub address can't be used: ${this.context.settings.hubError}`;
     return null;
+  }
+
+  get running(): boolean {
+    return this.#device.running;
   }
 
   addPane(modelId = ''): void {
@@ -227,61 +220,53 @@ export class SideBySide {
 
   /** Asks every pane the prompt: one after another, or all at once in concurrent mode. */
   run(): Promise<void> {
-    if (this.running) return this.#run ?? Promise.resolve();
+    if (this.#device.current) return this.#device.current;
     const prompt = this.prompt.trim();
     this.notice = this.blocked ?? (prompt ? null : 'Type a prompt for the models to answer.');
     if (this.notice) return Promise.resolve();
-    const controller = new AbortController();
     const system = this.systemPrompt.trim();
-    const job: PaneJob = {
-      messages: [...(system ? [{ role: 'system' as const, content: system }] : []), { role: 'user', content: prompt }],
-      params: validParams({ maxNewTokens: this.maxNewTokens, temperature: this.temperature, topP: 1, enableThinking: false }),
-      signal: controller.signal,
-      hubFor: (repoId) => (isLocalModel(repoId) ? localModelsHub(location.origin) : this.context.settings.hub),
-      answer: this.#deps.answer,
-      onAnswered: (metrics) => this.context.ledger.record('side-by-side', metrics.prefillTokens, metrics.generatedTokens),
-    };
+    const messages: ChatMessage[] = [...(system ? [{ role: 'system' as const, content: system }] : []), { role: 'user', content: prompt }];
+    const params = validParams({ maxNewTokens: this.maxNewTokens, temperature: this.temperature, topP: 1, enableThinking: false });
     const panes = this.panes;
     const mode = this.mode;
     for (const pane of panes) pane.queue();
-    this.#controller = controller;
     this.lastMode = mode;
-    this.context.device.take(DEVICE_HOLDER);
-    this.running = true;
-    this.#run = (async () => {
-      try {
-        if (mode === 'concurrent') await Promise.all(panes.map((pane) => pane.run(job)));
-        else for (const pane of panes) await pane.run(job);
-      } finally {
-        this.running = false;
-        this.context.device.release(DEVICE_HOLDER);
-        this.#controller = null;
-        this.#run = null;
-      }
-    })();
-    return this.#run;
+    return this.#device.run(async (signal) => {
+      const job: PaneJob = {
+        messages,
+        params,
+        signal,
+        hubFor: (repoId) => this.context.settings.hubFor(repoId),
+        onAnswered: (metrics) => this.context.ledger.record('side-by-side', metrics.prefillTokens, metrics.generatedTokens),
+      };
+      if (mode === 'concurrent') await Promise.all(panes.map((pane) => pane.run(job)));
+      else for (const pane of panes) await pane.run(job);
+    });
   }
 
   /**
-   * Stops every pane: answers end after their current token, queued panes never start, downloads
-   * are cancelled. Whatever still runs after HARD_STOP_AFTER_MS has its worker ended.
+   * Stops every pane: answers end after their current token (or their worker is ended when it
+   * won't stop, see ModelSession.stop), queued panes never start, downloads are cancelled. A load
+   * still running after HARD_STOP_AFTER_MS has its worker ended.
    */
   async stop(): Promise<void> {
-    const run = this.#run;
+    const run = this.#device.current;
     if (!run) return;
-    this.#controller?.abort();
+    this.#device.cancel();
     for (const pane of this.panes) if (pane.state === 'loading') void pane.session.cancelLoad().catch(() => {});
+    let timer: ReturnType<typeof setTimeout> | undefined;
     const ended = await Promise.race([
       run.then(() => true),
-      new Promise<false>((resolve) => setTimeout(() => resolve(false), HARD_STOP_AFTER_MS)),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), HARD_STOP_AFTER_MS))),
     ]);
-    if (!ended) for (const pane of this.panes) pane.hardStop();
+    clearTimeout(timer);
+    if (!ended) for (const pane of this.panes) if (pane.state === 'loading') pane.dispose();
     await run;
   }
 
   /** Ends every pane's worker. */
   dispose(): void {
-    this.#controller?.abort();
+    this.#device.cancel();
     for (const pane of this.panes) pane.dispose();
   }
 }

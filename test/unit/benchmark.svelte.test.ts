@@ -5,64 +5,35 @@ import { describe, expect, it, vi } from 'vitest';
 import { BenchmarkRunner, type BenchmarkDependencies } from '../../src/state/benchmark.svelte';
 import { SessionResults } from '../../src/state/session-results.svelte';
 import { UsageLedger } from '../../src/state/usage-ledger.svelte';
-import type { ChatMessage, GenerationMetrics, GenerationResult } from '../../src/lib/engines/types';
+import type { Backend, GenerationMetrics, GenerationResult } from '../../src/lib/engines/types';
+import { FakeModelSession, type FakeAnswer } from './support/fake-model-session';
 import type { ViewContext } from '../../src/state/view-context';
 import { DeviceClaim } from '../../src/state/device-claim.svelte';
 
 const TEMPLATE_TOKENS = 20;
 
-interface FakeSession {
-  status: string;
-  ready: boolean;
-  error: { name: string; message: string } | null;
-  runtime: { backend: string; dtype: string } | null;
-  loadMetrics: { totalMs: number } | null;
-  fallback: string | null;
-  progress: null;
-  disposed: boolean;
-  loadModel: (request: { repoId: string; backendOverride: string }) => Promise<void>;
-  dispose: () => void;
-}
-
-function fakes(options: { loadsOn?: string; hangAnswers?: boolean } = {}) {
-  const sessions: FakeSession[] = [];
+function fakes(options: { loadsOn?: Backend; hangAnswers?: boolean; beforeAnswer?: () => void } = {}) {
+  const sessions: FakeModelSession[] = [];
   const prompts: string[] = [];
   let loadCount = 0;
+  // A byte-level tokenizer: one token a character, plus the chat template's own tokens.
+  const answer: FakeAnswer = async (_session, messages, _params, { signal, fresh }) => {
+    expect(fresh).toBe(true); // every measured prefill reads the whole prompt
+    options.beforeAnswer?.();
+    const prompt = messages[0].content;
+    prompts.push(prompt);
+    if (options.hangAnswers) {
+      await new Promise((resolve) => signal?.addEventListener('abort', resolve));
+      return result(prompt.length + TEMPLATE_TOKENS, 'interrupted');
+    }
+    return result(prompt.length + TEMPLATE_TOKENS, 'max-tokens');
+  };
   const deps: BenchmarkDependencies = {
     createSession: () => {
-      const session: FakeSession = {
-        status: 'idle', ready: false, error: null, runtime: null, loadMetrics: null, fallback: null, progress: null, disposed: false,
-        async loadModel({ repoId, backendOverride }) {
-          if (repoId === 'fixtures/missing') {
-            session.status = 'error';
-            session.error = { name: 'ModelNotFoundError', message: `Model "${repoId}" was not found.` };
-            return;
-          }
-          loadCount++;
-          session.status = 'ready';
-          session.ready = true;
-          session.runtime = { backend: options.loadsOn ?? backendOverride, dtype: 'q8' };
-          session.loadMetrics = { totalMs: 100 * loadCount };
-        },
-        dispose() {
-          session.disposed = true;
-          session.ready = false;
-          session.status = 'idle';
-        },
-      };
+      const session = new FakeModelSession({ answer, loadsOn: options.loadsOn, loadMs: () => 100 * ++loadCount });
       sessions.push(session);
       return session as never;
     },
-    // A byte-level tokenizer: one token a character, plus the chat template's own tokens.
-    answer: (async (_session: unknown, messages: ChatMessage[], _params: unknown, { signal }: { signal?: AbortSignal } = {}) => {
-      const prompt = messages[0].content;
-      prompts.push(prompt);
-      if (options.hangAnswers) {
-        await new Promise((resolve) => signal?.addEventListener('abort', resolve));
-        return result(prompt.length + TEMPLATE_TOKENS, 'interrupted');
-      }
-      return result(prompt.length + TEMPLATE_TOKENS, 'max-tokens');
-    }) as unknown as BenchmarkDependencies['answer'],
     detectWebGpu: async () => ({ available: false, detail: 'no adapter in this test' }),
   };
   return { deps, sessions, prompts };
@@ -80,7 +51,7 @@ function result(promptTokens: number, stopReason: GenerationMetrics['stopReason'
 
 function context(chatBusy = false): ViewContext {
   return {
-    settings: { modelId: 'fixtures/tiny-qwen3', hub: 'http://mirror' },
+    settings: { modelId: 'fixtures/tiny-qwen3', hub: 'http://mirror', hubFor: () => 'http://mirror' },
     lookups: {},
     results: new SessionResults(),
     ledger: new UsageLedger(),
@@ -113,7 +84,7 @@ describe('BenchmarkRunner', () => {
 
     // One warm-up load and two timed loads, each in a fresh session; all disposed at the end.
     expect(sessions).toHaveLength(4);
-    expect(sessions.every((s) => s.disposed)).toBe(true);
+    expect(sessions.every((s) => s.dispose.mock.calls.length > 0)).toBe(true);
     const [short, medium, long] = runner.rows;
     expect(short.loadMs).toEqual({ median: 250, min: 200, max: 300, n: 2 });
     expect(short.prefillTokensPerSecond.n).toBe(2);
@@ -137,16 +108,15 @@ describe('BenchmarkRunner', () => {
   });
 
   it('counts progress through every load and answer', async () => {
-    const { deps } = fakes();
+    const seen: string[] = [];
+    const { deps } = fakes({
+      beforeAnswer: () => {
+        const p = runner.progress!;
+        seen.push(`case ${p.caseNumber}/${p.caseCount} ${p.promptSize} ${p.phase} ${p.stepsDone}/${p.stepCount}`);
+      },
+    });
     const runner = new BenchmarkRunner(context(), deps);
     runner.repeats = 1;
-    const seen: string[] = [];
-    const answer = deps.answer;
-    deps.answer = ((...args: Parameters<typeof answer>) => {
-      const p = runner.progress!;
-      seen.push(`case ${p.caseNumber}/${p.caseCount} ${p.promptSize} ${p.phase} ${p.stepsDone}/${p.stepCount}`);
-      return answer(...args);
-    }) as typeof answer;
     await runner.start();
     // The plan: 2 loads + 3 × (warm-up + 1 repeat) answers = 8 steps.
     expect(seen).toEqual([
@@ -183,7 +153,7 @@ describe('BenchmarkRunner', () => {
     expect(runner.outcomes.map((o) => o.status)).toEqual(['cancelled', 'cancelled', 'cancelled']);
     expect(runner.outcomes.every((o) => o.row === null)).toBe(true);
     expect(runner.message).toBe('Benchmark cancelled. 0 of 3 cases finished; the cancelled ones have no figures.');
-    expect(sessions.at(-1)!.disposed).toBe(true);
+    expect(sessions.at(-1)!.dispose).toHaveBeenCalled();
     expect(ctx.results.benchmark).toEqual([]);
     expect(runner.running).toBe(false);
   });

@@ -1,41 +1,32 @@
-// The chat store against a fake worker API at the comlink boundary: Stop first asks the engine
-// to interrupt, and restarts the worker only when the engine does not stop within a second.
+// The chat store over ModelSession's contract (the shared fake): the history it sends, what it
+// keeps of a stopped or failed answer, live numbers while streaming, and a reload when Stop had
+// to end the worker. The stop mechanics themselves are ModelWorker's (model-worker.test.ts).
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Chat, HARD_STOP_AFTER_MS } from '../../src/state/chat.svelte';
-import { GpuDeviceLostError } from '../../src/lib/engines/errors';
-import type { GenerationMetrics, GenerationResult, EngineEventHandler } from '../../src/lib/engines/types';
+import { Chat } from '../../src/state/chat.svelte';
+import { StopTimeoutError, WorkerCrashedError } from '../../src/lib/engines/errors';
+import type { GenerationMetrics, GenerationResult } from '../../src/lib/engines/types';
+import { FAKE_METRICS, FakeModelSession } from './support/fake-model-session';
 
-const metrics: GenerationMetrics = {
-  promptTokens: 10, cachedTokens: 0, prefillTokens: 10, prefillMs: 1, prefillTokensPerSecond: 1,
-  timeToFirstTokenMs: 1, generatedTokens: 1, decodeMs: 0, decodeTokensPerSecond: 0, totalMs: 1, stopReason: 'interrupted',
-};
+const interrupted: GenerationMetrics = { ...FAKE_METRICS, generatedTokens: 1, stopReason: 'interrupted' };
 
-function fakeSession(options: { stopsOnInterrupt: boolean }) {
-  let finish: ((r: GenerationResult) => void) | null = null;
-  let crash: ((reason: string) => void) | null = null;
-  const api = {
-    generate: vi.fn((_m: unknown, _p: unknown, onEvent: EngineEventHandler) => {
-      onEvent({ type: 'token', text: 'partial', generatedTokens: 1 });
-      return new Promise<GenerationResult>((resolve) => (finish = resolve));
-    }),
-    interrupt: vi.fn(() => {
-      if (options.stopsOnInterrupt) finish?.({ text: 'partial', metrics });
-    }),
-    resetConversation: vi.fn(async () => {}),
-  };
-  const session = {
-    ready: true,
-    loadedModelId: 'fixtures/tiny-qwen3',
-    api: async () => api,
-    events: (handler: EngineEventHandler) => handler,
-    onCrash: (listener: (reason: string) => void) => {
-      crash = listener;
-      return () => {};
+/** A session whose answers write "partial" and then wait for the test (or Stop) to end them. */
+function fakeSession(stopOutcome: 'stopped' | 'ended' = 'stopped') {
+  let end: { resolve(r: GenerationResult): void; reject(e: Error): void } | null = null;
+  const session = new FakeModelSession({
+    answer: (_s, _m, _p, { onText, onLive }) => {
+      onText?.('partial');
+      onLive?.({ generatedTokens: 1, timeToFirstTokenMs: 40, decodeTokensPerSecond: null });
+      return new Promise<GenerationResult>((resolve, reject) => (end = { resolve, reject }));
     },
-    restartWorker: vi.fn(async () => {}),
-    discardWorker: vi.fn(),
-  };
-  return { api, session, crash: (reason: string) => crash?.(reason) };
+  });
+  session.status = 'ready';
+  session.loadedModelId = 'fixtures/tiny-qwen3';
+  session.stop.mockImplementation(async () => {
+    if (stopOutcome === 'stopped') end?.resolve({ text: 'partial', metrics: interrupted });
+    else end?.reject(new StopTimeoutError(1000));
+    return stopOutcome;
+  });
+  return { session, fail: (error: Error) => end?.reject(error) };
 }
 
 const settings = {
@@ -54,67 +45,65 @@ afterEach(() => {
 });
 
 describe('Chat', () => {
-  it('sends the system prompt and history, and keeps a stopped answer', async () => {
-    const { api, session } = fakeSession({ stopsOnInterrupt: true });
+  it('sends the system prompt and history, shows live numbers, and keeps a stopped answer', async () => {
+    const { session } = fakeSession();
     const chat = new Chat(settings as never, session as never);
     const sending = chat.send('Hello');
-    await vi.advanceTimersByTimeAsync(0);
+    await vi.advanceTimersByTimeAsync(20);
     expect(chat.generating).toBe(true);
-    expect(api.generate.mock.calls[0][0]).toEqual([
+    expect(chat.live).toMatchObject({ generatedTokens: 1, timeToFirstTokenMs: 40 });
+    expect(chat.streamingText).toBe('partial');
+    expect(session.answer.mock.calls[0][0]).toEqual([
       { role: 'system', content: 'Be brief.' },
       { role: 'user', content: 'Hello' },
     ]);
     await chat.stop();
     await sending;
-    expect(api.interrupt).toHaveBeenCalledOnce();
-    expect(session.restartWorker).not.toHaveBeenCalled();
+    expect(session.stop).toHaveBeenCalledOnce();
+    expect(session.reload).not.toHaveBeenCalled();
     expect(chat.generating).toBe(false);
+    expect(chat.live).toBeNull();
     expect(chat.turns.at(-1)).toMatchObject({ role: 'assistant', text: 'partial', streaming: false });
     expect(chat.streamingText).toBe('');
     expect(chat.lastMetrics?.stopReason).toBe('interrupted');
   });
 
-  it('restarts the worker when the engine does not stop within a second', async () => {
-    const { api, session } = fakeSession({ stopsOnInterrupt: false });
+  it('loads the model again when Stop had to end its worker, keeping what was written', async () => {
+    const { session } = fakeSession('ended');
     const chat = new Chat(settings as never, session as never);
     const sending = chat.send('Long prompt');
-    await vi.advanceTimersByTimeAsync(0);
-    const stopping = chat.stop();
-    await vi.advanceTimersByTimeAsync(HARD_STOP_AFTER_MS - 10);
-    expect(session.restartWorker).not.toHaveBeenCalled();
     await vi.advanceTimersByTimeAsync(20);
-    await stopping;
+    await chat.stop();
     await sending;
-    expect(api.interrupt).toHaveBeenCalledOnce();
-    expect(session.restartWorker).toHaveBeenCalledOnce();
+    expect(session.reload).toHaveBeenCalledOnce();
+    expect(session.reload.mock.calls[0][0]).toMatch(/restarted/);
     expect(chat.generating).toBe(false);
-    expect(chat.turns.at(-1)?.error?.name).toBe('WorkerCrashedError');
+    expect(chat.turns.at(-1)).toMatchObject({ text: 'partial', error: { name: 'StopTimeoutError' } });
   });
 
-  it('ends the answer with an error when the worker dies', async () => {
-    const { session, crash } = fakeSession({ stopsOnInterrupt: true });
+  it('ends the answer with the error when the worker dies, keeping what had streamed', async () => {
+    const { session, fail } = fakeSession();
     const chat = new Chat(settings as never, session as never);
     const sending = chat.send('Hi');
-    await vi.advanceTimersByTimeAsync(0);
-    crash('the inference worker stopped unexpectedly');
+    await vi.advanceTimersByTimeAsync(20);
+    fail(new WorkerCrashedError('The inference worker died: the inference worker stopped unexpectedly.'));
     await sending;
     expect(chat.generating).toBe(false);
     expect(chat.turns.at(-1)?.error).toMatchObject({ name: 'WorkerCrashedError' });
     expect(chat.turns.at(-1)?.error?.message).toContain('stopped unexpectedly');
-    // What had streamed before the crash stays visible.
     expect(chat.turns.at(-1)?.text).toBe('partial');
   });
 
   it('leaves failed answers and their question out of the next prompt', async () => {
-    const { api, session, crash } = fakeSession({ stopsOnInterrupt: true });
+    const { session, fail } = fakeSession();
     const chat = new Chat(settings as never, session as never);
     const first = chat.send('Lost question');
-    await vi.advanceTimersByTimeAsync(0);
-    crash('gone');
+    await vi.advanceTimersByTimeAsync(20);
+    fail(new Error('gone'));
     await first;
     const second = chat.send('New question');
-    await vi.advanceTimersByTimeAsync(0);
-    expect(api.generate.mock.calls[1][0]).toEqual([
+    await vi.advanceTimersByTimeAsync(20);
+    expect(session.answer.mock.calls[1][0]).toEqual([
       { role: 'system', content: 'Be brief.' },
       { role: 'user', content: 'New question' },
     ]);
@@ -122,25 +111,15 @@ describe('Chat', () => {
     await second;
   });
 
-  it('replaces the worker when the GPU device is lost mid-answer, and keeps the error on the answer', async () => {
-    const { api, session } = fakeSession({ stopsOnInterrupt: true });
-    api.generate.mockImplementationOnce(async () => {
-      throw new GpuDeviceLostError('The GPU dropped the model (WebGPU device lost).');
-    });
+  it('New chat stops the answer and forgets the conversation', async () => {
+    const { session } = fakeSession();
     const chat = new Chat(settings as never, session as never);
-    await chat.send('Hi');
-    expect(session.discardWorker).toHaveBeenCalledTimes(1);
-    expect(chat.turns.at(-1)?.error).toMatchObject({ name: 'GpuDeviceLostError' });
-    expect(chat.generating).toBe(false);
-  });
-
-  it('keeps the worker for ordinary generation errors', async () => {
-    const { api, session } = fakeSession({ stopsOnInterrupt: true });
-    api.generate.mockImplementationOnce(async () => {
-      throw new Error('something else');
-    });
-    const chat = new Chat(settings as never, session as never);
-    await chat.send('Hi');
-    expect(session.discardWorker).not.toHaveBeenCalled();
+    const sending = chat.send('Hi');
+    await vi.advanceTimersByTimeAsync(20);
+    await chat.newChat();
+    await sending;
+    expect(session.stop).toHaveBeenCalledOnce();
+    expect(session.resetConversation).toHaveBeenCalledOnce();
+    expect(chat.turns).toEqual([]);
   });
 });

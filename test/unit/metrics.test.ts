@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { GenerationClock, median, tokensPerSecond } from '../../src/lib/metrics/generation-clock';
-import { answersToCsv } from '../../src/lib/metrics/answers-table';
+import { GenerationClock, tokensPerSecond } from '../../src/lib/metrics/generation-clock';
+import { median } from '../../src/lib/metrics/statistics';
+import { answersToCsv } from '../../src/lib/export/answers-table';
 
 function fakeClock(times: number[]) {
   let i = 0;

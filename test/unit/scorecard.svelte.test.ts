@@ -3,9 +3,9 @@
 // to the results and tokens to the ledger, failures and cancels are reported, imports are judged.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Scorecard, type ScorecardDependencies } from '../../src/state/scorecard.svelte';
-import type { LoadRequest } from '../../src/state/model-session.svelte';
 import type { ChatMessage, GenerationMetrics, GenerationResult } from '../../src/lib/engines/types';
-import type { SingleAnswerOptions } from '../../src/state/single-answer';
+import type { AnswerOptions } from '../../src/lib/engines/model-worker';
+import { FakeModelSession, type FakeAnswer } from './support/fake-model-session';
 import { BUILTIN_SUITE } from '../../src/lib/scorecard/builtin-suite';
 import { compileAndRun } from '../../src/lib/scorecard/code-sandbox-realm';
 import type { ScorecardRun } from '../../src/lib/results/result-types';
@@ -18,31 +18,7 @@ function metrics(): GenerationMetrics {
   };
 }
 
-function fakeSession() {
-  const session = {
-    status: 'idle' as string,
-    error: null as { name: string; message: string } | null,
-    runtime: null as { backend: string; dtype: string } | null,
-    loadMetrics: null as { totalMs: number } | null,
-    progress: null,
-    repoId: '',
-    loadModel: vi.fn(async (request: LoadRequest) => {
-      session.repoId = request.repoId;
-      if (request.repoId === 'nobody/missing') {
-        session.status = 'error';
-        session.error = { name: 'ModelNotFoundError', message: `Model "${request.repoId}" was not found.` };
-        return;
-      }
-      session.status = 'ready';
-      session.runtime = { backend: 'wasm', dtype: 'q8' };
-      session.loadMetrics = { totalMs: 300 };
-    }),
-    dispose: vi.fn(),
-  };
-  return session;
-}
-
-type FakeSession = ReturnType<typeof fakeSession>;
+type FakeSession = FakeModelSession;
 
 /** "good/model" answers every task with its reference answer; any other model says "I don't know". */
 function answerFor(session: FakeSession, messages: ChatMessage[]): string {
@@ -51,12 +27,12 @@ function answerFor(session: FakeSession, messages: ChatMessage[]): string {
   return BUILTIN_SUITE.tasks.find((t) => t.prompt === prompt)?.reference ?? '';
 }
 
-function setup(options: { chatBusy?: boolean; answer?: ScorecardDependencies['answer'] } = {}) {
+function setup(options: { chatBusy?: boolean; answer?: FakeAnswer } = {}) {
   const sessions: FakeSession[] = [];
   const runs: ScorecardRun[] = [];
   const ledger = { record: vi.fn() };
   const context = {
-    settings: { hub: 'http://mirror.test', modelId: 'good/model', backendOverride: null, dtypeOverride: null },
+    settings: { hub: 'http://mirror.test', hubFor: () => 'http://mirror.test', modelId: 'good/model', backendOverride: null, dtypeOverride: null },
     lookups: {},
     ledger,
     results: { addScorecardRun: (run: ScorecardRun) => runs.push(run) },
@@ -65,14 +41,13 @@ function setup(options: { chatBusy?: boolean; answer?: ScorecardDependencies['an
   };
   const answer =
     options.answer ??
-    (async (session: unknown, messages: ChatMessage[]): Promise<GenerationResult> => ({ text: answerFor(session as FakeSession, messages), metrics: metrics() }));
+    (async (session: FakeSession, messages: ChatMessage[]): Promise<GenerationResult> => ({ text: answerFor(session, messages), metrics: metrics() }));
   const scorecard = new Scorecard(context as never, {
     createSession: () => {
-      const session = fakeSession();
+      const session = new FakeModelSession({ answer, loadMs: () => 300 });
       sessions.push(session);
       return session as never;
     },
-    answer: answer as never,
     runCode: async (request) => ({ ...(await compileAndRun(request.source, request.functionName, request.calls)), elapsedMs: 1 }),
   });
   return { scorecard, sessions, runs, ledger };
@@ -132,7 +107,7 @@ describe('Scorecard', () => {
 
   it('cancel stops the answer in progress; unfinished models get no total', async () => {
     let scorecard!: Scorecard;
-    const answer = vi.fn(async (_session: unknown, _messages: unknown, _params: unknown, options: SingleAnswerOptions = {}) => {
+    const answer = vi.fn(async (_session: unknown, _messages: unknown, _params: unknown, options: AnswerOptions = {}) => {
       if (answer.mock.calls.length === 3) scorecard.cancel();
       return { text: 'partial', metrics: { ...metrics(), stopReason: options.signal?.aborted ? 'interrupted' : 'eos' } as GenerationMetrics };
     });

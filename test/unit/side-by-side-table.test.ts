@@ -1,7 +1,7 @@
 // The side-by-side comparison: the best value per measure (lower times, higher speeds), no
 // "fastest" for a lone value, and CSV with empty cells where a pane has no number.
 import { describe, expect, it } from 'vitest';
-import { COMPARED_MEASURES, fastestRows, sideBySideCsv, type PaneResult } from '../../src/lib/metrics/side-by-side-table';
+import { COMPARED_MEASURES, fastestRows, sideBySideCsv, type PaneResult } from '../../src/lib/export/side-by-side-table';
 import { csvRecords } from '../../src/lib/export/csv';
 import type { GenerationMetrics } from '../../src/lib/engines/types';
 

@@ -2,10 +2,10 @@
 // once), a failing pane fails alone, Stop keeps later panes from starting, and tokens are counted.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { SideBySide } from '../../src/state/side-by-side.svelte';
-import type { LoadRequest } from '../../src/state/model-session.svelte';
 import type { GenerationMetrics, GenerationResult } from '../../src/lib/engines/types';
-import type { SingleAnswerOptions } from '../../src/state/single-answer';
+import { StopTimeoutError } from '../../src/lib/engines/errors';
 import { DeviceClaim } from '../../src/state/device-claim.svelte';
+import { FakeModelSession, type FakeAnswer } from './support/fake-model-session';
 
 function metrics(stopReason: GenerationMetrics['stopReason'] = 'max-tokens'): GenerationMetrics {
   return {
@@ -14,40 +14,12 @@ function metrics(stopReason: GenerationMetrics['stopReason'] = 'max-tokens'): Ge
   };
 }
 
-function fakeSession() {
-  const session = {
-    status: 'idle' as string,
-    error: null as { name: string; message: string } | null,
-    runtime: null as { backend: string; dtype: string } | null,
-    loadMetrics: null as { totalMs: number } | null,
-    get ready() {
-      return session.status === 'ready';
-    },
-    loadModel: vi.fn(async (request: LoadRequest) => {
-      if (request.repoId === 'nobody/missing') {
-        session.status = 'error';
-        session.error = { name: 'ModelNotFoundError', message: `Model "${request.repoId}" was not found.` };
-        return;
-      }
-      session.status = 'ready';
-      session.runtime = { backend: 'wasm', dtype: 'q8' };
-      session.loadMetrics = { totalMs: 250 };
-    }),
-    cancelLoad: vi.fn(async () => {}),
-    dispose: vi.fn(() => {
-      session.status = 'idle';
-    }),
-    onCrash: () => () => {},
-  };
-  return session;
-}
-
-/** An answerer whose answers end when the test says so; it logs when each starts and ends. */
+/** An answerer whose answers end when the test says so (or on Stop); it logs when each starts and ends. */
 function fakeAnswerer() {
   const log: string[] = [];
   const pending = new Map<string, (result: GenerationResult) => void>();
-  const answer = vi.fn((session: unknown, _messages: unknown, _params: unknown, options: SingleAnswerOptions = {}) => {
-    const model = sessionModel.get(session)!;
+  const answer = vi.fn<FakeAnswer>((session, _messages, _params, options) => {
+    const model = session.repoId;
     log.push(`start ${model}`);
     options.onText?.(`${model} says`);
     return new Promise<GenerationResult>((resolve) => {
@@ -66,14 +38,12 @@ function fakeAnswerer() {
   return { answer, log, finish };
 }
 
-const sessionModel = new Map<unknown, string>();
-
 function setup(ids: string[], chatBusy = false) {
-  const sessions: ReturnType<typeof fakeSession>[] = [];
+  const sessions: FakeModelSession[] = [];
   const answerer = fakeAnswerer();
   const ledger = { record: vi.fn() };
   const context = {
-    settings: { hub: 'http://mirror.test', hubError: null },
+    settings: { hub: 'http://mirror.test', hubError: null, hubFor: () => 'http://mirror.test' },
     lookups: {},
     ledger,
     chatBusy,
@@ -81,20 +51,11 @@ function setup(ids: string[], chatBusy = false) {
   };
   const sbs = new SideBySide(context as never, ids, {
     createSession: () => {
-      const session = fakeSession();
+      const session = new FakeModelSession({ answer: answerer.answer });
       sessions.push(session);
       return session as never;
     },
-    answer: answerer.answer as never,
   });
-  // The fake answerer names each pane by the model its session loaded.
-  for (const session of sessions) {
-    const load = session.loadModel.getMockImplementation()!;
-    session.loadModel.mockImplementation(async (request: LoadRequest) => {
-      sessionModel.set(session, request.repoId);
-      await load(request);
-    });
-  }
   sbs.prompt = 'Say hello';
   return { sbs, sessions, ledger, device: context.device, ...answerer };
 }
@@ -208,18 +169,41 @@ describe('SideBySide', () => {
   });
 
   it('Stop ends a pane that ignores it by ending its worker after the grace period', async () => {
-    const { sbs, sessions, answer } = setup(['org/a', 'org/b']);
-    // An answer stuck in a long prefill: it never reacts to the abort signal.
-    answer.mockImplementationOnce(() => new Promise<GenerationResult>(() => {}));
+    const { sbs, answer } = setup(['org/a', 'org/b']);
+    // An answer stuck in a long prefill: as ModelSession does, it ends with StopTimeoutError 1 s after Stop.
+    answer.mockImplementationOnce(
+      (_session, _messages, _params, { signal }) =>
+        new Promise<GenerationResult>((_, reject) =>
+          signal?.addEventListener('abort', () => setTimeout(() => reject(new StopTimeoutError(1000)), 1000)),
+        ),
+    );
     const running = sbs.run();
     await vi.advanceTimersByTimeAsync(0);
     const stopping = sbs.stop();
     await vi.advanceTimersByTimeAsync(1500);
     await stopping;
     await running;
-    expect(sessions[0].dispose).toHaveBeenCalled();
-    expect(sbs.panes[0].state).toBe('stopped');
+    expect(sbs.panes.map((p) => p.state)).toEqual(['stopped', 'stopped']);
     expect(sbs.panes[0].note).toMatch(/ending its worker/);
+  });
+
+  it('a pane whose model is still loading when Stop’s grace period ends has its worker ended', async () => {
+    const { sbs, sessions } = setup(['org/a', 'org/b']);
+    // A load that ignores cancelLoad (ONNX session creation); like ModelSession's, it ends when disposed.
+    let endLoad = () => {};
+    sessions[0].loadModel.mockImplementationOnce(() => new Promise<void>((resolve) => (endLoad = resolve)));
+    sessions[0].dispose.mockImplementationOnce(() => endLoad());
+    const running = sbs.run();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(sbs.panes[0].state).toBe('loading');
+    const stopping = sbs.stop();
+    await vi.advanceTimersByTimeAsync(1500);
+    await stopping;
+    await running;
+    expect(sessions[0].cancelLoad).toHaveBeenCalledOnce();
+    expect(sessions[0].dispose).toHaveBeenCalledOnce();
+    expect(sbs.panes.map((p) => p.state)).toEqual(['stopped', 'stopped']);
+    expect(sbs.panes[0].note).toMatch(/while its model was loading/);
   });
 
   it('does not start while the chat is busy, and says why', async () => {

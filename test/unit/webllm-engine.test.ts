@@ -160,7 +160,7 @@ const FETCH_REPORTS: InitProgressReport[] = [
 ];
 
 async function load(h: Harness) {
-  return h.engine.load(MODEL, 'webgpu', 'q4f16', (e) => h.events.push(e), { wasmThreads: 0, webllm: SPEC });
+  return h.engine.load(MODEL, 'webgpu', 'q4f16', { wasmThreads: 0, webllm: SPEC }, (e) => h.events.push(e));
 }
 
 describe('WebLLM model records', () => {
@@ -249,7 +249,7 @@ describe('WebLLMEngine.load', () => {
 
   it('refuses WASM outright', async () => {
     const h = harness({});
-    await expect(h.engine.load(MODEL, 'wasm', 'q4f16', () => {}, { wasmThreads: 1, webllm: SPEC })).rejects.toMatchObject({ name: 'BackendUnavailableError' });
+    await expect(h.engine.load(MODEL, 'wasm', 'q4f16', { wasmThreads: 1, webllm: SPEC }, () => {})).rejects.toMatchObject({ name: 'BackendUnavailableError' });
   });
 
   it('names the missing WebGPU feature', async () => {
@@ -311,14 +311,17 @@ describe('WebLLMEngine.generate', () => {
     const h = harness({ script: { chunks: ANSWER } });
     await load(h);
     const events: EngineEvent[] = [];
-    const result = await h.engine.generate(
+    const metrics = await h.engine.generate(
       [{ role: 'user', content: 'Hi' }],
       { maxNewTokens: 3, temperature: 0, topP: 0.9, enableThinking: false },
       (e) => events.push(e),
     );
-    expect(result.text).toBe('<think>\n\n</think>\n\nHello there');
-    expect(events.filter((e) => e.type === 'token').map((e) => (e.type === 'token' ? e.text : '')).join('')).toBe(result.text);
-    expect(result.metrics).toEqual({
+    expect(events.filter((e) => e.type === 'token').map((e) => (e.type === 'token' ? e.text : '')).join('')).toBe('<think>\n\n</think>\n\nHello there');
+    // Live numbers while streaming: the first one as soon as the first token arrived.
+    const live = events.flatMap((e) => (e.type === 'live' ? [e.numbers] : []));
+    expect(live[0]).toMatchObject({ generatedTokens: 1, decodeTokensPerSecond: null });
+    expect(live[0].timeToFirstTokenMs).toBeGreaterThanOrEqual(0);
+    expect(metrics).toEqual({
       promptTokens: 40,
       cachedTokens: 0,
       prefillTokens: 40,
@@ -331,7 +334,6 @@ describe('WebLLMEngine.generate', () => {
       totalMs: 500,
       stopReason: 'max-tokens',
     });
-    expect(events.at(-1)).toEqual({ type: 'generation-metrics', metrics: result.metrics });
     expect(h.fakes[0].requests[0]).toMatchObject({
       stream: true,
       stream_options: { include_usage: true },
@@ -345,7 +347,7 @@ describe('WebLLMEngine.generate', () => {
 
   it('does not send the thinking switch to models that lack it', async () => {
     const h = harness({ script: { chunks: ANSWER } });
-    await h.engine.load(MODEL, 'webgpu', 'q4f16', () => {}, { wasmThreads: 0, webllm: { ...SPEC, thinkingToggle: false } });
+    await h.engine.load(MODEL, 'webgpu', 'q4f16', { wasmThreads: 0, webllm: { ...SPEC, thinkingToggle: false } }, () => {});
     await h.engine.generate([{ role: 'user', content: 'Hi' }], { maxNewTokens: 3, temperature: 0.7, topP: 0.9, enableThinking: true }, () => {});
     expect(h.fakes[0].requests[0]).not.toHaveProperty('extra_body');
   });
@@ -354,12 +356,16 @@ describe('WebLLMEngine.generate', () => {
     const h = harness({ script: { chunks: [chunk('a'), chunk('b'), chunk('c'), chunk('d', 'stop'), usageChunk()] } });
     await load(h);
     const flag = new Int32Array(new SharedArrayBuffer(4));
-    const result = await h.engine.generate([{ role: 'user', content: 'Hi' }], { maxNewTokens: 9, temperature: 0, topP: 1, enableThinking: false }, (e) => {
-      if (e.type === 'token') Atomics.store(flag, 0, 1);
+    let text = '';
+    const metrics = await h.engine.generate([{ role: 'user', content: 'Hi' }], { maxNewTokens: 9, temperature: 0, topP: 1, enableThinking: false }, (e) => {
+      if (e.type === 'token') {
+        text += e.text;
+        Atomics.store(flag, 0, 1);
+      }
     }, flag);
     expect(h.fakes[0].calls).toContain('interruptGenerate');
-    expect(result.metrics.stopReason).toBe('interrupted');
-    expect(result.text.length).toBeLessThan(4);
+    expect(metrics.stopReason).toBe('interrupted');
+    expect(text.length).toBeLessThan(4);
   });
 
   it('interrupt() reaches WebLLM', async () => {

@@ -59,6 +59,22 @@ export class WorkerCrashedError extends EngineError {
   override name = 'WorkerCrashedError';
 }
 
+/** The worker was ended on purpose (the model was closed or replaced) while a call was running. */
+export class WorkerEndedError extends EngineError {
+  override name = 'WorkerEndedError';
+  constructor() {
+    super("The model's worker was ended before it finished.");
+  }
+}
+
+/** Stop was asked for but the engine didn't stop in time (a long prefill), so its worker was ended. */
+export class StopTimeoutError extends EngineError {
+  override name = 'StopTimeoutError';
+  constructor(afterMs: number) {
+    super(`The model did not stop within ${afterMs / 1000} s (it was still reading the prompt), so its worker was ended.`);
+  }
+}
+
 export class GenerationBusyError extends EngineError {
   override name = 'GenerationBusyError';
   constructor() {

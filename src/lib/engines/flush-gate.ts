@@ -5,6 +5,9 @@
 
 export const STREAM_INTERVAL_MS = 50;
 
+/** Live numbers (tokens so far, TTFT, decode speed) change slower than text and are read, not watched. */
+export const LIVE_NUMBERS_INTERVAL_MS = 250;
+
 export class FlushGate {
   #last = -Infinity;
 

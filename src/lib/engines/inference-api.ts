@@ -1,7 +1,8 @@
 // The API object the inference worker exposes through comlink. It lives in its own module so it
 // can be unit-tested without a Worker; workers/inference.worker.ts only `expose`s it.
 // Protocol: every method is async from the UI's side; `onEvent` arrives as a Comlink.proxy and
-// receives the EngineEvent union (progress, token, generation-metrics) while a call runs.
+// receives the EngineEvent union (progress, token, live) while a call runs. `generate` resolves
+// with the final numbers only: the text has already arrived as `token` deltas.
 import type {
   Backend,
   ChatMessage,
@@ -9,7 +10,7 @@ import type {
   Engine,
   EngineEventHandler,
   GenerationParams,
-  GenerationResult,
+  GenerationMetrics,
   LoadOptions,
   LoadResult,
   ModelRef,
@@ -34,7 +35,7 @@ export function createInferenceApi(createEngine: EngineFactory) {
         engineKind = model.engine;
       }
       try {
-        return await engine.load(model, backend, dtype, onEvent, options);
+        return await engine.load(model, backend, dtype, options, onEvent);
       } finally {
         release(onEvent);
       }
@@ -45,10 +46,15 @@ export function createInferenceApi(createEngine: EngineFactory) {
       params: GenerationParams,
       onEvent: EngineEventHandler,
       interruptFlag: Int32Array | null = null,
-    ): Promise<GenerationResult> {
+    ): Promise<GenerationMetrics> {
       if (!engine) throw new ModelNotLoadedError();
+      const events = deliveredInOrder(onEvent);
       try {
-        return await engine.generate(messages, params, onEvent, interruptFlag);
+        const metrics = await engine.generate(messages, params, events.handler, interruptFlag);
+        // The result travels on the API's port, the events on the callback's own port: without
+        // this the result could overtake the last text delta.
+        await events.allDelivered();
+        return metrics;
       } finally {
         release(onEvent);
       }
@@ -86,6 +92,21 @@ export function createInferenceApi(createEngine: EngineFactory) {
 }
 
 export type InferenceApi = ReturnType<typeof createInferenceApi>;
+
+/**
+ * Wraps a comlink-proxied callback so the caller can wait until the page has handled every event
+ * sent so far: each call returns a promise that settles once it was handled, and calls on one
+ * port are handled in order, so the last one settling means all did.
+ */
+function deliveredInOrder(callback: EngineEventHandler) {
+  let last: Promise<unknown> = Promise.resolve();
+  return {
+    handler: (event: Parameters<EngineEventHandler>[0]) => {
+      last = Promise.resolve(callback(event) as unknown).catch(() => {});
+    },
+    allDelivered: () => last.then(() => {}),
+  };
+}
 
 /** Closes the port behind a comlink-proxied callback now rather than whenever GC gets to it. */
 function release(callback: EngineEventHandler): void {

@@ -118,8 +118,19 @@ export type EngineEvent =
       /** What the engine is doing, in its own words, where it says more than the phase. */
       stage?: string;
     }
-  | { type: 'token'; text: string; generatedTokens: number }
-  | { type: 'generation-metrics'; metrics: GenerationMetrics };
+  /** New text of the answer (batched: at most one every STREAM_INTERVAL_MS); the deltas add up to the whole answer. */
+  | { type: 'token'; text: string }
+  /** The numbers so far, at most one every LIVE_NUMBERS_INTERVAL_MS; the final ones come with the result. */
+  | { type: 'live'; numbers: LiveGenerationNumbers };
+
+/** What can be said about an answer while it is still streaming. */
+export interface LiveGenerationNumbers {
+  generatedTokens: number;
+  /** null until the first token arrived. */
+  timeToFirstTokenMs: number | null;
+  /** null until two tokens arrived. */
+  decodeTokensPerSecond: number | null;
+}
 
 export type EngineEventHandler = (event: EngineEvent) => void;
 
@@ -140,20 +151,17 @@ export interface LoadResult {
   metrics: LoadMetrics;
 }
 
+/** A whole answer: its text (the token deltas joined) and its final numbers. */
 export interface GenerationResult {
   text: string;
   metrics: GenerationMetrics;
 }
 
 export interface Engine {
-  load(
-    model: ModelRef,
-    backend: Backend,
-    dtype: Dtype,
-    onEvent: EngineEventHandler,
-    options: LoadOptions,
-  ): Promise<LoadResult>;
+  /** The worker API's `load` takes the same arguments in the same order. */
+  load(model: ModelRef, backend: Backend, dtype: Dtype, options: LoadOptions, onEvent: EngineEventHandler): Promise<LoadResult>;
   /**
+   * Streams the answer as `token` and `live` events and resolves with its final numbers.
    * @param interruptFlag shared-memory Stop flag (see interrupt-flag.ts), checked after every
    *   token; null where SharedArrayBuffer is unavailable.
    */
@@ -162,7 +170,7 @@ export interface Engine {
     params: GenerationParams,
     onEvent: EngineEventHandler,
     interruptFlag?: Int32Array | null,
-  ): Promise<GenerationResult>;
+  ): Promise<GenerationMetrics>;
   /** Ask a running generation to stop after the current token. */
   interrupt(): void;
   /** Abort a download in progress; the load rejects with DownloadCancelledError. */

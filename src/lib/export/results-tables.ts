@@ -3,7 +3,7 @@
 // render these, so what a file says is exactly what the screen showed.
 import { hardwareReportSummary, type HardwareReport } from '../hardware/hardware-report';
 import { label } from '../engines/backend-selection';
-import { median } from '../metrics/generation-clock';
+import { median } from '../metrics/statistics';
 import type { BenchmarkRow, ResultsDocument, ScorecardRun, SummaryStat, TaskCategory } from '../results/result-types';
 
 export interface TextTable {

@@ -3,7 +3,7 @@
 // by the median of the recent ratios — robust to one odd run, clamped so a few bad runs can't
 // make it absurd. The raw prediction stays available beside the corrected one.
 import type { Backend, Dtype } from '../engines/types';
-import { median } from '../metrics/generation-clock';
+import { median } from '../metrics/statistics';
 import type { KeyValueStore } from './key-value-store';
 
 export interface LearningKey {

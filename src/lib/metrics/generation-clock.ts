@@ -1,6 +1,6 @@
 // Turns the timestamps of one generation into the numbers users compare: time to first token,
 // prefill and decode throughput. Decode speed excludes the first token, whose cost is prefill.
-import type { GenerationMetrics, StopReason } from '../engines/types';
+import type { GenerationMetrics, LiveGenerationNumbers, StopReason } from '../engines/types';
 
 export function tokensPerSecond(tokens: number, ms: number): number {
   if (tokens <= 0 || ms <= 0) return 0;
@@ -33,6 +33,18 @@ export class GenerationClock {
     return this.#generated;
   }
 
+  /** The numbers so far, while tokens still arrive. */
+  live(): LiveGenerationNumbers {
+    const first = this.#firstToken;
+    const last = this.#lastToken;
+    return {
+      generatedTokens: this.#generated,
+      timeToFirstTokenMs: first === null ? null : first - this.#start,
+      decodeTokensPerSecond:
+        first === null || last === null || this.#generated < 2 ? null : tokensPerSecond(this.#generated - 1, last - first),
+    };
+  }
+
   finish(prompt: { promptTokens: number; cachedTokens: number }, stopReason: StopReason): GenerationMetrics {
     const end = this.now();
     const first = this.#firstToken ?? end;
@@ -54,12 +66,4 @@ export class GenerationClock {
       stopReason,
     };
   }
-}
-
-/** Median of a sample; NaN for an empty one. */
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }

@@ -1,4 +1,5 @@
 // Number formatting shared by the metrics views and exports.
+import type { LiveGenerationNumbers } from '../engines/types';
 export function formatMs(ms: number): string {
   if (!Number.isFinite(ms)) return '–';
   return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`;
@@ -32,4 +33,12 @@ export function formatDuration(seconds: number | null): string {
   if (s < 60) return `${s} s`;
   if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
   return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}
+
+/** An answer still streaming, in words: "12 tokens · first after 85 ms · 27.1 tok/s". */
+export function formatLiveNumbers(live: LiveGenerationNumbers | null): string {
+  if (!live || live.timeToFirstTokenMs === null) return 'reading the prompt…';
+  const parts = [`${live.generatedTokens} token${live.generatedTokens === 1 ? '' : 's'}`, `first after ${formatMs(live.timeToFirstTokenMs)}`];
+  if (live.decodeTokensPerSecond !== null) parts.push(formatRate(live.decodeTokensPerSecond));
+  return parts.join(' · ');
 }

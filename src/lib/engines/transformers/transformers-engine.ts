@@ -7,7 +7,7 @@ import type {
   Engine,
   EngineEventHandler,
   GenerationParams,
-  GenerationResult,
+  GenerationMetrics,
   LoadOptions,
   LoadResult,
   ModelRef,
@@ -29,7 +29,7 @@ import { GenerationClock } from '../../metrics/generation-clock';
 import { storeModelFiles } from './model-files';
 import type { DownloadSnapshot } from '../../models/download/model-download';
 import { IncrementalDetokenizer } from './incremental-detokenizer';
-import { FlushGate } from '../flush-gate';
+import { FlushGate, LIVE_NUMBERS_INTERVAL_MS } from '../flush-gate';
 import { shapeFromConfig } from '../../hardware/model-shapes';
 import { isInterruptRaised } from '../interrupt-flag';
 import { REMOTE_PATH_TEMPLATE } from '../../models/hub-urls';
@@ -76,8 +76,8 @@ export class TransformersEngine implements Engine {
     model: ModelRef,
     backend: Backend,
     dtype: Dtype,
-    onEvent: EngineEventHandler,
     options: LoadOptions,
+    onEvent: EngineEventHandler,
   ): Promise<LoadResult> {
     await this.unload();
     const tf = await this.#library();
@@ -162,7 +162,7 @@ export class TransformersEngine implements Engine {
     params: GenerationParams,
     onEvent: EngineEventHandler,
     interruptFlag: Int32Array | null = null,
-  ): Promise<GenerationResult> {
+  ): Promise<GenerationMetrics> {
     const loaded = this.#loaded;
     if (!loaded) throw new ModelNotLoadedError();
     if (this.#running) throw new GenerationBusyError();
@@ -182,7 +182,7 @@ export class TransformersEngine implements Engine {
     messages: ChatMessage[],
     params: GenerationParams,
     onEvent: EngineEventHandler,
-  ): Promise<GenerationResult> {
+  ): Promise<GenerationMetrics> {
     const tf = await this.#library();
     // Time to first token counts from the request, so templating and cache preparation are in it.
     const clock = new GenerationClock();
@@ -213,9 +213,10 @@ export class TransformersEngine implements Engine {
     // New token ids wait here until the gate opens; they are then decoded and sent in one go.
     const pending: bigint[] = [];
     const gate = new FlushGate();
+    const liveGate = new FlushGate(LIVE_NUMBERS_INTERVAL_MS);
     const emitPending = () => {
       const text = detokenizer.pushMany(pending.splice(0));
-      if (text) onEvent({ type: 'token', text, generatedTokens: clock.generatedTokens });
+      if (text) onEvent({ type: 'token', text });
     };
     let promptSeen = false;
     const streamer = {
@@ -229,6 +230,7 @@ export class TransformersEngine implements Engine {
         if (isInterruptRaised(interruptFlag)) stopper.interrupt();
         pending.push(value[0][0]);
         if (gate.pass()) emitPending();
+        if (liveGate.pass()) onEvent({ type: 'live', numbers: clock.live() });
       },
       end() {},
     };
@@ -257,7 +259,7 @@ export class TransformersEngine implements Engine {
 
     emitPending();
     const tail = detokenizer.flush();
-    if (tail) onEvent({ type: 'token', text: tail, generatedTokens: clock.generatedTokens });
+    if (tail) onEvent({ type: 'token', text: tail });
 
     const allIds = Array.from(output.sequences.data as BigInt64Array);
     const kv = output.past_key_values;
@@ -269,9 +271,7 @@ export class TransformersEngine implements Engine {
       : clock.generatedTokens >= maxNewTokens
         ? 'max-tokens'
         : 'eos';
-    const metrics = clock.finish({ promptTokens: promptIds.length, cachedTokens }, stopReason);
-    onEvent({ type: 'generation-metrics', metrics });
-    return { text: detokenizer.text, metrics };
+    return clock.finish({ promptTokens: promptIds.length, cachedTokens }, stopReason);
   }
 
   /** The previous turn's cache, cut to what the new prompt shares with it, or null. */

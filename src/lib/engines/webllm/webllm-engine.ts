@@ -12,7 +12,7 @@ import type {
   EngineEvent,
   EngineEventHandler,
   GenerationParams,
-  GenerationResult,
+  GenerationMetrics,
   LoadOptions,
   LoadResult,
   ModelRef,
@@ -29,11 +29,12 @@ import {
   NetworkError,
   UnsupportedModelError,
 } from '../errors';
-import { FlushGate } from '../flush-gate';
+import { FlushGate, LIVE_NUMBERS_INTERVAL_MS } from '../flush-gate';
 import { isInterruptRaised } from '../interrupt-flag';
 import { TransferRate } from '../../models/download/transfer-rate';
 import { parseWebLLMReport } from './webllm-progress';
 import { metricsFromUsage } from './webllm-usage';
+import { GenerationClock } from '../../metrics/generation-clock';
 import { webllmAppConfig, webllmFilesBase, webllmLibUrl } from './webllm-model-record';
 
 /** The part of MLCEngineInterface this adapter uses. */
@@ -76,7 +77,7 @@ export class WebLLMEngine implements Engine {
 
   constructor(private readonly boundary: WebLLMBoundary) {}
 
-  async load(model: ModelRef, backend: Backend, _dtype: Dtype, onEvent: EngineEventHandler, options: LoadOptions): Promise<LoadResult> {
+  async load(model: ModelRef, backend: Backend, _dtype: Dtype, options: LoadOptions, onEvent: EngineEventHandler): Promise<LoadResult> {
     const spec = options.webllm;
     if (!spec) throw new UnsupportedModelError(`"${model.repoId}" has no WebLLM build in the catalog.`);
     if (backend !== 'webgpu') throw new BackendUnavailableError(`WebLLM runs only on WebGPU, not ${backend.toUpperCase()}.`);
@@ -161,7 +162,7 @@ export class WebLLMEngine implements Engine {
     params: GenerationParams,
     onEvent: EngineEventHandler,
     interruptFlag: Int32Array | null = null,
-  ): Promise<GenerationResult> {
+  ): Promise<GenerationMetrics> {
     const loaded = this.#loaded;
     if (!loaded) throw new ModelNotLoadedError();
     if (this.#generating) throw new GenerationBusyError();
@@ -181,7 +182,7 @@ export class WebLLMEngine implements Engine {
     params: GenerationParams,
     onEvent: EngineEventHandler,
     interruptFlag: Int32Array | null,
-  ): Promise<GenerationResult> {
+  ): Promise<GenerationMetrics> {
     const request: ChatCompletionRequestStreaming = {
       messages: messages.map((m) => ({ role: m.role, content: m.content })) as ChatCompletionRequestStreaming['messages'],
       stream: true,
@@ -193,14 +194,16 @@ export class WebLLMEngine implements Engine {
       ...(spec.thinkingToggle ? { extra_body: { enable_thinking: params.enableThinking } } : {}),
     };
     const chunks: AsyncIterable<ChatCompletionChunk> = await engine.chatCompletion(request);
-    let text = '';
     let pending = '';
-    let tokens = 0;
     let finish: ChatCompletionChunk.Choice['finish_reason'] = null;
     let usage: ChatCompletionChunk['usage'];
+    // WebLLM's own numbers come only with the last chunk; the live ones are timed here.
+    const clock = new GenerationClock();
+    clock.start();
     const gate = new FlushGate();
+    const liveGate = new FlushGate(LIVE_NUMBERS_INTERVAL_MS);
     const flush = () => {
-      if (pending) onEvent({ type: 'token', text: pending, generatedTokens: tokens } satisfies EngineEvent);
+      if (pending) onEvent({ type: 'token', text: pending } satisfies EngineEvent);
       pending = '';
     };
     for await (const chunk of chunks) {
@@ -209,19 +212,17 @@ export class WebLLMEngine implements Engine {
       const delta = choice?.delta?.content ?? '';
       if (delta) {
         // WebLLM sends one chunk per decoded token.
-        tokens++;
-        text += delta;
+        clock.tokenArrived();
         pending += delta;
         if (gate.pass()) flush();
+        if (liveGate.pass()) onEvent({ type: 'live', numbers: clock.live() });
       }
       if (choice?.finish_reason) finish = choice.finish_reason;
       if (chunk.usage) usage = chunk.usage;
     }
     flush();
     if (!usage) throw new UnsupportedModelError('WebLLM finished without reporting token usage, so no metrics can be shown.');
-    const metrics = metricsFromUsage(usage, finish);
-    onEvent({ type: 'generation-metrics', metrics });
-    return { text, metrics };
+    return metricsFromUsage(usage, finish);
   }
 
   interrupt(): void {

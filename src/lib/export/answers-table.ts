@@ -1,5 +1,6 @@
 // The per-answer numbers as a table: shown in the Metrics panel and exported as CSV.
 import type { GenerationMetrics } from '../engines/types';
+import { toCsv } from './csv';
 
 export interface AnswerRow {
   answer: number;
@@ -38,16 +39,9 @@ export function answerRowValues({ answer, model, metrics: m }: AnswerRow): (stri
 }
 
 export function answersToCsv(rows: readonly AnswerRow[]): string {
-  const lines = [ANSWER_COLUMNS.join(',')];
-  for (const row of rows) lines.push(answerRowValues(row).map(csvCell).join(','));
-  return `${lines.join('\n')}\n`;
+  return toCsv([[...ANSWER_COLUMNS], ...rows.map(answerRowValues)]);
 }
 
 function round(value: number): number {
   return Math.round(value * 100) / 100;
-}
-
-function csvCell(value: string | number): string {
-  const text = String(value);
-  return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }

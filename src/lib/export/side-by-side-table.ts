@@ -1,7 +1,7 @@
 // The numbers of one side-by-side run as a comparison: which pane was fastest on each measure,
 // and the same rows as CSV for export.
 import type { Backend, Dtype, GenerationMetrics } from '../engines/types';
-import { toCsv, type CsvCell } from '../export/csv';
+import { toCsv, type CsvCell } from './csv';
 import { formatMs, formatRate } from '../render/format';
 
 /** One after another (each model has the device to itself) or all at once (they share it). */

@@ -1,0 +1,100 @@
+// ModelSession is the only way a view asks a model: load, answer, stop, reload. Here it runs with
+// the real ModelWorker and worker API (over a MessageChannel) and a scripted engine, so these
+// tests cover the whole answer path below the views.
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { ModelSession } from '../../src/state/model-session.svelte';
+import type { ModelInspection } from '../../src/lib/models/model-inspection';
+import { fakeInferenceWorkers, type ScriptedEngine } from './support/fake-inference-worker';
+
+const ASK = [{ role: 'user' as const, content: 'Hi' }];
+const PARAMS = { maxNewTokens: 8, temperature: 0, topP: 1, enableThinking: false };
+
+function setup(configure?: (engine: ScriptedEngine) => void) {
+  const settings = {
+    modelId: 'org/model',
+    hub: 'http://hub.test',
+    hubFor: () => 'http://hub.test',
+    backendOverride: null,
+    dtypeOverride: null,
+    fallbackToWasm: true,
+  };
+  const inspection: Partial<ModelInspection> = { repoId: 'org/model', modelType: 'qwen3', dtypes: ['q8', 'q4'], files: null, storedDtypes: [] };
+  const lookups = { get: vi.fn(async () => inspection), forget: vi.fn() };
+  const workers = fakeInferenceWorkers(configure);
+  const session = new ModelSession(settings as never, lookups as never, workers.start);
+  session.capabilities = { webgpu: { available: false } as never, crossOriginIsolated: false, hardwareConcurrency: 2 };
+  return { session, workers };
+}
+
+beforeEach(() => vi.stubGlobal('navigator', {}));
+afterEach(() => vi.unstubAllGlobals());
+
+describe('ModelSession', () => {
+  it('loads the settings’ model on WASM q8 and answers with streamed text and live numbers', async () => {
+    const { session, workers } = setup();
+    await session.load();
+    expect(session.status).toBe('ready');
+    expect(workers.started[0].engine.loads[0]).toMatchObject({ backend: 'wasm', dtype: 'q8' });
+    const pieces: string[] = [];
+    const live: number[] = [];
+    const result = await session.answer(ASK, PARAMS, { onText: (t) => pieces.push(t), onLive: (n) => live.push(n.generatedTokens) });
+    expect(result.text).toBe('Hello there');
+    expect(pieces.join('')).toBe(result.text);
+    expect(live.at(-1)).toBe(4);
+  });
+
+  it('refuses to answer before a model is loaded', async () => {
+    const { session } = setup();
+    await expect(session.answer(ASK, PARAMS)).rejects.toMatchObject({ name: 'ModelNotLoadedError' });
+  });
+
+  it('after a Stop the engine ignored, the model is unloaded with a notice, and reload() brings it back', async () => {
+    const { session, workers } = setup((e) => (e.ignoresStop = true));
+    await session.load();
+    const answering = session.answer(ASK, PARAMS);
+    answering.catch(() => {});
+    expect(await session.stop()).toBe('ended');
+    await expect(answering).rejects.toMatchObject({ name: 'StopTimeoutError' });
+    expect(session.status).toBe('idle');
+    expect(session.notice).toMatch(/did not stop within 1 s/);
+    await session.reload('Reloaded.');
+    expect(session.status).toBe('ready');
+    expect(session.notice).toBe('Reloaded.');
+    expect(workers.started).toHaveLength(2);
+  });
+
+  it('a crash mid-answer fails the answer and says the model stopped working', async () => {
+    const { session, workers } = setup((e) => (e.ignoresStop = true));
+    await session.load();
+    const answering = session.answer(ASK, PARAMS);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    workers.started[0].crash('the inference worker stopped unexpectedly');
+    await expect(answering).rejects.toMatchObject({ name: 'WorkerCrashedError' });
+    expect(session.status).toBe('idle');
+    expect(session.notice).toMatch(/^The model stopped working\. .*stopped unexpectedly/);
+  });
+
+  it('a GPU lost mid-answer throws its worker away; an ordinary error keeps it', async () => {
+    const { session, workers } = setup();
+    await session.load();
+    const engine = workers.started[0].engine;
+    engine.failNextGenerate = new Error('something else');
+    await expect(session.answer(ASK, PARAMS)).rejects.toThrow('something else');
+    expect(session.ready).toBe(true);
+    engine.failNextGenerate = Object.assign(new Error('The GPU dropped the model.'), { name: 'GpuDeviceLostError' });
+    await expect(session.answer(ASK, PARAMS)).rejects.toMatchObject({ name: 'GpuDeviceLostError' });
+    expect(session.ready).toBe(false);
+    expect(workers.started[0].terminated).toBe(true);
+    expect(session.notice).toMatch(/restarted after the GPU failure/);
+  });
+
+  it('dispose() during a load ends it quietly: no error, nothing left waiting', async () => {
+    const { session } = setup();
+    const loading = session.load();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    session.dispose();
+    await loading;
+    expect(session.status).toBe('idle');
+    expect(session.error).toBeNull();
+  });
+});
