@@ -2,7 +2,7 @@
 // its own session (worker) that is disposed when its cases are done. Finished rows go to the
 // visit's results; every answer's tokens go to the usage ledger.
 import { ModelSession } from './model-session.svelte';
-import { DeviceRun } from './device-run.svelte';
+import { DeviceRunner } from './device-runner.svelte';
 import type { ViewContext } from './view-context';
 import type { Backend, GenerationMetrics, GenerationResult, LiveGenerationNumbers } from '../lib/engines/types';
 import type { BenchmarkRow, PromptSize } from '../lib/results/result-types';
@@ -63,7 +63,7 @@ class GroupFailed extends Error {
   override name = 'GroupFailed';
 }
 
-export class BenchmarkRunner {
+export class BenchmarkRunner extends DeviceRunner {
   modelIds = $state<string[]>([]);
   backends = $state<Record<Backend, boolean>>({ wasm: true, webgpu: false });
   repeats = $state(DEFAULT_REPEATS);
@@ -79,8 +79,6 @@ export class BenchmarkRunner {
 
   rows = $derived(this.outcomes.flatMap((o) => (o.status === 'done' && o.row ? [o.row] : [])));
 
-  readonly #device: DeviceRun;
-  #session = $state.raw<ModelSession | null>(null);
   #plan: BenchmarkPlan | null = null;
   #stepsDone = 0;
   #casesStarted = 0;
@@ -89,20 +87,8 @@ export class BenchmarkRunner {
     private readonly context: ViewContext,
     private readonly deps: BenchmarkDependencies = defaultDependencies,
   ) {
+    super(DEVICE_HOLDER, context);
     this.modelIds = [context.settings.modelId];
-    this.#device = new DeviceRun(
-      DEVICE_HOLDER,
-      context,
-      'The chat model is loading or answering. The benchmark starts once it is done, so the two do not compete for the same processor and skew the numbers.',
-    );
-  }
-
-  get running(): boolean {
-    return this.#device.running;
-  }
-
-  get cancelling(): boolean {
-    return this.#device.cancelling;
   }
 
   /** Checks for WebGPU once, so the view offers the backend only where it can run. */
@@ -113,15 +99,6 @@ export class BenchmarkRunner {
     if (first && webgpu.available) this.backends = { ...this.backends, webgpu: true };
   }
 
-  /** Download/initialisation progress of the model loading now, if any. */
-  get loadProgress() {
-    return this.#session?.progress ?? null;
-  }
-
-  get blockedReason(): string | null {
-    return this.#device.blockedReason;
-  }
-
   async start(): Promise<void> {
     if (this.running) return;
     const blocked = this.blockedReason;
@@ -130,7 +107,7 @@ export class BenchmarkRunner {
       return;
     }
     this.message = null;
-    await this.#device.run(async (signal) => {
+    await this.holdingDevice(async (signal) => {
       try {
         // Checked again now: an adapter can be lost (or the check may still be pending).
         await this.detect();
@@ -158,17 +135,10 @@ export class BenchmarkRunner {
           this.message = summarizeError(error).message;
         }
       } finally {
-        this.#session?.dispose();
-        this.#session = null;
         this.#plan = null;
         this.progress = null;
       }
     });
-  }
-
-  /** Stops the answer in progress and ends the model's worker; unfinished cases are marked cancelled. */
-  cancel(): void {
-    if (this.#device.cancel()) this.#session?.dispose();
   }
 
   async #runGroup(group: PlannedGroup, repeats: number, signal: AbortSignal): Promise<void> {
@@ -215,7 +185,7 @@ export class BenchmarkRunner {
       }
     } finally {
       session.dispose();
-      if (this.#session === session) this.#session = null;
+      if (this.activeSession === session) this.activeSession = null;
     }
   }
 
@@ -231,7 +201,7 @@ export class BenchmarkRunner {
         this.#phase(group, null, i === 0 ? 'loading (warm-up load)' : `loading (timed load ${i} of ${repeats})`);
         session?.dispose();
         session = this.deps.createSession(this.context);
-        this.#session = session;
+        this.activeSession = session;
         const id = group.modelId;
         const hub = this.context.settings.hubFor(id);
         await untilAborted(session.loadModel({ repoId: id, hub, backendOverride: group.backend, dtypeOverride: null }), signal);

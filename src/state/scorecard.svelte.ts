@@ -2,7 +2,7 @@
 // (worker) that is disposed when its tasks are done: greedy, thinking off, every answer checked
 // by its task's deterministic checker. Finished runs go to the visit's results, tokens to the ledger.
 import { ModelSession } from './model-session.svelte';
-import { DeviceRun } from './device-run.svelte';
+import { DeviceRunner } from './device-runner.svelte';
 import type { ViewContext } from './view-context';
 import type { Backend, ChatMessage, Dtype, GenerationParams } from '../lib/engines/types';
 import type { ScorecardTaskResult } from '../lib/results/result-types';
@@ -75,7 +75,7 @@ function messagesFor(task: ScorecardTask): ChatMessage[] {
 const MAX_SUITE_BYTES = 2 * 1024 * 1024;
 
 
-export class Scorecard {
+export class Scorecard extends DeviceRunner {
   modelIds = $state<string[]>([]);
   importMode = $state<ImportMode>('join');
   /** The last suite imported without problems (kept when a later file is rejected). */
@@ -89,27 +89,13 @@ export class Scorecard {
   scoredSuite = $state.raw<ScorecardSuite | null>(null);
   message = $state<string | null>(null);
 
-  readonly #device: DeviceRun;
-  #session = $state.raw<ModelSession | null>(null);
 
   constructor(
     private readonly context: ViewContext,
     private readonly deps: ScorecardDependencies = defaultDependencies,
   ) {
+    super(DEVICE_HOLDER, context);
     this.modelIds = [context.settings.modelId];
-    this.#device = new DeviceRun(
-      DEVICE_HOLDER,
-      context,
-      'The chat model is loading or answering. The scorecard starts once it is done, so the two do not compete for the same processor.',
-    );
-  }
-
-  get running(): boolean {
-    return this.#device.running;
-  }
-
-  get cancelling(): boolean {
-    return this.#device.cancelling;
   }
 
   /** The suite a run would use now, or why there is none (an imported suite clashing with the built-in one). */
@@ -123,13 +109,8 @@ export class Scorecard {
     }
   }
 
-  get blockedReason(): string | null {
-    return this.#device.blockedReason ?? this.suiteChoice.problem;
-  }
-
-  /** Download/initialisation progress of the model loading now, if any. */
-  get loadProgress() {
-    return this.#session?.progress ?? null;
+  override get blockedReason(): string | null {
+    return super.blockedReason ?? this.suiteChoice.problem;
   }
 
   async importFile(file: File): Promise<void> {
@@ -185,7 +166,7 @@ export class Scorecard {
       results: [],
       taskCount: suite.tasks.length,
     }));
-    await this.#device.run(async (signal) => {
+    await this.holdingDevice(async (signal) => {
       try {
         for (const [index, modelId] of ids.entries()) {
           if (signal.aborted) break;
@@ -201,16 +182,9 @@ export class Scorecard {
             ? { ...s, status: 'cancelled', message: s.message ?? 'Cancelled before it finished; no total was kept.' }
             : s,
         );
-        this.#session?.dispose();
-        this.#session = null;
         this.progress = null;
       }
     });
-  }
-
-  /** Stops the answer in progress and ends the model's worker; unfinished models get no total. */
-  cancel(): void {
-    if (this.#device.cancel()) this.#session?.dispose();
   }
 
   #update(index: number, changes: Partial<ModelScore>): void {
@@ -230,7 +204,7 @@ export class Scorecard {
     this.progress = progress;
     this.#update(index, { status: 'loading' });
     const session = this.deps.createSession(this.context);
-    this.#session = session;
+    this.activeSession = session;
     try {
       const { settings } = this.context;
       const hub = settings.hubFor(modelId);
@@ -289,7 +263,7 @@ export class Scorecard {
       this.#update(index, { status: 'failed', message: name && name !== 'Error' ? `${name}: ${message}` : message });
     } finally {
       session.dispose();
-      if (this.#session === session) this.#session = null;
+      if (this.activeSession === session) this.activeSession = null;
     }
   }
 }

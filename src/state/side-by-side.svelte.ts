@@ -7,7 +7,7 @@ import { FrameTextBatch } from '../lib/render/frame-text-batch';
 import type { PaneResult, RunMode } from '../lib/export/side-by-side-table';
 import { ModelSession, type LoadRequest } from './model-session.svelte';
 import { validParams } from './settings.svelte';
-import { DeviceRun } from './device-run.svelte';
+import { DeviceRunner } from './device-runner.svelte';
 import type { ViewContext } from './view-context';
 
 const DEVICE_HOLDER = 'Side by side';
@@ -154,7 +154,7 @@ export class Pane {
   }
 }
 
-export class SideBySide {
+export class SideBySide extends DeviceRunner {
   panes = $state.raw<Pane[]>([]);
   prompt = $state('');
   /** Optional, the same for every pane. */
@@ -169,7 +169,6 @@ export class SideBySide {
   lastMode = $state<RunMode>('sequential');
 
   #nextPaneId = 1;
-  readonly #device: DeviceRun;
   readonly #deps: SideBySideDeps;
 
   constructor(
@@ -177,14 +176,10 @@ export class SideBySide {
     initialModelIds: readonly string[] = [],
     deps: Partial<SideBySideDeps> = {},
   ) {
+    super(DEVICE_HOLDER, context);
     this.#deps = {
       createSession: deps.createSession ?? (() => new ModelSession(context.settings, context.lookups)),
     };
-    this.#device = new DeviceRun(
-      DEVICE_HOLDER,
-      context,
-      'The chat is loading or answering a model. Side by side starts when it has finished, so the panes get the device to themselves.',
-    );
     const ids = [...initialModelIds];
     while (ids.length < MIN_PANES) ids.push('');
     for (const id of ids) this.addPane(id);
@@ -197,14 +192,10 @@ export class SideBySide {
 
   /** Why Run can't start now, or null. */
   get blocked(): string | null {
-    const waiting = this.#device.blockedReason;
+    const waiting = this.blockedReason;
     if (waiting) return waiting;
     if (this.context.settings.hubError) return `The hub address can't be used: ${this.context.settings.hubError}`;
     return null;
-  }
-
-  get running(): boolean {
-    return this.#device.running;
   }
 
   addPane(modelId = ''): void {
@@ -220,7 +211,7 @@ export class SideBySide {
 
   /** Asks every pane the prompt: one after another, or all at once in concurrent mode. */
   run(): Promise<void> {
-    if (this.#device.current) return this.#device.current;
+    if (this.currentRun) return this.currentRun;
     const prompt = this.prompt.trim();
     this.notice = this.blocked ?? (prompt ? null : 'Type a prompt for the models to answer.');
     if (this.notice) return Promise.resolve();
@@ -231,7 +222,7 @@ export class SideBySide {
     const mode = this.mode;
     for (const pane of panes) pane.queue();
     this.lastMode = mode;
-    return this.#device.run(async (signal) => {
+    return this.holdingDevice(async (signal) => {
       const job: PaneJob = {
         messages,
         params,
@@ -250,9 +241,9 @@ export class SideBySide {
    * still running after HARD_STOP_AFTER_MS has its worker ended.
    */
   async stop(): Promise<void> {
-    const run = this.#device.current;
+    const run = this.currentRun;
     if (!run) return;
-    this.#device.cancel();
+    this.cancel();
     for (const pane of this.panes) if (pane.state === 'loading') void pane.session.cancelLoad().catch(() => {});
     let timer: ReturnType<typeof setTimeout> | undefined;
     const ended = await Promise.race([
@@ -266,7 +257,7 @@ export class SideBySide {
 
   /** Ends every pane's worker. */
   dispose(): void {
-    this.#device.cancel();
+    this.cancel();
     for (const pane of this.panes) pane.dispose();
   }
 }

@@ -209,7 +209,7 @@ describe('SideBySide', () => {
   it('does not start while the chat is busy, and says why', async () => {
     const { sbs, sessions } = setup(['org/a', 'org/b'], true);
     await sbs.run();
-    expect(sbs.notice).toMatch(/chat is loading or answering/);
+    expect(sbs.notice).toMatch(/chat model is loading or answering/);
     expect(sbs.running).toBe(false);
     expect(sessions[0].loadModel).not.toHaveBeenCalled();
   });
