@@ -67,6 +67,9 @@ for (const model of ['fixtures/tiny-qwen3', 'fixtures/tiny-glm']) {
     await setGeneration(page, { maxNewTokens: 4000 });
     await send(page, 'Now write a very long story.');
     await expect(lastAnswer(page).locator('.markdown')).not.toBeEmpty();
+    // While it streams, the Metrics panel shows the answer's own numbers so far.
+    await expect(metrics.getByTestId('live-numbers')).toContainText(/Generating: \d+ tokens · first after \d/);
+    await expect(metrics.getByTestId('decode')).toContainText(/tok\/s \(\d+ tok so far\)/);
     await page.getByRole('button', { name: 'Stop' }).click();
     await waitForAnswerDone(page);
     await expect(lastAnswer(page)).toContainText('Stopped');
