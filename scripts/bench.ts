@@ -5,6 +5,7 @@
 //
 //   --smoke     tiny models, one repeat, short soak: keeps the harness working in CI
 //   --predict   only the hardware probe's predicted vs measured decode speed (smoke runs it too)
+//   --app-vs-bare  only the app against bare transformers.js on the speed model (the answer path's cost)
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BrowserContext } from '@playwright/test';
@@ -23,6 +24,7 @@ import { measureAppVsBare, measureDtypeSweep, measureThreadScaling } from './ben
 
 const smoke = process.argv.includes('--smoke');
 const predictOnly = process.argv.includes('--predict');
+const appVsBareOnly = process.argv.includes('--app-vs-bare');
 
 const messages = [
   { role: 'system', content: 'You are a helpful assistant.' },
@@ -116,7 +118,7 @@ async function webgpuCapabilities(browser: BrowserContext): Promise<DeviceCapabi
 }
 
 async function main() {
-  const models = predictOnly ? PREDICT_CASES.map((c) => c.model) : [PLAN.speedModel, PLAN.webgpuSweepModel, BENCH_QWEN3, TINY_QWEN3, ...(PLAN.glm ? [PLAN.glm] : []), ...PREDICT_CASES.map((c) => c.model)];
+  const models = predictOnly ? PREDICT_CASES.map((c) => c.model) : appVsBareOnly ? [PLAN.speedModel] : [PLAN.speedModel, PLAN.webgpuSweepModel, BENCH_QWEN3, TINY_QWEN3, ...(PLAN.glm ? [PLAN.glm] : []), ...PREDICT_CASES.map((c) => c.model)];
   await ensureFixtureModels(DEFAULT_FIXTURES_DIR, [...new Set(models)]);
   if (!predictOnly) await runCommand('npx', ['vite', 'build', '--logLevel', 'warn']);
   await runCommand('npx', ['vite', 'build', '--config', 'scripts/bench/bare/vite.config.ts']);
@@ -152,6 +154,20 @@ async function main() {
       messages,
     });
     const speedSetup = setup(PLAN.speedModel, PLAN.newTokens);
+
+    if (appVsBareOnly) {
+      const [appContext, bareContext] = await Promise.all([launchFor('wasm'), launchFor('wasm')]);
+      try {
+        const [appPage, barePage] = await Promise.all([appContext.newPage(), bareContext.newPage()]);
+        const appVsBare = await section(`app vs bare: ${speedSetup.model}`, errors, () => measureAppVsBare(appPage, barePage, speedSetup, PLAN.speed));
+        await writeResult({ date, smoke, machine: machine(), browser: browserVersion, settings: { decoding: 'greedy', messages, plan: PLAN }, appVsBare, errors }, null);
+        if (appVsBare) console.log(`app / bare: prefill ${appVsBare.ratios.prefill.toFixed(2)}, decode ${appVsBare.ratios.decode.toFixed(2)}`);
+        if (Object.keys(errors).length > 0) process.exitCode = 1;
+      } finally {
+        await Promise.all([appContext.close(), bareContext.close()]);
+      }
+      return;
+    }
 
     const initialJs = await section('initial JavaScript', errors, async () => {
       const browser = await launchFor('wasm', { serviceWorkers: 'block' });
@@ -282,7 +298,7 @@ async function main() {
 
 async function writeResult(result: { date: string } & Record<string, unknown>, markdown: string | null): Promise<void> {
   await mkdir('bench/results', { recursive: true });
-  const base = join('bench/results', `${result.date.replaceAll(':', '-')}${smoke ? '-smoke' : ''}${predictOnly ? '-predict' : ''}`);
+  const base = join('bench/results', `${result.date.replaceAll(':', '-')}${smoke ? '-smoke' : ''}${predictOnly ? '-predict' : ''}${appVsBareOnly ? '-app-vs-bare' : ''}`);
   await writeFile(`${base}.json`, `${JSON.stringify(result, null, 2)}\n`);
   if (markdown) await writeFile(`${base}.md`, `${markdown}\n`);
   console.log(`\nWritten to ${base}.json${markdown ? ' and .md' : ''}`);
