@@ -47,7 +47,7 @@ export interface BenchmarkProgress {
 
 export interface BenchmarkDependencies {
   createSession(context: ViewContext): ModelSession;
-  detectWebGpu(): Promise<{ available: boolean; detail: string }>;
+  detectWebGpu(): Promise<{ available: boolean; detail: string; isFallbackAdapter?: boolean }>;
 }
 
 const defaultDependencies: BenchmarkDependencies = {
@@ -68,7 +68,7 @@ export class BenchmarkRunner extends DeviceRunner {
   backends = $state<Record<Backend, boolean>>({ wasm: true, webgpu: false });
   repeats = $state(DEFAULT_REPEATS);
   /** Whether this browser gives a WebGPU adapter; null until checked. */
-  webgpu = $state.raw<{ available: boolean; detail: string } | null>(null);
+  webgpu = $state.raw<{ available: boolean; detail: string; isFallbackAdapter?: boolean } | null>(null);
   progress = $state.raw<BenchmarkProgress | null>(null);
   /** Every case of the latest run, in plan order. */
   outcomes = $state.raw<CaseOutcome[]>([]);
@@ -96,7 +96,8 @@ export class BenchmarkRunner extends DeviceRunner {
     const webgpu = await this.deps.detectWebGpu();
     const first = this.webgpu === null;
     this.webgpu = webgpu;
-    if (first && webgpu.available) this.backends = { ...this.backends, webgpu: true };
+    // The same as Auto: a software adapter is offered, not ticked.
+    if (first && webgpu.available && !webgpu.isFallbackAdapter) this.backends = { ...this.backends, webgpu: true };
   }
 
   async start(): Promise<void> {

@@ -1,6 +1,7 @@
 // The app's views (tabs) and which one a URL opens: `?view=benchmark` and so on.
 export const VIEWS = [
   { id: 'chat', label: 'Chat' },
+  { id: 'models', label: 'Models & device' },
   { id: 'benchmark', label: 'Benchmark' },
   { id: 'side-by-side', label: 'Side by side' },
   { id: 'scorecard', label: 'Scorecard' },

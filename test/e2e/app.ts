@@ -23,7 +23,29 @@ export async function openApp(page: Page, model: string, hub = MIRROR, extra = '
   await expect(page.getByRole('button', { name: 'Load model' })).toBeEnabled();
 }
 
+/** The chat's settings drawer (backend, weights, mirror, generation): closed by default, opened here. */
+export async function openSettings(page: Page): Promise<void> {
+  const drawer = page.getByTestId('settings-drawer');
+  if (!(await drawer.evaluate((details) => (details as HTMLDetailsElement).open))) await drawer.locator('summary').click();
+}
+
+/** Picks the chat's backend in the settings drawer; Auto runs SwiftShader models on WASM. */
+export async function chooseBackend(page: Page, backend: 'Auto' | 'WebGPU' | 'WASM (CPU)'): Promise<void> {
+  await openSettings(page);
+  await page.getByLabel('Backend', { exact: true }).selectOption({ label: backend });
+}
+
+export async function openChatTab(page: Page): Promise<void> {
+  await page.getByRole('tab', { name: 'Chat' }).click();
+}
+
+/** The "Models & device" tab: stored models, folder import, what this device can run, the hardware report. */
+export async function openModelsTab(page: Page): Promise<void> {
+  await page.getByRole('tab', { name: 'Models & device' }).click();
+}
+
 export async function setGeneration(page: Page, options: { temperature?: number; maxNewTokens?: number }): Promise<void> {
+  await openSettings(page);
   // Other views (side by side) have their own generation fields: use the chat's panel.
   const panel = page.getByRole('region', { name: 'Generation' });
   if (options.temperature !== undefined) await panel.getByLabel(/^Temperature/).fill(String(options.temperature));

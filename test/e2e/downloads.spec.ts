@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMirrorServer, type MirrorFaults, type MirrorServer } from '../../scripts/mirror-server';
 import { FIXTURE_MODELS_DIR } from './ports';
-import { lastAnswer, loadModel, openApp, send, setGeneration, waitForAnswerDone } from './app';
+import { lastAnswer, loadModel, openApp, send, setGeneration, waitForAnswerDone, openModelsTab } from './app';
 import { formatBytes } from '../../src/lib/render/format';
 
 const MODEL = 'fixtures/tiny-qwen3';
@@ -118,6 +118,7 @@ test('the size shows before download; the cached-models view shows the real size
   await expect(page.getByTestId('download-size')).toContainText(`${formatBytes(bytes)} to download (q8 for WASM)`);
   await loadModel(page);
   await expect(page.getByTestId('download-size')).toContainText('Stored in this browser (q8)');
+  await openModelsTab(page);
   const table = page.getByRole('table', { name: 'Cached models' });
   const row = table.getByRole('row').filter({ hasText: MODEL });
   await expect(row).toHaveCount(1);
@@ -205,6 +206,7 @@ test('a model folder imports, loads and answers with every other host blocked', 
   await page.goto('/');
   await expect(page.getByRole('button', { name: 'Load model' })).toBeEnabled();
 
+  await openModelsTab(page);
   await page.getByLabel('Model folder').setInputFiles(join(FIXTURE_MODELS_DIR, MODEL));
   await expect(page.getByTestId('folder-imported')).toContainText('local-folder/tiny-qwen3');
   await expect(page.getByTestId('model-ready')).toContainText('local-folder/tiny-qwen3', { timeout: 90_000 });
@@ -212,6 +214,7 @@ test('a model folder imports, loads and answers with every other host blocked', 
   expect(blocked, 'requests that left the app').toEqual([]);
 
   // It stays: listed as stored, from a local folder.
+  await openModelsTab(page);
   const row = page.getByRole('table', { name: 'Cached models' }).getByRole('row').filter({ hasText: 'local-folder/tiny-qwen3' });
   await expect(row).toContainText('from a local folder');
   await expect(row).toContainText('q8');

@@ -2,7 +2,7 @@
 // service worker, the weights from the model store — and nothing tries the network and fails.
 import { test, expect } from '@playwright/test';
 import { MIRROR } from './ports';
-import { lastAnswer, loadModel, openApp, send, setGeneration, waitForAnswerDone, watch } from './app';
+import { lastAnswer, loadModel, openApp, send, setGeneration, waitForAnswerDone, watch, openModelsTab } from './app';
 
 const MODEL = 'fixtures/tiny-qwen3';
 
@@ -19,6 +19,7 @@ test('a stored model loads and answers after an offline reload, with zero failed
   await page.reload();
 
   await expect(page.getByRole('button', { name: 'Load model' })).toBeEnabled();
+  await openModelsTab(page);
   const row = page.getByRole('table', { name: 'Cached models' }).getByRole('row').filter({ hasText: MODEL });
   await expect(row).toContainText('q8');
   await expect(row).toContainText(MIRROR);

@@ -3,12 +3,13 @@
 // teaches it), the table exports, and the probe is reused on the next visit.
 import { test, expect } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
-import { lastAnswer, loadModel, openApp, send, setGeneration, waitForAnswerDone, watch } from './app';
+import { lastAnswer, loadModel, openApp, send, setGeneration, waitForAnswerDone, watch, openModelsTab, openChatTab } from './app';
 
 test('measures the device, predicts every model, then shows the measured speed beside the prediction', async ({ page }) => {
   test.setTimeout(240_000);
   const watchers = watch(page);
   await openApp(page, 'fixtures/tiny-qwen3');
+  await openModelsTab(page);
   const table = page.getByRole('table', { name: 'What this device can run' });
   const qwen = table.locator('tr[data-repo="onnx-community/Qwen3-0.6B-ONNX"]');
   await expect(qwen.getByTestId('verdict')).not.toBeEmpty();
@@ -22,11 +23,13 @@ test('measures the device, predicts every model, then shows the measured speed b
   // Without WebGPU the WebLLM builds are listed as unavailable, with the reason.
   await expect(table.locator('tr[data-repo="mlc-ai/Qwen3-0.6B-q4f32_1-MLC"]').getByTestId('verdict')).toContainText('Unavailable');
 
+  await openChatTab(page);
   await setGeneration(page, { temperature: 0, maxNewTokens: 32 });
   await loadModel(page);
   await send(page, 'Tell me something');
   await waitForAnswerDone(page);
   await expect(lastAnswer(page).locator('.markdown')).not.toBeEmpty();
+  await openModelsTab(page);
 
   const tiny = table.locator('tr[data-repo="fixtures/tiny-qwen3"]');
   await expect(tiny.getByTestId('measured')).toHaveText(/^\d+(\.\d)? tok\/s$/);

@@ -2,7 +2,7 @@
 // type with the settings panels hidden; an unknown preset says which ones exist.
 import { test, expect } from '@playwright/test';
 import { MIRROR } from './ports';
-import { answerRows, lastAnswer, waitForAnswerDone, watch } from './app';
+import { answerRows, lastAnswer, openSettings, waitForAnswerDone, watch } from './app';
 import { DEMO_PRESETS, findPreset } from '../../src/lib/presets/demo-presets';
 
 const link = (preset: string) =>
@@ -35,6 +35,7 @@ test('a presenter link loads the model and answers the preset with no clicks', a
   await bar.getByRole('button', { name: /Exit presenter mode/ }).click();
   await expect(bar).toBeHidden();
   await expect(page.locator('html')).not.toHaveClass(/presenter/);
+  await openSettings(page);
   await expect(page.getByRole('region', { name: 'Generation' }).getByLabel('System prompt')).toHaveValue(preset.systemPrompt);
   await expect(page.getByTestId('preset-in-use')).toContainText(preset.title);
   expect(new URL(page.url()).searchParams.get('presenter')).toBeNull();

@@ -3,7 +3,7 @@
 // service worker) and the model worker's (seen only by the service worker).
 import { test, expect, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { lastAnswer, loadModel, openApp, send, waitForAnswerDone, watch } from './app';
+import { lastAnswer, loadModel, openApp, send, waitForAnswerDone, watch, openSettings } from './app';
 
 async function serviceWorkerInControl(page: Page): Promise<void> {
   await page.evaluate(async () => {
@@ -27,6 +27,7 @@ test('counts 0 requests while the model answers, then counts what is fetched', a
   const count = privacy.getByTestId('privacy-count');
   await expect(count).toHaveText('–');
   await expect(count).toHaveAttribute('aria-live', 'polite');
+  await openSettings(page);
   const generation = page.getByRole('region', { name: 'Generation' });
   await generation.getByLabel(/^Temperature/).fill('0');
   await generation.getByLabel('Max new tokens').fill('200');

@@ -1,9 +1,9 @@
 // WebLLM in Chromium without WebGPU: its builds are shown as unavailable with the reason, a deep
-// link to one fails with that reason instead of loading, transformers.js models still run on
+// link to one can't be loaded and says why, transformers.js models still run on
 // WASM, and WebLLM's stored files (in its own Cache API buckets) are listed and deleted.
 import { test, expect } from '@playwright/test';
 import { MIRROR } from './ports';
-import { lastAnswer, loadModel, openApp, send, setGeneration, waitForAnswerDone, watch } from './app';
+import { lastAnswer, loadModel, openApp, send, setGeneration, waitForAnswerDone, watch, openModelsTab } from './app';
 
 const WEBLLM_ID = 'mlc-ai/Qwen3-0.6B-q4f32_1-MLC';
 
@@ -33,12 +33,11 @@ test('without WebGPU, WebLLM builds are unavailable with the reason and transfor
 
 test('a deep link to a WebLLM build says why it cannot load here, without contacting the hub', async ({ page }) => {
   const watchers = watch(page);
-  await openApp(page, WEBLLM_ID);
+  await page.goto(`/?hub=${encodeURIComponent(MIRROR)}&model=${encodeURIComponent(WEBLLM_ID)}`);
   await expect(page.getByTestId('webllm-blocked')).toContainText('runs only on WebGPU');
-  await page.getByRole('button', { name: 'Load model' }).click();
-  await expect(page.getByRole('alert')).toContainText(
-    'BackendUnavailableError: Qwen3 0.6B (WebLLM q4f32) runs only on WebGPU, and this browser has none',
-  );
+  // Load can't succeed here: it is disabled, with the reason beside it.
+  await expect(page.getByRole('button', { name: 'Load model' })).toBeDisabled();
+  await expect(page.getByRole('region', { name: 'Model' })).toContainText('Qwen3 0.6B (WebLLM q4f32) runs only on WebGPU, and this browser has none');
   expect(watchers.requests.filter((url) => url.startsWith(MIRROR))).toEqual([]);
 });
 
@@ -56,6 +55,7 @@ test('stored WebLLM files show in Cached models and Delete removes them, keeping
     await put('webllm/wasm', lib, 50_000);
   }, MIRROR);
   await page.reload();
+  await openModelsTab(page);
   const table = page.getByRole('table', { name: 'Cached models' });
   const coder = table.getByRole('row').filter({ hasText: 'Qwen2.5 Coder 1.5B Instruct (WebLLM q4f16)' });
   const plain = table.getByRole('row').filter({ hasText: /^Qwen2.5 1.5B Instruct \(WebLLM q4f16\)/ });

@@ -33,6 +33,12 @@ describe('chooseBackend', () => {
     expect(choice.value).toBe('wasm');
     expect(choice.reason).toContain('no adapter');
   });
+  it('runs on WASM when the only adapter is a software one, and says why; WebGPU stays choosable', () => {
+    const auto = chooseBackend(gpuNoF16, null);
+    expect(auto.value).toBe('wasm');
+    expect(auto.reason).toMatch(/software one \(google swiftshader\), slower than the CPU path/);
+    expect(chooseBackend(gpuNoF16, 'webgpu')).toMatchObject({ value: 'webgpu', reason: 'WebGPU chosen by you.' });
+  });
   it('honours an override, except WebGPU where there is none', () => {
     expect(chooseBackend(gpuF16, 'wasm')).toMatchObject({ value: 'wasm', reason: 'WASM chosen by you.' });
     const impossible = chooseBackend(noGpu, 'webgpu');

@@ -36,6 +36,13 @@ export function chooseBackend(caps: DeviceCapabilities, override: Backend | null
     return { value: 'wasm', reason: `WebGPU was requested but is unavailable (${caps.webgpu.detail}); using WASM.` };
   }
   if (override) return { value: override, reason: `${label(override)} chosen by you.` };
+  if (caps.webgpu.available && caps.webgpu.isFallbackAdapter) {
+    // A software rasteriser (SwiftShader, WARP) runs shaders on the CPU, far slower than WASM does.
+    return {
+      value: 'wasm',
+      reason: `The only WebGPU adapter here is a software one (${caps.webgpu.detail}), slower than the CPU path, so the model runs on WASM; pick WebGPU to try it anyway.`,
+    };
+  }
   if (caps.webgpu.available) {
     return { value: 'webgpu', reason: `WebGPU adapter found (${caps.webgpu.detail}).` };
   }
