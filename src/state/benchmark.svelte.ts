@@ -277,7 +277,7 @@ export class BenchmarkRunner extends DeviceRunner {
       signal,
     ).finally(() => (this.live = null));
     const { metrics } = result;
-    this.context.ledger.record('benchmark', metrics.prefillTokens, metrics.generatedTokens);
+    this.context.ledger.recordAnswer('benchmark', metrics);
     if (signal.aborted) throw new RunCancelled();
     if (metrics.stopReason === 'interrupted') throw new Error('The answer was interrupted before it finished.');
     return result;

@@ -228,7 +228,7 @@ export class Scorecard extends DeviceRunner {
         this.progress = { ...progress, phase: 'answering', taskNumber: k + 1, taskTitle: task.title };
         const { text, metrics } = await untilAborted(session.answer(messagesFor(task), paramsFor(task), { signal, fresh: true }), signal);
         if (signal.aborted) throw new RunCancelled();
-        this.context.ledger.record('scorecard', metrics.prefillTokens, metrics.generatedTokens);
+        this.context.ledger.recordAnswer('scorecard', metrics);
         this.progress = { ...progress, phase: 'checking', taskNumber: k + 1, taskTitle: task.title };
         const checkStarted = performance.now();
         const verdict = await checkAnswer(task, text, { runCode: this.deps.runCode });

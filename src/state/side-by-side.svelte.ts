@@ -228,7 +228,7 @@ export class SideBySide extends DeviceRunner {
         params,
         signal,
         hubFor: (repoId) => this.context.settings.hubFor(repoId),
-        onAnswered: (metrics) => this.context.ledger.record('side-by-side', metrics.prefillTokens, metrics.generatedTokens),
+        onAnswered: (metrics) => this.context.ledger.recordAnswer('side-by-side', metrics),
       };
       if (mode === 'concurrent') await Promise.all(panes.map((pane) => pane.run(job)));
       else for (const pane of panes) await pane.run(job);

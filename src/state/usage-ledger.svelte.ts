@@ -1,5 +1,6 @@
 // Tokens this visit processed on the device, from every source (chat, benchmark, scorecard,
 // side-by-side): what the cost panel prices against cloud APIs.
+import type { GenerationMetrics } from '../lib/engines/types';
 export type UsageSource = 'chat' | 'benchmark' | 'scorecard' | 'side-by-side';
 
 export interface UsageTotals {
@@ -16,7 +17,15 @@ export class UsageLedger {
     'side-by-side': empty(),
   });
 
-  /** One answer: the prompt tokens the model read (input) and the tokens it wrote (output). */
+  /**
+   * One answer as a cloud API would bill it: the whole prompt as input, every turn (only this
+   * device saves the part it had cached from the previous turn), and the tokens written as output.
+   */
+  recordAnswer(source: UsageSource, metrics: Pick<GenerationMetrics, 'promptTokens' | 'generatedTokens'>): void {
+    this.record(source, metrics.promptTokens, metrics.generatedTokens);
+  }
+
+  /** Tokens read (input) and written (output) by one answer. */
   record(source: UsageSource, inputTokens: number, outputTokens: number): void {
     const current = this.bySource[source];
     this.bySource = {

@@ -105,6 +105,7 @@ test('with a model stored and loaded, at 1366 and 1920 wide, and on a phone', as
     if (name !== 'phone') await page.screenshot({ path: `test-results/layout-${name}-loaded.png` });
     await openModelsTab(page);
     await expectNoSidewaysScroll(page, `${name}, models`);
+    expect(await sentencesSeenThreeTimes(page)).toEqual([]);
     await page.getByRole('tab', { name: 'Chat' }).click();
   }
 });

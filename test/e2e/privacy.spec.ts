@@ -44,6 +44,12 @@ test('counts 0 requests while the model answers, then counts what is fetched', a
   await privacy.getByText('Requests (0)').click();
   await expect(privacy.getByText('None.')).toBeVisible();
 
+  // Opening another tab loads its code from this device's cache: listed, but nothing left the device.
+  await page.getByRole('tab', { name: 'Benchmark' }).click();
+  await expect(page.getByRole('tabpanel', { name: 'Benchmark' }).getByRole('button').first()).toBeVisible();
+  await expect(count).toHaveText('0');
+  await page.getByRole('tab', { name: 'Chat' }).click();
+
   // The page fetches something: the page and the service worker both see it, counted once.
   await page.evaluate(() => fetch('/manifest.webmanifest?privacy-check=1').then((r) => r.text()));
   await expect(count).toHaveText('1');

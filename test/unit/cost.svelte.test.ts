@@ -52,3 +52,15 @@ describe('CloudPrices', () => {
     expect(new CloudPrices(storage).prices).toEqual([...DEFAULT_CLOUD_PRICES]);
   });
 });
+
+describe('UsageLedger.recordAnswer', () => {
+  it('counts the whole prompt of every turn as input, as a cloud API bills it', async () => {
+    const { UsageLedger } = await import('../../src/state/usage-ledger.svelte');
+    const ledger = new UsageLedger();
+    // Three chat turns whose prompts grow; this device prefilled only the new part of each.
+    for (const [promptTokens, prefillTokens] of [[35, 35], [577, 542], [1134, 557]]) {
+      ledger.recordAnswer('chat', { promptTokens, generatedTokens: 10, prefillTokens } as never);
+    }
+    expect(ledger.total).toEqual({ inputTokens: 35 + 577 + 1134, outputTokens: 30, answers: 3 });
+  });
+});

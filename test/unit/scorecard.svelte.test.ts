@@ -30,7 +30,7 @@ function answerFor(session: FakeSession, messages: ChatMessage[]): string {
 function setup(options: { chatBusy?: boolean; answer?: FakeAnswer } = {}) {
   const sessions: FakeSession[] = [];
   const runs: ScorecardRun[] = [];
-  const ledger = { record: vi.fn() };
+  const ledger = { recordAnswer: vi.fn() };
   const context = {
     settings: { hub: 'http://mirror.test', hubFor: () => 'http://mirror.test', modelId: 'good/model', backendOverride: null, dtypeOverride: null },
     lookups: {},
@@ -92,8 +92,8 @@ describe('Scorecard', () => {
     ]);
     // Only the contract's fields go into the shared results.
     expect(Object.keys(runs[0].results[0]).sort()).toEqual(['answer', 'category', 'detail', 'generatedTokens', 'ms', 'passed', 'promptTokens', 'taskId']);
-    expect(ledger.record).toHaveBeenCalledTimes(2 * n);
-    expect(ledger.record).toHaveBeenCalledWith('scorecard', 20, 5);
+    expect(ledger.recordAnswer).toHaveBeenCalledTimes(2 * n);
+    expect(ledger.recordAnswer).toHaveBeenCalledWith('scorecard', expect.objectContaining({ promptTokens: 20, generatedTokens: 5 }));
   });
 
   it('reports a model that fails to load and goes on with the next', async () => {

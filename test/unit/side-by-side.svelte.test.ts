@@ -41,7 +41,7 @@ function fakeAnswerer() {
 function setup(ids: string[], chatBusy = false) {
   const sessions: FakeModelSession[] = [];
   const answerer = fakeAnswerer();
-  const ledger = { record: vi.fn() };
+  const ledger = { recordAnswer: vi.fn() };
   const context = {
     settings: { hub: 'http://mirror.test', hubError: null, hubFor: () => 'http://mirror.test' },
     lookups: {},
@@ -88,8 +88,8 @@ describe('SideBySide', () => {
       [1, 'org/a', 250, 4],
       [2, 'org/b', 250, 4],
     ]);
-    expect(ledger.record).toHaveBeenCalledTimes(2);
-    expect(ledger.record).toHaveBeenCalledWith('side-by-side', 12, 4);
+    expect(ledger.recordAnswer).toHaveBeenCalledTimes(2);
+    expect(ledger.recordAnswer).toHaveBeenCalledWith('side-by-side', expect.objectContaining({ promptTokens: 12, generatedTokens: 4 }));
     // Same prompt, same greedy parameters for both.
     expect(answer.mock.calls[0][1]).toEqual([{ role: 'user', content: 'Say hello' }]);
     expect(answer.mock.calls[1][1]).toEqual(answer.mock.calls[0][1]);
