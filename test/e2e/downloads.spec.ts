@@ -110,6 +110,30 @@ test('a corrupted file is detected, not cached, and the user is told; a retry fe
   await answerSomething(page);
 });
 
+test('a plain static mirror with no listing: the bar grows against the true total from the start', async ({ page }) => {
+  mirror = await createMirrorServer({ root: FIXTURE_MODELS_DIR, port: 0, treeEndpoint: false, faults: [{ kind: 'throttle', path: WEIGHTS, bytesPerSecond: 60_000, times: Infinity }] });
+  // config.json is read on its own before the others; the bar counts the rest.
+  let bytes = 0;
+  for (const file of MODEL_FILES.filter((f) => f !== 'config.json')) bytes += (await stat(join(FIXTURE_MODELS_DIR, MODEL, file))).size;
+  await openApp(page, MODEL, mirror.url);
+  await page.getByRole('button', { name: 'Load model' }).click();
+  const summary = page.getByTestId('download-summary');
+  await expect(summary).toContainText(`of ${formatBytes(bytes)}`);
+  const fractions: number[] = [];
+  while (fractions.length < 6 && (await summary.isVisible())) {
+    const text = (await summary.textContent()) ?? '';
+    // The total never changes while the bytes grow: it was known before they arrived.
+    if (text.includes('Downloading')) expect(text).toContain(`of ${formatBytes(bytes)}`);
+    const value = await page.getByRole('progressbar', { name: 'Download progress' }).getAttribute('value');
+    if (value !== null) fractions.push(Number(value));
+    await page.waitForTimeout(300);
+  }
+  expect(fractions.length).toBeGreaterThanOrEqual(3);
+  expect(fractions.at(-1)!).toBeGreaterThan(fractions[0]);
+  expect(Math.max(...fractions)).toBeLessThan(100);
+  await expect(page.getByTestId('model-ready')).toBeVisible({ timeout: 60_000 });
+});
+
 test('the size shows before download; the cached-models view shows the real size; Delete removes every file', async ({ page }) => {
   const server = await startMirror();
   let bytes = 0;
@@ -127,8 +151,14 @@ test('the size shows before download; the cached-models view shows the real size
   await expect(page.getByTestId('storage-use')).toContainText(' used');
   expect((await storedUrls(page)).filter((url) => url.includes(`/${MODEL}/`)).length).toBeGreaterThanOrEqual(MODEL_FILES.length);
 
-  page.once('dialog', (dialog) => void dialog.accept());
+  // Delete asks in the page first; "Keep it" keeps it.
   await row.getByRole('button', { name: `Delete ${MODEL}` }).click();
+  const confirm = page.getByRole('alertdialog', { name: 'Confirm delete' });
+  await expect(confirm).toContainText(`Delete ${MODEL}`);
+  await confirm.getByRole('button', { name: 'Keep it' }).click();
+  await expect(row).toHaveCount(1);
+  await row.getByRole('button', { name: `Delete ${MODEL}` }).click();
+  await confirm.getByRole('button', { name: 'Yes, delete' }).click();
   await expect(row).toHaveCount(0);
   expect((await storedUrls(page)).filter((url) => url.includes(`/${MODEL}/`))).toEqual([]);
 });

@@ -63,8 +63,8 @@ test('stored WebLLM files show in Cached models and Delete removes them, keeping
   await expect(coder.getByTestId('stored-size')).toHaveText('343 KB');
   await expect(plain.getByTestId('stored-size')).toHaveText('343 KB');
 
-  page.on('dialog', (dialog) => void dialog.accept());
   await coder.getByRole('button', { name: 'Delete Qwen2.5 Coder 1.5B Instruct (WebLLM q4f16)' }).click();
+  await page.getByRole('alertdialog', { name: 'Confirm delete' }).getByRole('button', { name: 'Yes, delete' }).click();
   await expect(coder).toHaveCount(0);
   await expect(plain).toHaveCount(1);
   const left = await page.evaluate(async () => {

@@ -17,10 +17,14 @@ describe('cloudCost', () => {
 });
 
 describe('formatUsd', () => {
-  it('keeps enough digits for small sums and two for larger ones', () => {
+  it('gives sums under a dollar two significant digits and larger ones cents', () => {
     expect(formatUsd(0)).toBe('$0.00');
     expect(formatUsd(12.345)).toBe('$12.35');
     expect(formatUsd(0.0042)).toBe('$0.0042');
+    // One precision for every row: not "$0.01" beside "$0.006386".
+    expect(formatUsd(0.006386)).toBe('$0.0064');
+    expect(formatUsd(0.0131)).toBe('$0.013');
+    expect(formatUsd(0.5)).toBe('$0.50');
     expect(formatUsd(0.00000015)).toBe('< $0.000001');
     expect(formatUsd(Number.NaN)).toBe('–');
   });

@@ -86,6 +86,19 @@ describe('downloadModelFiles', () => {
     for (let i = 1; i < snapshots.length; i++) expect(snapshots[i].loadedBytes).toBeGreaterThanOrEqual(snapshots[i - 1].loadedBytes);
   });
 
+  it('an unlisted file counts toward the total as soon as its Content-Length arrives, never past it', async () => {
+    const { snapshots, options } = setup();
+    const unlisted = remoteFiles().map((file) => ({ ...file, size: null, sha256: null }));
+    await downloadModelFiles(unlisted, options);
+    // Every snapshot after a file's first bytes counts that file's whole length in the total.
+    for (const snapshot of snapshots) {
+      for (const file of snapshot.files) {
+        if (file.loadedBytes > 0) expect(file.totalBytes, file.file).toBe(contents[file.file].length);
+      }
+    }
+    expect(snapshots.at(-1)).toMatchObject({ loadedBytes: total, totalBytes: total });
+  });
+
   it('skips files already stored at the listed size', async () => {
     const { cache, options } = setup();
     await downloadModelFiles(remoteFiles(), options);

@@ -46,6 +46,11 @@ describe('inspectModel', () => {
     const fromTree = await inspectModel('fixtures/tiny-qwen3', { hub: mirror.url, revision: 'main' });
     expect(info.fileSizes).toEqual(fromTree.fileSizes);
     expect(staticMirror.requests.some((r) => r.method === 'HEAD' && r.path.endsWith('model_q4f16.onnx') && r.status === 404)).toBe(true);
+    // The probed list is kept, with the sizes HEAD gave, tokenizer files included: a download then
+    // knows its true total, and a stored manifest still knows every format the repo has.
+    for (const path of ['onnx/model_quantized.onnx', 'onnx/model_q4.onnx', 'onnx/model.onnx', 'tokenizer.json', 'tokenizer_config.json']) {
+      expect(info.files?.[path], path).toEqual({ size: fromTree.files![path].size, sha256: null });
+    }
   });
 
   it('names a missing model and the hub it asked', async () => {

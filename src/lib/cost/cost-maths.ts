@@ -13,13 +13,16 @@ export function cloudCost(tokens: TokenCounts, price: Pick<CloudPrice, 'inputPer
   return (tokens.inputTokens * price.inputPerMillion + tokens.outputTokens * price.outputPerMillion) / 1_000_000;
 }
 
-/** "$0.00", "$0.0042", "$12.35": small sums keep enough digits to tell providers apart. */
+/**
+ * "$0.00", "$0.0064", "$0.013", "$0.50", "$12.35": under ten cents, two significant digits (enough
+ * to tell providers apart, the same precision for every row); cents from there up.
+ */
 export function formatUsd(dollars: number): string {
   if (!Number.isFinite(dollars)) return '–';
   if (dollars === 0) return '$0.00';
-  if (dollars >= 0.01) return `$${dollars.toFixed(2)}`;
+  if (dollars >= 0.1) return `$${dollars.toFixed(2)}`;
   if (dollars < 0.000001) return '< $0.000001';
-  return `$${dollars.toFixed(6).replace(/0+$/, '')}`;
+  return `$${dollars.toPrecision(2).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '')}`;
 }
 
 export type PriceCheck = { ok: true; value: number } | { ok: false; message: string };

@@ -88,7 +88,9 @@ export async function inspectModel(repoId: string, options: InspectOptions): Pro
     ...config,
     dtypes,
     fileSizes,
-    files: listed.source === 'tree' ? listed.files : null,
+    // A probed list is kept too (sizes from HEAD): downloads then know their totals, and the stored
+    // manifest remembers every format the repo has, not just the one stored.
+    files: listed.source === 'tree' ? listed.files : sizedFiles(listed.files),
     storedDtypes: [],
     listing: listed.source,
   };
@@ -158,7 +160,7 @@ async function listRepoFiles(
   } catch {
     // A static mirror without the API: probe the known file names instead.
   }
-  const sizes = await sizesOfKnownOnnxFiles(hub, repoId, revision, async (url) => {
+  const sizes = await sizesOfKnownFiles(hub, repoId, revision, async (url) => {
     try {
       return await doFetch(url, { method: 'HEAD', signal: timeout() });
     } catch {
@@ -170,8 +172,20 @@ async function listRepoFiles(
   return { files, source: 'probe' };
 }
 
-/** Looks up every ONNX file name transformers.js knows; present files map to their byte size. */
-async function sizesOfKnownOnnxFiles(
+/** Probed files whose size is known (0 means HEAD gave no usable length): a download may trust those. */
+function sizedFiles(files: Record<string, ManifestFile>): Record<string, ManifestFile> | null {
+  const sized = Object.entries(files).filter(([, file]) => file.size > 0);
+  return sized.length > 0 ? Object.fromEntries(sized) : null;
+}
+
+/** The files besides the weights that every transformers.js load reads. */
+const SMALL_FILES = ['tokenizer.json', 'tokenizer_config.json', 'generation_config.json'];
+
+/**
+ * Looks up every ONNX file name transformers.js knows and the tokenizer and generation files;
+ * present files map to their byte size, 0 when the answer gave none (or a compressed one).
+ */
+async function sizesOfKnownFiles(
   hub: string,
   repoId: string,
   revision: string,
@@ -179,10 +193,11 @@ async function sizesOfKnownOnnxFiles(
 ): Promise<Record<string, number>> {
   const sizes: Record<string, number> = {};
   await Promise.all(
-    ALL_DTYPES.map(async (dtype) => {
-      const file = onnxFileFor(dtype);
+    [...ALL_DTYPES.map(onnxFileFor), ...SMALL_FILES].map(async (file) => {
       const response = await lookup(resolveFileUrl(hub, repoId, revision, file));
-      if (response?.ok) sizes[file] = Number(response.headers.get('content-length') ?? 0);
+      if (!response?.ok) return;
+      const length = Number(response.headers.get('content-length') ?? 0);
+      sizes[file] = Number.isFinite(length) && length > 0 && !response.headers.get('content-encoding') ? length : 0;
     }),
   );
   return sizes;

@@ -130,11 +130,12 @@ class ReceivedBytes {
   async append(chunk: Uint8Array, contentType: string): Promise<void> {
     this.#hash?.update(chunk);
     this.received += chunk.length;
+    // Opened first: it learns the size, so the progress this chunk reports already has the true total.
+    this.#sink ??= this.options.openSink(this.expected, contentType);
     this.options.onBytes(chunk.length);
     if (this.expected !== null && this.received > this.expected) {
       throw new CorruptDownloadError(this.file.path, `more than the ${this.expected} bytes the hub listed`);
     }
-    this.#sink ??= this.options.openSink(this.expected, contentType);
     try {
       await this.#sink.write(chunk);
     } catch (error) {

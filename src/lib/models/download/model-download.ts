@@ -83,7 +83,11 @@ export async function downloadModelFiles(files: RemoteFile[], options: ModelDown
         fetch: options.fetch,
         signal: runAbort.signal,
         onBytes: (delta) => progress.add(file.path, delta),
-        openSink: (size, contentType) => store.openWriter(file.url, size, contentType, file.sha256),
+        openSink: (size, contentType) => {
+          // An unlisted file's size arrives with its first response (Content-Length): the total then is the true one.
+          if (size !== null && size > 0) progress.setTotal(file.path, size);
+          return store.openWriter(file.url, size, contentType, file.sha256);
+        },
       });
     } catch (error) {
       if (isQuotaError(error)) {
@@ -169,6 +173,11 @@ class ProgressTracker {
     if (entry.loadedBytes > entry.totalBytes) entry.totalBytes = entry.loadedBytes;
     if (delta > 0) this.#rate.add(delta);
     if (this.now() - this.#lastReport >= (this.options.progressIntervalMs ?? 100)) this.flush();
+  }
+
+  setTotal(path: string, size: number): void {
+    const entry = this.#files.get(path)!;
+    entry.totalBytes = Math.max(size, entry.loadedBytes);
   }
 
   finish(path: string, size: number): void {
