@@ -3,7 +3,7 @@
 // check their views once they are full of results.
 import { test, expect, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
-import { loadModel, openApp, send, setGeneration, waitForAnswerDone } from './app';
+import { loadModel, openApp, send, setGeneration, waitForAnswerDone, openSettings } from './app';
 import { MIRROR } from './ports';
 
 async function seriousViolations(page: Page, selector?: string): Promise<string[]> {
@@ -24,13 +24,18 @@ test('chat view with a model loaded and an answer shown', async ({ page }) => {
   expect(await seriousViolations(page)).toEqual([]);
 });
 
-test('every tab at rest, then presenter mode', async ({ page }) => {
+test('every tab at rest, at 1366 and 390 wide, then presenter mode', async ({ page }) => {
   await openApp(page, 'fixtures/tiny-qwen3');
-  for (const name of ['Benchmark', 'Side by side', 'Scorecard', 'Results', 'Chat']) {
-    await page.getByRole('tab', { name }).click();
-    await expect(page.getByRole('tab', { name })).toHaveAttribute('aria-selected', 'true');
-    expect(await seriousViolations(page), `${name} tab`).toEqual([]);
+  for (const width of [1366, 390]) {
+    await page.setViewportSize({ width, height: width > 1000 ? 768 : 844 });
+    for (const name of ['Models & device', 'Benchmark', 'Side by side', 'Scorecard', 'Results', 'Chat']) {
+      await page.getByRole('tab', { name }).click();
+      await expect(page.getByRole('tab', { name })).toHaveAttribute('aria-selected', 'true');
+      expect(await seriousViolations(page), `${name} tab at ${width}`).toEqual([]);
+    }
   }
+  await openSettings(page);
+  expect(await seriousViolations(page), 'settings drawer open').toEqual([]);
   await page.goto(`/?hub=${encodeURIComponent(MIRROR)}&model=fixtures%2Ftiny-qwen3&presenter=1`);
   await expect(page.getByRole('button', { name: 'Exit presenter mode' })).toBeVisible();
   expect(await seriousViolations(page), 'presenter mode').toEqual([]);
