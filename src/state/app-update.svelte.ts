@@ -5,6 +5,10 @@ import type { RegisterSWOptions } from 'vite-plugin-pwa/types';
 /** `registerSW` from 'virtual:pwa-register'; passed in so the class runs without a browser. */
 export type RegisterServiceWorker = (options: RegisterSWOptions) => (reloadPage?: boolean) => Promise<void>;
 
+/** How long "Reload" waits for the new version before asking the browser again, and how often. */
+export const TAKEOVER_CHECK_MS = 1000;
+export const TAKEOVER_ATTEMPTS = 30;
+
 export class AppUpdate {
   /** A new version is installed and waiting for the user's go-ahead. */
   updateAvailable = $state(false);
@@ -34,12 +38,18 @@ export class AppUpdate {
     this.#activateWaiting = () => activate(true);
   }
 
-  /** Lets the waiting version take over; the page reloads as soon as it controls it. */
+  /**
+   * Lets the waiting version take over; the page reloads once, as soon as the new version controls it.
+   *
+   * SKIP_WAITING alone is not enough in Chromium. It swaps versions once the old worker has stopped,
+   * and tells the old worker to stop when next idle only when the first SKIP_WAITING arrives (later
+   * ones change nothing) or when a document in its scope loads. If a request from this page reaches
+   * the old worker while it stops, Chromium starts it again without that order, and the new version
+   * waits until the old worker idles out (30 s; never while DevTools is attached, as in the e2e
+   * tests). So until the new version takes over, a hidden frame loads a precached file each second.
+   */
   async applyUpdate(): Promise<void> {
     this.updateAvailable = false;
-    // workbox-window reloads only for a version it saw install in this page, and right after a
-    // page load its message can get lost while the browser re-checks the worker script. So ask
-    // the waiting worker directly, again every half second until it takes over, and reload then.
     const serviceWorker = globalThis.navigator?.serviceWorker;
     let tookOver = false;
     serviceWorker?.addEventListener(
@@ -51,9 +61,13 @@ export class AppUpdate {
       { once: true },
     );
     await this.#activateWaiting?.();
-    for (let attempt = 0; serviceWorker && !tookOver && attempt < 20; attempt++) {
-      (await serviceWorker.getRegistration())?.waiting?.postMessage({ type: 'SKIP_WAITING' });
-      await new Promise((resolve) => setTimeout(resolve, 500));
+    for (let attempt = 0; serviceWorker && !tookOver && attempt < TAKEOVER_ATTEMPTS; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, TAKEOVER_CHECK_MS));
+      // Activating already (no waiting worker): the controllerchange is on its way.
+      const waiting = tookOver ? null : (await serviceWorker.getRegistration())?.waiting;
+      if (!waiting) continue;
+      waiting.postMessage({ type: 'SKIP_WAITING' });
+      await loadInScope();
     }
   }
 
@@ -65,6 +79,25 @@ export class AppUpdate {
   dismissOfflineReady(): void {
     this.offlineReady = false;
   }
+}
+
+/** Loads a small precached file as a document in the service worker's scope, in a hidden frame. */
+function loadInScope(): Promise<void> {
+  if (typeof document === 'undefined') return Promise.resolve();
+  return new Promise((resolve) => {
+    const frame = document.createElement('iframe');
+    const done = () => {
+      clearTimeout(timer);
+      frame.remove();
+      resolve();
+    };
+    const timer = setTimeout(done, TAKEOVER_CHECK_MS);
+    frame.hidden = true;
+    frame.setAttribute('aria-hidden', 'true');
+    frame.addEventListener('load', done, { once: true });
+    frame.src = new URL('favicon.svg', document.baseURI).href;
+    document.body.append(frame);
+  });
 }
 
 /** The one instance: main.ts registers the worker, UpdatePrompt shows its state. */
