@@ -148,6 +148,8 @@ test('the size shows before download; the cached-models view shows the real size
   await expect(row).toHaveCount(1);
   await expect(row.getByTestId('stored-size')).toHaveText(formatBytes(bytes));
   await expect(row).toContainText('q8');
+  // Loaded once: its last use is recorded.
+  await expect(row).not.toContainText('never loaded');
   await expect(page.getByTestId('storage-use')).toContainText(' used');
   expect((await storedUrls(page)).filter((url) => url.includes(`/${MODEL}/`)).length).toBeGreaterThanOrEqual(MODEL_FILES.length);
 

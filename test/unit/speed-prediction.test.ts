@@ -80,7 +80,7 @@ describe('predictDecode', () => {
     const p = predictDecode(SHAPE, 'q4', 'wasm', probe());
     expect(p.nodes).toBe(estimateNodes(SHAPE, 'q4'));
     expect(estimateNodes({ ...SHAPE, numLayers: 4 }, 'q4') - estimateNodes(SHAPE, 'q4')).toBe(2 * 72);
-    expect(p.notes.join(' ')).toMatch(/graph nodes estimated/);
+    expect(p.notes.join(' ')).toMatch(/estimated from the model's shape \(about \d+ operations\)/);
   });
 
   it('refuses a probe from the other backend', () => {

@@ -128,7 +128,7 @@ interface StepCost {
 function stepCost(shape: ModelShape, dtype: Dtype, backend: Backend, probe: ProbeResult, kvBytes: number, options: PredictOptions): StepCost {
   const notes = shape.approximate ? [shape.approximate] : [];
   const nodes = options.graph?.nodes ?? estimateNodes(shape, dtype);
-  if (options.graph?.nodes === undefined) notes.push(`~${nodes} graph nodes estimated from an unfused export's structure.`);
+  if (options.graph?.nodes === undefined) notes.push(`The per-step overhead is estimated from the model's shape (about ${nodes} operations), since its graph hasn't been read yet.`);
   const lmHeadDtype = options.graph?.lmHeadDtype ?? dtype;
   const logitsBytes = shape.vocabSize * 4;
   // Inputs: ids, mask, positions, logits-to-keep and past K/V per layer; outputs: logits and present K/V.

@@ -39,6 +39,7 @@ export async function storeModelFiles(options: StoreModelOptions): Promise<Store
   const known = manifest && (await storedFileSet(store, manifest, dtype));
   if (known) {
     // Complete from an earlier download (or a folder import): no network at all.
+    await store.touch(model);
     return { fetchedBytes: 0, totalBytes: known.totalBytes, files: known.files };
   }
 
@@ -94,7 +95,8 @@ export async function storeModelFiles(options: StoreModelOptions): Promise<Store
     filesByDtype: { ...manifest?.filesByDtype, [dtype]: stored.map((f) => f.path) },
     source: manifest?.source ?? 'hub',
     updatedAt: new Date().toISOString(),
-    lastUsedAt: manifest?.lastUsedAt ?? null,
+    // Stored for a load: this is a use too.
+    lastUsedAt: new Date().toISOString(),
   });
   const totalBytes = stored.reduce((sum, f) => sum + f.size, 0);
   return {
