@@ -51,6 +51,7 @@ test('when the clipboard is refused, Copy JSON says so and offers the JSON to co
     });
   });
   await openApp(page, 'fixtures/tiny-qwen3');
+  await openModelsTab(page);
   const report = hardwareReport(page);
   await report.getByRole('button', { name: 'Copy JSON' }).click();
   await expect(report.getByRole('alert')).toContainText('did not allow copying');
