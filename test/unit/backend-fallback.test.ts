@@ -47,7 +47,7 @@ describe('webllmUnavailableReason', () => {
   it('says WebGPU is missing, with the browser\'s reason', () => {
     const reason = webllmUnavailableReason(f32, caps({ available: false, detail: 'no WebGPU adapter was offered' }));
     expect(reason).toBe(
-      'Qwen3 0.6B (WebLLM q4f32) runs only on WebGPU, and this browser has none (no WebGPU adapter was offered). The transformers.js models run on WASM.',
+      'Qwen3 0.6B (WebLLM q4f32) runs only on WebGPU, and this browser has none (no WebGPU adapter was offered).',
     );
   });
 

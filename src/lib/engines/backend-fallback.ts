@@ -34,7 +34,7 @@ export function webllmUnavailableReason(
   caps: DeviceCapabilities,
 ): string | null {
   if (!caps.webgpu.available) {
-    return `${entry.label} runs only on WebGPU, and this browser has none (${caps.webgpu.detail}). The transformers.js models run on WASM.`;
+    return `${entry.label} runs only on WebGPU, and this browser has none (${caps.webgpu.detail}).`;
   }
   if (entry.requiredFeatures.includes('shader-f16') && !caps.webgpu.shaderF16) {
     return `${entry.label} needs the WebGPU feature shader-f16, which this GPU (${caps.webgpu.detail}) lacks. Try a q4f32 build.`;
