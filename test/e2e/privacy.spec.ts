@@ -43,6 +43,7 @@ test('counts 0 requests while the model answers, then counts what is fetched', a
   await expect(count).toHaveText('0');
   await privacy.getByText('Requests (0)').click();
   await expect(privacy.getByText('None.')).toBeVisible();
+  await privacy.getByText('Requests (0)').click();
 
   // Opening another tab loads its code from this device's cache: listed, but nothing left the device.
   await page.getByRole('tab', { name: 'Benchmark' }).click();
@@ -53,6 +54,7 @@ test('counts 0 requests while the model answers, then counts what is fetched', a
   // The page fetches something: the page and the service worker both see it, counted once.
   await page.evaluate(() => fetch('/manifest.webmanifest?privacy-check=1').then((r) => r.text()));
   await expect(count).toHaveText('1');
+  await privacy.getByText(/^Requests \(\d+\)$/).click();
   const table = privacy.getByRole('table', { name: 'Requests since the model became ready' });
   const pageRow = table.getByRole('row').filter({ hasText: 'manifest.webmanifest?privacy-check=1' });
   await expect(pageRow).toContainText('page + service worker');
