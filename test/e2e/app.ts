@@ -32,7 +32,7 @@ export async function openSettings(page: Page): Promise<void> {
 /** Picks the chat's backend in the settings drawer; Auto runs SwiftShader models on WASM. */
 export async function chooseBackend(page: Page, backend: 'Auto' | 'WebGPU' | 'WASM (CPU)'): Promise<void> {
   await openSettings(page);
-  await page.getByLabel('Backend', { exact: true }).selectOption({ label: backend });
+  await page.getByTestId('settings-drawer').getByLabel('Backend').selectOption({ label: backend });
 }
 
 export async function openChatTab(page: Page): Promise<void> {
