@@ -17,11 +17,15 @@ export interface AppLoad {
 /** Opens the app on a model (not loaded yet) with greedy settings matching the bare path. */
 export async function openAppPage(page: Page, setup: Omit<GenerationSetup, 'threads'>) {
   await page.goto(`${APP_URL}?hub=${encodeURIComponent(setup.hub)}&model=${encodeURIComponent(setup.model)}`);
+  // The settings live in a drawer that starts closed.
+  const drawer = page.getByTestId('settings-drawer');
+  await drawer.waitFor();
+  if (!(await page.getByRole('region', { name: 'Generation' }).isVisible())) await drawer.locator('summary').click();
   await page.getByLabel(/^Temperature/).fill('0');
   await page.getByLabel('Max new tokens').fill(String(setup.newTokens));
   await page.getByLabel('System prompt').fill(setup.messages[0].content);
-  await page.getByLabel('Backend').selectOption(setup.backend);
-  await page.getByLabel('Weights').selectOption(setup.dtype);
+  await drawer.getByLabel('Backend').selectOption(setup.backend);
+  await drawer.getByLabel('Weights').selectOption(setup.dtype);
   const table = page.getByRole('table', { name: 'Answers' });
   let answers = 0;
   return {
