@@ -70,7 +70,7 @@ export class ModelSession {
   fallback = $state<string | null>(null);
 
   #worker: ModelWorker;
-  #lastRequest: LoadRequest | null = null;
+  #lastRequest = $state.raw<LoadRequest | null>(null);
   #loadSeq = 0;
 
   constructor(
@@ -85,6 +85,11 @@ export class ModelSession {
 
   get ready(): boolean {
     return this.status === 'ready';
+  }
+
+  /** The model the last load asked for, whether it loaded or not. */
+  get requestedModelId(): string | null {
+    return this.#lastRequest?.repoId ?? null;
   }
 
   async detect(): Promise<DeviceCapabilities> {

@@ -155,12 +155,6 @@ export class ModelStore {
     );
   }
 
-  /** Records that the model was just loaded (the cache manager sorts and shows this). */
-  async touch(location: ModelLocation): Promise<void> {
-    const manifest = await this.readManifest(location);
-    if (manifest) await this.writeManifest({ ...manifest, lastUsedAt: new Date().toISOString() });
-  }
-
   /** Every model with at least one stored file, biggest first. */
   async list(): Promise<CachedModel[]> {
     const groups = new Map<string, CachedModel>();

@@ -39,7 +39,8 @@ export async function storeModelFiles(options: StoreModelOptions): Promise<Store
   const known = manifest && (await storedFileSet(store, manifest, dtype));
   if (known) {
     // Complete from an earlier download (or a folder import): no network at all.
-    await store.touch(model);
+    // A use: recorded with the manifest already in hand.
+    await store.writeManifest({ ...manifest, lastUsedAt: new Date().toISOString() });
     return { fetchedBytes: 0, totalBytes: known.totalBytes, files: known.files };
   }
 
