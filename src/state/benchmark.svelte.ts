@@ -9,6 +9,7 @@ import type { BenchmarkRow, PromptSize } from '../lib/results/result-types';
 import { summarizeError } from '../lib/engines/errors';
 import { label as backendLabel } from '../lib/engines/backend-selection';
 import { detectCapabilities } from '../lib/hardware/capabilities';
+import { chooseBackend } from '../lib/engines/backend-selection';
 import { median } from '../lib/metrics/statistics';
 import { summarize } from '../lib/benchmark/stats';
 import {
@@ -96,8 +97,11 @@ export class BenchmarkRunner extends DeviceRunner {
     const webgpu = await this.deps.detectWebGpu();
     const first = this.webgpu === null;
     this.webgpu = webgpu;
-    // The same as Auto: a software adapter is offered, not ticked.
-    if (first && webgpu.available && !webgpu.isFallbackAdapter) this.backends = { ...this.backends, webgpu: true };
+    // The same as Auto: a software adapter, or one this device's probe measured slower than WASM,
+    // is offered, not ticked.
+    const caps = this.context.capabilities;
+    const autoPicksWebGpu = caps ? chooseBackend(caps, null).value === 'webgpu' : !webgpu.isFallbackAdapter;
+    if (first && webgpu.available && autoPicksWebGpu) this.backends = { ...this.backends, webgpu: true };
   }
 
   async start(): Promise<void> {

@@ -1,6 +1,6 @@
 // The device outlook: this device's probe results (timed in the probe worker, cached per device),
 // what earlier runs here taught the prediction, and the speeds measured here — everything the
-// "What this device can run" table and the model details need.
+// Models view and the model details need.
 import { wrap, type Remote } from 'comlink';
 import type { ProbeApi } from '../lib/hardware/probe/probe-api';
 import type { ProbeResult } from '../lib/hardware/probe/probe-runner';

@@ -20,7 +20,10 @@ interface ClipboardLike {
 }
 
 export class HardwareReportState {
-  report = $state.raw<HardwareReport | null>(null);
+  #collected = $state.raw<HardwareReport | null>(null);
+  /** The app's one storage figure (the Models view's), shown in place of the report's own reading. */
+  #storage = $state.raw<HardwareReport['storage'] | null>(null);
+  readonly report = $derived(this.#collected && this.#storage ? { ...this.#collected, storage: this.#storage } : this.#collected);
   status = $state<ReportStatus>('idle');
   error = $state.raw<ErrorSummary | null>(null);
   copyState = $state<CopyState>('idle');
@@ -43,13 +46,19 @@ export class HardwareReportState {
     this.status = 'collecting';
     this.copyState = 'idle';
     try {
-      this.report = await this.#collect();
+      this.#collected = await this.#collect();
       this.error = null;
       this.status = 'ready';
     } catch (error) {
       this.error = summarizeError(error);
       this.status = 'error';
     }
+  }
+
+  /** Takes storage figures from the one place that reads them, so two views never disagree. */
+  useStorage(storage: { usage: number | null; quota: number | null; persisted: boolean | null }): void {
+    if (storage.usage === null && storage.quota === null) return;
+    this.#storage = { usageBytes: storage.usage, quotaBytes: storage.quota, persisted: storage.persisted };
   }
 
   async copy(): Promise<void> {

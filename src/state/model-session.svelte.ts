@@ -97,6 +97,13 @@ export class ModelSession {
     return this.capabilities;
   }
 
+  /** What the device's probes measured per backend: from then on Auto follows the faster one. */
+  useProbedSpeeds(speeds: DeviceCapabilities['probedSpeeds']): void {
+    const caps = this.capabilities;
+    if (!caps || caps.probedSpeeds === speeds) return;
+    this.capabilities = { ...caps, probedSpeeds: speeds };
+  }
+
   /** Loads the model the settings name (an imported folder model from its local address). */
   load(): Promise<void> {
     const repoId = this.settings.modelId.trim();

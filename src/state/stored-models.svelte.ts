@@ -1,4 +1,4 @@
-// The models stored in this browser and the storage they use: what the "Cached models" view
+// The models stored in this browser and the storage they use: what the Models view
 // shows, and what it deletes.
 import { ModelStore, type CachedModel, type ModelLocation } from '../lib/models/model-store';
 import { summarizeError, type ErrorSummary } from '../lib/engines/errors';

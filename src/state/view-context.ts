@@ -6,6 +6,7 @@ import type { SessionResults } from './session-results.svelte';
 import type { UsageLedger } from './usage-ledger.svelte';
 import type { HardwareReportState } from './hardware-report.svelte';
 import type { DeviceClaim } from './device-claim.svelte';
+import type { DeviceCapabilities } from '../lib/engines/backend-selection';
 
 export interface ViewContext {
   settings: Settings;
@@ -15,6 +16,8 @@ export interface ViewContext {
   hardware: HardwareReportState;
   /** Held by the view whose run is using the device now. */
   device: DeviceClaim;
+  /** This device as Auto sees it (probed speeds included); null until detected. */
+  readonly capabilities: DeviceCapabilities | null;
   /** True while the chat model is loading or answering: views that load models wait for it. */
   readonly chatBusy: boolean;
 }

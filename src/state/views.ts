@@ -1,7 +1,8 @@
 // The app's views (tabs) and which one a URL opens: `?view=benchmark` and so on.
 export const VIEWS = [
   { id: 'chat', label: 'Chat' },
-  { id: 'models', label: 'Models & device' },
+  { id: 'models', label: 'Models' },
+  { id: 'device', label: 'Device' },
   { id: 'benchmark', label: 'Benchmark' },
   { id: 'side-by-side', label: 'Side by side' },
   { id: 'scorecard', label: 'Scorecard' },

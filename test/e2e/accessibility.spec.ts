@@ -28,7 +28,7 @@ test('every tab at rest, at 1366 and 390 wide, then presenter mode', async ({ pa
   await openApp(page, 'fixtures/tiny-qwen3');
   for (const width of [1366, 390]) {
     await page.setViewportSize({ width, height: width > 1000 ? 768 : 844 });
-    for (const name of ['Models & device', 'Benchmark', 'Side by side', 'Scorecard', 'Results', 'Chat']) {
+    for (const name of ['Models', 'Device', 'Benchmark', 'Side by side', 'Scorecard', 'Results', 'Chat']) {
       await page.getByRole('tab', { name }).click();
       await expect(page.getByRole('tab', { name })).toHaveAttribute('aria-selected', 'true');
       expect(await seriousViolations(page), `${name} tab at ${width}`).toEqual([]);

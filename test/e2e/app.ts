@@ -39,9 +39,13 @@ export async function openChatTab(page: Page): Promise<void> {
   await page.getByRole('tab', { name: 'Chat' }).click();
 }
 
-/** The "Models & device" tab: stored models, folder import, what this device can run, the hardware report. */
+/** The "Models" tab: every model with its fit here, stored or not, Load and Delete; folder import. */
 export async function openModelsTab(page: Page): Promise<void> {
-  await page.getByRole('tab', { name: 'Models & device' }).click();
+  await page.getByRole('tab', { name: 'Models' }).click();
+}
+
+export async function openDeviceTab(page: Page): Promise<void> {
+  await page.getByRole('tab', { name: 'Device' }).click();
 }
 
 export async function setGeneration(page: Page, options: { temperature?: number; maxNewTokens?: number }): Promise<void> {

@@ -134,7 +134,7 @@ test('a plain static mirror with no listing: the bar grows against the true tota
   await expect(page.getByTestId('model-ready')).toBeVisible({ timeout: 60_000 });
 });
 
-test('the size shows before download; the cached-models view shows the real size; Delete removes every file', async ({ page }) => {
+test('the size shows before download; the Models view shows the stored size; Delete removes every file', async ({ page }) => {
   const server = await startMirror();
   let bytes = 0;
   for (const file of MODEL_FILES) bytes += (await stat(join(FIXTURE_MODELS_DIR, MODEL, file))).size;
@@ -143,13 +143,13 @@ test('the size shows before download; the cached-models view shows the real size
   await loadModel(page);
   await expect(page.getByTestId('download-size')).toContainText('Stored in this browser (q8)');
   await openModelsTab(page);
-  const table = page.getByRole('table', { name: 'Cached models' });
+  const table = page.getByRole('table', { name: 'Models' });
   const row = table.getByRole('row').filter({ hasText: MODEL });
   await expect(row).toHaveCount(1);
   await expect(row.getByTestId('stored-size')).toHaveText(formatBytes(bytes));
   await expect(row).toContainText('q8');
   // Loaded once: its last use is recorded.
-  await expect(row).not.toContainText('never loaded');
+  await expect(row).toContainText(/q8 · used /);
   await expect(page.getByTestId('storage-use')).toContainText(' used');
   expect((await storedUrls(page)).filter((url) => url.includes(`/${MODEL}/`)).length).toBeGreaterThanOrEqual(MODEL_FILES.length);
 
@@ -158,10 +158,12 @@ test('the size shows before download; the cached-models view shows the real size
   const confirm = page.getByRole('alertdialog', { name: 'Confirm delete' });
   await expect(confirm).toContainText(`Delete ${MODEL}`);
   await confirm.getByRole('button', { name: 'Keep it' }).click();
-  await expect(row).toHaveCount(1);
+  await expect(row.getByTestId('stored-size')).toHaveCount(1);
   await row.getByRole('button', { name: `Delete ${MODEL}` }).click();
   await confirm.getByRole('button', { name: 'Yes, delete' }).click();
-  await expect(row).toHaveCount(0);
+  // The model may stay listed (it ran here), but nothing of it is stored and it can't be deleted again.
+  await expect(table.getByTestId('stored-size')).toHaveCount(0);
+  await expect(page.getByRole('button', { name: `Delete ${MODEL}` })).toHaveCount(0);
   expect((await storedUrls(page)).filter((url) => url.includes(`/${MODEL}/`))).toEqual([]);
 });
 
@@ -247,7 +249,7 @@ test('a model folder imports, loads and answers with every other host blocked', 
 
   // It stays: listed as stored, from a local folder.
   await openModelsTab(page);
-  const row = page.getByRole('table', { name: 'Cached models' }).getByRole('row').filter({ hasText: 'local-folder/tiny-qwen3' });
+  const row = page.getByRole('table', { name: 'Models' }).getByRole('row').filter({ hasText: 'local-folder/tiny-qwen3' });
   await expect(row).toContainText('from a local folder');
   await expect(row).toContainText('q8');
 });

@@ -2,11 +2,11 @@
 // is missing, show the CPU and isolation facts the page really has, and export the same numbers.
 import { readFile } from 'node:fs/promises';
 import { test, expect, type Page } from '@playwright/test';
-import { openApp, watch, openModelsTab } from './app';
+import { openApp, watch, openDeviceTab } from './app';
 import type { HardwareReport } from '../../src/lib/hardware/hardware-report';
 
 function hardwareReport(page: Page) {
-  return page.getByRole('tabpanel', { name: 'Models & device' }).getByRole('region', { name: 'Hardware report' });
+  return page.getByRole('tabpanel', { name: 'Device' }).getByRole('region', { name: 'Hardware report' });
 }
 
 async function showAllFacts(page: Page) {
@@ -16,7 +16,7 @@ async function showAllFacts(page: Page) {
 test('without WebGPU the report gives the reason, the CPU threads and isolation, and downloads as JSON', async ({ page }) => {
   const watchers = watch(page);
   await openApp(page, 'fixtures/tiny-qwen3');
-  await openModelsTab(page);
+  await openDeviceTab(page);
   const report = hardwareReport(page);
   const summary = report.getByRole('list', { name: 'Hardware summary' });
   // Chromium with WebGPU switched off still has navigator.gpu; it just offers no adapter.
@@ -51,7 +51,7 @@ test('when the clipboard is refused, Copy JSON says so and offers the JSON to co
     });
   });
   await openApp(page, 'fixtures/tiny-qwen3');
-  await openModelsTab(page);
+  await openDeviceTab(page);
   const report = hardwareReport(page);
   await report.getByRole('button', { name: 'Copy JSON' }).click();
   await expect(report.getByRole('alert')).toContainText('did not allow copying');

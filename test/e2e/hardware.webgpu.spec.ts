@@ -2,7 +2,7 @@
 // the features and limits the browser really reports, and Copy JSON must put the same facts on
 // the clipboard.
 import { test, expect } from '@playwright/test';
-import { openApp, watch, openModelsTab } from './app';
+import { openApp, watch, openDeviceTab } from './app';
 import type { HardwareReport } from '../../src/lib/hardware/hardware-report';
 
 test('the SwiftShader adapter shows as a fallback adapter, with its features and limits, and copies as JSON', async ({
@@ -18,7 +18,7 @@ test('the SwiftShader adapter shows as a fallback adapter, with its features and
     return { features: [...adapter.features].sort() as string[], maxBufferSize: adapter.limits.maxBufferSize as number };
   });
 
-  await openModelsTab(page);
+  await openDeviceTab(page);
   const report = page.getByRole('region', { name: 'Hardware report' });
   await expect(report.getByRole('list', { name: 'Hardware summary' })).toContainText(
     'WebGPU: Google SwiftShader (software fallback adapter — slower than the CPU path for LLMs)',

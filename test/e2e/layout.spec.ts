@@ -165,7 +165,7 @@ test('screenshots for the README: the models view and the scorecard', async ({ p
   await page.setViewportSize(SIZES.laptop);
   await openApp(page, 'fixtures/tiny-qwen3');
   await openModelsTab(page);
-  await expect(page.getByRole('table', { name: 'What this device can run' })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Models' })).toBeVisible();
   await page.screenshot({ path: 'docs/screenshots/models.png' });
   await page.getByRole('tab', { name: 'Scorecard' }).click();
   await expect(page.getByRole('button', { name: /Run the scorecard|Run/ }).first()).toBeVisible();

@@ -20,7 +20,7 @@ test('a stored model loads and answers after an offline reload, with zero failed
 
   await expect(page.getByRole('button', { name: 'Load model' })).toBeEnabled();
   await openModelsTab(page);
-  const row = page.getByRole('table', { name: 'Cached models' }).getByRole('row').filter({ hasText: MODEL });
+  const row = page.getByRole('table', { name: 'Models' }).getByRole('row').filter({ hasText: MODEL });
   await expect(row).toContainText('q8');
   await expect(row).toContainText(MIRROR);
   await row.getByRole('button', { name: `Load ${MODEL}` }).click();

@@ -41,7 +41,7 @@ test('a deep link to a WebLLM build says why it cannot load here, without contac
   expect(watchers.requests.filter((url) => url.startsWith(MIRROR))).toEqual([]);
 });
 
-test('stored WebLLM files show in Cached models and Delete removes them, keeping a shared library', async ({ page }) => {
+test('stored WebLLM files show in the Models view and Delete removes them, keeping a shared library', async ({ page }) => {
   await openApp(page, 'fixtures/tiny-qwen3');
   // WebLLM can't download a model here, so its files are put where WebLLM itself would store them.
   await page.evaluate(async (hub) => {
@@ -56,7 +56,7 @@ test('stored WebLLM files show in Cached models and Delete removes them, keeping
   }, MIRROR);
   await page.reload();
   await openModelsTab(page);
-  const table = page.getByRole('table', { name: 'Cached models' });
+  const table = page.getByRole('table', { name: 'Models' });
   const coder = table.getByRole('row').filter({ hasText: 'Qwen2.5 Coder 1.5B Instruct (WebLLM q4f16)' });
   const plain = table.getByRole('row').filter({ hasText: /^Qwen2.5 1.5B Instruct \(WebLLM q4f16\)/ });
   await expect(coder).toContainText('WebLLM');
@@ -65,8 +65,9 @@ test('stored WebLLM files show in Cached models and Delete removes them, keeping
 
   await coder.getByRole('button', { name: 'Delete Qwen2.5 Coder 1.5B Instruct (WebLLM q4f16)' }).click();
   await page.getByRole('alertdialog', { name: 'Confirm delete' }).getByRole('button', { name: 'Yes, delete' }).click();
-  await expect(coder).toHaveCount(0);
-  await expect(plain).toHaveCount(1);
+  // The build stays listed (it is in the catalog) with nothing stored; the other keeps its files.
+  await expect(coder.getByTestId('stored-size')).toHaveCount(0);
+  await expect(plain.getByTestId('stored-size')).toHaveText('343 KB');
   const left = await page.evaluate(async () => {
     const urls: string[] = [];
     for (const bucket of ['webllm/model', 'webllm/config', 'webllm/wasm']) {

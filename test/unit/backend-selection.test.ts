@@ -39,6 +39,17 @@ describe('chooseBackend', () => {
     expect(auto.reason).toMatch(/software one \(google swiftshader\), slower than the CPU path/);
     expect(chooseBackend(gpuNoF16, 'webgpu')).toMatchObject({ value: 'webgpu', reason: 'WebGPU chosen by you.' });
   });
+  it('follows the probes when they measured a hardware adapter slower than WASM, and says by how much', () => {
+    const slowGpu = { ...gpuF16, probedSpeeds: { wasm: 24, webgpu: 3.2, reference: 'Qwen3 0.6B' } };
+    const auto = chooseBackend(slowGpu, null);
+    expect(auto.value).toBe('wasm');
+    expect(auto.reason).toBe(
+      'Measured on this device, WebGPU is slower than the CPU path (Qwen3 0.6B: about 3.2 against 24 tok/s), so the model runs on WASM; pick WebGPU to try it anyway.',
+    );
+    expect(chooseBackend(slowGpu, 'webgpu').value).toBe('webgpu');
+    // Measured faster: WebGPU, as before.
+    expect(chooseBackend({ ...gpuF16, probedSpeeds: { wasm: 24, webgpu: 60, reference: 'Qwen3 0.6B' } }, null).value).toBe('webgpu');
+  });
   it('honours an override, except WebGPU where there is none', () => {
     expect(chooseBackend(gpuF16, 'wasm')).toMatchObject({ value: 'wasm', reason: 'WASM chosen by you.' });
     const impossible = chooseBackend(noGpu, 'webgpu');

@@ -129,6 +129,22 @@ describe('BenchmarkRunner', () => {
     ]);
   });
 
+  it('ticks WebGPU by default exactly where Auto would pick it', async () => {
+    const gpu = { available: true, shaderF16: true, isFallbackAdapter: false, detail: 'a real GPU' };
+    const ticked = async (ctx: Partial<ViewContext>) => {
+      const { deps } = fakes();
+      deps.detectWebGpu = async () => gpu;
+      const runner = new BenchmarkRunner({ ...context(), ...ctx } as ViewContext, deps);
+      await runner.detect();
+      return runner.backends.webgpu;
+    };
+    const caps = { webgpu: gpu, crossOriginIsolated: true, hardwareConcurrency: 4 };
+    expect(await ticked({ capabilities: caps })).toBe(true);
+    // The probes measured this GPU slower than the CPU path: offered, not ticked.
+    expect(await ticked({ capabilities: { ...caps, probedSpeeds: { wasm: 20, webgpu: 2, reference: 'Qwen3 0.6B' } } })).toBe(false);
+    expect(await ticked({ capabilities: { ...caps, webgpu: { ...gpu, isFallbackAdapter: true } } })).toBe(false);
+  });
+
   it('rejects a WebGPU load that fell back to WASM instead of labelling it WebGPU', async () => {
     const { deps } = fakes({ loadsOn: 'wasm' });
     deps.detectWebGpu = async () => ({ available: true, detail: 'SwiftShader' });

@@ -15,6 +15,11 @@ export interface DeviceCapabilities {
   webgpu: WebGpuCapability;
   crossOriginIsolated: boolean;
   hardwareConcurrency: number;
+  /**
+   * Decode tok/s of a reference model predicted from this device's probes of both backends, once
+   * the device was measured: Auto then follows the faster one.
+   */
+  probedSpeeds?: { wasm: number; webgpu: number; reference: string } | null;
 }
 
 export interface Choice<T> {
@@ -43,10 +48,23 @@ export function chooseBackend(caps: DeviceCapabilities, override: Backend | null
       reason: `The only WebGPU adapter here is a software one (${caps.webgpu.detail}), slower than the CPU path, so the model runs on WASM; pick WebGPU to try it anyway.`,
     };
   }
+  const probed = caps.probedSpeeds;
+  if (caps.webgpu.available && probed && probed.webgpu < probed.wasm) {
+    return {
+      value: 'wasm',
+      reason:
+        `Measured on this device, WebGPU is slower than the CPU path (${probed.reference}: about ${formatSpeed(probed.webgpu)} ` +
+        `against ${formatSpeed(probed.wasm)} tok/s), so the model runs on WASM; pick WebGPU to try it anyway.`,
+    };
+  }
   if (caps.webgpu.available) {
     return { value: 'webgpu', reason: `WebGPU adapter found (${caps.webgpu.detail}).` };
   }
   return { value: 'wasm', reason: `No WebGPU (${caps.webgpu.detail}); running on the CPU with WASM.` };
+}
+
+function formatSpeed(tokensPerSecond: number): string {
+  return tokensPerSecond >= 10 ? String(Math.round(tokensPerSecond)) : tokensPerSecond.toFixed(1);
 }
 
 /** Dtypes the backend can run at all on this device. */

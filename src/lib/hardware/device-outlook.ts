@@ -48,6 +48,8 @@ export interface OutlookRow {
   measured: number | null;
   /** What the prediction can't know (approximate shape, WebLLM's own kernels). */
   notes: string[];
+  /** Weight bytes of the chosen format, estimated from the model's shape; null without a shape. */
+  estimatedBytes: number | null;
 }
 
 export interface OutlookInput {
@@ -74,7 +76,7 @@ export function outlookModelOf(entry: CatalogEntry, caps: DeviceCapabilities): O
 
 export function outlookRow(model: OutlookModel, input: OutlookInput): OutlookRow {
   const base = { repoId: model.repoId, label: model.label, engine: model.engine };
-  const none = { backend: null, dtype: null, predictedRaw: null, predicted: null, learnedRuns: 0, verdict: null, measured: null, notes: [] };
+  const none = { backend: null, dtype: null, predictedRaw: null, predicted: null, learnedRuns: 0, verdict: null, measured: null, notes: [], estimatedBytes: null };
   if (model.blockedReason) return { ...base, ...none, unavailable: model.blockedReason };
 
   let backend: Backend;
@@ -133,6 +135,7 @@ export function outlookRow(model: OutlookModel, input: OutlookInput): OutlookRow
     verdict,
     measured: input.measured(model.repoId, backend, dtype),
     notes: [...new Set(notes)],
+    estimatedBytes: model.shape ? estimateModelBytes(model.shape, dtype) : null,
   };
 }
 

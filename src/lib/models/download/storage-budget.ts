@@ -29,7 +29,7 @@ export function quotaMessage(label: string, neededBytes: number, free: number | 
       : "the browser's storage quota for this site is full";
   return (
     `${label} needs ${formatBytes(neededBytes)} of browser storage, but ${freeText}. ` +
-    'Nothing of it was saved. Delete cached models in "Cached models", or free disk space, then try again.'
+    'Nothing of it was saved. Delete stored models under "Models", or free disk space, then try again.'
   );
 }
 
