@@ -9,6 +9,9 @@ export type RegisterServiceWorker = (options: RegisterSWOptions) => (reloadPage?
 export const TAKEOVER_CHECK_MS = 1000;
 export const TAKEOVER_ATTEMPTS = 30;
 
+/** How long "Ready to work offline" stays when there is nothing to do about it: it would cover controls. */
+export const OFFLINE_READY_NOTICE_MS = 8000;
+
 export class AppUpdate {
   /** A new version is installed and waiting for the user's go-ahead. */
   updateAvailable = $state(false);
@@ -31,7 +34,11 @@ export class AppUpdate {
       // workbox-window reports one waiting version more than once ('installed', then 'waiting');
       // "Later" holds until the next visit.
       onNeedRefresh: () => (this.updateAvailable = !this.#postponed),
-      onOfflineReady: () => (this.offlineReady = true),
+      onOfflineReady: () => {
+        this.offlineReady = true;
+        // With "Reload for WASM threads" to offer it stays until dismissed; otherwise it is news for a moment.
+        if (!this.isolatedAfterReload) setTimeout(() => this.dismissOfflineReady(), OFFLINE_READY_NOTICE_MS);
+      },
       // The app works without its worker (online only); say why offline will not work.
       onRegisterError: (error) => console.warn('Service worker registration failed; the app will not work offline.', error),
     });

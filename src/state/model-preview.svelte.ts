@@ -1,6 +1,6 @@
 // What the picked model is before anything downloads: its type, the weights this device would
 // use, how many bytes that is, and whether it is already stored. Looked up once per model and hub.
-import { chooseBackend, chooseDtype, type DeviceCapabilities } from '../lib/engines/backend-selection';
+import { chooseBackend, chooseDtype, runnableDtypes, type DeviceCapabilities } from '../lib/engines/backend-selection';
 import type { Backend, Dtype } from '../lib/engines/types';
 import { summarizeError, type ErrorSummary } from '../lib/engines/errors';
 import type { ModelInspection } from '../lib/models/model-inspection';
@@ -15,6 +15,17 @@ export interface Preview {
   dtype: Dtype;
   size: DownloadSize | null;
   stored: boolean;
+  /**
+   * Other weight formats of this model already stored that this backend can run. Auto never swaps
+   * to one of them (the chosen format is faster here); the user may pick one to skip the download.
+   */
+  storedAlternatives: Dtype[];
+}
+
+/** Stored formats the backend runs, ranked after the chosen one (the backend's order is fastest first). */
+function slowerStoredFormats(backend: Backend, caps: DeviceCapabilities, chosen: Dtype, stored: readonly Dtype[]): Dtype[] {
+  const ranked = runnableDtypes(backend, caps);
+  return ranked.slice(ranked.indexOf(chosen) + 1).filter((d) => stored.includes(d));
 }
 
 export class ModelPreview {
@@ -43,6 +54,7 @@ export class ModelPreview {
         dtype,
         size: downloadSizeFor(inspection, dtype),
         stored: inspection.storedDtypes.includes(dtype),
+        storedAlternatives: slowerStoredFormats(backend, caps, dtype, inspection.storedDtypes),
       };
     } catch (error) {
       if (seq !== this.#seq) return;

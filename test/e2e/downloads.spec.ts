@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMirrorServer, type MirrorFaults, type MirrorServer } from '../../scripts/mirror-server';
 import { FIXTURE_MODELS_DIR } from './ports';
-import { lastAnswer, loadModel, openApp, send, setGeneration, waitForAnswerDone, openModelsTab } from './app';
+import { lastAnswer, loadModel, openApp, openSettings, send, setGeneration, waitForAnswerDone, openModelsTab } from './app';
 import { formatBytes } from '../../src/lib/render/format';
 
 const MODEL = 'fixtures/tiny-qwen3';
@@ -165,6 +165,27 @@ test('the size shows before download; the Models view shows the stored size; Del
   await expect(table.getByTestId('stored-size')).toHaveCount(0);
   await expect(page.getByRole('button', { name: `Delete ${MODEL}` })).toHaveCount(0);
   expect((await storedUrls(page)).filter((url) => url.includes(`/${MODEL}/`))).toEqual([]);
+});
+
+test('a stored format is used on another backend only when picked; the faster one shows what it would download', async ({ page }) => {
+  const server = await startMirror();
+  await openApp(page, MODEL, server.url);
+  // q4 stored by hand (as a WebGPU load would store it), then back to Auto: WASM's best is q8.
+  await openSettings(page);
+  const weights = page.getByTestId('settings-drawer').getByLabel('Weights');
+  await weights.selectOption('q4');
+  await loadModel(page);
+  await expect(page.getByTestId('download-size')).toContainText('Stored in this browser (q4)');
+  await weights.selectOption('auto');
+  const q8Bytes = (await stat(join(FIXTURE_MODELS_DIR, MODEL, WEIGHTS))).size;
+  const size = page.getByTestId('download-size');
+  await expect(size).toContainText(`${formatBytes(q8Bytes)} to download (q8 for WASM)`);
+  await expect(size.getByTestId('stored-alternative')).toContainText('q4 is already stored and loads without downloading, but runs slower on WASM than q8.');
+  await size.getByRole('button', { name: 'Use the stored q4' }).click();
+  await expect(weights).toHaveValue('q4');
+  await expect(size).toContainText('Stored in this browser (q4)');
+  const q8Gets = () => fileGets(server, WEIGHTS).length;
+  expect(q8Gets()).toBe(0);
 });
 
 test('a storage quota smaller than the model gets a clear message and nothing is stored', async ({ page, baseURL }) => {

@@ -1,7 +1,7 @@
 // The update prompt's state: offline-ready once, a waiting version activated only on the user's word.
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RegisterSWOptions } from 'vite-plugin-pwa/types';
-import { AppUpdate, TAKEOVER_ATTEMPTS, TAKEOVER_CHECK_MS } from '../../src/state/app-update.svelte';
+import { AppUpdate, OFFLINE_READY_NOTICE_MS, TAKEOVER_ATTEMPTS, TAKEOVER_CHECK_MS } from '../../src/state/app-update.svelte';
 
 function fakeRegistration() {
   let options: RegisterSWOptions = {};
@@ -91,6 +91,26 @@ describe('AppUpdate', () => {
     onStaticHost.dismissOfflineReady();
     expect(onStaticHost.offlineReady).toBe(false);
     expect(new AppUpdate(true).isolatedAfterReload).toBe(false);
+  });
+
+  it('lets "Ready to work offline" go by itself when there is no reload to offer, and keeps it when there is', () => {
+    vi.useFakeTimers();
+    try {
+      const isolated = new AppUpdate(true);
+      const onStaticHost = new AppUpdate(false);
+      const [a, b] = [fakeRegistration(), fakeRegistration()];
+      isolated.register(a.register);
+      onStaticHost.register(b.register);
+      a.events().onOfflineReady?.();
+      b.events().onOfflineReady?.();
+      vi.advanceTimersByTime(OFFLINE_READY_NOTICE_MS - 1);
+      expect(isolated.offlineReady).toBe(true);
+      vi.advanceTimersByTime(1);
+      expect(isolated.offlineReady).toBe(false);
+      expect(onStaticHost.offlineReady).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('asks again each second, with a document load in scope, until the new version takes over; then reloads once', async () => {

@@ -30,13 +30,19 @@ function cached(repoId: string, hub: string, complete: ModelManifest['completeDt
 const isCatalog = (id: string) => id.startsWith('onnx-community/') || id.startsWith('mlc-ai/');
 
 describe('libraryRows', () => {
-  it('joins a stored copy to its catalog row and keeps the catalog order', () => {
-    const rows = libraryRows([outlook('onnx-community/a'), outlook('onnx-community/b')], [cached('onnx-community/b', HUB, ['q8'])], [], isCatalog);
+  it('joins a stored copy to its catalog row and lists stored models first, the rest in catalog order', () => {
+    const rows = libraryRows(
+      [outlook('onnx-community/a'), outlook('onnx-community/b'), outlook('onnx-community/c')],
+      [cached('onnx-community/c', HUB, ['q8'])],
+      [],
+      isCatalog,
+    );
     expect(rows.map((r) => [r.repoId, r.source, r.stored?.engine ?? null])).toEqual([
+      ['onnx-community/c', 'catalog', 'transformers'],
       ['onnx-community/a', 'catalog', null],
-      ['onnx-community/b', 'catalog', 'transformers'],
+      ['onnx-community/b', 'catalog', null],
     ]);
-    expect(rows[1].outlook?.repoId).toBe('onnx-community/b');
+    expect(rows[0].outlook?.repoId).toBe('onnx-community/c');
   });
 
   it('lists a second hub copy, a folder import and a custom id as their own rows, most recently used first', () => {
@@ -52,23 +58,35 @@ describe('libraryRows', () => {
       isCatalog,
     );
     expect(rows.map((r) => [r.repoId, r.source, r.outlook === null])).toEqual([
-      ['onnx-community/a', 'catalog', false],
       ['local-folder/mine', 'folder', true],
       ['onnx-community/a', 'catalog', true],
+      ['onnx-community/a', 'catalog', false],
       ['someone/custom', 'custom', true],
     ]);
+    expect(rows[1].stored?.model.hub).toBe(MIRROR);
     expect(new Set(rows.map((r) => r.key)).size).toBe(rows.length);
     // An interrupted download is listed (it takes space) but can't load.
     expect(isLoadable(rows[3].stored!)).toBe(false);
-    expect(isLoadable(rows[0].stored!)).toBe(true);
+    expect(isLoadable(rows[2].stored!)).toBe(true);
+  });
+
+  it('puts a picked custom id that no row has yet first, and never twice', () => {
+    const rows = libraryRows([outlook('onnx-community/a')], [], [], isCatalog, 'someone/new');
+    expect(rows.map((r) => [r.repoId, r.source, r.stored])).toEqual([
+      ['someone/new', 'custom', null],
+      ['onnx-community/a', 'catalog', null],
+    ]);
+    expect(libraryRows([outlook('onnx-community/a')], [], [], isCatalog, 'onnx-community/a')).toHaveLength(1);
   });
 
   it('joins a stored WebLLM build only to the WebLLM row of that model', () => {
     const entry = WEBLLM_CATALOG[0];
     const webllm: StoredWebLLMModel = { entry, hub: HUB, bytes: 5, files: [] };
     const rows = libraryRows([outlook(entry.sameModelAs), outlook(entry.repoId, 'webllm')], [], [webllm], isCatalog);
-    expect(rows[0].stored).toBeNull();
-    expect(rows[1].stored?.engine).toBe('webllm');
-    expect(storedFormats(rows[1].stored!)).toEqual([...entry.dtypes.webgpu]);
+    expect(rows.map((r) => [r.repoId, r.stored?.engine ?? null])).toEqual([
+      [entry.repoId, 'webllm'],
+      [entry.sameModelAs, null],
+    ]);
+    expect(storedFormats(rows[0].stored!)).toEqual([...entry.dtypes.webgpu]);
   });
 });

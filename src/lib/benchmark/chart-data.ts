@@ -1,21 +1,10 @@
 // What the benchmark chart draws, as plain data: one bar group per model × backend × prompt
-// size, median prefill and decode speed with their min–max, and a sentence summarising it for
-// screen readers. The chart component only hands this to chart.js.
+// size, median prefill and decode speed with their min–max in the tooltip, and a sentence
+// summarising it for screen readers.
 import { label as backendLabel } from '../engines/backend-selection';
 import type { BenchmarkRow, SummaryStat } from '../results/result-types';
-import { formatRate } from '../render/format';
-
-export interface SpeedSeries {
-  name: 'Prefill' | 'Decode';
-  medians: number[];
-  stats: SummaryStat[];
-}
-
-export interface SpeedChartData {
-  labels: string[];
-  series: [SpeedSeries, SpeedSeries];
-  summary: string;
-}
+import { formatRange, formatRate } from '../render/format';
+import type { BarChartData } from '../charts/bar-chart-data';
 
 export function caseLabel(row: Pick<BenchmarkRow, 'modelId' | 'backend' | 'promptSize'>): string {
   return `${shortModelName(row.modelId)} · ${backendLabel(row.backend)} · ${row.promptSize}`;
@@ -26,23 +15,30 @@ export function shortModelName(modelId: string): string {
   return modelId.slice(modelId.lastIndexOf('/') + 1) || modelId;
 }
 
-export function speedChartData(rows: readonly BenchmarkRow[]): SpeedChartData {
-  const prefill = rows.map((r) => r.prefillTokensPerSecond);
-  const decode = rows.map((r) => r.decodeTokensPerSecond);
+export function speedChartData(rows: readonly BenchmarkRow[]): BarChartData {
+  const series = (name: 'Prefill' | 'Decode', stats: SummaryStat[]) => ({
+    name: `${name} tok/s (median)`,
+    values: stats.map((s) => s.median),
+    tooltips: stats.map((stat) => barTooltip(name, stat)),
+  });
   return {
     labels: rows.map(caseLabel),
     series: [
-      { name: 'Prefill', medians: prefill.map((s) => s.median), stats: prefill },
-      { name: 'Decode', medians: decode.map((s) => s.median), stats: decode },
+      series('Prefill', rows.map((r) => r.prefillTokensPerSecond)),
+      series('Decode', rows.map((r) => r.decodeTokensPerSecond)),
     ],
+    // Prefill runs 10–100× faster than decode: on a linear axis the decode bars vanish.
+    yTitle: 'tokens per second (median, log scale)',
+    logarithmic: true,
     summary: chartSummary(rows),
   };
 }
 
-/** Tooltip text of one bar: the median and the range it came from. */
-export function barTooltip(series: SpeedSeries, index: number): string {
-  const stat = series.stats[index];
-  return `${series.name}: median ${formatRate(stat.median)} (min ${formatRate(stat.min)} – max ${formatRate(stat.max)}, ${stat.n} runs)`;
+/** Tooltip text of one bar: the median and, when repeats differed, the range it came from. */
+export function barTooltip(name: string, stat: SummaryStat): string {
+  const range = formatRange(stat, formatRate);
+  const runs = `${stat.n} run${stat.n === 1 ? '' : 's'}`;
+  return `${name}: median ${formatRate(stat.median)} (${range ? `${range}, ` : ''}${runs})`;
 }
 
 function chartSummary(rows: readonly BenchmarkRow[]): string {

@@ -45,15 +45,18 @@ export function isLoadable(copy: StoredCopy): boolean {
 }
 
 /**
- * Outlook rows first, in their order (catalog, then ids that ran here), each joined with its stored
- * copy; stored models the outlook has no row for (another hub's copy, a folder import, an
- * interrupted download of a custom id) follow, newest use first.
+ * What a user looks for first leads: the id picked in the chat when no row has it yet (a custom id
+ * not loaded so far), then every stored model, most recently used first, then the rest in the
+ * outlook's order (catalog, then ids that ran here). Outlook rows carry their stored copy; stored
+ * models the outlook has no row for (another hub's copy, a folder import, an interrupted download
+ * of a custom id) are rows of their own.
  */
 export function libraryRows(
   outlook: readonly OutlookRow[],
   stored: readonly CachedModel[],
   storedWebLLM: readonly StoredWebLLMModel[],
   isCatalogModel: (repoId: string) => boolean,
+  pickedRepoId: string | null = null,
 ): LibraryRow[] {
   const copies: StoredCopy[] = [
     ...stored.map((model): StoredCopy => ({ engine: 'transformers', model })),
@@ -66,12 +69,16 @@ export function libraryRows(
     if (copy) unmatched.delete(copy);
     return { key: row.repoId, repoId: row.repoId, label: row.label, source: sourceOf(row.repoId), outlook: row, stored: copy };
   });
-  const lastUse = (copy: StoredCopy) => (copy.engine === 'transformers' ? (copy.model.manifest?.lastUsedAt ?? '') : '');
-  const rest = [...unmatched].sort((a, b) => lastUse(b).localeCompare(lastUse(a)));
-  for (const copy of rest) {
+  for (const copy of unmatched) {
     const repoId = storedRepoId(copy);
     const label = copy.engine === 'webllm' ? copy.model.entry.label : repoId;
     rows.push({ key: `${storedHub(copy)} ${repoId}`, repoId, label, source: sourceOf(repoId), outlook: null, stored: copy });
+  }
+  const lastUse = (row: LibraryRow) => (row.stored?.engine === 'transformers' ? (row.stored.model.manifest?.lastUsedAt ?? '') : '');
+  // Array.prototype.sort is stable: unstored rows keep the outlook's order.
+  rows.sort((a, b) => Number(b.stored !== null) - Number(a.stored !== null) || lastUse(b).localeCompare(lastUse(a)));
+  if (pickedRepoId && !rows.some((row) => row.repoId === pickedRepoId)) {
+    rows.unshift({ key: pickedRepoId, repoId: pickedRepoId, label: pickedRepoId, source: sourceOf(pickedRepoId), outlook: null, stored: null });
   }
   return rows;
 }

@@ -42,3 +42,16 @@ export function formatLiveNumbers(live: LiveGenerationNumbers | null): string {
   if (live.decodeTokensPerSecond !== null) parts.push(formatRate(live.decodeTokensPerSecond));
   return parts.join(' · ');
 }
+
+/**
+ * "6.81 s – 7.02 s" between `min` and `max` as `format` shows them; null for one sample or repeats
+ * that agree at the shown precision ("6.93 s – 6.93 s" says nothing a single figure doesn't).
+ */
+export function formatRange(
+  stat: { min: number; max: number; n: number },
+  format: (value: number) => string,
+  joiner = ' – ',
+): string | null {
+  const [low, high] = [format(stat.min), format(stat.max)];
+  return stat.n <= 1 || low === high ? null : `${low}${joiner}${high}`;
+}

@@ -1,0 +1,51 @@
+// The scorecard as bars: pass rate per category (x axis, by display name), one series per model.
+// The Scorecard view and the Results view both draw it, from the same per-category counts.
+import type { TaskCategory } from '../results/result-types';
+import { CATEGORY_LABELS, TASK_CATEGORIES } from '../scorecard/suite-types';
+import { shortModelName } from '../benchmark/chart-data';
+import { countOf, type BarChartData } from './bar-chart-data';
+
+export interface CategoryCount {
+  modelId: string;
+  category: TaskCategory;
+  passed: number;
+  total: number;
+}
+
+export function scorecardChartData(counts: readonly CategoryCount[]): BarChartData {
+  const models = [...new Set(counts.map((c) => c.modelId))];
+  const categories = TASK_CATEGORIES.filter((category) => counts.some((c) => c.category === category));
+  const find = (modelId: string, category: TaskCategory) => counts.find((c) => c.modelId === modelId && c.category === category);
+  return {
+    labels: categories.map((category) => CATEGORY_LABELS[category]),
+    series: models.map((modelId) => {
+      const cells = categories.map((category) => find(modelId, category));
+      return {
+        name: shortModelName(modelId),
+        values: cells.map((cell) => (cell && cell.total > 0 ? (100 * cell.passed) / cell.total : null)),
+        tooltips: cells.map((cell, i) =>
+          cell
+            ? `${shortModelName(modelId)}, ${CATEGORY_LABELS[categories[i]]}: ${cell.passed} / ${cell.total} passed (${Math.round((100 * cell.passed) / cell.total)}%)`
+            : `${shortModelName(modelId)}, ${CATEGORY_LABELS[categories[i]]}: not run`,
+        ),
+      };
+    }),
+    yTitle: 'tasks passed (%)',
+    yMax: 100,
+    summary: summary(counts, models, categories),
+  };
+}
+
+function summary(counts: readonly CategoryCount[], models: string[], categories: TaskCategory[]): string {
+  if (models.length === 0) return 'Bar chart of scorecard pass rate per category: nothing scored yet.';
+  const totals = models.map((modelId) => {
+    const own = counts.filter((c) => c.modelId === modelId);
+    const passed = own.reduce((sum, c) => sum + c.passed, 0);
+    const total = own.reduce((sum, c) => sum + c.total, 0);
+    return `${shortModelName(modelId)} ${passed} of ${total}`;
+  });
+  return (
+    `Bar chart of scorecard pass rate per category for ${countOf(models.length, 'model')} ` +
+    `across ${categories.length} ${categories.length === 1 ? 'category' : 'categories'}. Tasks passed: ${totals.join('; ')}.`
+  );
+}
