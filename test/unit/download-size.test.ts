@@ -11,6 +11,7 @@ const base: ModelInspection = {
   fileSizes: {},
   files: null,
   storedDtypes: [],
+  storedPaths: [],
   listing: 'tree',
 };
 
@@ -32,6 +33,9 @@ describe('downloadSizeFor', () => {
     expect(downloadSizeFor({ ...base, files }, 'q4')).toEqual({ bytes: 1 + 2 + 10 + 20 + 100 + 5000 + 7000, exact: true });
     expect(downloadSizeFor({ ...base, files }, 'q8')).toEqual({ bytes: 33 + 90_000, exact: true });
     expect(downloadSizeFor({ ...base, files }, 'fp16')).toBeNull();
+    // With q4 stored, q8 fetches only its own graph: the shared files are there already.
+    const q4Stored = { ...base, files, storedDtypes: ['q4' as const], storedPaths: Object.keys(files).filter((p) => !p.includes('quantized')) };
+    expect(downloadSizeFor(q4Stored, 'q8')).toEqual({ bytes: 90_000, exact: true });
   });
 
   it('is a lower bound when only the ONNX sizes were probed', () => {

@@ -1,5 +1,6 @@
 // How many bytes loading a model with a given dtype will fetch, from the hub's file listing, so
-// the user sees it before pressing Load.
+// the user sees it before pressing Load. Files already stored (the tokenizer another format
+// brought) are not fetched again, so they don't count.
 import type { Dtype } from '../engines/types';
 import { onnxFileFor } from '../engines/backend-selection';
 import type { ModelInspection } from './model-inspection';
@@ -21,6 +22,7 @@ export function downloadSizeFor(inspection: ModelInspection, dtype: Dtype): Down
   // External weights beside the graph: model_q4.onnx_data, model_q4.onnx_data_1, ...
   const weights = Object.keys(sizes).filter((path) => path === graph || path.startsWith(`${graph}_data`));
   const shared = SHARED_FILES.filter((path) => path in sizes);
-  const bytes = [...weights, ...shared].reduce((sum, path) => sum + sizes[path], 0);
+  const stored = new Set(inspection.storedPaths);
+  const bytes = [...weights, ...shared].filter((path) => !stored.has(path)).reduce((sum, path) => sum + sizes[path], 0);
   return { bytes, exact: inspection.files !== null };
 }

@@ -48,6 +48,8 @@ export interface ModelInspection {
   files: Record<string, ManifestFile> | null;
   /** Dtypes whose files are all in the browser's store already. */
   storedDtypes: Dtype[];
+  /** Repo paths stored already (any format's): a download fetches only the others. */
+  storedPaths: string[];
   listing: 'tree' | 'probe' | 'cache';
 }
 
@@ -92,6 +94,7 @@ export async function inspectModel(repoId: string, options: InspectOptions): Pro
     // manifest remembers every format the repo has, not just the one stored.
     files: listed.source === 'tree' ? listed.files : sizedFiles(listed.files),
     storedDtypes: [],
+    storedPaths: [],
     listing: listed.source,
   };
 }
@@ -109,6 +112,7 @@ function inspectionFromManifest(manifest: ModelManifest): ModelInspection {
     fileSizes,
     files,
     storedDtypes: manifest.completeDtypes,
+    storedPaths: Object.keys(manifest.files),
     listing: 'cache',
   };
 }
