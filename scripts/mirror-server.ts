@@ -2,7 +2,7 @@
 // Optional fault injection (dropped connections, error statuses, throttling, short or corrupt bodies) lets tests
 // exercise the app's download retry and verification against a real server.
 
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, type Stats } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -117,15 +117,20 @@ export interface MirrorServerOptions {
   /**
    * Answer /__mirror/faults (POST a JSON rule array to replace the rules, DELETE to clear them) and
    * /__mirror/requests (GET the request log, DELETE to empty it). Off by default: anyone who can
-   * reach the port could break downloads with it.
+   * reach the port could break downloads with it. Calls must send `Authorization: Bearer <controlToken>`
+   * and come from a script, not a web page: no CORS headers, and a request with an Origin is refused.
    */
   controlEndpoint?: boolean;
+  /** The token control calls must present; a random one (see `MirrorServer.controlToken`) when absent. */
+  controlToken?: string;
 }
 
 export interface MirrorServer {
   url: string;
   port: number;
   requests: MirrorRequestRecord[];
+  /** What control calls send as `Authorization: Bearer <token>`; null when the control endpoint is off. */
+  controlToken: string | null;
   /** Replaces the fault rules; their `times` counts start afresh. Throws on an invalid rule. */
   setFaults(rules: MirrorFaults): void;
   clearFaults(): void;
@@ -176,6 +181,10 @@ export async function createMirrorServer(options: MirrorServerOptions): Promise<
   const faults = new FaultBook();
   faults.set(options.faults ?? []);
   const controlEndpoint = options.controlEndpoint ?? false;
+  if (options.controlToken !== undefined && !/^[\x21-\x7e]{16,}$/.test(options.controlToken)) {
+    throw new Error('The mirror control token must be at least 16 printable ASCII characters with no spaces.');
+  }
+  const controlToken = controlEndpoint ? (options.controlToken ?? randomBytes(24).toString('base64url')) : null;
 
   const server = createServer((req, res) => {
     const record: MirrorRequestRecord = { method: req.method ?? 'GET', path: req.url ?? '/', status: 0, bytes: 0 };
@@ -204,13 +213,14 @@ export async function createMirrorServer(options: MirrorServerOptions): Promise<
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse, record: MirrorRequestRecord): Promise<void> {
-    setCommonHeaders(res);
     const method = req.method ?? 'GET';
     const { pathname, query } = splitUrl(req.url ?? '/');
+    // No CORS here, ever: a page on any site could otherwise break or read this mirror's traffic.
     if (isControlPath(pathname)) {
-      if (!controlEndpoint) throw new HttpError(404, 'Not found');
-      return handleControl(req, res, record, pathname);
+      if (!controlToken) throw new HttpError(404, 'Not found');
+      return handleControl(req, res, record, pathname, controlToken);
     }
+    setCommonHeaders(res);
     if (method === 'OPTIONS') return sendPreflight(req, res, record, ['GET', 'HEAD']);
     if (method !== 'GET' && method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD, OPTIONS');
@@ -229,6 +239,8 @@ export async function createMirrorServer(options: MirrorServerOptions): Promise<
       if (/\/(resolve|tree)\//.test(pathname) || pathname.startsWith('/api/')) throw new HttpError(400, 'Invalid path', 'InvalidPath');
       throw new HttpError(404, 'Not found');
     }
+    // Dot-files (.git/config with a token in its remote URL, .env) are never part of a model.
+    if (hasHiddenSegment(parsed.kind === 'tree' ? parsed.subPath : parsed.filePath)) throw entryNotFound();
     if (parsed.kind === 'tree') {
       const recursive = ['true', '1'].includes(query.get('recursive') ?? '');
       return sendTree(res, record, parsed, recursive);
@@ -236,7 +248,10 @@ export async function createMirrorServer(options: MirrorServerOptions): Promise<
     return sendFile(req, res, record, parsed);
   }
 
-  /** Resolves a path under root, following symlinks, and refuses anything that lands outside root. */
+  /**
+   * Resolves a path under root, following symlinks, and refuses anything that lands outside root
+   * or on a dot-file inside it (a symlink to .git/config is as much a leak as the path itself).
+   */
   async function safeResolve(...segments: string[]): Promise<{ abs: string; stats: Stats } | null> {
     const joined = path.join(root, ...segments);
     let real: string;
@@ -246,6 +261,7 @@ export async function createMirrorServer(options: MirrorServerOptions): Promise<
       return null;
     }
     if (real !== root && !real.startsWith(root + path.sep)) return null;
+    if (hasHiddenSegment(path.relative(root, real).split(path.sep).join('/'))) return null;
     try {
       return { abs: real, stats: await stat(real) };
     } catch {
@@ -342,14 +358,19 @@ export async function createMirrorServer(options: MirrorServerOptions): Promise<
     });
   }
 
-  /** The opt-in test control API under /__mirror/. */
-  async function handleControl(req: IncomingMessage, res: ServerResponse, record: MirrorRequestRecord, pathname: string): Promise<void> {
+  /** The opt-in test control API under /__mirror/, for scripts holding the token. */
+  async function handleControl(req: IncomingMessage, res: ServerResponse, record: MirrorRequestRecord, pathname: string, token: string): Promise<void> {
     const allowed = CONTROL_METHODS[pathname];
     if (!allowed) throw new HttpError(404, 'Not found');
+    // Browsers always send Origin on the POST/DELETE/preflight a page could make; scripts don't.
+    if (req.headers.origin !== undefined) throw new HttpError(403, 'The mirror control endpoint does not answer web pages.', 'ControlForbidden');
+    if (!bearerMatches(req.headers.authorization, token)) {
+      res.setHeader('WWW-Authenticate', 'Bearer');
+      throw new HttpError(401, 'The mirror control endpoint needs "Authorization: Bearer <token>" with the token the mirror printed at start.', 'ControlUnauthorized');
+    }
     const method = req.method ?? 'GET';
-    if (method === 'OPTIONS') return sendPreflight(req, res, record, allowed);
     if (!allowed.includes(method)) {
-      res.setHeader('Allow', [...allowed, 'OPTIONS'].join(', '));
+      res.setHeader('Allow', allowed.join(', '));
       throw new HttpError(405, 'Method not allowed');
     }
     if (pathname === REQUESTS_PATH) {
@@ -389,7 +410,7 @@ export async function createMirrorServer(options: MirrorServerOptions): Promise<
     const walk = async (dir: string, rel: string): Promise<void> => {
       if (visited.has(dir)) return;
       visited.add(dir);
-      const names = (await readdir(dir)).filter((n) => n !== '.git').sort();
+      const names = (await readdir(dir)).filter((n) => !n.startsWith('.')).sort();
       for (const name of names) {
         const relPath = rel ? `${rel}/${name}` : name;
         const item = await safeResolve(path.relative(root, path.join(dir, name)));
@@ -431,6 +452,7 @@ export async function createMirrorServer(options: MirrorServerOptions): Promise<
     url: baseUrl,
     port,
     requests,
+    controlToken,
     setFaults: (rules) => faults.set(rules),
     clearFaults: () => faults.clear(),
     close: () =>
@@ -450,6 +472,19 @@ function splitUrl(rawUrl: string): { pathname: string; query: URLSearchParams } 
 
 function isControlPath(pathname: string): boolean {
   return pathname.startsWith(CONTROL_PREFIX);
+}
+
+/** True when any `/`-separated part starts with a dot: dot-files and dot-folders, `.` and `..` included. */
+export function hasHiddenSegment(relPath: string): boolean {
+  return relPath.split('/').some((segment) => segment.startsWith('.'));
+}
+
+/** Compares digests so the time taken says nothing about how much of the token was right. */
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  if (!m) return false;
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(m[1]!), digest(token));
 }
 
 function sendPreflight(req: IncomingMessage, res: ServerResponse, record: MirrorRequestRecord, methods: string[]): void {

@@ -1,9 +1,9 @@
-// CLI for the model mirror: `tsx scripts/mirror.ts <dir> [--port N] [--host H] [--no-tree] [--fault-control]`.
+// CLI for the model mirror: `tsx scripts/mirror.ts <dir> [--port N] [--host H] [--no-tree] [--fault-control [--control-token T]]`.
 
 import { parseArgs } from 'node:util';
 import { createMirrorServer, listRepos } from './mirror-server';
 
-const USAGE = `Usage: tsx scripts/mirror.ts <dir> [--port N] [--host H] [--no-tree] [--fault-control]
+const USAGE = `Usage: tsx scripts/mirror.ts <dir> [--port N] [--host H] [--no-tree] [--fault-control [--control-token T]]
 
 Serves <dir>/<org>/<name>/<file> the way the Hugging Face hub does, so the app can load
 models with ?hub=http://host:port.
@@ -16,6 +16,9 @@ models with ?hub=http://host:port.
                  POST   /__mirror/faults    JSON array of rules, replaces the current ones
                  DELETE /__mirror/faults    serve normally again
                  GET    /__mirror/requests  request log as JSON (DELETE empties it)
+               Each call needs "Authorization: Bearer <token>": the token printed at start,
+               or the one given with --control-token (16+ characters). Calls from web pages
+               (with an Origin header) are refused, and no CORS headers are sent.
                A rule: {"kind": K, "path": "onnx/model.onnx", "repo": "org/name", "times": 1, ...}
                with K one of
                  drop-after-bytes  "bytes": N    cut the connection after N body bytes
@@ -42,6 +45,7 @@ async function main(): Promise<void> {
         host: { type: 'string', default: '127.0.0.1' },
         'no-tree': { type: 'boolean', default: false },
         'fault-control': { type: 'boolean', default: false },
+        'control-token': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -57,6 +61,7 @@ async function main(): Promise<void> {
   const dir = positionals[0]!;
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be 0..65535, got "${values.port}".`);
+  if (values['control-token'] !== undefined && !values['fault-control']) fail('--control-token only makes sense with --fault-control.');
 
   let server;
   try {
@@ -66,6 +71,7 @@ async function main(): Promise<void> {
       host: values.host,
       treeEndpoint: !values['no-tree'],
       controlEndpoint: values['fault-control'],
+      controlToken: values['control-token'],
       log: true,
     });
   } catch (err) {
@@ -77,7 +83,9 @@ async function main(): Promise<void> {
   // An empty list almost always means the folder layout is off by one level.
   console.log(repos.length ? `Repositories: ${repos.join(', ')}` : `No <org>/<name> folders found in ${dir}.`);
   // Anyone who can reach the port can break downloads, so say so where it is easy to notice.
-  if (values['fault-control']) console.log(`Fault control is on: POST rules to ${server.url}/__mirror/faults`);
+  if (server.controlToken) {
+    console.log(`Fault control is on: POST rules to ${server.url}/__mirror/faults with "Authorization: Bearer ${server.controlToken}"`);
+  }
 
   let closing = false;
   const shutdown = (signal: string) => {

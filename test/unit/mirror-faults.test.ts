@@ -278,6 +278,9 @@ describe('rule matching', () => {
 });
 
 describe('control endpoint', () => {
+  const TOKEN = 'test-control-token-0123456789';
+  const corsHeaders = (res: Response) => [...res.headers.keys()].filter((name) => name.startsWith('access-control-'));
+
   it('is 404 unless enabled', async () => {
     for (const [method, p] of [
       ['POST', '/__mirror/faults'],
@@ -288,22 +291,24 @@ describe('control endpoint', () => {
       const res = await fetch(`${server.url}${p}`, { method, body: method === 'POST' ? '[]' : undefined });
       await res.arrayBuffer();
       expect(res.status, `${method} ${p}`).toBe(404);
+      expect(corsHeaders(res), `${method} ${p}`).toEqual([]);
     }
   });
 
-  it('replaces and clears rules and returns the request log when enabled', async () => {
-    const s = await createMirrorServer({ root, port: 0, controlEndpoint: true });
+  it('replaces and clears rules and returns the request log when enabled, with no CORS headers', async () => {
+    const s = await createMirrorServer({ root, port: 0, controlEndpoint: true, controlToken: TOKEN });
+    expect(s.controlToken).toBe(TOKEN);
     const control = (method: string, p: string, body?: unknown) =>
       fetch(`${s.url}${p}`, {
         method,
-        headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
+        headers: { Authorization: `Bearer ${TOKEN}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     try {
       // JSON.stringify turns Infinity into null, which the endpoint reads back as Infinity.
       const set = await control('POST', '/__mirror/faults', [{ kind: 'status', path: 'model.onnx', status: 503, times: Infinity }]);
       expect(set.status).toBe(200);
-      expect(set.headers.get('access-control-allow-origin')).toBe('*');
+      expect(corsHeaders(set)).toEqual([]);
       expect(await set.json()).toEqual({ rules: 1 });
       expect((await download(fileUrl(MODEL, REPO, s))).status).toBe(503);
       expect((await download(fileUrl(MODEL, REPO, s))).status).toBe(503);
@@ -326,31 +331,60 @@ describe('control endpoint', () => {
     }
   });
 
-  it('rejects bad bodies and wrong methods, and answers preflights', async () => {
-    const s = await createMirrorServer({ root, port: 0, controlEndpoint: true, faults: [{ kind: 'status', times: Infinity }] });
+  it('refuses calls without the token, and any call from a web page, leaving the rules alone', async () => {
+    const s = await createMirrorServer({ root, port: 0, controlEndpoint: true });
+    const token = s.controlToken!;
+    expect(token.length).toBeGreaterThanOrEqual(16);
+    const rules = JSON.stringify([{ kind: 'status', times: Infinity }]);
     try {
-      const notJson = await fetch(`${s.url}/__mirror/faults`, { method: 'POST', body: '{nope' });
+      for (const authorization of [undefined, 'Bearer wrong-token-wrong-token', `Basic ${token}`, `Bearer ${token}x`]) {
+        const res = await fetch(`${s.url}/__mirror/faults`, { method: 'POST', body: rules, headers: authorization ? { Authorization: authorization } : {} });
+        expect(res.status, String(authorization)).toBe(401);
+        expect(res.headers.get('x-error-code')).toBe('ControlUnauthorized');
+        expect((await res.json()).error).toMatch(/Authorization: Bearer <token>/);
+      }
+      // What a page's fetch would send: its Origin, even with the right token (stolen or guessed).
+      for (const method of ['POST', 'OPTIONS']) {
+        const res = await fetch(`${s.url}/__mirror/faults`, {
+          method,
+          body: method === 'POST' ? rules : undefined,
+          headers: { Origin: 'https://evil.example', Authorization: `Bearer ${token}`, 'Access-Control-Request-Method': 'POST' },
+        });
+        expect(res.status, method).toBe(403);
+        expect(corsHeaders(res), method).toEqual([]);
+        await res.arrayBuffer();
+      }
+      const log = await fetch(`${s.url}/__mirror/requests`, { headers: { Origin: 'https://evil.example' } });
+      expect(log.status).toBe(403);
+      expect(await log.text()).not.toContain('resolve');
+      expect((await download(fileUrl(MODEL, REPO, s))).status).toBe(200);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('refuses a short or spaced token at start', async () => {
+    await expect(createMirrorServer({ root, port: 0, controlEndpoint: true, controlToken: 'short' })).rejects.toThrow(/at least 16 printable/);
+    await expect(createMirrorServer({ root, port: 0, controlEndpoint: true, controlToken: 'has a space in it ok' })).rejects.toThrow(/no spaces/);
+  });
+
+  it('rejects bad bodies and wrong methods', async () => {
+    const s = await createMirrorServer({ root, port: 0, controlEndpoint: true, controlToken: TOKEN, faults: [{ kind: 'status', times: Infinity }] });
+    const auth = { Authorization: `Bearer ${TOKEN}` };
+    try {
+      const notJson = await fetch(`${s.url}/__mirror/faults`, { method: 'POST', body: '{nope', headers: auth });
       expect(notJson.status).toBe(400);
-      const badRule = await fetch(`${s.url}/__mirror/faults`, { method: 'POST', body: JSON.stringify([{ kind: 'melt' }]) });
+      const badRule = await fetch(`${s.url}/__mirror/faults`, { method: 'POST', body: JSON.stringify([{ kind: 'melt' }]), headers: auth });
       expect(badRule.status).toBe(400);
       expect((await badRule.json()).error).toMatch(/unknown kind "melt"/);
       // A rejected list leaves the running rules alone.
       expect((await download(fileUrl(MODEL, REPO, s))).status).toBe(500);
 
-      const wrong = await fetch(`${s.url}/__mirror/faults`);
+      const wrong = await fetch(`${s.url}/__mirror/faults`, { headers: auth });
       expect(wrong.status).toBe(405);
-      expect(wrong.headers.get('allow')).toBe('POST, DELETE, OPTIONS');
+      expect(wrong.headers.get('allow')).toBe('POST, DELETE');
       await wrong.arrayBuffer();
-      expect((await fetch(`${s.url}/__mirror/nothing`)).status).toBe(404);
-
-      const preflight = await fetch(`${s.url}/__mirror/faults`, {
-        method: 'OPTIONS',
-        headers: { Origin: 'http://localhost:5173', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' },
-      });
-      expect(preflight.status).toBe(204);
-      expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
-      expect(preflight.headers.get('access-control-allow-methods')).toBe('POST, DELETE, OPTIONS');
-      expect(preflight.headers.get('access-control-allow-headers')).toBe('content-type');
+      expect((await fetch(`${s.url}/__mirror/nothing`, { headers: auth })).status).toBe(404);
     } finally {
       await s.close();
     }

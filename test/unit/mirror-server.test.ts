@@ -12,6 +12,7 @@ import { LFS_THRESHOLD, createMirrorServer, isLfsFile, parseRange, type MirrorSe
 
 const REPO = 'test-org/tiny-model';
 const SECRET = 'TOP-SECRET-OUTSIDE-ROOT';
+const DOT_SECRET = 'ghp_TOKEN-IN-A-DOT-FILE';
 const config = Buffer.from(JSON.stringify({ model_type: 'qwen3', hidden_size: 64 }));
 const small = randomBytes(4096);
 const big = randomBytes(10 * 1024 * 1024 + 12345);
@@ -51,6 +52,14 @@ beforeAll(async () => {
   // Things a traversal would reach: a file next to root, and a symlink inside the repo pointing at it.
   writeFileSync(path.join(base, 'secret.txt'), SECRET);
   symlinkSync(path.join(base, 'secret.txt'), path.join(repo, 'leak.txt'));
+  // Dot-files a model folder cloned with git (or set up by hand) carries, and a link pointing at one.
+  mkdirSync(path.join(repo, '.git'));
+  writeFileSync(path.join(repo, '.git', 'config'), `[remote "origin"]\n\turl = https://user:${DOT_SECRET}@huggingface.co/${REPO}\n`);
+  writeFileSync(path.join(repo, '.env'), `HF_TOKEN=${DOT_SECRET}\n`);
+  writeFileSync(path.join(repo, 'onnx', '.cache'), DOT_SECRET);
+  mkdirSync(path.join(repo, '.hidden'));
+  writeFileSync(path.join(repo, '.hidden', 'weights.bin'), DOT_SECRET);
+  symlinkSync(path.join(repo, '.env'), path.join(repo, 'alias.txt'));
   server = await createMirrorServer({ root, port: 0 });
 });
 
@@ -248,6 +257,49 @@ describe('path traversal', () => {
     const res = await fetch(`${server.url}/${REPO}/resolve/main/%2e%2e%2f%2e%2e%2f%2e%2e%2fsecret.txt`);
     expect([400, 404]).toContain(res.status);
     expect(await res.text()).not.toContain(SECRET);
+  });
+});
+
+describe('dot-files', () => {
+  it.each([
+    `/${REPO}/resolve/main/.git/config`,
+    `/${REPO}/resolve/main/.env`,
+    `/${REPO}/resolve/main/onnx/.cache`,
+    `/${REPO}/resolve/main/.hidden/weights.bin`,
+    `/${REPO}/resolve/main/%2egit/config`,
+    `/${REPO}/resolve/main/%2Eenv`,
+    `/${REPO}/resolve/main/%2egit%2fconfig`,
+    `/${REPO}/resolve/main/onnx/%2ecache`,
+    `/${REPO}/resolve/main/./.env`,
+    `/${REPO}/resolve/main/onnx/../.env`,
+    `/${REPO}/resolve/main/alias.txt`,
+    `/api/models/${REPO}/tree/main/.git`,
+    `/api/models/${REPO}/tree/main/%2egit`,
+    `/api/models/${REPO}/tree/main/.hidden?recursive=true`,
+  ])('%s is not served', async (p) => {
+    const res = await rawGet(p);
+    expect([400, 404]).toContain(res.status);
+    expect(res.body).not.toContain(DOT_SECRET);
+    expect(res.body).not.toContain('remote');
+  });
+
+  it('answers 404 EntryNotFound, as for a file that is not there, with no CORS-readable content', async () => {
+    const res = await fetch(`${server.url}/${REPO}/resolve/main/.git/config`, { headers: { Origin: 'https://evil.example' } });
+    expect(res.status).toBe(404);
+    expect(res.headers.get('x-error-code')).toBe('EntryNotFound');
+    expect(await res.json()).toEqual({ error: 'Entry not found' });
+    const head = await fetch(`${server.url}/${REPO}/resolve/main/.env`, { method: 'HEAD' });
+    expect(head.status).toBe(404);
+    expect(head.headers.get('content-length')).not.toBe(String(`HF_TOKEN=${DOT_SECRET}\n`.length));
+  });
+
+  it('are left out of the listing, at any depth', async () => {
+    for (const query of ['?recursive=true', '']) {
+      const entries = (await (await fetch(`${server.url}/api/models/${REPO}/tree/main${query}`)).json()) as HubTreeEntry[];
+      const paths = entries.map((e) => e.path);
+      expect(paths.filter((p) => p.split('/').some((part) => part.startsWith('.'))), query).toEqual([]);
+      expect(paths, query).not.toContain('alias.txt');
+    }
   });
 });
 
