@@ -1,6 +1,9 @@
-// Vite plugin: writes the Content-Security-Policy into the built index.html as a <meta> tag and
-// tells the app, through the constant __PLAYGROUND_ALLOWED_HUBS__, which origins that policy lets it reach.
-import type { Plugin } from 'vite';
+// Vite plugin: writes the Content-Security-Policy into the built index.html as a <meta> tag, tells
+// the app, through the constant __PLAYGROUND_ALLOWED_HUBS__, which origins that policy lets it reach,
+// and has the dev and preview servers send each response's security headers (the workers' own
+// policies, frame-ancestors), as the service worker does once installed.
+import type { Connect, Plugin } from 'vite';
+import { responseRole, securityHeaders } from '../src/lib/security/response-headers.ts';
 import {
   buildContentSecurityPolicy,
   connectSources,
@@ -20,6 +23,12 @@ export function contentSecurityPolicy(extraHubs = process.env.PLAYGROUND_HUBS): 
     configResolved(config) {
       isBuild = config.command === 'build';
     },
+    configureServer(server) {
+      server.middlewares.use(securityHeadersMiddleware(connect));
+    },
+    configurePreviewServer(server) {
+      server.middlewares.use(securityHeadersMiddleware(connect));
+    },
     transformIndexHtml(html) {
       // Dev is left without a policy: HMR injects inline scripts and styles.
       if (!isBuild) return;
@@ -30,5 +39,15 @@ export function contentSecurityPolicy(extraHubs = process.env.PLAYGROUND_HUBS): 
       if (!charset.test(html)) throw new Error('index.html needs a <meta charset> for the CSP to follow.');
       return html.replace(charset, (tag) => `${tag}\n    ${meta}`);
     },
+  };
+}
+
+/** Sets the headers before any later handler (static files, Vite's transforms) writes the response. */
+function securityHeadersMiddleware(connect: readonly string[]): Connect.NextHandleFunction {
+  return (req, res, next) => {
+    const destination = String(req.headers['sec-fetch-dest'] ?? '');
+    const pathname = new URL(req.url ?? '/', 'http://app').pathname;
+    for (const [name, value] of Object.entries(securityHeaders(responseRole(destination, pathname), connect))) res.setHeader(name, value);
+    next();
   };
 }

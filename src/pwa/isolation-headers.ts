@@ -8,9 +8,14 @@ export const ISOLATION_HEADERS: Readonly<Record<string, string>> = {
 };
 
 export function withIsolationHeaders(response: Response): Response {
+  return withHeaders(response, ISOLATION_HEADERS);
+}
+
+/** The response with `extra` headers set (replacing any of the same name). */
+export function withHeaders(response: Response, extra: Readonly<Record<string, string>>): Response {
   // Opaque and redirect-filtered responses cannot be rebuilt (status 0); they pass as they are.
   if (response.status === 0) return response;
   const headers = new Headers(response.headers);
-  for (const [name, value] of Object.entries(ISOLATION_HEADERS)) headers.set(name, value);
+  for (const [name, value] of Object.entries(extra)) headers.set(name, value);
   return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
 }

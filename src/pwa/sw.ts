@@ -1,10 +1,13 @@
 // Service worker: serves the precached app shell (offline) and gives every same-origin response the
-// cross-origin isolation headers, so WASM threads work on hosts that cannot set headers, and offline.
+// cross-origin isolation and security headers, so WASM threads work and the workers keep their
+// policies on hosts that cannot set headers, and offline.
 // Model weights are not its business: they are cross-origin and cached by the app in `transformers-cache`.
 // It also notes every request it sees (the page's and its workers') for the privacy counter.
 /// <reference lib="webworker" />
 import { cleanupOutdatedCaches, matchPrecache, precache } from 'workbox-precaching';
-import { withIsolationHeaders } from './isolation-headers';
+import { withHeaders } from './isolation-headers';
+import { responseRole, securityHeaders } from '../lib/security/response-headers';
+import { ALLOWED_CONNECT_SOURCES } from '../lib/security/allowed-hubs';
 import {
   PRIVACY_HELLO,
   PRIVACY_LOG,
@@ -47,7 +50,10 @@ self.addEventListener('fetch', (event) => {
     return;
   }
   const answer = respond(request);
-  event.respondWith(answer.then(({ response }) => withIsolationHeaders(response)));
+  // The same headers the servers send: isolation, and each worker's own policy (a worker doesn't
+  // inherit the page's <meta> policy), and who may frame the page.
+  const headers = securityHeaders(responseRole(request.destination, new URL(request.url).pathname), ALLOWED_CONNECT_SOURCES);
+  event.respondWith(answer.then(({ response }) => withHeaders(response, headers)));
   event.waitUntil(answer.then(({ fromPrecache }) => note(seen, fromPrecache ? 'precache' : 'network'), () => note(seen, 'network')));
 });
 

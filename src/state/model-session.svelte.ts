@@ -25,6 +25,7 @@ import type {
 import {
   BackendUnavailableError,
   GPU_LOSS_ERRORS,
+  HubNotAllowedError,
   ModelNotLoadedError,
   summarizeError,
   type ErrorSummary,
@@ -36,6 +37,7 @@ import type { ModelInspection } from '../lib/models/model-inspection';
 import { InspectionLookups } from '../lib/models/inspection-lookups';
 import type { Settings } from './settings.svelte';
 import { announceModelReady } from './model-ready-events';
+import { hubPolicyProblem } from '../lib/security/allowed-hubs';
 
 export type LoadStatus = 'idle' | 'inspecting' | 'loading' | 'ready' | 'error';
 
@@ -134,6 +136,16 @@ export class ModelSession {
   }
 
   async #load(request: LoadRequest): Promise<void> {
+    // Refused before any lookup or worker starts: a deep link (?hub=…&model=…&preset=…) must not
+    // reach a host the build doesn't allow, whichever engine would have fetched from it.
+    const refusal = hubPolicyProblem(request.hub);
+    if (refusal) {
+      ++this.#loadSeq;
+      this.#lastRequest = request;
+      this.#resetForLoad();
+      this.#failed(new HubNotAllowedError(`Nothing was downloaded. ${refusal}`));
+      return;
+    }
     const entry = findCatalogEntry(request.repoId);
     if (entry?.engine === 'webllm') return this.#loadWebLLM(request, entry);
     return this.#loadTransformers(request);

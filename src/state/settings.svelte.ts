@@ -39,6 +39,12 @@ export class Settings {
   params = $state<GenerationParams>({ ...DEFAULTS.params });
   /** Set when the hub in the URL was not a usable address. */
   hubError = $state<string | null>(null);
+  /**
+   * A link's `?hub=` is for this visit: saving keeps the hub stored before, unless the user has
+   * since typed another one. Otherwise one click on a shared link would point every later visit at
+   * the link author's server.
+   */
+  #linkHub: { fromLink: string; stored: string } | null = null;
 
   /** The hub that serves a model id: this app's own origin for an imported folder, else the configured hub. */
   hubFor(repoId: string): string {
@@ -53,6 +59,7 @@ export class Settings {
     if (hub) {
       try {
         this.hub = normalizeHubBase(hub);
+        this.#linkHub = { fromLink: this.hub, stored: stored.hub };
         this.hubError = hubPolicyProblem(this.hub);
       } catch (error) {
         this.hubError = error instanceof Error ? error.message : String(error);
@@ -64,7 +71,7 @@ export class Settings {
 
   save(storage: Storage | null = safeLocalStorage()): void {
     const value: StoredSettings = {
-      hub: this.hub,
+      hub: this.#linkHub && this.hub === this.#linkHub.fromLink ? this.#linkHub.stored : this.hub,
       modelId: this.modelId,
       backendOverride: this.backendOverride,
       dtypeOverride: this.dtypeOverride,

@@ -12,8 +12,8 @@ const PARAMS = { maxNewTokens: 8, temperature: 0, topP: 1, enableThinking: false
 function setup(configure?: (engine: ScriptedEngine) => void) {
   const settings = {
     modelId: 'org/model',
-    hub: 'http://hub.test',
-    hubFor: () => 'http://hub.test',
+    hub: 'http://127.0.0.1:9',
+    hubFor: () => 'http://127.0.0.1:9',
     backendOverride: null,
     dtypeOverride: null,
     fallbackToWasm: true,
@@ -41,6 +41,19 @@ describe('ModelSession', () => {
     expect(result.text).toBe('Hello there');
     expect(pieces.join('')).toBe(result.text);
     expect(live.at(-1)).toBe(4);
+  });
+
+  it('refuses a hub outside the build policy for both engines, before any lookup or worker', async () => {
+    for (const modelId of ['org/model', 'mlc-ai/Qwen3-0.6B-q4f16_1-MLC']) {
+      const { session, workers } = setup();
+      (session as unknown as { settings: { modelId: string; hubFor: () => string } }).settings.modelId = modelId;
+      (session as unknown as { settings: { hubFor: () => string } }).settings.hubFor = () => 'http://127.0.0.2:8080';
+      await session.load();
+      expect(session.status, modelId).toBe('error');
+      expect(session.error?.name).toBe('HubNotAllowedError');
+      expect(session.error?.message).toMatch(/^Nothing was downloaded\. This build's security policy only lets the app connect to .*PLAYGROUND_HUBS="http:\/\/127\.0\.0\.2:8080"/);
+      expect(workers.started, modelId).toHaveLength(0);
+    }
   });
 
   it('refuses to answer before a model is loaded', async () => {

@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_SUITE, builtinSuiteTemplate } from '../../src/lib/scorecard/builtin-suite';
 import { checkAnswer, judgeCodeRun } from '../../src/lib/scorecard/checkers';
-import { BLOCKED_GLOBALS, compileAndRun, removeGlobals } from '../../src/lib/scorecard/code-sandbox-realm';
+import { ALLOWED_GLOBALS, compileAndRun, disallowedGlobals, removeGlobals } from '../../src/lib/scorecard/code-sandbox-realm';
 import type { CodeRunner } from '../../src/lib/scorecard/code-sandbox-protocol';
 import { validateJson, schemaProblems } from '../../src/lib/scorecard/json-schema';
 import { joinSuites, parseSuite, SuiteFormatError } from '../../src/lib/scorecard/parse-suite';
@@ -207,7 +207,7 @@ describe('code', () => {
     expect((await check(spec, '```python\ndef sum_evens(xs): pass\n```')).detail).toBe('the answer has a python code block but no JavaScript one');
     expect((await check(spec, '```js\nfunction sumEvens(xs) { return xs.filter( }\n```')).detail).toMatch(/^the code does not compile: SyntaxError/);
     expect((await check(spec, '```js\nfunction sumOdds(xs) { return 0; }\n```')).detail).toBe('the code defines no function named sumEvens');
-    expect((await check(spec, '```js\nfunction sumEvens() { return import("https://example.com/x.js"); }\n```')).detail).toMatch(/import\(\)/);
+    expect((await check(spec, '```js\nfunction sumEvens() { return import("https://example.com/x.js"); }\n```')).detail).toMatch(/uses import, which could load code/);
     expect((await check(spec, '```js\n```')).detail).toBe('the code block is empty');
   });
   it.each(MALFORMED)('fails malformed answer %j', async (answer) => {
@@ -224,18 +224,34 @@ describe('code', () => {
 });
 
 describe('sandbox lock-down', () => {
-  it('removes blocked names from a scope and its prototypes, and keeps them out', () => {
-    const proto = { fetch: () => 'network', postMessage: () => 'forged' };
-    const scope = Object.assign(Object.create(proto) as Record<string, unknown>, { indexedDB: {}, Worker: class {}, Math });
+  it('keeps only allowed names on a scope and its prototypes, and keeps the rest out', () => {
+    const proto = { fetch: () => 'network', postMessage: () => 'forged', FontFace: class {}, fonts: {} };
+    const scope = Object.assign(Object.create(proto) as Record<string, unknown>, { indexedDB: {}, Worker: class {}, someFutureApi: {}, Math });
+    expect(disallowedGlobals(scope).sort()).toEqual(['FontFace', 'Worker', 'fetch', 'fonts', 'indexedDB', 'postMessage', 'someFutureApi']);
     expect(removeGlobals(scope)).toEqual([]);
-    for (const name of ['fetch', 'postMessage', 'indexedDB', 'Worker']) expect(scope[name], name).toBeUndefined();
+    for (const name of ['fetch', 'postMessage', 'indexedDB', 'Worker', 'FontFace', 'fonts', 'someFutureApi']) expect(scope[name], name).toBeUndefined();
     expect(() => {
       'use strict';
       scope.fetch = () => 'back';
     }).toThrow(TypeError);
     expect(scope.fetch).toBeUndefined();
     expect(scope.Math).toBe(Math);
-    expect(BLOCKED_GLOBALS).toEqual(expect.arrayContaining(['fetch', 'XMLHttpRequest', 'WebSocket', 'EventSource', 'importScripts', 'indexedDB', 'caches', 'BroadcastChannel', 'Worker']));
+    for (const name of ['fetch', 'XMLHttpRequest', 'WebSocket', 'EventSource', 'importScripts', 'FontFace', 'fonts', 'navigator', 'postMessage']) {
+      expect(ALLOWED_GLOBALS.has(name), name).toBe(false);
+    }
+  });
+
+  it('refuses any import token, however it is spelt around the parenthesis', async () => {
+    for (const source of [
+      'async function f() { await import/**/("http://127.0.0.1:1/x.js"); }',
+      'async function f() { await import\n("http://127.0.0.1:1/x.js"); }',
+      'function f() { return import.meta.url; }',
+    ]) {
+      const outcome = await compileAndRun(source, 'f', [[]]);
+      expect(outcome, source).toEqual({ kind: 'refused', message: 'the code uses import, which could load code from the network; the sandbox does not run it' });
+    }
+    // A name that merely contains the word is fine.
+    expect((await compileAndRun('function f() { const important = 2; return important; }', 'f', [[]])).kind).toBe('ran');
   });
 });
 

@@ -16,6 +16,23 @@ describe('Settings', () => {
     expect(new Settings('', storage).hub).toBe('https://stored.example');
   });
 
+  it("keeps a link's hub to the visit: saving stores the hub from before, unless the user typed another", () => {
+    const storage = memoryStorage();
+    const mine = new Settings('', storage);
+    mine.hub = 'https://mirror.mine.example';
+    mine.save(storage);
+    const visit = new Settings('?hub=http://127.0.0.1:8080/&model=fixtures/tiny-qwen3', storage);
+    visit.save(storage);
+    const next = new Settings('', storage);
+    expect(next.hub).toBe('https://mirror.mine.example');
+    // Other choices made on that visit are kept.
+    expect(next.modelId).toBe('fixtures/tiny-qwen3');
+    // A hub the user types on such a visit is theirs.
+    visit.hub = 'https://typed.example';
+    visit.save(storage);
+    expect(new Settings('', storage).hub).toBe('https://typed.example');
+  });
+
   it('reports a bad hub in the URL instead of using it', () => {
     const settings = new Settings('?hub=ftp://nope', memoryStorage());
     expect(settings.hub).toBe('https://huggingface.co');

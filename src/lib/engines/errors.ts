@@ -34,6 +34,11 @@ export class BackendUnavailableError extends EngineError {
   override name = 'BackendUnavailableError';
 }
 
+/** The hub is outside this build's security policy: nothing is fetched from it, by either engine. */
+export class HubNotAllowedError extends EngineError {
+  override name = 'HubNotAllowedError';
+}
+
 export class NetworkError extends EngineError {
   override name = 'NetworkError';
 }

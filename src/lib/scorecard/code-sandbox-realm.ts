@@ -4,50 +4,49 @@
 import type { CallOutcome, RealmOutcome } from './code-sandbox-protocol';
 
 /**
- * Globals untrusted code must not reach: every way a worker can talk to the network, storage, other
- * contexts or the page (postMessage: the code could post a forged result), or end itself early.
+ * The only globals untrusted code keeps: the language's own built-ins and a few harmless helpers.
+ * Everything else goes, whatever the browser adds next (fetch, FontFace and self.fonts, WebSocket,
+ * importScripts, storage, postMessage — the code could post a forged result — close, navigator…):
+ * an allow-list can't miss a new way out the way a block-list can.
  */
-export const BLOCKED_GLOBALS: readonly string[] = [
-  'fetch',
-  'XMLHttpRequest',
-  'WebSocket',
-  'WebSocketStream',
-  'WebTransport',
-  'EventSource',
-  'importScripts',
-  'indexedDB',
-  'caches',
-  'cookieStore',
-  'localStorage',
-  'sessionStorage',
-  'BroadcastChannel',
-  'Worker',
-  'SharedWorker',
-  'MessageChannel',
-  'Notification',
-  'webkitRequestFileSystem',
-  'webkitRequestFileSystemSync',
-  'webkitResolveLocalFileSystemURL',
-  'webkitResolveLocalFileSystemSyncURL',
-  // storage, locks, serviceWorker, usb … all hang off navigator.
-  'navigator',
-  'postMessage',
-  'close',
-];
+export const ALLOWED_GLOBALS: ReadonlySet<string> = new Set([
+  // ECMAScript values, functions and constructors.
+  'globalThis', 'Infinity', 'NaN', 'undefined', 'eval', 'isFinite', 'isNaN', 'parseFloat', 'parseInt',
+  'decodeURI', 'decodeURIComponent', 'encodeURI', 'encodeURIComponent', 'escape', 'unescape',
+  'AggregateError', 'Array', 'ArrayBuffer', 'BigInt', 'BigInt64Array', 'BigUint64Array', 'Boolean', 'DataView', 'Date',
+  'Error', 'EvalError', 'FinalizationRegistry', 'Float16Array', 'Float32Array', 'Float64Array', 'Function',
+  'Int8Array', 'Int16Array', 'Int32Array', 'Intl', 'Iterator', 'JSON', 'Map', 'Math', 'Number', 'Object', 'Promise',
+  'Proxy', 'RangeError', 'ReferenceError', 'Reflect', 'RegExp', 'Set', 'String', 'Symbol', 'SyntaxError', 'TypeError',
+  'URIError', 'Uint8Array', 'Uint8ClampedArray', 'Uint16Array', 'Uint32Array', 'WeakMap', 'WeakRef', 'WeakSet',
+  // Web helpers that compute and nothing else. setTimeout/setInterval are sealed against strings below.
+  'console', 'setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'queueMicrotask', 'structuredClone',
+  'atob', 'btoa', 'TextEncoder', 'TextDecoder', 'DOMException',
+]);
+
+/** Every name on the scope and its prototypes (up to Object.prototype) that isn't allowed. */
+export function disallowedGlobals(scope: object, allowed: ReadonlySet<string> = ALLOWED_GLOBALS): string[] {
+  const names = new Set<string>();
+  for (let target: object | null = scope; target && target !== Object.prototype; target = getPrototypeOf(target) as object | null) {
+    for (const name of getOwnPropertyNames(target)) if (!allowed.has(name) && name !== 'constructor') names.add(name);
+  }
+  return [...names];
+}
 
 // Taken before any untrusted code runs, so code that replaces the globals can't reach into the harness.
 const apply = Reflect.apply;
 const define = Object.defineProperty;
 const getPrototypeOf = Object.getPrototypeOf;
+const getOwnPropertyNames = Object.getOwnPropertyNames;
 const hasOwn = Object.hasOwn;
 const clone = globalThis.structuredClone;
 const FunctionCtor = Function;
 
 /**
- * Removes `names` from the global scope and its prototype chain and pins each to undefined, so
- * nothing can put them back. Returns the names still reachable afterwards (should be none).
+ * Removes `names` (by default every name not allowed) from the global scope and its prototype
+ * chain and pins each to undefined, so nothing can put them back. Returns the names still
+ * reachable afterwards (should be none).
  */
-export function removeGlobals(scope: object, names: readonly string[] = BLOCKED_GLOBALS): string[] {
+export function removeGlobals(scope: object, names: readonly string[] = disallowedGlobals(scope)): string[] {
   for (const name of names) {
     for (let target: object | null = scope; target; target = getPrototypeOf(target) as object | null) {
       if (hasOwn(target, name)) {
@@ -83,7 +82,7 @@ function refuseCompiling(): never {
 /**
  * After the answer's code is compiled, no more code can be made from text: eval, the Function
  * constructors (reachable from any function's .constructor) and string timers are switched off.
- * Together with the ban on `import(` in the source, that leaves no way to load code from elsewhere.
+ * Together with the ban on any `import` in the source, that leaves no way to load code from elsewhere.
  */
 export function sealCompilers(scope: object): void {
   const constructors = [
@@ -117,7 +116,11 @@ function describeThrown(error: unknown): string {
 // Models often write `export function f` or `export default function f`; in a script body that's a
 // syntax error, and dropping the keyword changes nothing about what the function does.
 const EXPORT_KEYWORD = /^([ \t]*)export\s+(?:default\s+)?(?=(?:async\s+)?function\b|const\b|let\b|var\b|class\b)/gm;
-const DYNAMIC_IMPORT = /\bimport\s*\(/;
+// Any `import` token at all, not just `import(`: a comment or a line break may sit between `import`
+// and its parenthesis (`import/**/(`), and `import.meta` has no business here either. A keyword
+// can't be spelt with escapes, so the plain word is the only spelling. A string that merely
+// mentions the word is refused too: cheaper than tokenising, and the verdict says why.
+const IMPORT_TOKEN = /\bimport\b/;
 
 export interface CompileHooks {
   /** Called after the code is compiled and before any of it runs (the worker seals compilers here). */
@@ -131,8 +134,8 @@ export async function compileAndRun(
   calls: readonly unknown[][],
   hooks: CompileHooks = {},
 ): Promise<RealmOutcome> {
-  if (DYNAMIC_IMPORT.test(source)) {
-    return { kind: 'refused', message: 'the code uses import(), which could load code from the network; the sandbox does not run it' };
+  if (IMPORT_TOKEN.test(source)) {
+    return { kind: 'refused', message: 'the code uses import, which could load code from the network; the sandbox does not run it' };
   }
   let factory: () => unknown;
   try {

@@ -67,7 +67,7 @@ function defaultPort(protocol: string): string {
 
 /** CSP host-source matching (scheme, wildcard host, port) for one URL against one source expression. */
 function matchesSource(url: URL, source: string, selfOrigin?: string): boolean {
-  if (source === "'self'") return selfOrigin !== undefined && url.origin === new URL(selfOrigin).origin;
+  if (source === "'self'") return Boolean(selfOrigin) && url.origin === new URL(selfOrigin!).origin;
   if (/^[a-z][a-z0-9+.-]*:$/i.test(source)) return schemeMatches(source.toLowerCase(), url.protocol);
   const match = /^(?:([a-z][a-z0-9+.-]*):\/\/)?(\*|(?:\*\.)?[^:/]+)(?::(\d+|\*))?\/?$/i.exec(source);
   if (!match) return false;
