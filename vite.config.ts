@@ -7,7 +7,7 @@ import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
 import { contentSecurityPolicy } from './scripts/vite-csp-plugin.ts';
-import { ISOLATION_HEADERS } from './src/pwa/isolation-headers.ts';
+import { ISOLATION_HEADERS } from './src/lib/security/response-headers.ts';
 
 const crossOriginIsolationHeaders = { ...ISOLATION_HEADERS };
 

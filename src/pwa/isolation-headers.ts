@@ -1,11 +1,9 @@
 // Adds the cross-origin isolation headers (COOP/COEP/CORP) to a response the service worker serves.
 // They are what makes `crossOriginIsolated` true (SharedArrayBuffer, WASM threads) on any static host.
 
-export const ISOLATION_HEADERS: Readonly<Record<string, string>> = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-  'Cross-Origin-Resource-Policy': 'same-origin',
-};
+import { ISOLATION_HEADERS } from '../lib/security/response-headers';
+
+export { ISOLATION_HEADERS };
 
 export function withIsolationHeaders(response: Response): Response {
   return withHeaders(response, ISOLATION_HEADERS);

@@ -8,11 +8,17 @@ import DOMPurify from 'dompurify';
 const FORBID_TAGS = [
   'img', 'picture', 'source', 'video', 'audio', 'track', 'iframe', 'object', 'embed', 'style', 'link', 'meta', 'base',
   'svg', 'math', 'map', 'area',
-  // Form controls would let output pose as the app's own "Message" box or "Send" button.
-  'form', 'input', 'button', 'textarea', 'select', 'option', 'label',
+  // Form controls would let output pose as the app's own "Message" box or "Send" button, and an
+  // open <dialog> would sit over the page like one of the app's own prompts.
+  'form', 'input', 'button', 'textarea', 'select', 'option', 'label', 'dialog',
 ];
-// `background` fetches images; role/aria/id/class would let output impersonate app widgets.
-const FORBID_ATTR = ['style', 'srcset', 'background', 'role', 'id', 'class', 'name', 'tabindex'];
+// `background` fetches images; role/aria/id/class would let output impersonate app widgets;
+// `popover` lifts an element above the whole page; `download` saves a file and `ping` posts to a
+// server on a click, neither of which the user would expect from a link in an answer.
+const FORBID_ATTR = [
+  'style', 'srcset', 'background', 'role', 'id', 'class', 'name', 'tabindex',
+  'popover', 'popovertarget', 'popovertargetaction', 'download', 'ping', 'autofocus',
+];
 
 let hooksInstalled = false;
 
@@ -23,6 +29,7 @@ function installHooks(): void {
     if (node.tagName === 'A') {
       const href = node.getAttribute('href') ?? '';
       if (!/^(https?:|mailto:|#)/i.test(href)) node.removeAttribute('href');
+      else if (/^https?:/i.test(href)) node.setAttribute('title', `Opens ${href} outside this app`);
       node.setAttribute('target', '_blank');
       node.setAttribute('rel', 'noopener noreferrer nofollow');
     }

@@ -1,6 +1,7 @@
 // A small JSON-Schema subset: enough to say what an extraction answer must look like, and small
 // enough to read in one sitting. Keywords: type, required, properties, additionalProperties
-// (false only), enum, pattern, minimum/maximum, minLength/maxLength, items, minItems/maxItems.
+// (false only), enum, pattern (never one that can backtrack for ever: safe-pattern.ts), minimum/maximum, minLength/maxLength, items, minItems/maxItems.
+import { PATTERN_MAX_INPUT, catastrophicPatternProblem } from './safe-pattern';
 import { showValue, valuesEqual } from './value-equality';
 
 export type JsonType = 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null';
@@ -68,8 +69,12 @@ export function validateJson(value: unknown, schema: JsonSchema, path = '$'): st
     problems.push(`${path}: ${showValue(value)} is not one of ${schema.enum.map((v) => showValue(v)).join(', ')}`);
   }
   if (typeof value === 'string') {
-    if (schema.pattern !== undefined && !new RegExp(schema.pattern, 'u').test(value)) {
-      problems.push(`${path}: ${showValue(value)} does not match the pattern /${schema.pattern}/`);
+    if (schema.pattern !== undefined) {
+      if (value.length > PATTERN_MAX_INPUT) {
+        problems.push(`${path}: ${value.length} characters, too long to check against the pattern (at most ${PATTERN_MAX_INPUT})`);
+      } else if (catastrophicPatternProblem(schema.pattern) !== null || !new RegExp(schema.pattern, 'u').test(value)) {
+        problems.push(`${path}: ${showValue(value)} does not match the pattern /${schema.pattern}/`);
+      }
     }
     const length = [...value].length;
     if (schema.minLength !== undefined && length < schema.minLength) problems.push(`${path}: shorter than ${schema.minLength} characters`);
@@ -166,6 +171,8 @@ export function schemaProblems(schema: unknown, where = 'schema'): string[] {
     else {
       try {
         new RegExp(pattern, 'u');
+        const slow = catastrophicPatternProblem(pattern);
+        if (slow) problems.push(`${where}.pattern is refused: ${slow}`);
       } catch (error) {
         problems.push(`${where}.pattern does not compile: ${(error as Error).message}`);
       }

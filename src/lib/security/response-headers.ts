@@ -1,7 +1,13 @@
 // The security headers each of the app's own responses carries, from the preview and dev servers and
 // from the service worker alike. A <meta> policy covers the page only: a worker gets its policy from
 // its own script's response, and `frame-ancestors` is ignored in <meta>, so both must be headers.
-import { ISOLATION_HEADERS } from '../../pwa/isolation-headers';
+
+/** What makes `crossOriginIsolated` true (SharedArrayBuffer, WASM threads) on any host. */
+export const ISOLATION_HEADERS: Readonly<Record<string, string>> = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
 
 /** What a response is for, from its request's destination (`Sec-Fetch-Dest`, `Request.destination`) and path. */
 export type ResponseRole = 'document' | 'sandbox-worker' | 'model-worker' | 'other';
