@@ -3,7 +3,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { useRepoMirror } from './support/repo-mirror';
-import { downloadFile, type FileSink, type RemoteFile } from '../../src/lib/models/download/file-download';
+import { createServer } from 'node:http';
+import { UNSIZED_FILE_LIMIT, downloadFile, type FileSink, type RemoteFile } from '../../src/lib/models/download/file-download';
 
 const REPO = 'org/model';
 const weights = randomBytes(300_000);
@@ -163,5 +164,35 @@ describe('downloadFile', () => {
     expect(committed(sinks).toString()).toBe('{"model_type":"qwen3"}');
     expect(sinks[0].size).toBe(22);
     expect(result!.contentType).toContain('json');
+  });
+
+  it('stops an unsized non-weight file that never ends, names it, and saves nothing', async () => {
+    // A hostile mirror: chunked, no Content-Length, never done.
+    const server = createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      const chunk = Buffer.alloc(1 << 20, 0x20);
+      const more = () => {
+        while (!res.destroyed && res.write(chunk));
+        if (!res.destroyed) res.once('drain', more);
+      };
+      more();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const endless = file({ path: 'tokenizer.json', url: `http://127.0.0.1:${port}/${REPO}/resolve/main/tokenizer.json`, size: null, sha256: null });
+      const { sinks, deltas, opts } = options();
+      await expect(downloadFile(endless, opts)).rejects.toMatchObject({
+        name: 'FileTooLargeError',
+        message: expect.stringMatching(/^"tokenizer\.json" kept arriving past 64 MB with no size given by the hub/),
+      });
+      expect(sinks.every((sink) => sink.state === 'aborted')).toBe(true);
+      const received = deltas.reduce((a, b) => a + b, 0);
+      expect(received).toBeGreaterThan(UNSIZED_FILE_LIMIT);
+      expect(received).toBeLessThanOrEqual(UNSIZED_FILE_LIMIT + (2 << 20));
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 });

@@ -14,6 +14,7 @@ const NOT_WEBGPU_FAILURES: ReadonlySet<string> = new Set([
   'NoOnnxWeightsError',
   'NetworkError',
   'CorruptDownloadError',
+  'FileTooLargeError',
   'DownloadCancelledError',
   'QuotaExceededError',
   'WorkerCrashedError',

@@ -106,6 +106,17 @@ export class CorruptDownloadError extends EngineError {
   }
 }
 
+/** A file with no size from the hub kept coming past any size a file of its kind has. Nothing was saved. */
+export class FileTooLargeError extends EngineError {
+  override name = 'FileTooLargeError';
+  constructor(readonly file: string, limitBytes: number) {
+    super(
+      `"${file}" kept arriving past ${Math.round(limitBytes / 2 ** 20)} MB with no size given by the hub; no file of its kind is that big, ` +
+        'so the download was stopped and nothing of it was saved. Check the mirror serving it.',
+    );
+  }
+}
+
 export class DownloadCancelledError extends EngineError {
   override name = 'DownloadCancelledError';
   constructor() {

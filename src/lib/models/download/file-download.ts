@@ -2,7 +2,7 @@
 // model store) as they arrive, so a 1 GB file never sits in memory; the sink commits only when
 // the file is complete and matches the size and sha256 the hub listed, and is aborted otherwise.
 // A dropped connection resumes with `Range`; 5xx answers and stalls are retried with backoff.
-import { CorruptDownloadError, DownloadCancelledError, ModelFileMissingError, NetworkError } from '../../engines/errors';
+import { CorruptDownloadError, DownloadCancelledError, FileTooLargeError, ModelFileMissingError, NetworkError } from '../../engines/errors';
 import { MAX_ATTEMPTS_WITHOUT_PROGRESS, backoffDelayMs, isRetryableStatus, sleep as defaultSleep } from './retry-policy';
 import { Sha256 } from './sha256';
 
@@ -53,6 +53,13 @@ export interface FileDownloadOptions {
 }
 
 const DEFAULT_STALL_TIMEOUT_MS = 30_000;
+
+/**
+ * The most an unsized file other than weights may bring. Configs and tokenizers are kilobytes to
+ * tens of megabytes (Qwen's tokenizer.json: 11 MB); a server that streams one without end would
+ * otherwise fill the disk. Weights are sized by the listing or a HEAD before they download.
+ */
+export const UNSIZED_FILE_LIMIT = 64 * 2 ** 20;
 
 /** One attempt ended without the whole file; `retry` says whether trying again can help. */
 class AttemptFailed extends Error {
@@ -135,6 +142,9 @@ class ReceivedBytes {
     this.options.onBytes(chunk.length);
     if (this.expected !== null && this.received > this.expected) {
       throw new CorruptDownloadError(this.file.path, `more than the ${this.expected} bytes the hub listed`);
+    }
+    if (this.expected === null && this.received > UNSIZED_FILE_LIMIT && !this.file.path.startsWith('onnx/')) {
+      throw new FileTooLargeError(this.file.path, UNSIZED_FILE_LIMIT);
     }
     try {
       await this.#sink.write(chunk);
@@ -242,7 +252,7 @@ async function attempt(
         await state.append(value, contentType);
       }
     } catch (error) {
-      if (error instanceof CorruptDownloadError || error instanceof SinkError) {
+      if (error instanceof CorruptDownloadError || error instanceof FileTooLargeError || error instanceof SinkError) {
         void reader.cancel().catch(() => {});
         throw error;
       }
