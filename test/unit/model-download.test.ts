@@ -4,6 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { useRepoMirror } from './support/repo-mirror';
+import { MemoryCache } from './support/memory-cache';
 import { downloadModelFiles, type DownloadSnapshot } from '../../src/lib/models/download/model-download';
 import { ModelStore } from '../../src/lib/models/model-store';
 import type { RemoteFile } from '../../src/lib/models/download/file-download';
@@ -15,32 +16,6 @@ const contents: Record<string, Buffer> = {
   'onnx/model_q4.onnx': randomBytes(150_000),
   'onnx/model_q4.onnx_data': randomBytes(250_000),
 };
-/** Just enough of the Cache API for ModelStore, with an optional byte budget like a quota. */
-class MemoryCache {
-  entries = new Map<string, { body: ArrayBuffer; headers: Headers }>();
-  constructor(private readonly budget = Infinity) {}
-  get bytes() {
-    let sum = 0;
-    for (const e of this.entries.values()) sum += e.body.byteLength;
-    return sum;
-  }
-  async match(request: string | { url: string }) {
-    const entry = this.entries.get(typeof request === 'string' ? request : request.url);
-    return entry ? new Response(entry.body, { headers: entry.headers }) : undefined;
-  }
-  async put(url: string, response: Response) {
-    const body = await response.arrayBuffer();
-    if (this.bytes + body.byteLength > this.budget) throw new DOMException('Quota exceeded.', 'QuotaExceededError');
-    this.entries.set(url, { body, headers: response.headers });
-  }
-  async delete(url: string) {
-    return this.entries.delete(url);
-  }
-  async keys() {
-    return [...this.entries.keys()].map((url) => ({ url }));
-  }
-}
-
 const mirror = useRepoMirror(REPO, contents);
 
 function remoteFiles(): RemoteFile[] {

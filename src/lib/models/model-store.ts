@@ -33,6 +33,8 @@ export interface ModelManifest extends ModelLocation {
   /** Which ONNX/data files each complete dtype needs, so a load can be checked offline. */
   filesByDtype: Partial<Record<Dtype, string[]>>;
   source: 'hub' | 'folder';
+  /** For a folder import: the picked folder's name, which tells a re-import from another folder whose name gives the same id. */
+  folderName?: string;
   updatedAt: string;
   lastUsedAt: string | null;
 }
@@ -137,14 +139,7 @@ export class ModelStore {
   }
 
   async readManifest(location: ModelLocation): Promise<ModelManifest | null> {
-    const response = await this.cache.match(this.fileUrl(location, MANIFEST_PATH));
-    if (!response) return null;
-    try {
-      const manifest = (await response.json()) as ModelManifest;
-      return manifest.version === 1 ? manifest : null;
-    } catch {
-      return null;
-    }
+    return parseManifest(await this.cache.match(this.fileUrl(location, MANIFEST_PATH)));
   }
 
   async writeManifest(manifest: ModelManifest): Promise<void> {
@@ -157,34 +152,97 @@ export class ModelStore {
 
   /** Every model with at least one stored file, biggest first. */
   async list(): Promise<CachedModel[]> {
+    const urls = (await this.cache.keys()).map((request) => request.url);
+    const owners = await this.#storedManifests(urls);
     const groups = new Map<string, CachedModel>();
-    for (const request of await this.cache.keys()) {
-      const location = locateFileUrl(request.url);
-      if (!location) continue;
-      const key = `${location.hub}\n${location.repoId}\n${location.revision}`;
-      let group = groups.get(key);
+    for (const url of urls) {
+      const found = locateStoredUrl(url, owners);
+      if (!found) continue;
+      const { location, manifest } = found;
+      let group = groups.get(found.prefix);
       if (!group) {
-        group = { hub: location.hub, repoId: location.repoId, revision: location.revision, bytes: 0, fileCount: 0, urls: [], manifest: null };
-        groups.set(key, group);
+        group = { hub: location.hub, repoId: location.repoId, revision: location.revision, bytes: 0, fileCount: 0, urls: [], manifest };
+        groups.set(found.prefix, group);
       }
-      group.urls.push(request.url);
-      if (location.path === MANIFEST_PATH) continue;
-      const response = await this.cache.match(request);
+      group.urls.push(url);
+      if (url === found.prefix + MANIFEST_PATH) continue;
+      const response = await this.cache.match(url);
       group.bytes += response ? storedSize(response) : 0;
       group.fileCount++;
     }
-    const models = [...groups.values()];
-    await Promise.all(models.map(async (model) => (model.manifest = await this.readManifest(model))));
-    return models.sort((a, b) => b.bytes - a.bytes);
+    return [...groups.values()].sort((a, b) => b.bytes - a.bytes);
   }
 
   /** Deletes every stored URL of the model, manifest included. Returns how many were removed. */
   async deleteModel(location: ModelLocation): Promise<number> {
-    const prefix = this.fileUrl(location, 'config.json').slice(0, -'config.json'.length);
-    const urls = (await this.cache.keys()).map((r) => r.url).filter((url) => url.startsWith(prefix));
+    const prefix = urlPrefix(location);
+    const all = (await this.cache.keys()).map((request) => request.url);
+    if (prefix === null) return 0;
+    // Owned, not merely prefixed: another hub's URL can start with this one (a hub that is itself <hub>/<org>/<name>/resolve/<rev>).
+    const owners = await this.#storedManifests(all);
+    const urls = all.filter((url) => url.startsWith(prefix) && locateStoredUrl(url, owners)?.prefix === prefix);
     await this.deleteUrls(urls);
     return urls.length;
   }
+
+  /** The manifests stored at the URL their own hub, repo id and revision give; others describe no model here. */
+  async #storedManifests(urls: readonly string[]): Promise<StoredManifest[]> {
+    const found: StoredManifest[] = [];
+    for (const url of urls) {
+      if (!url.endsWith(`/${MANIFEST_PATH}`)) continue;
+      const manifest = await parseManifest(await this.cache.match(url));
+      const prefix = manifest && urlPrefix(manifest);
+      if (prefix !== null && prefix !== undefined && prefix + MANIFEST_PATH === url) found.push({ manifest: manifest!, prefix });
+    }
+    return found;
+  }
+}
+
+interface StoredManifest {
+  manifest: ModelManifest;
+  /** The URL every file of the model starts with: `<hub>/<org>/<name>/resolve/<revision>/`. */
+  prefix: string;
+}
+
+async function parseManifest(response: Response | undefined): Promise<ModelManifest | null> {
+  if (!response) return null;
+  try {
+    const manifest = (await response.json()) as ModelManifest;
+    return manifest?.version === 1 ? manifest : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The model's URL prefix as the Cache API stores it, or null for a location no URL can be made for. */
+function urlPrefix(location: ModelLocation): string | null {
+  try {
+    const manifestUrl = new URL(resolveFileUrl(location.hub, location.repoId, location.revision, MANIFEST_PATH)).href;
+    return manifestUrl.slice(0, -MANIFEST_PATH.length);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Which model a stored URL belongs to. A hub may have a path, so `<hub>/<org>/<name>/resolve/<rev>/`
+ * can be the start of another hub's URLs: the manifest with the longest matching prefix owns the
+ * URL. Only files of a model whose first download has not finished yet have no manifest; their
+ * location is read from the URL.
+ */
+function locateStoredUrl(url: string, owners: readonly StoredManifest[]): { location: ModelLocation; manifest: ModelManifest | null; prefix: string } | null {
+  let owner: StoredManifest | null = null;
+  for (const candidate of owners) {
+    if (url.startsWith(candidate.prefix) && candidate.prefix.length > (owner?.prefix.length ?? -1)) owner = candidate;
+  }
+  if (owner) {
+    const { hub, repoId, revision } = owner.manifest;
+    return { location: { hub, repoId, revision }, manifest: owner.manifest, prefix: owner.prefix };
+  }
+  const guessed = locateFileUrl(url);
+  const prefix = guessed && urlPrefix(guessed);
+  if (!guessed || !prefix) return null;
+  return { location: { hub: guessed.hub, repoId: guessed.repoId, revision: guessed.revision }, manifest: null, prefix };
 }
 
 function storedSize(response: Response): number {
@@ -206,16 +264,18 @@ export function locateFileUrl(url: string): (ModelLocation & { path: string }) |
   const segments = parsed.pathname.split('/');
   const at = segments.indexOf('resolve', 3);
   if (at < 3) return null;
-  const [org, name] = segments.slice(at - 2, at);
-  if (!org || !name) return null;
   const hubPath = segments.slice(0, at - 2).join('/');
+  let org: string;
+  let name: string;
   let path: string;
   let revision: string;
   try {
+    [org, name] = segments.slice(at - 2, at).map(decodeURIComponent) as [string, string];
     revision = decodeURIComponent(segments[at + 1]);
     path = segments.slice(at + 2).map(decodeURIComponent).join('/');
   } catch {
     return null;
   }
+  if (!org || !name) return null;
   return { hub: parsed.origin + hubPath, repoId: `${org}/${name}`, revision, path };
 }
