@@ -4,7 +4,7 @@ import {
   importFolderModel,
   planFolderImport,
   relativeToModelFolder,
-  type FolderImportPlan,
+  type FolderImportResult,
   type PickedFile,
 } from '../lib/models/folder-import';
 import { ModelStore } from '../lib/models/model-store';
@@ -18,10 +18,10 @@ export class FolderImport {
   storedBytes = $state(0);
   totalBytes = $state(0);
   error = $state.raw<ErrorSummary | null>(null);
-  imported = $state.raw<FolderImportPlan | null>(null);
+  imported = $state.raw<FolderImportResult | null>(null);
 
   /** Files from `<input type=file webkitdirectory>`: each has its path in `webkitRelativePath`. */
-  async importFileList(list: FileList | File[]): Promise<FolderImportPlan | null> {
+  async importFileList(list: FileList | File[]): Promise<FolderImportResult | null> {
     const files = [...list];
     const rel = relativeToModelFolder(files.map((f) => f.webkitRelativePath || f.name));
     const picked = files.map((file) => ({ path: rel.strip(file.webkitRelativePath || file.name), file }));
@@ -29,14 +29,14 @@ export class FolderImport {
   }
 
   /** A folder from the File System Access directory picker. */
-  async importDirectory(handle: FileSystemDirectoryHandle): Promise<FolderImportPlan | null> {
+  async importDirectory(handle: FileSystemDirectoryHandle): Promise<FolderImportResult | null> {
     this.status = 'reading';
     const picked: PickedFile[] = [];
     await collectFiles(handle, '', picked);
     return this.#import(handle.name, picked);
   }
 
-  async #import(folderName: string, picked: PickedFile[]): Promise<FolderImportPlan | null> {
+  async #import(folderName: string, picked: PickedFile[]): Promise<FolderImportResult | null> {
     this.status = 'reading';
     this.error = null;
     this.imported = null;
@@ -48,16 +48,17 @@ export class FolderImport {
       assertFits(`"${folderName}"`, plan.totalBytes, estimate);
       this.status = 'storing';
       const store = await ModelStore.open();
+      let imported: FolderImportResult;
       try {
-        await importFolderModel(plan, store, (stored) => (this.storedBytes = stored));
+        imported = await importFolderModel(plan, folderName, store, (stored) => (this.storedBytes = stored));
       } catch (error) {
         if (!isQuotaError(error)) throw error;
         const free = freeBytes(await navigator.storage.estimate().catch(() => ({})));
         throw new QuotaExceededError(plan.totalBytes, free, quotaMessage(`"${folderName}"`, plan.totalBytes, free));
       }
-      this.imported = plan;
+      this.imported = imported;
       this.status = 'done';
-      return plan;
+      return imported;
     } catch (error) {
       this.error = summarizeError(error);
       this.status = 'error';

@@ -47,6 +47,16 @@ describe('isValidRepoId', () => {
       expect(isValidRepoId(id)).toBe(false);
     },
   );
+
+  it('accepts letters of any script only in a folder import\'s name, with the same rules otherwise', () => {
+    for (const id of ['local-folder/模型', 'local-folder/Modèle-2', 'local-folder/नमूना']) expect(isValidRepoId(id), id).toBe(true);
+    for (const id of ['模型/x', 'org/模型', 'local-folder/..', 'local-folder/.模型', 'local-folder/模 型', 'local-folder/模--型', `local-folder/${'模'.repeat(97)}`]) {
+      expect(isValidRepoId(id), id).toBe(false);
+    }
+    expect(resolveFileUrl('http://localhost:4173/local-models', 'local-folder/模型', 'main', 'config.json')).toBe(
+      'http://localhost:4173/local-models/local-folder/%E6%A8%A1%E5%9E%8B/resolve/main/config.json',
+    );
+  });
 });
 
 describe('URL builders', () => {

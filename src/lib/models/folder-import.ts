@@ -4,14 +4,17 @@
 import type { Dtype } from '../engines/types';
 import { dtypesInRepo, onnxFileFor } from '../engines/backend-selection';
 import { EngineError } from '../engines/errors';
-import { isValidRepoId } from './hub-urls';
+import { isValidRepoId, LOCAL_ORG } from './hub-urls';
 import { parseConfig } from './model-inspection';
 import type { ManifestFile, ModelStore } from './model-store';
 
-/** Imported models live under this org, on the app's own origin + LOCAL_MODELS_PATH. */
-export const LOCAL_ORG = 'local-folder';
+/** Imported models live under LOCAL_ORG, on the app's own origin + LOCAL_MODELS_PATH. */
+export { LOCAL_ORG };
 export const LOCAL_MODELS_PATH = '/local-models';
 const REVISION = 'main';
+const MAX_NAME = 96;
+/** Far more same-named folders than anyone imports; the bound only keeps a broken store from looping. */
+const MAX_SUFFIX = 999;
 const REQUIRED_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json'];
 const OPTIONAL_FILES = ['generation_config.json'];
 
@@ -37,6 +40,11 @@ export interface FolderImportPlan {
   totalBytes: number;
 }
 
+export interface FolderImportResult extends FolderImportPlan {
+  /** The id the folder's name gives when another stored folder already had it (this one got a suffix); else null. */
+  clashedWith: string | null;
+}
+
 export function isLocalModel(repoId: string): boolean {
   return repoId.startsWith(`${LOCAL_ORG}/`);
 }
@@ -45,17 +53,54 @@ export function localModelsHub(origin: string): string {
   return origin + LOCAL_MODELS_PATH;
 }
 
-/** `My Model (v2)` → `local-folder/My-Model-v2`. */
+/**
+ * `My Model (v2)` → `local-folder/My-Model-v2`, `模型` → `local-folder/模型`: letters of any script
+ * stay, anything else becomes `-`, and the name never is or holds `.`/`..`. Different folders can
+ * still give one id ("My Model", "My-Model"); importFolderModel then adds a suffix.
+ */
 export function localRepoId(folderName: string): string {
-  const name = folderName
-    .replace(/[^A-Za-z0-9_.-]+/g, '-')
-    .replace(/-{2,}/g, '-')
-    .replace(/^[-.]+|[-.]+$/g, '')
-    .replace(/\.{2,}/g, '.')
-    .slice(0, 96);
+  const name = trimName(
+    folderName
+      .normalize('NFC')
+      .replace(/[^\p{L}\p{M}\p{Nd}_.-]+/gu, '-')
+      .replace(/-{2,}/g, '-')
+      .replace(/\.{2,}/g, '.'),
+    MAX_NAME,
+  )
+    // The hub refuses these endings, and so does the rest of the app.
+    .replace(/\.(git|ipynb)$/, '-$1');
   const repoId = `${LOCAL_ORG}/${name || 'model'}`;
   if (!isValidRepoId(repoId)) throw new FolderImportError(`"${folderName}" can't be used as a model name.`);
   return repoId;
+}
+
+/** At most `max` characters (not UTF-16 units, so no letter is cut in half), without `-`/`.` at either end. */
+function trimName(name: string, max: number): string {
+  return Array.from(name.replace(/^[-.]+/, ''))
+    .slice(0, max)
+    .join('')
+    .replace(/[-.]+$/, '');
+}
+
+/** `local-folder/My-Model` → `local-folder/My-Model-2`, shortening the name to leave room for the suffix. */
+function withSuffix(repoId: string, n: number): string {
+  const name = repoId.slice(LOCAL_ORG.length + 1);
+  const suffix = `-${n}`;
+  return `${LOCAL_ORG}/${trimName(name, MAX_NAME - suffix.length)}${suffix}`;
+}
+
+/**
+ * The id to store a folder under: the one its name gives, unless a different folder (or a model
+ * stored before folders were told apart) already holds it; then the first free `-2`, `-3`, ...
+ * The same folder imported again keeps its id and replaces its old copy.
+ */
+export async function freeLocalRepoId(store: ModelStore, hub: string, repoId: string, folderName: string): Promise<string> {
+  for (let n = 1; n <= MAX_SUFFIX; n++) {
+    const candidate = n === 1 ? repoId : withSuffix(repoId, n);
+    const stored = await store.readManifest({ hub, repoId: candidate, revision: REVISION });
+    if (!stored || (stored.source === 'folder' && stored.folderName === folderName)) return candidate;
+  }
+  throw new FolderImportError(`${MAX_SUFFIX} stored models already use names like "${repoId}". Delete some of them, or rename the folder.`);
 }
 
 /**
@@ -112,14 +157,19 @@ function decoderFileFor(dtype: Dtype, byPath: Map<string, PickedFile>): string |
   return byPath.has(merged) ? merged : undefined;
 }
 
-/** Copies the plan's files into the store and writes the manifest that makes the model loadable. */
+/**
+ * Copies the plan's files into the store, under an id no other folder holds, and writes the
+ * manifest that makes the model loadable. Returns the plan with the id it got.
+ */
 export async function importFolderModel(
   plan: FolderImportPlan,
+  folderName: string,
   store: ModelStore,
   onProgress: (storedBytes: number, totalBytes: number) => void,
-): Promise<void> {
-  const location = { hub: plan.hub, repoId: plan.repoId, revision: REVISION };
-  // A re-import replaces the old copy completely.
+): Promise<FolderImportResult> {
+  const repoId = await freeLocalRepoId(store, plan.hub, plan.repoId, folderName);
+  const location = { hub: plan.hub, repoId, revision: REVISION };
+  // A re-import of the same folder replaces its old copy completely.
   await store.deleteModel(location);
   const files: Record<string, ManifestFile> = {};
   let storedBytes = 0;
@@ -140,6 +190,7 @@ export async function importFolderModel(
       completeDtypes: plan.dtypes,
       filesByDtype: plan.filesByDtype,
       source: 'folder',
+      folderName,
       updatedAt: new Date().toISOString(),
       lastUsedAt: null,
     });
@@ -148,6 +199,7 @@ export async function importFolderModel(
     await store.deleteModel(location).catch(() => {});
     throw error;
   }
+  return { ...plan, repoId, clashedWith: repoId === plan.repoId ? null : plan.repoId };
 }
 
 function contentTypeOf(path: string): string {

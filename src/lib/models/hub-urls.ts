@@ -44,10 +44,14 @@ export function normalizeHubBase(input: string): string {
 }
 
 const REPO_PART = /^[A-Za-z0-9_.-]{1,96}$/;
+/** Models imported from a folder live under this org; they never reach a hub. */
+export const LOCAL_ORG = 'local-folder';
+/** A folder's name keeps its letters in any script ("模型", "Modèle"), so two folders don't collapse to one id. */
+const LOCAL_NAME = /^[\p{L}\p{M}\p{Nd}_.-]{1,96}$/u;
 
-function isValidRepoPart(part: string): boolean {
+function isValidRepoPart(part: string, pattern = REPO_PART): boolean {
   return (
-    REPO_PART.test(part) &&
+    pattern.test(part) &&
     !/^[-.]|[-.]$/.test(part) &&
     // The hub forbids these; transformers.js also refuses such ids as model ids.
     !part.includes('..') &&
@@ -57,10 +61,13 @@ function isValidRepoPart(part: string): boolean {
   );
 }
 
+/** A hub id (`org/name` in ASCII, the hub's rules), or a folder import's `local-folder/<name>` in any script. */
 export function isValidRepoId(id: string): boolean {
   if (typeof id !== 'string') return false;
   const parts = id.split('/');
-  return parts.length === 2 && parts.every(isValidRepoPart);
+  if (parts.length !== 2) return false;
+  const [org, name] = parts as [string, string];
+  return isValidRepoPart(org) && isValidRepoPart(name, org === LOCAL_ORG ? LOCAL_NAME : REPO_PART);
 }
 
 function assertRepoId(repoId: string): [string, string] {

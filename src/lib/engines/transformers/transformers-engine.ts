@@ -353,7 +353,10 @@ const STORE_ONLY_PATH = '/__model-store-only__/';
 
 function storeOnlyFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
   const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-  if (url.startsWith(STORE_ONLY_PATH) || url.includes(`//${location.host}${STORE_ONLY_PATH}`)) {
+  // transformers.js looks up an id outside its ASCII pattern (a folder import named "模型") at the
+  // bare relative path `<id>/<file>` instead of localModelPath: that is a local lookup too.
+  const relative = !/^[a-z][a-z\d+.-]*:/i.test(url) && !url.startsWith('/');
+  if (relative || url.startsWith(STORE_ONLY_PATH) || url.includes(`//${location.host}${STORE_ONLY_PATH}`)) {
     return Promise.resolve(new Response(null, { status: 404 }));
   }
   return fetch(input, init);
