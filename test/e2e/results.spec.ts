@@ -10,7 +10,8 @@ import { csvRecords } from '../../src/lib/export/csv';
 import { statColumn } from '../../src/lib/export/results-csv';
 import { parseMarkdownTables } from '../../src/lib/export/markdown-table';
 import { BENCHMARK_MEASURES, formatValue } from '../../src/lib/export/results-tables';
-import type { ResultsDocument, SummaryStat } from '../../src/lib/results/result-types';
+import type { ResultsDocument, SummaryStat, TaskCategory } from '../../src/lib/results/result-types';
+import { CATEGORY_LABELS } from '../../src/lib/scorecard/suite-types';
 
 const MODELS = ['fixtures/tiny-qwen3', 'fixtures/tiny-glm'];
 
@@ -52,10 +53,10 @@ function shownStat(cell: string): number[] {
 
 type Measure = (typeof BENCHMARK_MEASURES)[number];
 
-/** A figure as the screen rounds it: the median, plus min and max when repeats differed. */
+/** A figure as the screen rounds it: the median, plus min and max when repeats differed as shown. */
 function rounded(stat: SummaryStat, measure: Measure): number[] {
   const round = (value: number) => Number(formatValue(value, measure.unit));
-  return stat.n <= 1 || stat.min === stat.max ? [round(stat.median)] : [round(stat.median), round(stat.min), round(stat.max)];
+  return stat.n <= 1 || round(stat.min) === round(stat.max) ? [round(stat.median)] : [round(stat.median), round(stat.min), round(stat.max)];
 }
 
 function csvStat(record: Record<string, string>, measure: Measure): SummaryStat {
@@ -138,6 +139,9 @@ test('a real benchmark exports, shares and compares with the numbers on screen',
   );
   await expect(sharedView.getByTestId('shared-banner')).toContainText('— read-only');
   expect(await tableText(benchmarkTable(sharedPage))).toEqual(screen);
+  await expect(sharedView.getByRole('img', { name: /^Bar chart of median prefill and decode speed .* for 6 cases/ })).toBeVisible();
+  // The link carries what the view shows, not the whole document: short enough to paste anywhere.
+  expect(new URL(link).hash.length).toBeLessThanOrEqual(4_000);
   await expect(sharedView.getByRole('button', { name: /run/i })).toHaveCount(0);
   // The rest of the app still works: this page's own benchmark has no rows and its run button is there.
   await sharedPage.getByRole('tab', { name: 'Benchmark' }).click();
@@ -243,12 +247,14 @@ test('a scorecard run exports per task and per category, and compares by model a
 
   await page.getByRole('tab', { name: 'Results' }).click();
   const view = resultsView(page);
+  // The screen names categories as people say them; the CSV files keep the ids.
   const screen = await tableText(view.getByRole('table', { name: 'Scorecard by model and category' }));
   const byKey = new Map(screen.rows.map((row) => [`${row[0]}|${row[1]}`, row]));
-  expect(byKey.get('fixtures/tiny-scripted|support')?.slice(2, 5)).toEqual(['1', '1', '100%']);
-  expect(byKey.get('fixtures/tiny-scripted|coding')?.slice(2, 5)).toEqual(['0', '1', '0%']);
-  expect(byKey.get('fixtures/tiny-code-right|coding')?.slice(2, 5)).toEqual(['1', '1', '100%']);
+  expect(byKey.get('fixtures/tiny-scripted|Customer support')?.slice(2, 5)).toEqual(['1', '1', '100%']);
+  expect(byKey.get('fixtures/tiny-scripted|Coding')?.slice(2, 5)).toEqual(['0', '1', '0%']);
+  expect(byKey.get('fixtures/tiny-code-right|Coding')?.slice(2, 5)).toEqual(['1', '1', '100%']);
   expect(screen.rows).toHaveLength(4);
+  await expect(view.getByRole('img', { name: /^Bar chart of scorecard pass rate per category for 2 models/ })).toBeVisible();
 
   const json = await downloadText(page, view.getByRole('button', { name: 'Download JSON' }));
   const parsed = parseResultsDocument(json.text);
@@ -266,7 +272,8 @@ test('a scorecard run exports per task and per category, and compares by model a
 
   // Per model × category: the screen's counts.
   const summary = csvRecords((await downloadText(page, view.getByRole('button', { name: 'Download scorecard summary CSV' }))).text);
-  expect(summary.map((s) => [s.modelId, s.category, s.passed, s.total, `${Math.round(Number(s.passRate) * 100)}%`])).toEqual(
+  const categoryName = (id: string) => CATEGORY_LABELS[id as TaskCategory] ?? `unknown category ${id}`;
+  expect(summary.map((s) => [s.modelId, categoryName(s.category), s.passed, s.total, `${Math.round(Number(s.passRate) * 100)}%`])).toEqual(
     screen.rows.map((row) => row.slice(0, 5)),
   );
   const markdown = parseMarkdownTables((await downloadText(page, view.getByRole('button', { name: 'Download Markdown' }))).text);
@@ -278,14 +285,14 @@ test('a scorecard run exports per task and per category, and compares by model a
   await importer.setInputFiles({ name: 'same.json', mimeType: 'application/json', buffer: Buffer.from(json.text) });
   const comparison = view.getByRole('table', { name: /^Scorecard comparison/ });
   const ratios = async () => new Map((await tableText(comparison)).rows.map((row) => [`${row[0]}|${row[1]}`, row.at(-1)]));
-  expect((await ratios()).get('fixtures/tiny-scripted|support')).toBe('1.00×');
-  expect((await ratios()).get('fixtures/tiny-scripted|coding')).toBe('–');
+  expect((await ratios()).get('fixtures/tiny-scripted|Customer support')).toBe('1.00×');
+  expect((await ratios()).get('fixtures/tiny-scripted|Coding')).toBe('–');
 
   const edited: ResultsDocument = structuredClone(parsed.document);
   edited.scorecard[0].results = edited.scorecard[0].results.map((r) => (r.category === 'support' ? { ...r, passed: false } : r));
   await importer.setInputFiles({ name: 'edited.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(edited)) });
   await expect(comparison.locator('thead')).toContainText('edited.json');
-  expect((await ratios()).get('fixtures/tiny-scripted|support')).toBe('0.00×');
-  expect((await ratios()).get('fixtures/tiny-code-right|coding')).toBe('1.00×');
+  expect((await ratios()).get('fixtures/tiny-scripted|Customer support')).toBe('0.00×');
+  expect((await ratios()).get('fixtures/tiny-code-right|Coding')).toBe('1.00×');
   expect(watchers.consoleErrors).toEqual([]);
 });

@@ -135,9 +135,10 @@ describe('speedChartData', () => {
   it('has one bar group per case, prefill and decode medians, and min–max in the tooltip', () => {
     const data = speedChartData([row('short', 20, 500), row('long', 12, 900, 'webgpu')]);
     expect(data.labels).toEqual(['tiny-qwen3 · WASM · short', 'tiny-qwen3 · WebGPU · long']);
-    expect(data.series[0].medians).toEqual([500, 900]);
-    expect(data.series[1].medians).toEqual([20, 12]);
-    expect(barTooltip(data.series[1], 0)).toBe('Decode: median 20.0 tok/s (min 18.0 tok/s – max 22.0 tok/s, 3 runs)');
+    expect(data.series[0].values).toEqual([500, 900]);
+    expect(data.series[1].values).toEqual([20, 12]);
+    expect(data.series[1].tooltips?.[0]).toBe('Decode: median 20.0 tok/s (18.0 tok/s – 22.0 tok/s, 3 runs)');
+    expect(data.logarithmic).toBe(true);
     expect(data.summary).toContain('2 cases');
     expect(data.summary).toContain('Fastest decode: tiny-qwen3 · WASM · short, 20.0 tok/s');
     expect(data.summary).toContain('Fastest prefill: tiny-qwen3 · WebGPU · long, 900 tok/s');
@@ -145,6 +146,11 @@ describe('speedChartData', () => {
 
   it('says when there is nothing to draw', () => {
     expect(speedChartData([]).summary).toContain('no measured cases');
+  });
+
+  it('gives no range in the tooltip for one run or runs that agree as shown', () => {
+    expect(barTooltip('Decode', { median: 6.93, min: 6.93, max: 6.93, n: 1 })).toBe('Decode: median 6.9 tok/s (1 run)');
+    expect(barTooltip('Decode', { median: 6.93, min: 6.91, max: 6.94, n: 3 })).toBe('Decode: median 6.9 tok/s (3 runs)');
   });
 });
 

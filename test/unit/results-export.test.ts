@@ -10,6 +10,7 @@ import { csvRecords, parseCsv, toCsv, CsvSyntaxError } from '../../src/lib/expor
 import { resultsMarkdown } from '../../src/lib/export/results-markdown';
 import { markdownTable, parseMarkdownTables, tableRecords } from '../../src/lib/export/markdown-table';
 import { BENCHMARK_MEASURES, formatStat, formatValue, scorecardSummary } from '../../src/lib/export/results-tables';
+import { CATEGORY_LABELS } from '../../src/lib/scorecard/suite-types';
 import {
   benchmarkComparisonTable,
   compareBenchmark,
@@ -242,7 +243,7 @@ describe('Markdown', () => {
         const [, median, min, max] = /^([\d.]+)(?: \(([\d.]+)–([\d.]+)\))?$/.exec(record[measure.title])!;
         expect(Number(median)).toBe(Number(formatValue(row[measure.key].median, measure.unit)));
         if (min) expect([Number(min), Number(max)]).toEqual([row[measure.key].min, row[measure.key].max].map((v) => Number(formatValue(v, measure.unit))));
-        else expect(row[measure.key].n === 1 || row[measure.key].min === row[measure.key].max).toBe(true);
+        else expect(row[measure.key].n === 1 || formatValue(row[measure.key].min, measure.unit) === formatValue(row[measure.key].max, measure.unit)).toBe(true);
       }
     });
     expect(rows[0]['Decode (tok/s)']).toBe('212.3 (200.0–231.0)');
@@ -250,8 +251,9 @@ describe('Markdown', () => {
 
     const scoreRows = tableRecords(tables[1]);
     expect(scoreRows.map((r) => [r.Model, r.Category, Number(r.Passed), Number(r.Tasks), r['Pass rate']])).toEqual(
-      scorecardSummary(document.scorecard).map((s) => [s.modelId, s.category, s.passed, s.total, `${Math.round((100 * s.passed) / s.total)}%`]),
+      scorecardSummary(document.scorecard).map((s) => [s.modelId, CATEGORY_LABELS[s.category], s.passed, s.total, `${Math.round((100 * s.passed) / s.total)}%`]),
     );
+    expect(scoreRows.map((r) => r.Category)).toContain('Arithmetic and logic');
 
     const facts = Object.fromEntries(tables[2].rows);
     expect(facts.WASM).toBe('2 threads, SIMD');
@@ -266,9 +268,12 @@ describe('Markdown', () => {
     expect(parseMarkdownTables(markdown)).toEqual([]);
   });
 
-  it('shows one figure when repeats agree', () => {
+  it('shows one figure when repeats agree, as shown: no range of one value', () => {
     expect(formatStat(stat(5.56, 5.56, 5.56, 3), 'tok/s')).toBe('5.6');
     expect(formatStat(stat(10.4, 9.6, 11.2, 1), 'ms')).toBe('10');
+    // Different samples that print the same: "6930 (6930–6930)" would say nothing.
+    expect(formatStat(stat(6930.2, 6929.8, 6930.4, 3), 'ms')).toBe('6930');
+    expect(formatStat(stat(6930.2, 6929.4, 6930.4, 3), 'ms')).toBe('6930 (6929–6930)');
   });
 });
 
@@ -320,6 +325,6 @@ describe('comparison', () => {
       ['fixtures/tiny-glm', 'WebGPU', 'q4', 'long', '981', '1051.5', '20.0', '–', '–', '–', '–', '–', '–'],
     ]);
     const scores = scorecardComparisonTable({ name: 'a', document: sampleDocument() }, { name: 'b', document: second });
-    expect(scores.rows[0]).toEqual(['fixtures/tiny-qwen3', 'reasoning', '1/2 (50%)', '1/2 (50%)', '1.00×']);
+    expect(scores.rows[0]).toEqual(['fixtures/tiny-qwen3', 'Arithmetic and logic', '1/2 (50%)', '1/2 (50%)', '1.00×']);
   });
 });

@@ -1,6 +1,7 @@
-// Results links: a document survives the trip through the URL fragment (deflate-raw + base64url
-// with node's own CompressionStream), a link too long to share is refused with the file as the
-// way out, and a damaged or foreign fragment gets a clear error instead of a throw.
+// Results links: what the shared view shows survives the trip through the URL fragment (compact
+// form, deflate-raw + base64url with node's own CompressionStream) in under 4,000 characters for a
+// typical visit, a link too long to share is refused with the file as the way out, and a damaged,
+// foreign or hostile fragment gets a clear error instead of a throw.
 import { describe, expect, it } from 'vitest';
 import {
   decodeResultsFragment,
@@ -8,17 +9,46 @@ import {
   fromBase64Url,
   hasResultsFragment,
   MAX_FRAGMENT_CHARS,
+  resultsFragment,
   toBase64Url,
 } from '../../src/lib/export/permalink';
-import { buildResultsDocument } from '../../src/lib/export/results-document';
+import { buildResultsDocument, formatTakenAt } from '../../src/lib/export/results-document';
+import { documentTables } from '../../src/lib/export/results-tables';
+import { fromLinkPayload, LINK_VERSION, toLinkPayload } from '../../src/lib/export/results-link';
+import { speedChartData } from '../../src/lib/benchmark/chart-data';
+import { scorecardChartData } from '../../src/lib/charts/scorecard-chart';
+import { scorecardSummary } from '../../src/lib/export/results-tables';
 import type { BenchmarkRow, ResultsDocument } from '../../src/lib/results/result-types';
+import { realisticDocument, REALISTIC_MODEL } from './support/realistic-results';
+
+/** Everything the shared results view puts on screen for a document. */
+function shownOnScreen(document: ResultsDocument) {
+  return {
+    banner: [document.machine.label, formatTakenAt(document.exportedAt)],
+    tables: documentTables(document),
+    benchmarkChart: speedChartData(document.benchmark),
+    scorecardChart: scorecardChartData(scorecardSummary(document.scorecard)),
+  };
+}
+
+/** A document packed by hand into a fragment, as a hostile or broken sender could. */
+async function fragmentOf(payload: unknown): Promise<string> {
+  const bytes = await new Response(
+    new Blob([JSON.stringify(payload)]).stream().pipeThrough(new CompressionStream('deflate-raw')),
+  ).arrayBuffer();
+  return `#results=${toBase64Url(new Uint8Array(bytes))}`;
+}
 
 const BASE = 'https://play.example/app/?hub=x#old';
 
-function documentWith(rows: number, answerChars = 0): ResultsDocument {
+function documentWith(rows: number, answerChars = 0, idChars = 0): ResultsDocument {
   const stat = (v: number) => ({ median: v, min: v * 0.9, max: v * 1.1, n: 2 });
+  // Random printable text does not compress, so it makes a link as long as it is.
+  let seed = 7;
+  const noise = (length: number) =>
+    Array.from({ length }, () => String.fromCharCode(33 + ((seed = (seed * 48271) % 2147483647) % 90))).join('');
   const benchmark: BenchmarkRow[] = Array.from({ length: rows }, (_, i) => ({
-    modelId: `fixtures/model-${i}`,
+    modelId: `fixtures/model-${i}${noise(idChars)}`,
     backend: 'wasm',
     dtype: 'q8',
     promptSize: 'short',
@@ -29,9 +59,6 @@ function documentWith(rows: number, answerChars = 0): ResultsDocument {
     prefillTokensPerSecond: stat(1500.5 - i),
     decodeTokensPerSecond: stat(200.25 + i / 7),
   }));
-  // Random printable text does not compress, so it makes a link as long as it is.
-  let seed = 7;
-  const noise = Array.from({ length: answerChars }, () => String.fromCharCode(33 + ((seed = (seed * 48271) % 2147483647) % 90))).join('');
   return buildResultsDocument({
     benchmark,
     scorecard: answerChars
@@ -42,7 +69,7 @@ function documentWith(rows: number, answerChars = 0): ResultsDocument {
             dtype: 'q8',
             suiteName: 's',
             finishedAt: '2026-11-25T00:00:00.000Z',
-            results: [{ taskId: 't', category: 'coding', passed: true, detail: 'd', answer: noise, ms: 1, promptTokens: 1, generatedTokens: 1 }],
+            results: [{ taskId: 't', category: 'coding', passed: true, detail: 'd', answer: noise(answerChars), ms: 1, promptTokens: 1, generatedTokens: 1 }],
           },
         ]
       : [],
@@ -53,7 +80,7 @@ function documentWith(rows: number, answerChars = 0): ResultsDocument {
 }
 
 describe('results links', () => {
-  it('carry a document in the fragment of the app’s address and give it back unchanged', async () => {
+  it('carry a document in the fragment of the app’s address and show the same tables', async () => {
     const document = documentWith(12);
     const link = await encodePermalink(document, BASE);
     if (!link.ok) throw new Error(link.error);
@@ -62,15 +89,81 @@ describe('results links', () => {
     expect(url.search).toBe('?view=results');
     expect(url.hash).toMatch(/^#results=[A-Za-z0-9_-]+$/);
     expect(hasResultsFragment(url.hash)).toBe(true);
-    // Compressed: far shorter than the JSON it carries.
-    expect(url.hash.length).toBeLessThan(JSON.stringify(document).length / 2);
-    expect(await decodeResultsFragment(url.hash)).toEqual({ ok: true, document });
+    const decoded = await decodeResultsFragment(url.hash);
+    if (!decoded.ok) throw new Error(decoded.error);
+    expect(shownOnScreen(decoded.document)).toEqual(shownOnScreen(document));
+    expect(decoded.document.machine).toEqual({ ...document.machine, userAgent: '' });
+  });
+
+  it('fit a typical visit (one benchmark, the built-in scorecard) in 4,000 characters and show what the sender saw', async () => {
+    const document = realisticDocument();
+    expect(document.benchmark).toHaveLength(6);
+    expect(document.scorecard[0].results.length).toBeGreaterThanOrEqual(30);
+    const link = await encodePermalink(document, BASE);
+    if (!link.ok) throw new Error(link.error);
+    const fragment = new URL(link.url).hash;
+    expect(fragment.length).toBeLessThanOrEqual(MAX_FRAGMENT_CHARS);
+    // The whole document would not fit: the answers and the raw hardware report stay in the file.
+    expect(JSON.stringify(document).length).toBeGreaterThan(3 * fragment.length);
+
+    const decoded = await decodeResultsFragment(fragment);
+    if (!decoded.ok) throw new Error(decoded.error);
+    const shared = decoded.document;
+    expect(shownOnScreen(shared)).toEqual(shownOnScreen(document));
+    // The tables are really there, not two empty ones that happen to agree.
+    const tables = documentTables(shared);
+    expect(tables.benchmark.rows).toHaveLength(6);
+    expect(tables.scorecard.rows.map((row) => row[1])).toContain('Customer support');
+    expect(tables.hardware?.rows.map((row) => row[0])).toEqual(['WebGPU', 'WASM', 'Memory', 'Storage', 'Browser']);
+    // Each task keeps its verdict, category, time and tokens; the words stay in the file.
+    const sent = document.scorecard[0].results;
+    expect(shared.scorecard[0].results).toEqual(sent.map((task) => ({ ...task, answer: '', detail: '' })));
+    expect(shared.scorecard[0]).toMatchObject({ modelId: REALISTIC_MODEL, backend: 'webgpu', dtype: 'q4f16', suiteName: 'Built-in suite' });
   });
 
   it('refuse results too long for a practical link and point to the JSON file', async () => {
-    const result = await encodePermalink(documentWith(1, MAX_FRAGMENT_CHARS), BASE);
+    // 60 models with long random ids: no compression gets that under the limit.
+    const result = await encodePermalink(documentWith(60, 0, 80), BASE);
     expect(result.ok).toBe(false);
-    expect(!result.ok && result.error).toMatch(/too long to share reliably .*Download JSON instead/);
+    expect(!result.ok && result.error).toMatch(/^The link would be too long: these results make [\d,]+ characters.*Download JSON/);
+  });
+
+  it('leave long answers out of the link: they are in the JSON file', async () => {
+    const fragment = await resultsFragment(documentWith(1, 20_000));
+    expect(fragment.length).toBeLessThan(1_000);
+  });
+
+  it('still open links made before the compact form, which carry the whole document', async () => {
+    const document = documentWith(3);
+    expect(await decodeResultsFragment(await fragmentOf(document))).toEqual({ ok: true, document });
+  });
+
+  it('answer a hostile or broken link form with an error saying what is wrong, never a throw', async () => {
+    const good = toLinkPayload(realisticDocument());
+    const cases: [unknown, RegExp][] = [
+      [[1, 2, 3], /not a results link of this app/],
+      [null, /not a results link of this app/],
+      [{ ...good, v: 99 }, /link format version 99; this app reads version 2/],
+      [{ ...good, m: 'laptop' }, /the machine should be a list/],
+      [{ ...good, i: [42] }, /model id 1 should be text/],
+      [{ ...good, b: [[7, ...good.b[0].slice(1)]] }, /benchmark row 1 names model 8, but the link lists 1/],
+      [{ ...good, b: [good.b[0].slice(0, 5)] }, /benchmark row 1 has 5 values instead of 22/],
+      [{ ...good, b: [[0, 'cuda', ...good.b[0].slice(2)]] }, /benchmark row 1, backend should be one of webgpu, wasm/],
+      [{ ...good, b: [good.b[0].map((v, i) => (i === 6 ? '1e400' : v))] }, /benchmark row 1, loadMs should be a number/],
+      [{ ...good, s: [[...good.s[0].slice(0, 5), [['x', 99, 1, 1, 1, 1]]]] }, /scorecard run 1, task 1 has an unknown category/],
+      [{ ...good, s: [[...good.s[0].slice(0, 5), [['x', 0, true, 1, 1, 1]]]] }, /task 1, verdict should be one of 0, 1/],
+      [{ ...good, s: [[...good.s[0].slice(0, 5), [['x', 0, 1, 1, -3, 1]]]] }, /task 1, prompt tokens should be a whole number/],
+      [{ ...good, h: [{ toString: 1 }] }, /hardware line 1 should be text/],
+      [{ ...good, t: undefined }, /the export time should be text/],
+    ];
+    for (const [payload, error] of cases) {
+      expect(() => fromLinkPayload(payload)).not.toThrow();
+      const result = await decodeResultsFragment(await fragmentOf(payload));
+      expect(result).toEqual({ ok: false, error: expect.stringMatching(/^The results in this link can't be read: /) });
+      expect(!result.ok && result.error).toMatch(error);
+    }
+    expect(good.v).toBe(LINK_VERSION);
+    expect(fromLinkPayload(good).ok).toBe(true);
   });
 
   it('say clearly when a fragment is cut short, damaged or not results', async () => {
@@ -89,7 +182,7 @@ describe('results links', () => {
       new Blob([JSON.stringify({ hello: 'world' })]).stream().pipeThrough(new CompressionStream('deflate-raw')),
     ).arrayBuffer();
     const result = await decodeResultsFragment(`#results=${toBase64Url(new Uint8Array(foreign))}`);
-    expect(result).toMatchObject({ ok: false, error: expect.stringMatching(/^The results in this link can't be read: This is not an On-Device Playground results file/) });
+    expect(result).toMatchObject({ ok: false, error: "The results in this link can't be read: it is not a results link of this app." });
   });
 
   it('base64url round-trips every byte value, in large arrays too', () => {

@@ -33,8 +33,21 @@ export function barColour(index: number): string {
   return BAR_COLOURS[index % BAR_COLOURS.length];
 }
 
-/** Longest axis label drawn in full; longer ones end in "…" (the tooltip keeps the whole label). */
+/** Longest axis label always drawn in full; longer ones end in "…" (the tooltip keeps the whole label). */
 export const MAX_AXIS_LABEL_CHARS = 24;
+/** Where each bar group has room, labels may run to this length (they are drawn level, not tilted). */
+export const ROOMY_AXIS_LABEL_CHARS = 48;
+/** About how wide one character of the axis font is, in CSS pixels. */
+const AXIS_CHAR_PX = 7;
+
+/**
+ * How long an axis label may be on a chart `widthPx` wide with `count` bar groups: as much as fits
+ * level in one group's slot, never cut below MAX_AXIS_LABEL_CHARS (chart.js tilts those instead).
+ */
+export function axisLabelLimit(widthPx: number, count: number): number {
+  const fits = Math.floor(widthPx / Math.max(1, count) / AXIS_CHAR_PX) - 2;
+  return Math.min(ROOMY_AXIS_LABEL_CHARS, Math.max(MAX_AXIS_LABEL_CHARS, fits));
+}
 
 export function shortenLabel(label: string, max = MAX_AXIS_LABEL_CHARS): string {
   return label.length <= max ? label : `${label.slice(0, max - 1).trimEnd()}…`;

@@ -49,3 +49,13 @@ function summary(counts: readonly CategoryCount[], models: string[], categories:
     `across ${categories.length} ${categories.length === 1 ? 'category' : 'categories'}. Tasks passed: ${totals.join('; ')}.`
   );
 }
+
+/** Per-category counts of each model's answers so far, for a chart of runs still in progress too. */
+export function categoryCounts(scores: readonly { modelId: string; results: readonly { category: TaskCategory; passed: boolean }[] }[]): CategoryCount[] {
+  return scores.flatMap((score) =>
+    TASK_CATEGORIES.flatMap((category) => {
+      const own = score.results.filter((r) => r.category === category);
+      return own.length ? [{ modelId: score.modelId, category, passed: own.filter((r) => r.passed).length, total: own.length }] : [];
+    }),
+  );
+}

@@ -5,6 +5,7 @@ import type { BenchmarkRow, ResultsDocument } from '../results/result-types';
 import { label } from '../engines/backend-selection';
 import {
   BENCHMARK_MEASURES,
+  categoryName,
   formatPercent,
   formatValue,
   passRate,
@@ -115,7 +116,7 @@ export function scorecardComparisonTable(first: NamedDocument, second: NamedDocu
     header: ['Model', 'Category', groupTitle(first), groupTitle(second), 'Ratio (second ÷ first)'],
     rows: compareScorecard(first.document, second.document).map((row) => [
       row.modelId,
-      row.category,
+      categoryName(row.category),
       score(row.first),
       score(row.second),
       formatRatio(passRateRatio(row)),

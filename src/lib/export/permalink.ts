@@ -1,13 +1,18 @@
-// Results in a link: the document as JSON, deflate-compressed and base64url-encoded into the URL
-// fragment (`#results=...`), which browsers never send to a server. Opening such a link shows the
-// results read-only.
+// Results in a link: the document's compact link form (results-link.ts) as JSON, deflate-compressed
+// and base64url-encoded into the URL fragment (`#results=...`), which browsers never send to a
+// server. Opening such a link shows the results read-only. Links made before the compact form
+// carried the whole document; they still open.
 import type { ResultsDocument } from '../results/result-types';
 import { parseResultsDocument } from './results-json';
+import { fromLinkPayload, toLinkPayload } from './results-link';
 
 export const FRAGMENT_KEY = 'results';
 const PREFIX = `#${FRAGMENT_KEY}=`;
-/** Longer links get cut by chat apps, mail clients and some browsers' address bars. */
-export const MAX_FRAGMENT_CHARS = 60_000;
+/**
+ * Longer links get cut or refused by chat apps, mail clients, QR codes and link shorteners; one
+ * benchmark and one scorecard run of a model fit in about half of this.
+ */
+export const MAX_FRAGMENT_CHARS = 4_000;
 
 /** True when the page was opened from a results link: the app then opens the Results view. */
 export function hasResultsFragment(hash: string): boolean {
@@ -18,12 +23,11 @@ export type PermalinkResult = { ok: true; url: string } | { ok: false; error: st
 
 /** A link to `base` (the app's address) that carries the document. */
 export async function encodePermalink(document: ResultsDocument, base: string): Promise<PermalinkResult> {
-  const packed = toBase64Url(await deflate(new TextEncoder().encode(JSON.stringify(document))));
-  const fragment = `${PREFIX}${packed}`;
+  const fragment = await resultsFragment(document);
   if (fragment.length > MAX_FRAGMENT_CHARS) {
     return {
       ok: false,
-      error: `These results make a link of ${fragment.length.toLocaleString('en')} characters, too long to share reliably (the limit is ${MAX_FRAGMENT_CHARS.toLocaleString('en')}). Download JSON instead and share the file; it can be imported here to compare.`,
+      error: `The link would be too long: these results make ${fragment.length.toLocaleString('en')} characters, and links over ${MAX_FRAGMENT_CHARS.toLocaleString('en')} get cut when they are pasted. Use Download JSON instead and share the file; it can be imported here to compare.`,
     };
   }
   const url = new URL(base);
@@ -31,6 +35,11 @@ export async function encodePermalink(document: ResultsDocument, base: string): 
   url.search = '?view=results';
   url.hash = fragment;
   return { ok: true, url: url.toString() };
+}
+
+/** `#results=…` for a document: its link form, compressed. */
+export async function resultsFragment(document: ResultsDocument): Promise<string> {
+  return `${PREFIX}${toBase64Url(await deflate(new TextEncoder().encode(JSON.stringify(toLinkPayload(document)))))}`;
 }
 
 export type FragmentResult = { ok: true; document: ResultsDocument } | { ok: false; error: string };
@@ -48,7 +57,15 @@ export async function decodeResultsFragment(hash: string): Promise<FragmentResul
       error: 'The results in this link are damaged (it may have been cut short when it was copied). Ask for the link again, or for the JSON file.',
     };
   }
-  const parsed = parseResultsDocument(json);
+  let data: unknown;
+  try {
+    data = JSON.parse(json);
+  } catch {
+    return { ok: false, error: "The results in this link can't be read: it is not JSON." };
+  }
+  // Links made before the compact form carry the whole document, which names its format.
+  const whole = typeof data === 'object' && data !== null && 'format' in data;
+  const parsed = whole ? parseResultsDocument(json) : fromLinkPayload(data);
   return parsed.ok ? parsed : { ok: false, error: `The results in this link can't be read: ${parsed.error}` };
 }
 

@@ -4,6 +4,8 @@
 import { hardwareReportSummary, type HardwareReport } from '../hardware/hardware-report';
 import { label } from '../engines/backend-selection';
 import { median } from '../metrics/statistics';
+import { formatRange } from '../render/format';
+import { CATEGORY_LABELS } from '../scorecard/suite-types';
 import type { BenchmarkRow, ResultsDocument, ScorecardRun, SummaryStat, TaskCategory } from '../results/result-types';
 
 export interface TextTable {
@@ -22,11 +24,16 @@ export function formatValue(value: number, unit: StatUnit): string {
   return Number.isFinite(value) ? value.toFixed(UNIT_DECIMALS[unit]) : '–';
 }
 
-/** "12.3" for one sample; "12.3 (11.0–13.1)" when repeats differ. */
+/** "12.3" for one sample or repeats that agree as shown; "12.3 (11.0–13.1)" when they differ. */
 export function formatStat(stat: SummaryStat, unit: StatUnit): string {
   const mid = formatValue(stat.median, unit);
-  if (stat.n <= 1 || stat.min === stat.max) return mid;
-  return `${mid} (${formatValue(stat.min, unit)}–${formatValue(stat.max, unit)})`;
+  const range = formatRange(stat, (value) => formatValue(value, unit), '–');
+  return range ? `${mid} (${range})` : mid;
+}
+
+/** A category as people read it ("Customer support"); an id from a newer app version as it is. */
+export function categoryName(category: string): string {
+  return (CATEGORY_LABELS as Record<string, string | undefined>)[category] ?? category;
 }
 
 export const BENCHMARK_MEASURES = [
@@ -100,7 +107,7 @@ export function scorecardSummaryTable(runs: readonly ScorecardRun[]): TextTable 
     header: ['Model', 'Category', 'Passed', 'Tasks', 'Pass rate', 'Median time (ms)', 'Runs'],
     rows: scorecardSummary(runs).map((row) => [
       row.modelId,
-      row.category,
+      categoryName(row.category),
       String(row.passed),
       String(row.total),
       formatPercent(passRate(row)),
@@ -110,16 +117,36 @@ export function scorecardSummaryTable(runs: readonly ScorecardRun[]): TextTable 
   };
 }
 
-/** The hardware report's plain-language lines as fact/value pairs, or null without a readable report. */
-export function hardwareTable(hardware: unknown): TextTable | null {
+/** A results link carries the hardware report's summary lines only, not the whole report. */
+export interface HardwareSummaryLines {
+  summary: string[];
+}
+
+export function isHardwareSummaryLines(value: unknown): value is HardwareSummaryLines {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Array.isArray((value as HardwareSummaryLines).summary) &&
+    (value as HardwareSummaryLines).summary.every((line) => typeof line === 'string')
+  );
+}
+
+/** The plain-language lines of a hardware report (or of a link's summary), or null without either. */
+export function hardwareLines(hardware: unknown): string[] | null {
+  if (isHardwareSummaryLines(hardware)) return hardware.summary;
   if (!looksLikeHardwareReport(hardware)) return null;
-  let lines: string[];
   try {
-    lines = hardwareReportSummary(hardware);
+    return hardwareReportSummary(hardware);
   } catch {
     // An imported file's report may be from another version of the app: show none rather than break.
     return null;
   }
+}
+
+/** The hardware report's plain-language lines as fact/value pairs, or null without a readable report. */
+export function hardwareTable(hardware: unknown): TextTable | null {
+  const lines = hardwareLines(hardware);
+  if (!lines) return null;
   return {
     header: ['Fact', 'Value'],
     rows: lines.map((line) => {

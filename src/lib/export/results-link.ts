@@ -1,0 +1,225 @@
+// The compact form of a results document that travels in a link: only what the shared view shows
+// (benchmark medians and ranges, each scorecard task's verdict, time and tokens, the model ids,
+// the machine line and the hardware summary), as arrays under one-letter keys. Answers, checker
+// details, the user agent and the raw hardware report stay in the JSON file. Versioned by `v`;
+// reading it checks every value, and a bad one gives an error saying where, never a throw.
+import {
+  RESULTS_FORMAT,
+  type BenchmarkRow,
+  type ResultsDocument,
+  type ScorecardRun,
+  type ScorecardTaskResult,
+  type SummaryStat,
+} from '../results/result-types';
+import type { Backend, Dtype } from '../engines/types';
+import { TASK_CATEGORIES } from '../scorecard/suite-types';
+import { BENCHMARK_MEASURES, hardwareLines } from './results-tables';
+
+export const LINK_VERSION = 2;
+
+type StatCells = [median: number | null, min: number | null, max: number | null, n: number];
+type BenchmarkCells = [model: number, backend: Backend, dtype: Dtype, size: BenchmarkRow['promptSize'], promptTokens: number, newTokens: number, ...stats: StatCells];
+type TaskCells = [taskId: string, category: number, passed: 0 | 1, ms: number, promptTokens: number, generatedTokens: number];
+type RunCells = [model: number, backend: Backend, dtype: Dtype, suiteName: string, finishedAt: string, tasks: TaskCells[]];
+
+export interface LinkPayload {
+  v: typeof LINK_VERSION;
+  /** exportedAt */
+  t: string;
+  /** The machine: label, logical cores, device memory (GB), GPU. */
+  m: [label: string, cores: number | null, memoryGB: number | null, gpu: string | null];
+  /** The hardware report's summary lines, or null without a report. */
+  h: string[] | null;
+  /** Model ids, referred to by position (a model appears in many rows). */
+  i: string[];
+  b: BenchmarkCells[];
+  s: RunCells[];
+}
+
+const BACKENDS: readonly Backend[] = ['webgpu', 'wasm'];
+const DTYPES: readonly Dtype[] = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'];
+const PROMPT_SIZES: readonly BenchmarkRow['promptSize'][] = ['short', 'medium', 'long'];
+/**
+ * Figures travel at full precision: rounded ones would round again on screen (1350.45 tok/s sent as
+ * 1350.5 shows as 1351 where the sender saw 1350), and the shared view must show what the sender
+ * saw. NaN (no samples) is null, as in the JSON file.
+ */
+function figure(value: number): number | null {
+  return Number.isFinite(value) ? value : null;
+}
+
+function statCells(stat: SummaryStat): StatCells {
+  return [figure(stat.median), figure(stat.min), figure(stat.max), stat.n];
+}
+
+export function toLinkPayload(document: ResultsDocument): LinkPayload {
+  const ids: string[] = [];
+  const model = (id: string) => (ids.includes(id) ? ids.indexOf(id) : ids.push(id) - 1);
+  return {
+    v: LINK_VERSION,
+    t: document.exportedAt,
+    m: [document.machine.label, document.machine.logicalCores, document.machine.deviceMemoryGB, document.machine.gpu],
+    h: hardwareLines(document.hardware),
+    b: document.benchmark.map((row): BenchmarkCells => [
+      model(row.modelId),
+      row.backend,
+      row.dtype,
+      row.promptSize,
+      row.promptTokens,
+      row.newTokens,
+      ...BENCHMARK_MEASURES.flatMap((m) => statCells(row[m.key])),
+    ] as BenchmarkCells),
+    s: document.scorecard.map((run): RunCells => [
+      model(run.modelId),
+      run.backend,
+      run.dtype,
+      run.suiteName,
+      run.finishedAt,
+      run.results.map((task): TaskCells => [
+        task.taskId,
+        TASK_CATEGORIES.indexOf(task.category),
+        task.passed ? 1 : 0,
+        task.ms,
+        task.promptTokens,
+        task.generatedTokens,
+      ]),
+    ]),
+    i: ids,
+  };
+}
+
+export type LinkRead = { ok: true; document: ResultsDocument } | { ok: false; error: string };
+
+class LinkProblem extends Error {
+  override name = 'LinkProblem';
+}
+
+/** The document the shared view shows, from a payload of unknown origin. Never throws. */
+export function fromLinkPayload(data: unknown): LinkRead {
+  try {
+    return { ok: true, document: readPayload(data) };
+  } catch (error) {
+    if (error instanceof LinkProblem) return { ok: false, error: error.message };
+    return { ok: false, error: `unexpected content (${String(error)}).` };
+  }
+}
+
+function readPayload(data: unknown): ResultsDocument {
+  if (!isRecord(data) || !('v' in data)) throw new LinkProblem('it is not a results link of this app.');
+  if (data.v !== LINK_VERSION) {
+    throw new LinkProblem(`it is link format version ${JSON.stringify(data.v)}; this app reads version ${LINK_VERSION}. Ask for the JSON file instead.`);
+  }
+  const [label, cores, memory, gpu] = list(data.m, 'the machine', 4);
+  const ids = list(data.i, 'the model ids').map((id, n) => text(id, `model id ${n + 1}`));
+  const modelAt = (value: unknown, at: string) => {
+    const index = whole(value, at);
+    if (index >= ids.length) throw new LinkProblem(`${at} names model ${index + 1}, but the link lists ${ids.length}.`);
+    return ids[index];
+  };
+  return {
+    format: RESULTS_FORMAT,
+    version: 1,
+    exportedAt: text(data.t, 'the export time'),
+    machine: {
+      label: text(label, 'the machine name'),
+      userAgent: '',
+      logicalCores: orNull(cores, (v) => whole(v, 'the core count')),
+      deviceMemoryGB: orNull(memory, (v) => number(v, 'the device memory')),
+      gpu: orNull(gpu, (v) => text(v, 'the GPU')),
+    },
+    hardware: data.h === null ? null : { summary: list(data.h, 'the hardware summary').map((line, n) => text(line, `hardware line ${n + 1}`)) },
+    benchmark: list(data.b, 'the benchmark').map((cells, n) => readRow(cells, `benchmark row ${n + 1}`, modelAt)),
+    scorecard: list(data.s, 'the scorecard').map((cells, n) => readRun(cells, `scorecard run ${n + 1}`, modelAt)),
+  };
+}
+
+type ModelAt = (value: unknown, at: string) => string;
+
+function readRow(value: unknown, at: string, modelAt: ModelAt): BenchmarkRow {
+  const cells = list(value, at, 6 + 4 * BENCHMARK_MEASURES.length);
+  const stat = (m: number): SummaryStat => {
+    const part = (k: number) => {
+      const cell = cells[6 + 4 * m + k];
+      return cell === null ? NaN : number(cell, `${at}, ${BENCHMARK_MEASURES[m].key}`);
+    };
+    return { median: part(0), min: part(1), max: part(2), n: whole(cells[6 + 4 * m + 3], `${at}, ${BENCHMARK_MEASURES[m].key} samples`) };
+  };
+  return {
+    modelId: modelAt(cells[0], at),
+    backend: oneOf(cells[1], BACKENDS, `${at}, backend`),
+    dtype: oneOf(cells[2], DTYPES, `${at}, weights`),
+    promptSize: oneOf(cells[3], PROMPT_SIZES, `${at}, prompt size`),
+    promptTokens: whole(cells[4], `${at}, prompt tokens`),
+    newTokens: whole(cells[5], `${at}, new tokens`),
+    loadMs: stat(0),
+    ttftMs: stat(1),
+    prefillTokensPerSecond: stat(2),
+    decodeTokensPerSecond: stat(3),
+  };
+}
+
+function readRun(value: unknown, at: string, modelAt: ModelAt): ScorecardRun {
+  const [model, backend, dtype, suiteName, finishedAt, tasks] = list(value, at, 6);
+  return {
+    modelId: modelAt(model, at),
+    backend: oneOf(backend, BACKENDS, `${at}, backend`),
+    dtype: oneOf(dtype, DTYPES, `${at}, weights`),
+    suiteName: text(suiteName, `${at}, suite name`),
+    finishedAt: text(finishedAt, `${at}, finish time`),
+    results: list(tasks, `${at}, tasks`).map((cells, n) => readTask(cells, `${at}, task ${n + 1}`)),
+  };
+}
+
+function readTask(value: unknown, at: string): ScorecardTaskResult {
+  const [taskId, category, passed, ms, promptTokens, generatedTokens] = list(value, at, 6);
+  const categoryIndex = whole(category, `${at}, category`);
+  if (categoryIndex >= TASK_CATEGORIES.length) throw new LinkProblem(`${at} has an unknown category (${categoryIndex}).`);
+  return {
+    taskId: text(taskId, `${at}, id`),
+    category: TASK_CATEGORIES[categoryIndex],
+    passed: oneOf(passed, [0, 1], `${at}, verdict`) === 1,
+    // The link carries the verdicts, not the words: those are in the JSON file.
+    detail: '',
+    answer: '',
+    ms: number(ms, `${at}, time`),
+    promptTokens: whole(promptTokens, `${at}, prompt tokens`),
+    generatedTokens: whole(generatedTokens, `${at}, generated tokens`),
+  };
+}
+
+// --- Value checks: each says what it expected and where ------------------------------------------
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function list(value: unknown, at: string, length?: number): unknown[] {
+  if (!Array.isArray(value)) throw new LinkProblem(`${at} should be a list.`);
+  if (length !== undefined && value.length !== length) throw new LinkProblem(`${at} has ${value.length} values instead of ${length}.`);
+  return value;
+}
+
+function text(value: unknown, at: string): string {
+  if (typeof value !== 'string') throw new LinkProblem(`${at} should be text.`);
+  return value;
+}
+
+function number(value: unknown, at: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new LinkProblem(`${at} should be a number.`);
+  return value;
+}
+
+function whole(value: unknown, at: string): number {
+  const n = number(value, at);
+  if (!Number.isInteger(n) || n < 0) throw new LinkProblem(`${at} should be a whole number, 0 or more.`);
+  return n;
+}
+
+function orNull<T>(value: unknown, read: (value: unknown) => T): T | null {
+  return value === null ? null : read(value);
+}
+
+function oneOf<T>(value: unknown, allowed: readonly T[], at: string): T {
+  if (!allowed.includes(value as T)) throw new LinkProblem(`${at} should be one of ${allowed.join(', ')}.`);
+  return value as T;
+}
