@@ -126,15 +126,40 @@ test('a link to a hub outside the policy loads nothing from it, for either engin
   expect(listener.heard).toEqual([]);
 });
 
-test('another site cannot frame the app', async ({ page, baseURL }) => {
-  const consoleLines: string[] = [];
-  page.on('console', (message) => consoleLines.push(message.text()));
+test('another site cannot frame the app: the server and the service worker both say so', async ({ page, baseURL }) => {
+  const served = await page.goto('/');
+  expect(served!.headers()['content-security-policy']).toBe("frame-ancestors 'self'");
+  // Once the service worker controls the page, it is the one that answers, with the same header.
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+    }
+  });
+  const fromWorker = await page.reload();
+  expect(fromWorker!.fromServiceWorker()).toBe(true);
+  expect(fromWorker!.headers()['content-security-policy']).toBe("frame-ancestors 'self'");
+
   await page.route('http://framer.test/', (route) =>
     route.fulfill({ contentType: 'text/html', body: `<!doctype html><iframe src="${baseURL}/" width="800" height="600"></iframe>` }),
   );
   await page.goto('http://framer.test/');
-  const frame = page.frameLocator('iframe');
-  await page.waitForTimeout(2000);
-  await expect(frame.getByRole('button', { name: 'Load model' })).toHaveCount(0);
-  expect(consoleLines.join('\n')).toContain("frame-ancestors 'self'");
+  await expect.poll(() => page.frames().map((frame) => frame.url())).toEqual(['http://framer.test/', 'chrome-error://chromewebdata/']);
+});
+
+test('each worker runs under its own policy: none for the code sandbox, this origin and the hubs for the model workers', async ({ page }) => {
+  const policies = new Map<string, string>();
+  page.on('response', (response) => {
+    const name = /\/(code-sandbox|inference|probe)\.worker-[\w-]+\.js$/.exec(new URL(response.url()).pathname)?.[1];
+    if (name) policies.set(name, response.headers()['content-security-policy'] ?? '');
+  });
+  await openApp(page, 'fixtures/tiny-qwen3');
+  await loadModel(page);
+  await page.getByRole('tab', { name: 'Scorecard' }).click();
+  await page.getByRole('tab', { name: 'Models' }).click();
+  await page.getByRole('button', { name: 'Measure this device' }).click();
+  await expect.poll(() => [...policies.keys()].sort(), { timeout: 60_000 }).toEqual(expect.arrayContaining(['inference', 'probe']));
+  expect(policies.get('inference')).toContain("default-src 'none'");
+  expect(policies.get('inference')).toMatch(/connect-src 'self' https:\/\/huggingface\.co .*http:\/\/127\.0\.0\.1:\*/);
+  expect(policies.get('probe')).toBe(policies.get('inference'));
 });
