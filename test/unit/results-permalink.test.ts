@@ -9,6 +9,8 @@ import {
   fromBase64Url,
   hasResultsFragment,
   MAX_FRAGMENT_CHARS,
+  MAX_INFLATED_BYTES,
+  MAX_READ_FRAGMENT_CHARS,
   resultsFragment,
   toBase64Url,
 } from '../../src/lib/export/permalink';
@@ -183,6 +185,24 @@ describe('results links', () => {
     ).arrayBuffer();
     const result = await decodeResultsFragment(`#results=${toBase64Url(new Uint8Array(foreign))}`);
     expect(result).toMatchObject({ ok: false, error: "The results in this link can't be read: it is not a results link of this app." });
+  });
+
+  it('refuse a link longer than any this app writes, and stop inflating a small one that unpacks too far', async () => {
+    const tooLong = `#results=${'A'.repeat(MAX_READ_FRAGMENT_CHARS)}`;
+    expect(await decodeResultsFragment(tooLong)).toEqual({
+      ok: false,
+      error: `This link is ${tooLong.length.toLocaleString('en')} characters long, more than any results link this app makes (60,000), so it was not opened. Ask for the JSON file instead.`,
+    });
+    // 32 MB of spaces deflate about 1,000 to 1 (deflate's limit): a link under the length limit.
+    const bomb = await new Response(
+      new Blob([new Uint8Array(32 * 2 ** 20).fill(0x20)]).stream().pipeThrough(new CompressionStream('deflate-raw')),
+    ).arrayBuffer();
+    const hash = `#results=${toBase64Url(new Uint8Array(bomb))}`;
+    expect(hash.length).toBeLessThan(MAX_READ_FRAGMENT_CHARS);
+    expect(await decodeResultsFragment(hash)).toEqual({
+      ok: false,
+      error: `The results in this link unpack to more than ${MAX_INFLATED_BYTES / 2 ** 20} MB, far more than any results link holds, so they were not opened. Ask for the JSON file instead.`,
+    });
   });
 
   it('base64url round-trips every byte value, in large arrays too', () => {

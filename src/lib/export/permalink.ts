@@ -14,6 +14,14 @@ const PREFIX = `#${FRAGMENT_KEY}=`;
  */
 export const MAX_FRAGMENT_CHARS = 4_000;
 
+/**
+ * What a link is read up to: the longest link any version wrote (the whole-document form allowed
+ * 60,000 characters), and how far its contents may inflate. A link is text anyone can craft; a few
+ * hundred kilobytes of it can inflate to gigabytes and take the tab down.
+ */
+export const MAX_READ_FRAGMENT_CHARS = 60_000;
+export const MAX_INFLATED_BYTES = 4 * 2 ** 20;
+
 /** True when the page was opened from a results link: the app then opens the Results view. */
 export function hasResultsFragment(hash: string): boolean {
   return hash.startsWith(PREFIX);
@@ -47,10 +55,23 @@ export type FragmentResult = { ok: true; document: ResultsDocument } | { ok: fal
 /** Reads the document from a `#results=` fragment. Never throws. */
 export async function decodeResultsFragment(hash: string): Promise<FragmentResult> {
   if (!hasResultsFragment(hash)) return { ok: false, error: 'This link carries no results.' };
+  if (hash.length > MAX_READ_FRAGMENT_CHARS) {
+    return {
+      ok: false,
+      error: `This link is ${hash.length.toLocaleString('en')} characters long, more than any results link this app makes (${MAX_READ_FRAGMENT_CHARS.toLocaleString('en')}), so it was not opened. Ask for the JSON file instead.`,
+    };
+  }
   let json: string;
   try {
     const bytes = fromBase64Url(hash.slice(PREFIX.length));
-    json = new TextDecoder('utf-8', { fatal: true }).decode(await inflate(bytes));
+    const inflated = await inflate(bytes, MAX_INFLATED_BYTES);
+    if (inflated === null) {
+      return {
+        ok: false,
+        error: `The results in this link unpack to more than ${MAX_INFLATED_BYTES / 2 ** 20} MB, far more than any results link holds, so they were not opened. Ask for the JSON file instead.`,
+      };
+    }
+    json = new TextDecoder('utf-8', { fatal: true }).decode(inflated);
   } catch {
     return {
       ok: false,
@@ -73,8 +94,28 @@ async function deflate(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<Array
   return pipe(bytes, new CompressionStream('deflate-raw'));
 }
 
-async function inflate(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
-  return pipe(bytes, new DecompressionStream('deflate-raw'));
+/** The inflated bytes, or null as soon as they pass `limit` (the rest is never inflated). */
+async function inflate(bytes: Uint8Array<ArrayBuffer>, limit: number): Promise<Uint8Array<ArrayBuffer> | null> {
+  const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('deflate-raw')).getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > limit) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
 }
 
 async function pipe(bytes: Uint8Array<ArrayBuffer>, transform: CompressionStream | DecompressionStream): Promise<Uint8Array<ArrayBuffer>> {
