@@ -47,7 +47,7 @@ test('measures the device, predicts every model, then shows the measured speed b
   const download = page.waitForEvent('download');
   await page.getByRole('region', { name: 'Models' }).getByRole('button', { name: 'Export CSV' }).click();
   const csv = await readFile((await (await download).path())!, 'utf8');
-  const [header, ...lines] = csv.trim().split('\n');
+  const [header, ...lines] = csv.trim().split(/\r?\n/);
   expect(header).toBe('model,repo,engine,backend,weights,predicted_decode_tok_s,uncorrected_tok_s,learned_runs,measured_decode_tok_s,verdict,reason');
   const tinyLine = lines.find((line) => line.startsWith('fixtures/tiny-qwen3,'))!.split(',');
   expect(tinyLine.slice(2, 5)).toEqual(['transformers', 'wasm', 'q8']);
