@@ -5,6 +5,7 @@ import { test, expect, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import { MIRROR } from './ports';
 import { expectOnlyHosts, openApp, watch } from './app';
+import { importSuite, sumToSuite } from './scorecard-suites';
 
 async function openScorecard(page: Page, model: string): Promise<void> {
   await openApp(page, model);
@@ -12,38 +13,12 @@ async function openScorecard(page: Page, model: string): Promise<void> {
   await expect(page.getByRole('region', { name: 'Scorecard' })).toBeVisible();
 }
 
-function importSuite(page: Page, name: string, content: unknown): Promise<void> {
-  const text = typeof content === 'string' ? content : JSON.stringify(content);
-  return page.getByLabel('Import a suite (JSON file)').setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(text) });
-}
-
 async function expectNoSeriousAxeViolations(page: Page): Promise<void> {
   const axe = await new AxeBuilder({ page }).include('#view-scorecard').analyze();
   expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
 }
 
-const SUM_TO_SUITE = {
-  format: 'on-device-playground/scorecard-suite',
-  version: 1,
-  name: 'Sum to n',
-  tasks: [
-    {
-      id: 'sum-to',
-      category: 'coding',
-      title: 'Sum 1..n',
-      prompt: 'Write a JavaScript function sumTo(n) that returns 1 + 2 + … + n. Reply with one ```js code block.',
-      maxNewTokens: 48,
-      checker: {
-        kind: 'code',
-        functionName: 'sumTo',
-        tests: [
-          { args: [3], expected: 6 },
-          { args: [10], expected: 55 },
-        ],
-      },
-    },
-  ],
-};
+const SUM_TO_SUITE = sumToSuite();
 
 test('the built-in suite runs end to end and scores every task', async ({ page, baseURL }) => {
   test.setTimeout(300_000);

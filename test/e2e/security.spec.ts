@@ -5,6 +5,7 @@ import { test, expect, type Page } from '@playwright/test';
 import { createServer, type Server } from 'node:http';
 import { LEAK_LISTENER } from '../fixtures/model-repos';
 import { lastAnswer, loadModel, openApp, send, setGeneration, waitForAnswerDone, watch } from './app';
+import { importSuite, sumToSuite } from './scorecard-suites';
 
 interface Listener {
   heard: string[];
@@ -29,21 +30,6 @@ test.afterEach(async () => {
   listener = null;
 });
 
-const SUM_TO_SUITE = {
-  format: 'on-device-playground/scorecard-suite',
-  version: 1,
-  name: 'Sum to n',
-  tasks: [
-    {
-      id: 'sum-to',
-      category: 'coding',
-      title: 'Sum 1..n',
-      prompt: 'Write a JavaScript function sumTo(n) that returns 1 + 2 + … + n. Reply with one ```js code block.',
-      maxNewTokens: 96,
-      checker: { kind: 'code', functionName: 'sumTo', tests: [{ args: [3], expected: 6 }, { args: [10], expected: 55 }] },
-    },
-  ],
-};
 
 async function answerOf(page: Page, model: string) {
   const details = page.getByRole('region', { name: `Answers of ${model}` }).locator('details');
@@ -60,7 +46,8 @@ test('code a model wrote can neither import nor reach the network from the score
   const view = page.getByRole('region', { name: 'Scorecard' });
   await view.getByRole('button', { name: 'Add a model' }).click();
   await view.getByLabel('Models to score: model 2').fill('fixtures/tiny-code-escape');
-  await page.getByLabel('Import a suite (JSON file)').setInputFiles({ name: 'sum-to.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(SUM_TO_SUITE)) });
+  // The attempts make a longer answer than the plain sumTo.
+  await importSuite(page, 'sum-to.json', sumToSuite(96));
   await view.getByRole('radio', { name: 'Run only the imported suite' }).check();
   await view.getByRole('button', { name: 'Run scorecard' }).click();
   await expect(view.getByTestId('scorecard-message')).toHaveText('Scorecard finished: 2 of 2 models scored.', { timeout: 150_000 });
