@@ -1,10 +1,13 @@
 // The results view's state: the document this visit's results make, a shared document opened from a
-// `#results=` link (read-only), imported files, the permalink, and which two documents to compare.
+// `#results=` link (read-only), imported files (the fleet table of all of them), the permalink, and
+// which two documents to compare.
 import type { SessionResults } from './session-results.svelte';
 import type { HardwareReportState } from './hardware-report.svelte';
 import type { MachineInfo, ResultsDocument } from '../lib/results/result-types';
 import { buildResultsDocument, hasResults, machineFromReport, resultsFileName } from '../lib/export/results-document';
-import { parseResultsDocument, resultsJson } from '../lib/export/results-json';
+import { resultsJson } from '../lib/export/results-json';
+import { importResultsFiles, type ResultsFile } from '../lib/export/results-import';
+import { fleetCsv, fleetFileName, fleetMarkdown, fleetModels } from '../lib/export/fleet-table';
 import { benchmarkCsv, scorecardSummaryCsv, scorecardTasksCsv } from '../lib/export/results-csv';
 import { resultsMarkdown } from '../lib/export/results-markdown';
 import { decodeResultsFragment, encodePermalink, hasResultsFragment } from '../lib/export/permalink';
@@ -13,6 +16,11 @@ import type { NamedDocument } from '../lib/export/comparison';
 /** A document the comparison can pick; its name is "This session", "Shared link" or the file's name. */
 export interface ResultsSource extends NamedDocument {
   id: string;
+}
+
+/** An imported file, with the fingerprint that tells a repeat of it apart from new results. */
+export interface ImportedSource extends ResultsSource {
+  fingerprint: string;
 }
 
 export type ExportKind = 'json' | 'markdown' | 'benchmark-csv' | 'scorecard-csv' | 'scorecard-summary-csv';
@@ -31,8 +39,6 @@ interface ClipboardLike {
 }
 
 export const SESSION_ID = 'session';
-/** Far above any real export (a full scorecard with answers is well under 1 MB); guards against a wrong pick. */
-export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
 export const SHARED_ID = 'shared';
 
 /** Before the hardware report is in: what the navigator alone says. */
@@ -53,8 +59,12 @@ export class ResultsSharing {
   sharedStatus = $state<SharedStatus>('none');
   sharedError = $state<string | null>(null);
 
-  imported = $state.raw<ResultsSource[]>([]);
+  imported = $state.raw<ImportedSource[]>([]);
   importErrors = $state.raw<string[]>([]);
+  /** Files left out because their results were already in (duplicates). */
+  importNotes = $state.raw<string[]>([]);
+  /** Every imported file in one table per model. */
+  readonly fleet = $derived(fleetModels(this.imported));
 
   link = $state<string | null>(null);
   linkError = $state<string | null>(null);
@@ -176,27 +186,12 @@ export class ResultsSharing {
     }
   }
 
-  /** Reads each file; good ones join the comparison, each bad one gets its own error line. */
-  async importFiles(files: Iterable<File>): Promise<void> {
-    const added: ResultsSource[] = [];
-    const errors: string[] = [];
-    for (const file of files) {
-      if (file.size > MAX_IMPORT_BYTES) {
-        errors.push(`${file.name}: at ${Math.round(file.size / 1024 / 1024)} MB this is far larger than any results file; it was not read.`);
-        continue;
-      }
-      let text: string;
-      try {
-        text = await file.text();
-      } catch (error) {
-        errors.push(`${file.name}: the file could not be read (${error instanceof Error ? error.message : String(error)}).`);
-        continue;
-      }
-      const parsed = parseResultsDocument(text);
-      if (parsed.ok) added.push({ id: `import-${++this.#importCount}`, name: file.name, document: parsed.document });
-      else errors.push(`${file.name}: ${parsed.error}`);
-    }
-    this.importErrors = errors;
+  /** Reads each file; good ones join the comparison and the fleet, each bad one gets its own error line. */
+  async importFiles(files: Iterable<ResultsFile>): Promise<void> {
+    const outcome = await importResultsFiles(files, this.imported);
+    const added = outcome.added.map((file): ImportedSource => ({ id: `import-${++this.#importCount}`, ...file }));
+    this.importErrors = outcome.errors;
+    this.importNotes = outcome.notes;
     if (!added.length) return;
     this.imported = [...this.imported, ...added];
     // Compare the newest import with what was there before it (this session, when it has results).
@@ -209,5 +204,20 @@ export class ResultsSharing {
     this.imported = this.imported.filter((source) => source.id !== id);
     if (this.firstId === id) this.firstId = '';
     if (this.secondId === id) this.secondId = '';
+  }
+
+  /** Every imported file out, with its errors and notes: a fresh start for the next fleet. */
+  clearImports(): void {
+    this.imported = [];
+    this.importErrors = [];
+    this.importNotes = [];
+    this.firstId = '';
+    this.secondId = '';
+  }
+
+  fleetFile(kind: 'csv' | 'markdown', now = new Date()): ExportFile {
+    return kind === 'csv'
+      ? { name: fleetFileName('csv', now), text: fleetCsv(this.fleet), mime: 'text/csv' }
+      : { name: fleetFileName('md', now), text: fleetMarkdown(this.fleet), mime: 'text/markdown' };
   }
 }

@@ -3,6 +3,7 @@
 import {
   RESULTS_FORMAT,
   type BenchmarkRow,
+  type GpuCorrectness,
   type MachineInfo,
   type ResultsDocument,
   type ScorecardRun,
@@ -11,6 +12,7 @@ import {
 } from '../results/result-types';
 import type { Backend, Dtype } from '../engines/types';
 import { TASK_CATEGORIES } from '../scorecard/suite-types';
+import { jsonErrorPosition } from './json-error-position';
 
 export function resultsJson(document: ResultsDocument): string {
   return `${JSON.stringify(document, null, 2)}\n`;
@@ -35,7 +37,9 @@ export function parseResultsDocument(text: string): ParsedResults {
   try {
     data = JSON.parse(text);
   } catch (error) {
-    return { ok: false, error: `This file is not JSON (${error instanceof Error ? error.message : String(error)}).` };
+    const at = jsonErrorPosition(text);
+    const where = at ? `line ${at.line}, column ${at.column}: ` : '';
+    return { ok: false, error: `This file is not JSON (${where}${error instanceof Error ? error.message : String(error)}).` };
   }
   try {
     return { ok: true, document: readDocument(data) };
@@ -59,7 +63,7 @@ function readDocument(data: unknown): ResultsDocument {
     );
   }
   const at = 'the results file';
-  return {
+  const document: ResultsDocument = {
     format: RESULTS_FORMAT,
     version: 1,
     exportedAt: str(data, 'exportedAt', at),
@@ -68,6 +72,30 @@ function readDocument(data: unknown): ResultsDocument {
     scorecard: arr(data, 'scorecard', at).map((run, i) => readScorecardRun(run, `scorecard run ${i + 1}`)),
     hardware: 'hardware' in data ? (data.hardware ?? null) : missing('hardware', at),
   };
+  // Optional: only files from versions of the app that check GPU correctness carry it.
+  if (data.gpuCorrectness !== undefined) {
+    document.gpuCorrectness = arr(data, 'gpuCorrectness', at).map((check, i) => readGpuCorrectness(check, `GPU correctness check ${i + 1}`));
+  }
+  return document;
+}
+
+const VERDICTS: readonly GpuCorrectness['verdict'][] = ['ok', 'warning'];
+
+function readGpuCorrectness(value: unknown, at: string): GpuCorrectness {
+  const data = asObject(value, at);
+  const check: GpuCorrectness = {
+    repoId: str(data, 'repoId', at),
+    dtype: oneOf(data, 'dtype', DTYPES, at),
+    positions: num(data, 'positions', at),
+    agreeing: num(data, 'agreeing', at),
+    agreement: num(data, 'agreement', at),
+    verdict: oneOf(data, 'verdict', VERDICTS, at),
+  };
+  if (check.agreement < 0 || check.agreement > 100) wrongType('agreement', at, 'a percentage from 0 to 100', check.agreement);
+  if (check.agreeing < 0 || check.agreeing > check.positions) {
+    wrongType('agreeing', at, `a count from 0 to the ${check.positions} positions compared`, check.agreeing);
+  }
+  return check;
 }
 
 function readMachine(data: Json): MachineInfo {

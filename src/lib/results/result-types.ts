@@ -73,6 +73,23 @@ export interface MachineInfo {
   gpu: string | null;
 }
 
+/**
+ * How far a model's WebGPU output agreed with the WASM reference on the same weights: of the
+ * token positions compared, how many picked the same token. A GPU can be fast and still wrong
+ * (a driver's fp16 bug), so a fleet table shows this beside the speed.
+ */
+export interface GpuCorrectness {
+  repoId: string;
+  dtype: Dtype;
+  /** Token positions compared. */
+  positions: number;
+  /** Positions where both backends chose the same token. */
+  agreeing: number;
+  /** agreeing ÷ positions as a percentage (0–100). */
+  agreement: number;
+  verdict: 'ok' | 'warning';
+}
+
 export const RESULTS_FORMAT = 'on-device-playground/results';
 
 export interface ResultsDocument {
@@ -85,4 +102,6 @@ export interface ResultsDocument {
   scorecard: ScorecardRun[];
   /** The hardware report (src/lib/hardware/hardware-report.ts) when one was taken. */
   hardware: unknown | null;
+  /** GPU correctness checks, in files from versions of the app that run them; absent otherwise. */
+  gpuCorrectness?: GpuCorrectness[];
 }
