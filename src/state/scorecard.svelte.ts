@@ -4,11 +4,13 @@
 import { ModelSession } from './model-session.svelte';
 import { DeviceRunner } from './device-runner.svelte';
 import type { ViewContext } from './view-context';
-import type { Backend, ChatMessage, Dtype, GenerationParams } from '../lib/engines/types';
+import type { Backend, ChatMessage, Dtype, GenerationMetrics, GenerationParams, GenerationResult } from '../lib/engines/types';
 import type { ScorecardTaskResult } from '../lib/results/result-types';
 import { summarizeError } from '../lib/engines/errors';
 import { BUILTIN_SUITE } from '../lib/scorecard/builtin-suite';
-import { checkAnswer } from '../lib/scorecard/checkers';
+import { checkAnswer, needsFollowUp } from '../lib/scorecard/checkers';
+import { visibleAnswer } from '../lib/scorecard/answer-text';
+import { checkToolCall } from '../lib/scorecard/tool-call-checker';
 import { runInSandbox } from '../lib/scorecard/code-sandbox';
 import type { CodeRunner } from '../lib/scorecard/code-sandbox-protocol';
 import { joinSuites, parseSuite, SuiteFormatError } from '../lib/scorecard/parse-suite';
@@ -65,14 +67,27 @@ const defaultDependencies: ScorecardDependencies = {
 
 /** Greedy and without reasoning, so a score is repeatable and every token goes to the answer. */
 function paramsFor(task: ScorecardTask): GenerationParams {
-  return { maxNewTokens: task.maxNewTokens, temperature: 0, topP: 1, enableThinking: false };
+  return { maxNewTokens: task.maxNewTokens, temperature: 0, topP: 1, enableThinking: false, ...(task.tools ? { tools: task.tools } : {}) };
 }
 
 function messagesFor(task: ScorecardTask): ChatMessage[] {
   return [...(task.system ? [{ role: 'system' as const, content: task.system }] : []), { role: 'user', content: task.prompt }];
 }
 
+/** The verdict of a task the model's template could not be asked at all. */
+const NO_TOOL_SUPPORT = 'no tool support in its template';
+
 const MAX_SUITE_BYTES = 2 * 1024 * 1024;
+
+/** What the model said to one task: its answer, and its answer to the tool result where one was sent. */
+interface Asked {
+  text: string;
+  followUp?: string;
+  toolResult?: string;
+  metrics: GenerationMetrics[];
+  /** The model's template takes no tools, so the task was never asked. */
+  unsupported?: true;
+}
 
 
 export class Scorecard extends DeviceRunner {
@@ -191,6 +206,38 @@ export class Scorecard extends DeviceRunner {
     this.scores = this.scores.map((score, i) => (i === index ? { ...score, ...changes } : score));
   }
 
+  /**
+   * Puts one task to the model: one answer, or for a tool task whose right call gets a result,
+   * the call, the result as a `tool` message, and the answer to it. Each answer counts in the ledger.
+   */
+  async #ask(session: ModelSession, task: ScorecardTask, signal: AbortSignal): Promise<Asked> {
+    const messages = messagesFor(task);
+    const params = paramsFor(task);
+    const answer = async (conversation: ChatMessage[]) => {
+      const result = await untilAborted(session.answer(conversation, params, { signal, fresh: true }), signal);
+      this.context.ledger.recordAnswer('scorecard', result.metrics);
+      return result;
+    };
+    let first: GenerationResult;
+    try {
+      first = await answer(messages);
+    } catch (error) {
+      if (!signal.aborted && summarizeError(error).name === 'ToolsUnsupportedError') return { text: '', metrics: [], unsupported: true };
+      throw error;
+    }
+    const spec = task.checker;
+    if (spec.kind !== 'tool-call' || !needsFollowUp(spec) || signal.aborted) return { text: first.text, metrics: [first.metrics] };
+    // Only a right call gets the result: a wrong one already fails, and its result would be made up.
+    const call = checkToolCall(visibleAnswer(first.text), spec, task.tools ?? []);
+    if (!call.passed) return { text: first.text, metrics: [first.metrics] };
+    const second = await answer([
+      ...messages,
+      { role: 'assistant', content: call.text, toolCalls: call.calls },
+      { role: 'tool', content: spec.toolResult },
+    ]);
+    return { text: first.text, followUp: second.text, toolResult: spec.toolResult, metrics: [first.metrics, second.metrics] };
+  }
+
   async #runModel(index: number, modelId: string, suite: ScorecardSuite, signal: AbortSignal): Promise<void> {
     const progress: ScorecardProgress = {
       modelNumber: index + 1,
@@ -226,21 +273,24 @@ export class Scorecard extends DeviceRunner {
       const results: ScoredTask[] = [];
       for (const [k, task] of suite.tasks.entries()) {
         this.progress = { ...progress, phase: 'answering', taskNumber: k + 1, taskTitle: task.title };
-        const { text, metrics } = await untilAborted(session.answer(messagesFor(task), paramsFor(task), { signal, fresh: true }), signal);
+        const asked = await this.#ask(session, task, signal);
         if (signal.aborted) throw new RunCancelled();
-        this.context.ledger.recordAnswer('scorecard', metrics);
         this.progress = { ...progress, phase: 'checking', taskNumber: k + 1, taskTitle: task.title };
         const checkStarted = performance.now();
-        const verdict = await checkAnswer(task, text, { runCode: this.deps.runCode });
+        const verdict = asked.unsupported
+          ? { passed: false, detail: NO_TOOL_SUPPORT }
+          : await checkAnswer(task, asked.text, { runCode: this.deps.runCode }, asked.followUp);
+        const metrics = asked.metrics;
         results.push({
           taskId: task.id,
           category: task.category,
           passed: verdict.passed,
           detail: verdict.detail,
-          answer: text,
-          ms: metrics.totalMs,
-          promptTokens: metrics.promptTokens,
-          generatedTokens: metrics.generatedTokens,
+          ...(asked.unsupported ? { unsupported: 'tools' as const } : {}),
+          answer: asked.followUp === undefined ? asked.text : `${asked.text}\n\n[tool result] ${asked.toolResult}\n\n${asked.followUp}`,
+          ms: metrics.reduce((sum, m) => sum + m.totalMs, 0),
+          promptTokens: metrics.reduce((sum, m) => sum + m.promptTokens, 0),
+          generatedTokens: metrics.reduce((sum, m) => sum + m.generatedTokens, 0),
           title: task.title,
           system: task.system ?? null,
           prompt: task.prompt,
@@ -270,6 +320,6 @@ export class Scorecard extends DeviceRunner {
 
 /** Only the shared result fields go to the visit's results (and so into exports). */
 function toContract(result: ScoredTask): ScorecardTaskResult {
-  const { taskId, category, passed, detail, answer, ms, promptTokens, generatedTokens } = result;
-  return { taskId, category, passed, detail, answer, ms, promptTokens, generatedTokens };
+  const { taskId, category, passed, detail, unsupported, answer, ms, promptTokens, generatedTokens } = result;
+  return { taskId, category, passed, detail, ...(unsupported ? { unsupported } : {}), answer, ms, promptTokens, generatedTokens };
 }

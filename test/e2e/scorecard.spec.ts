@@ -27,7 +27,7 @@ test('the built-in suite runs end to end and scores every task', async ({ page, 
   const view = page.getByRole('region', { name: 'Scorecard' });
   await expect(view.getByLabel('Models to score: model 1')).toHaveValue('fixtures/tiny-qwen3');
   const summary = (await view.getByTestId('suite-summary').textContent()) ?? '';
-  const taskCount = Number(/(\d+) tasks in 8 categories/.exec(summary)?.[1]);
+  const taskCount = Number(/(\d+) tasks in 10 categories/.exec(summary)?.[1]);
   expect(taskCount).toBeGreaterThanOrEqual(32);
 
   await view.getByRole('button', { name: 'Run scorecard' }).click();
@@ -49,7 +49,7 @@ test('the built-in suite runs end to end and scores every task', async ({ page, 
   // One row per category; the cells add up to the total.
   const byCategory = view.getByRole('table', { name: 'Scores by category' });
   const cells = await byCategory.locator('tbody td').allTextContents();
-  expect(cells).toHaveLength(8);
+  expect(cells).toHaveLength(10);
   const sums = cells.map((cell) => /^(\d+) \/ (\d+)$/.exec(cell.trim())!.slice(1).map(Number));
   expect(sums.reduce((s, [p]) => s + p, 0)).toBe(passed);
   expect(sums.reduce((s, [, t]) => s + t, 0)).toBe(taskCount);

@@ -48,10 +48,10 @@ describe('scorecardChartData', () => {
 
   it('counts passed and answered tasks per model and category', () => {
     expect(counts).toEqual([
-      { modelId: 'onnx-community/Qwen3-0.6B-ONNX', category: 'support', passed: 1, total: 2 },
-      { modelId: 'onnx-community/Qwen3-0.6B-ONNX', category: 'reasoning', passed: 0, total: 1 },
-      { modelId: 'onnx-community/Qwen3-0.6B-ONNX', category: 'coding', passed: 1, total: 1 },
-      { modelId: 'fixtures/tiny-glm', category: 'support', passed: 2, total: 2 },
+      { modelId: 'onnx-community/Qwen3-0.6B-ONNX', category: 'support', passed: 1, total: 2, unsupported: 0 },
+      { modelId: 'onnx-community/Qwen3-0.6B-ONNX', category: 'reasoning', passed: 0, total: 1, unsupported: 0 },
+      { modelId: 'onnx-community/Qwen3-0.6B-ONNX', category: 'coding', passed: 1, total: 1, unsupported: 0 },
+      { modelId: 'fixtures/tiny-glm', category: 'support', passed: 2, total: 2, unsupported: 0 },
     ]);
   });
 

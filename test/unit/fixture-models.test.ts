@@ -13,6 +13,7 @@ import ort from 'onnxruntime-node';
 import * as ortWeb from 'onnxruntime-web';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRINTABLE_ASCII_IDS } from '../fixtures/fixture-tokenizer';
+import { BUILTIN_SUITE } from '../../src/lib/scorecard/builtin-suite';
 import {
   DTYPE_FILES,
   FIXTURE_REPOS,
@@ -26,6 +27,8 @@ import {
   TINY_QWEN3_WEBGPU_FAILS,
   TINY_QWEN3,
   TINY_SCRIPTED,
+  TINY_TOOL_RIGHT,
+  TINY_TOOL_WRONG,
   buildFixtureWeights,
   ensureFixtureModels,
   generateModelRepo,
@@ -500,6 +503,23 @@ describe('transformers.js (node)', () => {
         expect(fresh.at(-1)).toBe(imEnd);
         expect(tokenizer.decode(fresh, { skip_special_tokens: true })).toBe(SCRIPTED_OUTPUT);
       }
+    } finally {
+      await model.dispose();
+    }
+  });
+
+  it.each([TINY_TOOL_RIGHT, TINY_TOOL_WRONG].map((s) => [s.id, s] as const))('%s emits its call after a prompt with tools, in the template', async (id, spec) => {
+    const tokenizer = await AutoTokenizer.from_pretrained(id);
+    const model = await AutoModelForCausalLM.from_pretrained(id, { dtype: 'q8' });
+    const task = BUILTIN_SUITE.tasks.find((t) => t.id === 'tool-order-status')!;
+    try {
+      const messages = [{ role: 'system', content: task.system! }, { role: 'user', content: task.prompt }];
+      const text = chatText(tokenizer, messages, { enable_thinking: false, tools: task.tools });
+      expect(text).toContain('<tools>\n{"type": "function", "function": {"name": "get_order_status"');
+      const inputs = tokenizer(text, { add_special_tokens: false });
+      const out = (await model.generate({ ...inputs, max_new_tokens: 8, do_sample: false })) as unknown as { data: BigInt64Array };
+      const fresh = Array.from(out.data).slice(inputs.input_ids.dims[1]).map(Number);
+      expect(tokenizer.decode(fresh, { skip_special_tokens: true })).toBe(spec.script!.join(''));
     } finally {
       await model.dispose();
     }

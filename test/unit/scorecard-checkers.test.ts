@@ -304,14 +304,15 @@ describe('the built-in suite', () => {
 
   it.each(BUILTIN_SUITE.tasks.map((t) => [t.id, t] as const))('%s: the reference passes, other answers fail', async (_id, t) => {
     const env = { runCode: inProcess };
-    const reference = await checkAnswer(t, t.reference!, env);
+    // A task that sends a tool result back is judged on both turns: the call, then the final answer.
+    const reference = await checkAnswer(t, t.reference!, env, t.finalReference);
     expect(reference, `reference of ${t.id}`).toMatchObject({ passed: true });
     for (const wrong of ['I am not sure, sorry.', '', '{}', '```js\nfunction f() {}\n```', 'Answer: 0']) {
       expect((await checkAnswer(t, wrong, env)).passed, `${t.id} must fail ${JSON.stringify(wrong)}`).toBe(false);
     }
     // A neighbour's right answer is a wrong answer here.
     for (const other of BUILTIN_SUITE.tasks.filter((o) => o.category === t.category && o.id !== t.id)) {
-      expect((await checkAnswer(t, other.reference!, env)).passed, `${t.id} must fail the reference of ${other.id}`).toBe(false);
+      expect((await checkAnswer(t, other.reference!, env, other.finalReference)).passed, `${t.id} must fail the reference of ${other.id}`).toBe(false);
     }
   });
 });
@@ -341,14 +342,14 @@ describe('parseSuite', () => {
   it('names the task and the field of each problem', () => {
     expect(problemsOf('{ "format": ')).toEqual([expect.stringMatching(/^the file is not valid JSON \(/)]);
     expect(problemsOf([])).toEqual(['the file must hold one JSON object with "format", "version", "name" and "tasks"']);
-    expect(problemsOf({ ...good, format: 'x', version: 2, tasks: [] })).toEqual([
+    expect(problemsOf({ ...good, format: 'x', version: 3, tasks: [] })).toEqual([
       '"format" must be "on-device-playground/scorecard-suite" (found "x")',
-      '"version" must be 1 (found 2)',
+      '"version" must be 1 or 2 (found 3)',
       '"tasks" must be a non-empty list',
     ]);
     expect(problemsOf(withTask({ prompt: '', promt: 'typo' }))).toEqual(['task 1 ("a"): unknown field "promt"', 'task 1 ("a"): "prompt" must be a non-empty string']);
     expect(problemsOf(withTask({ category: 'poetry', maxNewTokens: 0 }))).toEqual([
-      'task 1 ("a"): "category" must be one of support, recommendation, classification, extraction, reasoning, translation, summarisation, coding (found "poetry")',
+      'task 1 ("a"): "category" must be one of support, recommendation, classification, extraction, reasoning, translation, summarisation, coding, tools, data (found "poetry")',
       'task 1 ("a"): "maxNewTokens" must be a whole number from 1 to 4096',
     ]);
     expect(problemsOf({ ...good, tasks: [good.tasks[0], good.tasks[0]] })).toEqual(['task 2 ("a"): "id" is used by an earlier task too']);
@@ -356,7 +357,7 @@ describe('parseSuite', () => {
 
   it('checks every checker kind', () => {
     expect(problemsOf(withTask({ checker: { kind: 'regex' } }))).toEqual([
-      'task 1 ("a"): checker.kind must be one of choice, number, json-schema, contains, translation, summary, code (found "regex")',
+      'task 1 ("a"): checker.kind must be one of choice, number, json-schema, contains, translation, summary, code, tool-call (found "regex")',
     ]);
     expect(problemsOf(withTask({ checker: { kind: 'choice', labels: ['yes', 'no'], expected: 'maybe' } }))).toEqual([
       'task 1 ("a"): checker.expected must be one of the labels (yes, no)',

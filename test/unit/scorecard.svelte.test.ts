@@ -3,7 +3,9 @@
 // to the results and tokens to the ledger, failures and cancels are reported, imports are judged.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Scorecard, type ScorecardDependencies } from '../../src/state/scorecard.svelte';
-import type { ChatMessage, GenerationMetrics, GenerationResult } from '../../src/lib/engines/types';
+import type { ChatMessage, GenerationMetrics, GenerationParams, GenerationResult } from '../../src/lib/engines/types';
+import type { ToolCallChecker } from '../../src/lib/scorecard/suite-types';
+import { scoreTotals } from '../../src/lib/scorecard/score-summary';
 import type { AnswerOptions } from '../../src/lib/engines/model-worker';
 import { FakeModelSession, type FakeAnswer } from './support/fake-model-session';
 import { BUILTIN_SUITE } from '../../src/lib/scorecard/builtin-suite';
@@ -20,12 +22,19 @@ function metrics(): GenerationMetrics {
 
 type FakeSession = FakeModelSession;
 
-/** "good/model" answers every task with its reference answer; any other model says "I don't know". */
+/**
+ * "good/model" answers every task with its reference answer, and a tool result with the task's
+ * final reference; any other model says "I don't know".
+ */
 function answerFor(session: FakeSession, messages: ChatMessage[]): string {
   if (session.repoId !== 'good/model') return "I don't know.";
-  const prompt = messages.at(-1)!.content;
-  return BUILTIN_SUITE.tasks.find((t) => t.prompt === prompt)?.reference ?? '';
+  const prompt = messages.find((m) => m.role === 'user')!.content;
+  const task = BUILTIN_SUITE.tasks.find((t) => t.prompt === prompt);
+  return (messages.at(-1)!.role === 'tool' ? task?.finalReference : task?.reference) ?? '';
 }
+
+/** Built-in tasks whose right call is answered with a tool result and a second turn. */
+const TWO_TURN_TASKS = BUILTIN_SUITE.tasks.filter((t) => t.finalReference !== undefined);
 
 function setup(options: { chatBusy?: boolean; answer?: FakeAnswer } = {}) {
   const sessions: FakeSession[] = [];
@@ -73,9 +82,11 @@ describe('Scorecard', () => {
     await scorecard.start();
 
     const n = BUILTIN_SUITE.tasks.length;
+    expect(TWO_TURN_TASKS.length).toBeGreaterThanOrEqual(1);
     expect(sessions).toHaveLength(2);
     expect(sessions.every((s) => s.dispose.mock.calls.length > 0)).toBe(true);
-    expect(answer).toHaveBeenCalledTimes(2 * n);
+    // Only good/model makes the right calls, so only it is sent tool results.
+    expect(answer).toHaveBeenCalledTimes(2 * n + TWO_TURN_TASKS.length);
     for (const [, , params] of answer.mock.calls as unknown as [unknown, unknown, { temperature: number; enableThinking: boolean }][]) {
       expect(params).toMatchObject({ temperature: 0, enableThinking: false });
     }
@@ -92,7 +103,7 @@ describe('Scorecard', () => {
     ]);
     // Only the contract's fields go into the shared results.
     expect(Object.keys(runs[0].results[0]).sort()).toEqual(['answer', 'category', 'detail', 'generatedTokens', 'ms', 'passed', 'promptTokens', 'taskId']);
-    expect(ledger.recordAnswer).toHaveBeenCalledTimes(2 * n);
+    expect(ledger.recordAnswer).toHaveBeenCalledTimes(2 * n + TWO_TURN_TASKS.length);
     expect(ledger.recordAnswer).toHaveBeenCalledWith('scorecard', expect.objectContaining({ promptTokens: 20, generatedTokens: 5 }));
   });
 
@@ -148,5 +159,45 @@ describe('Scorecard', () => {
     scorecard.importMode = 'join';
     expect(scorecard.suiteChoice.suite).toBeNull();
     expect(scorecard.blockedReason).toMatch(/has the same id as a task in "Built-in suite"/);
+  });
+
+  it('sends a right call its tool result as a second turn, and records both answers', async () => {
+    const answer = vi.fn(async (session: unknown, messages: ChatMessage[]) => ({ text: answerFor(session as FakeSession, messages), metrics: metrics() }));
+    const { scorecard } = setup({ answer: answer as never });
+    await scorecard.start();
+    const task = TWO_TURN_TASKS[0];
+    const checker = task.checker as ToolCallChecker;
+    const turns = (answer.mock.calls as unknown as [unknown, ChatMessage[], GenerationParams][]).filter(([, messages]) => messages.some((m) => m.content === task.prompt));
+    expect(turns).toHaveLength(2);
+    const [[, first, params], [, second]] = turns;
+    expect(params.tools).toEqual(task.tools);
+    expect(second.slice(0, first.length)).toEqual(first);
+    expect(second.slice(first.length)).toEqual([
+      { role: 'assistant', content: '', toolCalls: [checker.expected] },
+      { role: 'tool', content: checker.toolResult },
+    ]);
+    const result = scorecard.scores[0].results.find((r) => r.taskId === task.id)!;
+    expect(result.passed).toBe(true);
+    expect(result.answer).toBe(`${task.reference}\n\n[tool result] ${checker.toolResult}\n\n${task.finalReference}`);
+    // Both turns' time and tokens.
+    expect(result).toMatchObject({ ms: 100, promptTokens: 40, generatedTokens: 10 });
+  });
+
+  it('reports tool tasks as not asked when the template has no tool support, outside the pass count', async () => {
+    const answer = async (session: FakeSession, messages: ChatMessage[], params: GenerationParams) => {
+      if (params.tools) throw Object.assign(new Error("The model's chat template has no tool support."), { name: 'ToolsUnsupportedError' });
+      return { text: answerFor(session, messages), metrics: metrics() };
+    };
+    const { scorecard, runs } = setup({ answer: answer as never });
+    await scorecard.start();
+    const [score] = scorecard.scores;
+    const toolTasks = BUILTIN_SUITE.tasks.filter((t) => t.tools);
+    expect(toolTasks.length).toBeGreaterThanOrEqual(5);
+    expect(score.status).toBe('done');
+    const notAsked = score.results.filter((r) => r.unsupported === 'tools');
+    expect(notAsked.map((r) => r.taskId)).toEqual(toolTasks.map((t) => t.id));
+    expect(notAsked.every((r) => !r.passed && r.detail === 'no tool support in its template')).toBe(true);
+    expect(scoreTotals(score.results)).toMatchObject({ passed: BUILTIN_SUITE.tasks.length - toolTasks.length, answered: BUILTIN_SUITE.tasks.length - toolTasks.length, unsupported: toolTasks.length });
+    expect(runs[0].results.filter((r) => r.unsupported === 'tools')).toHaveLength(toolTasks.length);
   });
 });

@@ -383,6 +383,18 @@ describe('WebLLMEngine.generate', () => {
     ).rejects.toMatchObject({ name: 'GpuDeviceLostError' });
   });
 
+  it('refuses tools with ToolsUnsupportedError and asks WebLLM nothing, then answers without them', async () => {
+    const h = harness({ script: { chunks: ANSWER } });
+    await load(h);
+    const tools = [{ type: 'function' as const, function: { name: 'get_order_status', parameters: { type: 'object' } } }];
+    await expect(
+      h.engine.generate([{ role: 'user', content: 'Where is A-1042?' }], { maxNewTokens: 3, temperature: 0, topP: 1, enableThinking: false, tools }, () => {}),
+    ).rejects.toMatchObject({ name: 'ToolsUnsupportedError', message: expect.stringContaining('WebLLM passes tools only to Hermes builds') });
+    expect(h.fakes[0].requests).toEqual([]);
+    await h.engine.generate([{ role: 'user', content: 'Hi' }], { maxNewTokens: 3, temperature: 0, topP: 1, enableThinking: false }, () => {});
+    expect(h.fakes[0].requests).toHaveLength(1);
+  });
+
   it('reports a stream without usage instead of inventing metrics', async () => {
     const h = harness({ script: { chunks: [chunk('Hi', 'stop')] } });
     await load(h);

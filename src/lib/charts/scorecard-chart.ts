@@ -4,12 +4,22 @@ import type { TaskCategory } from '../results/result-types';
 import { CATEGORY_LABELS, TASK_CATEGORIES } from '../scorecard/suite-types';
 import { shortModelName } from '../benchmark/chart-data';
 import { countOf, type BarChartData } from './bar-chart-data';
+import { scoreByCategory } from '../scorecard/score-summary';
 
 export interface CategoryCount {
   modelId: string;
   category: TaskCategory;
   passed: number;
+  /** Tasks answered and checked; those the model could not be asked are `unsupported`. */
   total: number;
+  unsupported: number;
+}
+
+function tooltip(modelId: string, category: TaskCategory, cell: CategoryCount | undefined): string {
+  const where = `${shortModelName(modelId)}, ${CATEGORY_LABELS[category]}`;
+  if (!cell) return `${where}: not run`;
+  if (cell.total === 0) return `${where}: no tool support in its template`;
+  return `${where}: ${cell.passed} / ${cell.total} passed (${Math.round((100 * cell.passed) / cell.total)}%)`;
 }
 
 export function scorecardChartData(counts: readonly CategoryCount[]): BarChartData {
@@ -23,11 +33,7 @@ export function scorecardChartData(counts: readonly CategoryCount[]): BarChartDa
       return {
         name: shortModelName(modelId),
         values: cells.map((cell) => (cell && cell.total > 0 ? (100 * cell.passed) / cell.total : null)),
-        tooltips: cells.map((cell, i) =>
-          cell
-            ? `${shortModelName(modelId)}, ${CATEGORY_LABELS[categories[i]]}: ${cell.passed} / ${cell.total} passed (${Math.round((100 * cell.passed) / cell.total)}%)`
-            : `${shortModelName(modelId)}, ${CATEGORY_LABELS[categories[i]]}: not run`,
-        ),
+        tooltips: cells.map((cell, i) => tooltip(modelId, categories[i], cell)),
       };
     }),
     yTitle: 'tasks passed (%)',
@@ -51,11 +57,14 @@ function summary(counts: readonly CategoryCount[], models: string[], categories:
 }
 
 /** Per-category counts of each model's answers so far, for a chart of runs still in progress too. */
-export function categoryCounts(scores: readonly { modelId: string; results: readonly { category: TaskCategory; passed: boolean }[] }[]): CategoryCount[] {
-  return scores.flatMap((score) =>
-    TASK_CATEGORIES.flatMap((category) => {
-      const own = score.results.filter((r) => r.category === category);
-      return own.length ? [{ modelId: score.modelId, category, passed: own.filter((r) => r.passed).length, total: own.length }] : [];
-    }),
-  );
+export function categoryCounts(
+  scores: readonly { modelId: string; results: readonly { category: TaskCategory; passed: boolean; unsupported?: 'tools' }[] }[],
+): CategoryCount[] {
+  return scores.flatMap((score) => {
+    const byCategory = scoreByCategory(score.results);
+    return TASK_CATEGORIES.flatMap((category) => {
+      const cell = byCategory[category];
+      return cell ? [{ modelId: score.modelId, category, ...cell }] : [];
+    });
+  });
 }

@@ -39,6 +39,14 @@ export class HubNotAllowedError extends EngineError {
   override name = 'HubNotAllowedError';
 }
 
+/** Tools were asked for, but the model's chat template (or its engine) has no way to show them to it. */
+export class ToolsUnsupportedError extends EngineError {
+  override name = 'ToolsUnsupportedError';
+  constructor(message = "The model's chat template has no tool support: rendered with and without the tools, the prompt is the same.") {
+    super(message);
+  }
+}
+
 export class NetworkError extends EngineError {
   override name = 'NetworkError';
 }

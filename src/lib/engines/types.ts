@@ -44,11 +44,31 @@ export interface WebLLMModelSpec {
   thinkingToggle: boolean;
 }
 
-export type Role = 'system' | 'user' | 'assistant';
+/** 'tool' carries a tool's result back to the model, after the assistant message that called it. */
+export type Role = 'system' | 'user' | 'assistant' | 'tool';
+
+/** A function the model may call, as OpenAI-style chat APIs and chat templates describe it. */
+export interface ToolDefinition {
+  type: 'function';
+  function: {
+    name: string;
+    description?: string;
+    /** JSON Schema of the arguments object. */
+    parameters: Record<string, unknown>;
+  };
+}
+
+/** One call the model made: the function's name and its arguments. */
+export interface ToolCall {
+  name: string;
+  arguments: Record<string, unknown>;
+}
 
 export interface ChatMessage {
   role: Role;
   content: string;
+  /** Calls an assistant message made; the template writes them in the model's own call format. */
+  toolCalls?: ToolCall[];
 }
 
 export interface GenerationParams {
@@ -58,6 +78,11 @@ export interface GenerationParams {
   topP: number;
   /** Qwen3-style reasoning; templates that don't know the flag ignore it. */
   enableThinking: boolean;
+  /**
+   * Functions the model may call, rendered by the model's own chat template. An engine whose model
+   * can't take them rejects with ToolsUnsupportedError rather than answer without them.
+   */
+  tools?: ToolDefinition[];
 }
 
 export interface LoadMetrics {

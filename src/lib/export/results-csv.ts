@@ -1,8 +1,14 @@
 // The results as CSV, one file per table: benchmark rows (median, min, max and samples of every
 // measure, at full precision), scorecard tasks, and the scorecard summary per model × category.
-import type { ResultsDocument, SummaryStat } from '../results/result-types';
+import type { ResultsDocument, ScorecardTaskResult, SummaryStat } from '../results/result-types';
 import { toCsv, type CsvCell } from './csv';
 import { BENCHMARK_MEASURES, passRate, scorecardSummary } from './results-tables';
+
+/** A task's outcome in one word: a task the model could not be asked is neither passed nor failed. */
+function verdictOf(task: ScorecardTaskResult): string {
+  if (task.unsupported === 'tools') return 'no tool support';
+  return task.passed ? 'passed' : 'failed';
+}
 
 const STAT_PARTS = ['median', 'min', 'max', 'n'] as const satisfies readonly (keyof SummaryStat)[];
 
@@ -43,6 +49,7 @@ export function scorecardTasksCsv(document: ResultsDocument): string {
     'taskId',
     'category',
     'passed',
+    'verdict',
     'detail',
     'answer',
     'ms',
@@ -59,6 +66,7 @@ export function scorecardTasksCsv(document: ResultsDocument): string {
       task.taskId,
       task.category,
       task.passed,
+      verdictOf(task),
       task.detail,
       task.answer,
       task.ms,
@@ -70,13 +78,14 @@ export function scorecardTasksCsv(document: ResultsDocument): string {
 }
 
 export function scorecardSummaryCsv(document: ResultsDocument): string {
-  const header = ['modelId', 'category', 'passed', 'total', 'passRate', 'medianMs', 'runs'];
+  const header = ['modelId', 'category', 'passed', 'total', 'passRate', 'noToolSupport', 'medianMs', 'runs'];
   const rows = scorecardSummary(document.scorecard).map((row): CsvCell[] => [
     row.modelId,
     row.category,
     row.passed,
     row.total,
     passRate(row),
+    row.unsupported,
     row.medianMs,
     row.runs,
   ]);

@@ -21,6 +21,7 @@ export function resultsJson(document: ResultsDocument): string {
 export type ParsedResults = { ok: true; document: ResultsDocument } | { ok: false; error: string };
 
 const BACKENDS: readonly Backend[] = ['webgpu', 'wasm'];
+const UNSUPPORTED: readonly NonNullable<ScorecardTaskResult['unsupported']>[] = ['tools'];
 const DTYPES: readonly Dtype[] = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'];
 const PROMPT_SIZES: readonly BenchmarkRow['promptSize'][] = ['short', 'medium', 'long'];
 
@@ -151,6 +152,8 @@ function readTask(value: unknown, at: string): ScorecardTaskResult {
     category: oneOf(data, 'category', TASK_CATEGORIES, at),
     passed: bool(data, 'passed', at),
     detail: str(data, 'detail', at),
+    // Absent in files from before tool tasks, and whenever the task was asked.
+    ...(data.unsupported === undefined ? {} : { unsupported: oneOf(data, 'unsupported', UNSUPPORTED, at) }),
     answer: str(data, 'answer', at),
     ms: num(data, 'ms', at),
     promptTokens: num(data, 'promptTokens', at),

@@ -19,7 +19,8 @@ export const LINK_VERSION = 2;
 
 type StatCells = [median: number | null, min: number | null, max: number | null, n: number];
 type BenchmarkCells = [model: number, backend: Backend, dtype: Dtype, size: BenchmarkRow['promptSize'], promptTokens: number, newTokens: number, ...stats: StatCells];
-type TaskCells = [taskId: string, category: number, passed: 0 | 1, ms: number, promptTokens: number, generatedTokens: number];
+/** verdict: 0 failed, 1 passed, 2 not asked (no tool support in the model's template). */
+type TaskCells = [taskId: string, category: number, verdict: 0 | 1 | 2, ms: number, promptTokens: number, generatedTokens: number];
 type RunCells = [model: number, backend: Backend, dtype: Dtype, suiteName: string, finishedAt: string, tasks: TaskCells[]];
 
 export interface LinkPayload {
@@ -78,7 +79,7 @@ export function toLinkPayload(document: ResultsDocument): LinkPayload {
       run.results.map((task): TaskCells => [
         task.taskId,
         TASK_CATEGORIES.indexOf(task.category),
-        task.passed ? 1 : 0,
+        task.unsupported === 'tools' ? 2 : task.passed ? 1 : 0,
         task.ms,
         task.promptTokens,
         task.generatedTokens,
@@ -171,15 +172,17 @@ function readRun(value: unknown, at: string, modelAt: ModelAt): ScorecardRun {
 }
 
 function readTask(value: unknown, at: string): ScorecardTaskResult {
-  const [taskId, category, passed, ms, promptTokens, generatedTokens] = list(value, at, 6);
+  const [taskId, category, verdictCell, ms, promptTokens, generatedTokens] = list(value, at, 6);
+  const verdict = oneOf(verdictCell, [0, 1, 2], `${at}, verdict`);
   const categoryIndex = whole(category, `${at}, category`);
   if (categoryIndex >= TASK_CATEGORIES.length) throw new LinkProblem(`${at} has an unknown category (${categoryIndex}).`);
   return {
     taskId: text(taskId, `${at}, id`),
     category: TASK_CATEGORIES[categoryIndex],
-    passed: oneOf(passed, [0, 1], `${at}, verdict`) === 1,
+    passed: verdict === 1,
     // The link carries the verdicts, not the words: those are in the JSON file.
-    detail: '',
+    detail: verdict === 2 ? 'no tool support in its template' : '',
+    ...(verdict === 2 ? { unsupported: 'tools' as const } : {}),
     answer: '',
     ms: number(ms, `${at}, time`),
     promptTokens: whole(promptTokens, `${at}, prompt tokens`),

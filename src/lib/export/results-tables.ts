@@ -6,6 +6,7 @@ import { label } from '../engines/backend-selection';
 import { median } from '../metrics/statistics';
 import { formatRange } from '../render/format';
 import { CATEGORY_LABELS } from '../scorecard/suite-types';
+import { isScored } from '../scorecard/score-summary';
 import type { BenchmarkRow, ResultsDocument, ScorecardRun, SummaryStat, TaskCategory } from '../results/result-types';
 
 export interface TextTable {
@@ -66,22 +67,29 @@ export interface ScorecardSummaryRow {
   modelId: string;
   category: TaskCategory;
   passed: number;
+  /** Tasks answered and checked. */
   total: number;
+  /** Tasks the model could not be asked: no tool support in its template. Not in `total`. */
+  unsupported: number;
   /** Runs of the model that contributed tasks (several when it ran on more than one backend). */
   runs: number;
   medianMs: number;
 }
 
 export function scorecardSummary(runs: readonly ScorecardRun[]): ScorecardSummaryRow[] {
-  const groups = new Map<string, { modelId: string; category: TaskCategory; passed: number; ms: number[]; runs: Set<ScorecardRun> }>();
+  const groups = new Map<string, { modelId: string; category: TaskCategory; passed: number; unsupported: number; ms: number[]; runs: Set<ScorecardRun> }>();
   for (const run of runs) {
     for (const task of run.results) {
       const key = `${run.modelId}\u0000${task.category}`;
       let group = groups.get(key);
-      if (!group) groups.set(key, (group = { modelId: run.modelId, category: task.category, passed: 0, ms: [], runs: new Set() }));
+      if (!group) groups.set(key, (group = { modelId: run.modelId, category: task.category, passed: 0, unsupported: 0, ms: [], runs: new Set() }));
+      group.runs.add(run);
+      if (!isScored(task)) {
+        group.unsupported++;
+        continue;
+      }
       if (task.passed) group.passed++;
       group.ms.push(task.ms);
-      group.runs.add(run);
     }
   }
   return [...groups.values()].map((g) => ({
@@ -89,6 +97,7 @@ export function scorecardSummary(runs: readonly ScorecardRun[]): ScorecardSummar
     category: g.category,
     passed: g.passed,
     total: g.ms.length,
+    unsupported: g.unsupported,
     runs: g.runs.size,
     medianMs: median(g.ms),
   }));
@@ -103,14 +112,18 @@ export function formatPercent(rate: number): string {
 }
 
 export function scorecardSummaryTable(runs: readonly ScorecardRun[]): TextTable {
+  const rows = scorecardSummary(runs);
+  // The column appears only when some model could not be asked tool tasks.
+  const unsupported = rows.some((row) => row.unsupported > 0);
   return {
-    header: ['Model', 'Category', 'Passed', 'Tasks', 'Pass rate', 'Median time (ms)', 'Runs'],
-    rows: scorecardSummary(runs).map((row) => [
+    header: ['Model', 'Category', 'Passed', 'Tasks', 'Pass rate', ...(unsupported ? ['No tool support'] : []), 'Median time (ms)', 'Runs'],
+    rows: rows.map((row) => [
       row.modelId,
       categoryName(row.category),
       String(row.passed),
       String(row.total),
       formatPercent(passRate(row)),
+      ...(unsupported ? [String(row.unsupported)] : []),
       formatValue(row.medianMs, 'ms'),
       String(row.runs),
     ]),

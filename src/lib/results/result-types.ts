@@ -38,7 +38,9 @@ export type TaskCategory =
   | 'reasoning'
   | 'translation'
   | 'summarisation'
-  | 'coding';
+  | 'coding'
+  | 'tools'
+  | 'data';
 
 export interface ScorecardTaskResult {
   taskId: string;
@@ -46,6 +48,11 @@ export interface ScorecardTaskResult {
   passed: boolean;
   /** What the checker found, in words ("expected 42, found 41", "3/3 tests passed"). */
   detail: string;
+  /**
+   * Set when the task could not be put to the model at all: 'tools' when its chat template (or
+   * engine) takes no tool definitions. Not a failure: such tasks are left out of pass rates.
+   */
+  unsupported?: 'tools';
   answer: string;
   ms: number;
   promptTokens: number;

@@ -23,8 +23,12 @@ import type {
   ScorecardTask,
   SummaryChecker,
   Term,
+  TextCheckerSpec,
+  ToolCallChecker,
   TranslationChecker,
 } from './suite-types';
+import { checkToolCall } from './tool-call-checker';
+import { readToolCalls, showCall } from './tool-calls';
 import { showValue, valuesEqual } from './value-equality';
 
 export interface CheckEnvironment {
@@ -187,10 +191,18 @@ export async function checkCode(answer: string, spec: CodeChecker, runCode: Code
   return judgeCodeRun(spec, report);
 }
 
-/** Checks one answer to one task. */
-export async function checkAnswer(task: ScorecardTask, rawAnswer: string, env: CheckEnvironment): Promise<CheckResult> {
+/**
+ * Checks one answer to one task. A tool task that feeds a result back is judged on both turns:
+ * `followUp` is the model's answer after the tool result (absent when that turn never happened).
+ */
+export async function checkAnswer(task: ScorecardTask, rawAnswer: string, env: CheckEnvironment, followUp?: string): Promise<CheckResult> {
   const answer = visibleAnswer(rawAnswer);
   const spec = task.checker;
+  if (spec.kind === 'tool-call') return checkToolTask(task, spec, answer, env, followUp);
+  return checkText(task, spec, answer, env);
+}
+
+async function checkText(task: ScorecardTask, spec: TextCheckerSpec, answer: string, env: CheckEnvironment): Promise<CheckResult> {
   switch (spec.kind) {
     case 'choice':
       return checkChoice(answer, spec);
@@ -207,4 +219,34 @@ export async function checkAnswer(task: ScorecardTask, rawAnswer: string, env: C
     case 'code':
       return checkCode(answer, spec, env.runCode);
   }
+}
+
+/** Whether a right first turn is followed by a tool result and a second answer. */
+export function needsFollowUp(spec: ToolCallChecker): spec is ToolCallChecker & { expected: object; toolResult: string } {
+  return spec.expected !== null && spec.toolResult !== undefined;
+}
+
+async function checkToolTask(
+  task: ScorecardTask,
+  spec: ToolCallChecker,
+  answer: string,
+  env: CheckEnvironment,
+  followUp: string | undefined,
+): Promise<CheckResult> {
+  if (!answer) return EMPTY;
+  const call = checkToolCall(answer, spec, task.tools ?? []);
+  if (!call.passed || !spec.final) return { passed: call.passed, detail: call.detail };
+  let finalText = call.text;
+  let turn = 'the answer';
+  if (needsFollowUp(spec)) {
+    if (followUp === undefined) return fail(`${call.detail}, but the tool result was never sent back, so there is no final answer`);
+    const second = readToolCalls(visibleAnswer(followUp));
+    if (!second.ok) return fail(`${call.detail}, but after the tool result ${second.problem}`);
+    if (second.calls.length > 0) return fail(`${call.detail}, but answered the tool result with another call (${showCall(second.calls[0])})`);
+    finalText = second.text;
+    turn = 'the final answer';
+  }
+  if (!finalText) return fail(`${call.detail}, but ${turn} is empty`);
+  const final = await checkText(task, spec.final, finalText, env);
+  return final.passed ? pass(`${call.detail}; ${turn}: ${final.detail}`) : fail(`${call.detail}, but ${turn} fails: ${final.detail}`);
 }

@@ -1,8 +1,9 @@
 // Reads a scorecard suite from JSON and says exactly what is wrong with a malformed one (which
 // task, which field), so a user fixing an imported file knows where to look. The built-in suite
 // goes through the same reader.
-import { TASK_CATEGORIES, SUITE_FORMAT, type ScorecardSuite, type ScorecardTask } from './suite-types';
+import { TASK_CATEGORIES, SUITE_FORMAT, SUITE_VERSION, type ScorecardSuite, type ScorecardTask } from './suite-types';
 import { schemaProblems } from './json-schema';
+import { toolCheckerProblems, toolsProblems } from './parse-tools';
 import type { TaskCategory } from '../results/result-types';
 
 export class SuiteFormatError extends Error {
@@ -22,7 +23,7 @@ const TASK_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 const TOP_FIELDS = new Set(['format', 'version', 'name', 'description', 'tasks']);
-const TASK_FIELDS = new Set(['id', 'category', 'title', 'system', 'prompt', 'maxNewTokens', 'checker', 'reference']);
+const TASK_FIELDS = new Set(['id', 'category', 'title', 'system', 'prompt', 'maxNewTokens', 'tools', 'checker', 'reference', 'finalReference']);
 const CHECKER_FIELDS: Record<string, readonly string[]> = {
   choice: ['labels', 'expected'],
   number: ['expected', 'tolerance'],
@@ -31,6 +32,7 @@ const CHECKER_FIELDS: Record<string, readonly string[]> = {
   translation: ['target', 'terms', 'minScriptRatio'],
   summary: ['maxWords', 'facts', 'maxCopiedWords'],
   code: ['functionName', 'tests', 'timeLimitMs'],
+  'tool-call': ['expected', 'toolResult', 'final'],
 };
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -60,11 +62,12 @@ function termListProblems(value: unknown, where: string, required: boolean): str
   return bad === -1 ? [] : [`${where}[${bad}] must be a non-empty phrase or a list of alternative phrases`];
 }
 
-function checkerProblems(checker: unknown, where: string): string[] {
+/** Problems with a checker; `tools` are the task's tool definitions, which a tool-call checker needs. */
+function checkerProblems(checker: unknown, where: string, tools: unknown = undefined, kinds = Object.keys(CHECKER_FIELDS)): string[] {
   if (!isRecord(checker)) return [`${where} must be an object with a "kind"`];
   const kind = checker.kind;
-  if (typeof kind !== 'string' || !(kind in CHECKER_FIELDS)) {
-    return [`${where}.kind must be one of ${Object.keys(CHECKER_FIELDS).join(', ')} (found ${JSON.stringify(kind)})`];
+  if (typeof kind !== 'string' || !kinds.includes(kind)) {
+    return [`${where}.kind must be one of ${kinds.join(', ')} (found ${JSON.stringify(kind)})`];
   }
   const problems = unknownFields(checker, ['kind', ...CHECKER_FIELDS[kind]], where);
   const field = (name: string) => `${where}.${name}`;
@@ -134,11 +137,18 @@ function checkerProblems(checker: unknown, where: string): string[] {
       }
       break;
     }
+    case 'tool-call': {
+      problems.push(...toolCheckerProblems(checker, where, tools));
+      // The answer after the tool result is text, so any kind but tool-call checks it.
+      const textKinds = Object.keys(CHECKER_FIELDS).filter((k) => k !== 'tool-call');
+      if (checker.final !== undefined) problems.push(...checkerProblems(checker.final, field('final'), undefined, textKinds));
+      break;
+    }
   }
   return problems;
 }
 
-function taskProblems(task: unknown, index: number, seenIds: Set<string>): string[] {
+function taskProblems(task: unknown, index: number, seenIds: Set<string>, version: unknown): string[] {
   if (!isRecord(task)) return [`task ${index + 1} must be an object`];
   const where = `task ${index + 1}${typeof task.id === 'string' ? ` ("${task.id}")` : ''}`;
   const problems = unknownFields(task, TASK_FIELDS, where);
@@ -154,11 +164,15 @@ function taskProblems(task: unknown, index: number, seenIds: Set<string>): strin
   if (!isText(task.prompt)) problems.push(`${where}: "prompt" must be a non-empty string`);
   if (task.system !== undefined && typeof task.system !== 'string') problems.push(`${where}: "system" must be a string`);
   if (task.reference !== undefined && typeof task.reference !== 'string') problems.push(`${where}: "reference" must be a string`);
+  if (task.finalReference !== undefined && typeof task.finalReference !== 'string') problems.push(`${where}: "finalReference" must be a string`);
+  const usesTools = task.tools !== undefined || (isRecord(task.checker) && task.checker.kind === 'tool-call');
+  if (usesTools && version === 1) problems.push(`${where}: tools and the tool-call checker need "version": ${SUITE_VERSION}`);
+  if (task.tools !== undefined) problems.push(...toolsProblems(task.tools, `${where}: tools`));
   if (!isWholeNumber(task.maxNewTokens, 1, MAX_NEW_TOKENS)) {
     problems.push(`${where}: "maxNewTokens" must be a whole number from 1 to ${MAX_NEW_TOKENS}`);
   }
   if (task.checker === undefined) problems.push(`${where}: "checker" is required`);
-  else problems.push(...checkerProblems(task.checker, `${where}: checker`));
+  else problems.push(...checkerProblems(task.checker, `${where}: checker`, task.tools));
   return problems;
 }
 
@@ -178,7 +192,9 @@ export function parseSuite(input: unknown): ScorecardSuite {
   if (!isRecord(data)) throw new SuiteFormatError(['the file must hold one JSON object with "format", "version", "name" and "tasks"']);
   const problems = unknownFields(data, TOP_FIELDS, 'suite');
   if (data.format !== SUITE_FORMAT) problems.push(`"format" must be "${SUITE_FORMAT}" (found ${JSON.stringify(data.format ?? null)})`);
-  if (data.version !== 1) problems.push(`"version" must be 1 (found ${JSON.stringify(data.version ?? null)})`);
+  if (data.version !== 1 && data.version !== SUITE_VERSION) {
+    problems.push(`"version" must be 1 or ${SUITE_VERSION} (found ${JSON.stringify(data.version ?? null)})`);
+  }
   if (!isText(data.name)) problems.push('"name" must be a non-empty string');
   if (data.description !== undefined && typeof data.description !== 'string') problems.push('"description" must be a string');
   const tasks = data.tasks;
@@ -186,7 +202,7 @@ export function parseSuite(input: unknown): ScorecardSuite {
   else if (tasks.length > MAX_TASKS) problems.push(`"tasks" has ${tasks.length} tasks; at most ${MAX_TASKS} are allowed`);
   else {
     const seen = new Set<string>();
-    tasks.forEach((task, i) => problems.push(...taskProblems(task, i, seen)));
+    tasks.forEach((task, i) => problems.push(...taskProblems(task, i, seen, data.version)));
   }
   if (problems.length > 0) throw new SuiteFormatError(problems);
   return data as unknown as ScorecardSuite;
@@ -198,5 +214,5 @@ export function joinSuites(base: ScorecardSuite, extra: ScorecardSuite): Scoreca
   const clashes = extra.tasks.filter((task) => ids.has(task.id)).map((task) => `task "${task.id}" has the same id as a task in "${base.name}"`);
   if (clashes.length > 0) throw new SuiteFormatError(clashes);
   const tasks: ScorecardTask[] = [...base.tasks, ...extra.tasks];
-  return { format: SUITE_FORMAT, version: 1, name: `${base.name} + ${extra.name}`, tasks };
+  return { format: SUITE_FORMAT, version: SUITE_VERSION, name: `${base.name} + ${extra.name}`, tasks };
 }

@@ -1,9 +1,13 @@
 // The scorecard suite format: tasks with a prompt and a deterministic checker each. The built-in
 // suite (builtin-suite.json) and suites users import are both this shape, read by parse-suite.ts.
 import type { TaskCategory } from '../results/result-types';
+import type { ToolDefinition } from '../engines/types';
 import type { JsonSchema } from './json-schema';
 
 export const SUITE_FORMAT = 'on-device-playground/scorecard-suite';
+/** Version 2 added tool definitions and the tool-call checker; version 1 files still read. */
+export const SUITE_VERSION = 2;
+export type SuiteVersion = 1 | 2;
 
 export const TASK_CATEGORIES: readonly TaskCategory[] = [
   'support',
@@ -14,6 +18,8 @@ export const TASK_CATEGORIES: readonly TaskCategory[] = [
   'translation',
   'summarisation',
   'coding',
+  'tools',
+  'data',
 ];
 
 export const CATEGORY_LABELS: Readonly<Record<TaskCategory, string>> = {
@@ -25,6 +31,8 @@ export const CATEGORY_LABELS: Readonly<Record<TaskCategory, string>> = {
   translation: 'Translation (EN↔ZH)',
   summarisation: 'Summarisation',
   coding: 'Coding',
+  tools: 'Tool calling (agents)',
+  data: 'Structured data',
 };
 
 /** A phrase the answer must (or must not) contain; an array lists alternatives, any one of which counts. */
@@ -91,7 +99,8 @@ export interface CodeChecker {
   timeLimitMs?: number;
 }
 
-export type CheckerSpec =
+/** The checkers a tool task's text answer can have (every kind but tool-call itself). */
+export type TextCheckerSpec =
   | ChoiceChecker
   | NumberChecker
   | JsonSchemaChecker
@@ -99,6 +108,22 @@ export type CheckerSpec =
   | TranslationChecker
   | SummaryChecker
   | CodeChecker;
+
+/**
+ * The model calls one of the task's tools, `expected.name`, with arguments that satisfy the tool's
+ * schema and equal every value in `expected.arguments` (arguments not listed there are free).
+ * `expected: null`: the question needs no tool, and no call may be made. With `toolResult`, a
+ * right call is answered with that result (a `tool` message) and the model answers again; `final`
+ * checks that answer, or, when no call is expected, the first one.
+ */
+export interface ToolCallChecker {
+  kind: 'tool-call';
+  expected: { name: string; arguments: Record<string, unknown> } | null;
+  toolResult?: string;
+  final?: TextCheckerSpec;
+}
+
+export type CheckerSpec = TextCheckerSpec | ToolCallChecker;
 
 export type CheckerKind = CheckerSpec['kind'];
 
@@ -111,13 +136,17 @@ export interface ScorecardTask {
   prompt: string;
   maxNewTokens: number;
   checker: CheckerSpec;
+  /** Functions the model may call (suite version 2); required by a tool-call checker. */
+  tools?: ToolDefinition[];
   /** A right answer; its checker must pass it (the built-in suite's unit test checks every one). */
   reference?: string;
+  /** A right answer to the second turn of a task whose checker feeds a tool result back. */
+  finalReference?: string;
 }
 
 export interface ScorecardSuite {
   format: typeof SUITE_FORMAT;
-  version: 1;
+  version: SuiteVersion;
   name: string;
   description?: string;
   tasks: ScorecardTask[];

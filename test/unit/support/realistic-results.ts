@@ -108,6 +108,8 @@ const ANSWERS: Record<TaskCategory, (title: string) => string> = {
   coding: (title) =>
     '```js\n// ' + title + '\nfunction solve(input) {\n  const result = [];\n  for (let i = 0; i < input.length; i++) {\n' +
     '    if (typeof input[i] === "number" && input[i] % 2 === 0) result.push(input[i]);\n  }\n  return result.reduce((sum, n) => sum + n, 0);\n}\n```',
+  tools: () => '<tool_call>\n{"name": "get_order_status", "arguments": {"order_id": "A-1042"}}\n</tool_call>',
+  data: (title) => `${title}: adding the matching rows gives 1200 + 1350 + 1425 = 3975.`,
 };
 
 const DETAILS: Record<TaskCategory, string> = {
@@ -119,6 +121,8 @@ const DETAILS: Record<TaskCategory, string> = {
   translation: '92% Han script; all 2 key terms found',
   summarisation: '48 words (limit 60); 3 of 3 facts; longest copied run 6 words',
   coding: '3/3 tests passed',
+  tools: 'called get_order_status with the expected arguments',
+  data: 'final number 3975, expected 3975',
 };
 
 export function realisticDocument(): ResultsDocument {

@@ -29,6 +29,7 @@ import { GenerationClock } from '../../metrics/generation-clock';
 import { storeModelFiles } from './model-files';
 import type { DownloadSnapshot } from '../../models/download/model-download';
 import { IncrementalDetokenizer } from './incremental-detokenizer';
+import { tokenizedPrompt, type ChatTemplater } from './chat-prompt';
 import { FlushGate, LIVE_NUMBERS_INTERVAL_MS } from '../flush-gate';
 import { shapeFromConfig } from '../../hardware/model-shapes';
 import { isInterruptRaised } from '../interrupt-flag';
@@ -187,9 +188,7 @@ export class TransformersEngine implements Engine {
     // Time to first token counts from the request, so templating and cache preparation are in it.
     const clock = new GenerationClock();
     clock.start();
-    // Extra options reach the Jinja template as variables; Qwen3's reads `enable_thinking`.
-    const templateOptions = { add_generation_prompt: true, return_dict: true, enable_thinking: params.enableThinking };
-    const inputs = tokenizer.apply_chat_template(messages, templateOptions) as unknown as {
+    const inputs = tokenizedPrompt(tokenizer as unknown as ChatTemplater, messages, params) as {
       input_ids: Tensor;
       attention_mask: Tensor;
     };

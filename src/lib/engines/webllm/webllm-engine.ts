@@ -27,6 +27,7 @@ import {
   ModelNotFoundError,
   ModelNotLoadedError,
   NetworkError,
+  ToolsUnsupportedError,
   UnsupportedModelError,
 } from '../errors';
 import { FlushGate, LIVE_NUMBERS_INTERVAL_MS } from '../flush-gate';
@@ -166,6 +167,10 @@ export class WebLLMEngine implements Engine {
     const loaded = this.#loaded;
     if (!loaded) throw new ModelNotLoadedError();
     if (this.#generating) throw new GenerationBusyError();
+    // WebLLM 0.2.86 takes `tools` only for a few Hermes builds, none of them in the catalog.
+    if (params.tools?.length) {
+      throw new ToolsUnsupportedError(`WebLLM passes tools only to Hermes builds; "${loaded.spec.modelId}" gets no tool definitions.`);
+    }
     this.#generating = true;
     try {
       return await this.#stream(loaded, messages, params, onEvent, interruptFlag);

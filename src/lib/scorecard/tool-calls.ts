@@ -1,0 +1,73 @@
+// Reading tool calls out of a model's answer. Qwen's chat template (like Hermes-style ones) asks
+// for each call as <tool_call>{"name": …, "arguments": {…}}</tool_call>; the text outside the tags
+// is the model talking. GLM-Edge's template defines no call format, so there is no other to read.
+import type { ToolCall } from '../engines/types';
+
+const OPEN = '<tool_call>';
+const CLOSE = '</tool_call>';
+const MAX_CALLS = 20;
+
+export type ToolCallsRead =
+  | { ok: true; calls: ToolCall[]; /** The answer without its call blocks. */ text: string }
+  | { ok: false; problem: string };
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function short(text: string, max = 40): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** One call from the JSON inside a block, or what is wrong with it. */
+function readCall(inner: string, closed: boolean): ToolCall | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(inner);
+  } catch (error) {
+    if (!closed) return `the ${OPEN} block is cut off before ${CLOSE}`;
+    return `the ${OPEN} block is not valid JSON ("${short(inner)}": ${(error as Error).message})`;
+  }
+  if (!isRecord(value)) return `the ${OPEN} block holds ${Array.isArray(value) ? 'a list' : 'a bare value'}, not a {"name", "arguments"} object`;
+  if (typeof value.name !== 'string' || value.name.trim() === '') return `the ${OPEN} block has no function "name"`;
+  let args: unknown = value.arguments ?? {};
+  // Some models write the arguments as a JSON string, as OpenAI's API returns them.
+  if (typeof args === 'string') {
+    try {
+      args = JSON.parse(args);
+    } catch {
+      return `the arguments of the call to ${value.name} are a string that is not JSON`;
+    }
+  }
+  if (!isRecord(args)) return `the arguments of the call to ${value.name} are not an object`;
+  return { name: value.name, arguments: args };
+}
+
+/**
+ * Every `<tool_call>` block in the answer, in order. A block whose closing tag never came still
+ * counts if its JSON is whole (the answer stopped right after it); a malformed one is an error.
+ */
+export function readToolCalls(answer: string): ToolCallsRead {
+  const calls: ToolCall[] = [];
+  let text = '';
+  let from = 0;
+  while (calls.length < MAX_CALLS) {
+    const start = answer.indexOf(OPEN, from);
+    if (start === -1) break;
+    text += answer.slice(from, start);
+    const end = answer.indexOf(CLOSE, start + OPEN.length);
+    const closed = end !== -1;
+    const call = readCall(answer.slice(start + OPEN.length, closed ? end : undefined).trim(), closed);
+    if (typeof call === 'string') return { ok: false, problem: call };
+    calls.push(call);
+    from = closed ? end + CLOSE.length : answer.length;
+  }
+  text += answer.slice(from);
+  return { ok: true, calls, text: text.trim() };
+}
+
+/** How a call reads in a verdict: `get_order_status({"order_id":"A-1"})`, cut to `max` characters. */
+export function showCall(call: ToolCall, max = 80): string {
+  const text = `${call.name}(${JSON.stringify(call.arguments)})`;
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
