@@ -21,6 +21,7 @@ import type {
   LoadResult,
   ModelRef,
   RuntimeInfo,
+  TopTokens,
 } from '../lib/engines/types';
 import {
   BackendUnavailableError,
@@ -312,6 +313,12 @@ export class ModelSession {
   }
 
   /** Forgets the conversation, so the next answer starts from an empty KV cache. */
+  /** The loaded model's top-1 token after each of the first `positions` tokens of `text`. */
+  topTokens(text: string, positions: number): Promise<TopTokens> {
+    if (!this.ready) return Promise.reject(new ModelNotLoadedError());
+    return this.#worker.topTokens(text, positions);
+  }
+
   async resetConversation(): Promise<void> {
     if (this.ready) await this.#worker.resetConversation();
   }

@@ -100,6 +100,7 @@ export class ResultsSharing {
       scorecard: this.#results.scorecard,
       hardware: this.#hardware.report,
       machine: this.machine,
+      gpuCorrectness: this.#results.gpuCorrectness,
     });
   }
 

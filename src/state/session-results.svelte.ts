@@ -1,10 +1,12 @@
 // Results measured in this visit: the benchmark's rows and the scorecard's runs. The benchmark
 // and scorecard write here; the results view exports, shares and compares what is here.
-import type { BenchmarkRow, ScorecardRun } from '../lib/results/result-types';
+import type { BenchmarkRow, GpuCorrectness, ScorecardRun } from '../lib/results/result-types';
 
 export class SessionResults {
   benchmark = $state.raw<BenchmarkRow[]>([]);
   scorecard = $state.raw<ScorecardRun[]>([]);
+  /** The GPU correctness checks taken on this device (remembered across visits). */
+  gpuCorrectness = $state.raw<GpuCorrectness[]>([]);
 
   /** Rows of a new benchmark run replace earlier rows for the same model, backend and prompt size. */
   addBenchmarkRows(rows: readonly BenchmarkRow[]): void {

@@ -14,6 +14,7 @@ import type {
   LoadOptions,
   LoadResult,
   ModelRef,
+  TopTokens,
 } from './types';
 import { releaseProxy } from 'comlink';
 import { ModelNotLoadedError } from './errors';
@@ -70,6 +71,11 @@ export function createInferenceApi(createEngine: EngineFactory) {
 
     async resetConversation(): Promise<void> {
       await engine?.resetConversation();
+    },
+
+    async topTokens(text: string, positions: number): Promise<TopTokens> {
+      if (!engine) throw new ModelNotLoadedError();
+      return engine.topTokens(text, positions);
     },
 
     async unload(): Promise<void> {

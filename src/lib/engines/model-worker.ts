@@ -9,7 +9,7 @@ import { proxy, type Remote } from 'comlink';
 import type { InferenceApi } from './inference-api';
 import type { StartInferenceWorker, InferenceEndpoint } from './worker-client';
 import { createInterruptFlag, raiseInterrupt, type InterruptFlag } from './interrupt-flag';
-import { GenerationBusyError, StopTimeoutError, WorkerCrashedError, WorkerEndedError } from './errors';
+import { GenerationBusyError, ModelNotLoadedError, StopTimeoutError, WorkerCrashedError, WorkerEndedError } from './errors';
 import type {
   Backend,
   ChatMessage,
@@ -21,6 +21,7 @@ import type {
   LoadOptions,
   LoadResult,
   ModelRef,
+  TopTokens,
 } from './types';
 
 /** How long Stop waits for the engine to stop by itself before the worker is ended. */
@@ -149,6 +150,12 @@ export class ModelWorker {
   /** Forgets the conversation's KV cache. */
   async resetConversation(): Promise<void> {
     if (this.#life) await this.#call((api) => api.resetConversation());
+  }
+
+  /** The loaded model's top-1 token after each position of `text` (see Engine.topTokens). */
+  async topTokens(text: string, positions: number): Promise<TopTokens> {
+    if (!this.#life) throw new ModelNotLoadedError();
+    return this.#call((api) => api.topTokens(text, positions));
   }
 
   /** Ends the worker now; calls in flight reject with WorkerEndedError. The next call starts a fresh one. */

@@ -182,6 +182,12 @@ export interface GenerationResult {
   metrics: GenerationMetrics;
 }
 
+/** What `Engine.topTokens` returns: the tokens fed in, and the top-1 prediction after each. */
+export interface TopTokens {
+  tokens: number[];
+  top: number[];
+}
+
 export interface Engine {
   /** The worker API's `load` takes the same arguments in the same order. */
   load(model: ModelRef, backend: Backend, dtype: Dtype, options: LoadOptions, onEvent: EngineEventHandler): Promise<LoadResult>;
@@ -202,5 +208,11 @@ export interface Engine {
   cancelLoad(): void;
   /** Forget the conversation's KV cache. */
   resetConversation(): Promise<void>;
+  /**
+   * The most likely next token after each of the first `positions` tokens of `text`, from one
+   * forward pass over them all (teacher forcing: the model is fed the text, not its own picks).
+   * The GPU correctness check compares these between WebGPU and WASM on the same weights.
+   */
+  topTokens(text: string, positions: number): Promise<TopTokens>;
   unload(): Promise<void>;
 }

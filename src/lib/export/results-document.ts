@@ -4,6 +4,7 @@ import { adapterName, type HardwareReport } from '../hardware/hardware-report';
 import {
   RESULTS_FORMAT,
   type BenchmarkRow,
+  type GpuCorrectness,
   type MachineInfo,
   type ResultsDocument,
   type ScorecardRun,
@@ -39,6 +40,7 @@ export interface DocumentParts {
   hardware: HardwareReport | null;
   machine: MachineInfo;
   exportedAt?: Date;
+  gpuCorrectness?: readonly GpuCorrectness[];
 }
 
 export function buildResultsDocument(parts: DocumentParts): ResultsDocument {
@@ -50,11 +52,15 @@ export function buildResultsDocument(parts: DocumentParts): ResultsDocument {
     benchmark: [...parts.benchmark],
     scorecard: [...parts.scorecard],
     hardware: parts.hardware,
+    // Only the fields the format defines: where and when a check ran is the machine's business.
+    ...(parts.gpuCorrectness?.length
+      ? { gpuCorrectness: parts.gpuCorrectness.map(({ repoId, dtype, positions, agreeing, agreement, verdict }) => ({ repoId, dtype, positions, agreeing, agreement, verdict })) }
+      : {}),
   };
 }
 
 export function hasResults(document: ResultsDocument): boolean {
-  return document.benchmark.length > 0 || document.scorecard.length > 0;
+  return document.benchmark.length > 0 || document.scorecard.length > 0 || (document.gpuCorrectness?.length ?? 0) > 0;
 }
 
 /** `results-2026-11-25.json`, `results-benchmark-2026-11-25.csv`: dated in UTC like `exportedAt`. */

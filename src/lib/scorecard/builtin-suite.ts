@@ -1,7 +1,7 @@
 // The suite the scorecard runs unless the user imports another: written as data in
 // builtin-suite.json (also what "Download the suite as a template" saves) and read by parseSuite,
 // so it obeys the same rules as an imported suite.
-import suiteJson from './builtin-suite.json';
+import suiteJson from './builtin-suite.json' with { type: 'json' };
 import { parseSuite } from './parse-suite';
 import type { ScorecardSuite } from './suite-types';
 

@@ -17,6 +17,7 @@ import type {
   LoadOptions,
   LoadResult,
   ModelRef,
+  TopTokens,
 } from '../../../src/lib/engines/types';
 
 const delay = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -34,6 +35,11 @@ export class ScriptedEngine implements Engine {
   loads: { model: ModelRef; backend: Backend; dtype: Dtype; options: LoadOptions }[] = [];
   generations: ChatMessage[][] = [];
   resets = 0;
+  /**
+   * The top-1 token this engine predicts after each fed token; by default the next character of
+   * the text (a model that reads perfectly). A test makes a "GPU" that gets some wrong here.
+   */
+  predict: (tokens: number[]) => number[] = (tokens) => tokens.map((_, i) => tokens[i + 1] ?? 0);
   #interrupted = false;
 
   async load(model: ModelRef, backend: Backend, dtype: Dtype, options: LoadOptions, onEvent: EngineEventHandler): Promise<LoadResult> {
@@ -75,6 +81,11 @@ export class ScriptedEngine implements Engine {
 
   async resetConversation(): Promise<void> {
     this.resets++;
+  }
+
+  async topTokens(text: string, positions: number): Promise<TopTokens> {
+    const tokens = [...text].slice(0, positions).map((c) => c.codePointAt(0)!);
+    return { tokens, top: this.predict(tokens) };
   }
 
   async unload(): Promise<void> {}

@@ -13,6 +13,7 @@ import type {
   ModelRef,
   RuntimeInfo,
   StopReason,
+  TopTokens,
 } from '../types';
 import {
   asGpuDeviceLost,
@@ -304,6 +305,35 @@ export class TransformersEngine implements Engine {
 
   cancelLoad(): void {
     this.#loadAbort?.abort();
+  }
+
+  async topTokens(text: string, positions: number): Promise<TopTokens> {
+    const loaded = this.#loaded;
+    if (!loaded) throw new ModelNotLoadedError();
+    if (this.#running) throw new GenerationBusyError();
+    const tf = await this.#library();
+    const encoded = loaded.tokenizer(text) as unknown as { input_ids: Tensor };
+    const ids = Array.from(encoded.input_ids.data as BigInt64Array).slice(0, positions);
+    const input_ids = new tf.Tensor('int64', BigInt64Array.from(ids), [1, ids.length]);
+    const attention_mask = new tf.Tensor('int64', new BigInt64Array(ids.length).fill(1n), [1, ids.length]);
+    // No past: forward() starts an empty cache and returns logits for every position.
+    const outputs = (await loaded.model.forward({ input_ids, attention_mask } as never)) as Record<string, unknown>;
+    try {
+      const logits = outputs.logits as Tensor;
+      const [, count, vocab] = logits.dims as number[];
+      const data = logits.data as ArrayLike<number>;
+      const top: number[] = [];
+      for (let p = 0; p < count; p++) {
+        let best = 0;
+        for (let v = 1; v < vocab; v++) if (data[p * vocab + v] > data[p * vocab + best]) best = v;
+        top.push(best);
+      }
+      return { tokens: ids.map(Number), top };
+    } finally {
+      for (const value of Object.values(outputs)) if (value instanceof tf.Tensor) value.dispose();
+      input_ids.dispose();
+      attention_mask.dispose();
+    }
   }
 
   async resetConversation(): Promise<void> {

@@ -16,6 +16,7 @@ import type {
   LoadOptions,
   LoadResult,
   ModelRef,
+  TopTokens,
   WebLLMModelSpec,
 } from '../types';
 import {
@@ -243,6 +244,13 @@ export class WebLLMEngine implements Engine {
 
   async resetConversation(): Promise<void> {
     await this.#loaded?.engine.resetChat();
+  }
+
+  topTokens(): Promise<TopTokens> {
+    // WebLLM's compiled kernels hand back sampled text, not the logits of every position.
+    return Promise.reject(
+      new UnsupportedModelError("The correctness check needs every position's scores, which WebLLM builds don't give; load the transformers.js build of this model to check the GPU."),
+    );
   }
 
   async unload(): Promise<void> {
