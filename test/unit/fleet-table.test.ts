@@ -70,6 +70,15 @@ describe('fleetModels', () => {
     expect(fleetCells(rows[1])[FLEET_HEADER.indexOf('Scorecard')]).toBe('–');
   });
 
+  it('leaves tasks a template could not be asked (no tool support) out of the scorecard total', () => {
+    const team = teamDocuments();
+    const run = team[0].document.scorecard[0];
+    const [first, ...rest] = run.results;
+    team[0].document.scorecard[0] = { ...run, results: [{ ...first, passed: false, unsupported: 'tools' }, ...rest] };
+    const rows = fleetModels(team)[0].rows;
+    expect(rows[0].scorecard).toEqual({ passed: rest.filter((t) => t.passed).length, total: rest.length });
+  });
+
   it('reads the same rows from files that went through export and import', () => {
     const team = teamDocuments();
     const reread = team.map(({ name, document }) => {

@@ -70,7 +70,8 @@ function documentRows(source: NamedDocument): (FleetRow & { modelId: string })[]
     const same = <T extends { modelId: string; backend: Backend; dtype: Dtype }>(item: T) =>
       item.modelId === modelId && item.backend === backend && item.dtype === dtype;
     const bench = document.benchmark.filter((row) => same(row) && row.promptSize === FLEET_PROMPT_SIZE);
-    const tasks = document.scorecard.filter(same).flatMap((run) => run.results);
+    // Tasks a model's template couldn't be asked (no tool support) are outside its score, as on the scorecard.
+    const tasks = document.scorecard.filter(same).flatMap((run) => run.results).filter((task) => !task.unsupported);
     const runs = document.scorecard.filter(same);
     return {
       modelId,
