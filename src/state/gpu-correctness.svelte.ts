@@ -9,6 +9,7 @@ import {
   type CorrectnessCheck,
 } from '../lib/hardware/gpu-correctness';
 import { summarizeError, type ErrorSummary } from '../lib/engines/errors';
+import type { Dtype } from '../lib/engines/types';
 import type { ModelSession } from './model-session.svelte';
 
 const STORAGE_KEY = 'playground.gpu-correctness.v1';
@@ -55,8 +56,8 @@ export class GpuCorrectnessChecks {
   }
 
   /** The remembered check for this device, model and weights, if any. */
-  find(device: string, repoId: string, dtype: string): CorrectnessCheck | null {
-    return this.checks[`${device}|${repoId}|${dtype}`] ?? null;
+  find(device: string, repoId: string, dtype: Dtype): CorrectnessCheck | null {
+    return this.checks[checkKey(device, repoId, dtype)] ?? null;
   }
 
   /** Checks for the current exported results: the ones taken on this device. */

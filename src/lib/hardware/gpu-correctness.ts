@@ -8,8 +8,7 @@
 // model is a few positions in a hundred. A GPU that computes garbage (a driver's fp16 bug, a
 // shader miscompiled, zeros from a missing feature) agrees about as often as chance: one
 // position in the vocabulary's size. 90 % sits far from both.
-import type { TopTokens } from '../engines/types';
-import type { Dtype } from '../engines/types';
+import type { Dtype, TopTokens } from '../engines/types';
 import type { GpuCorrectness } from '../results/result-types';
 
 /** Ordinary prose, code and numbers, so the check exercises what a demo does. */
