@@ -25,6 +25,7 @@ import {
   STAMP_FILE,
   TINY_GLM,
   TINY_QWEN3_WEBGPU_FAILS,
+  TINY_QWEN3_SUBNORMAL,
   TINY_QWEN3,
   TINY_SCRIPTED,
   TINY_TOOL_RIGHT,
@@ -206,7 +207,10 @@ function referenceLogits(fx: ResolvedFixture, w: DecoderWeights, ids: number[]):
       return h1.map((v, i) => v + dn[i]!);
     });
   }
-  return hs.map((x) => Float32Array.from(matvec(rms(x, w.finalNorm), w.lmHead, H, V, w.logitBias)));
+  // The subnormal lm_head's weights times 2^126 are exactly the ordinary ones (a power of two).
+  const scale = w.lmHeadOutputScale ?? 1;
+  const lmHead = scale === 1 ? w.lmHead : w.lmHead.map((v) => v * scale);
+  return hs.map((x) => Float32Array.from(matvec(rms(x, w.finalNorm), lmHead, H, V, w.logitBias)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -372,6 +376,29 @@ describe(`${TINY_QWEN3_WEBGPU_FAILS.id}`, () => {
     const fx = resolveFixture(TINY_QWEN3_WEBGPU_FAILS);
     const out = await (await session(TINY_QWEN3_WEBGPU_FAILS, 'q8')).run(makeFeeds(fx, [{ ids: PROMPT }], { keep: 1 }));
     expect(out.logits!.dims).toEqual([1, 1, fx.arch.vocabSize]);
+  });
+});
+
+describe(`${TINY_QWEN3_SUBNORMAL.id}`, () => {
+  it('stores every lm_head weight as a float32 subnormal, and WASM computes tiny-qwen3\'s logits from them', async () => {
+    const w = buildFixtureWeights(resolveFixture(TINY_QWEN3_SUBNORMAL));
+    const smallestNormal = 2 ** -126;
+    expect(w.lmHead.every((v) => Math.abs(v) < smallestNormal)).toBe(true);
+    // The printable-ASCII columns (the only ones that can win) hold real weights, not zeros.
+    expect(w.lmHead.filter((v) => v !== 0).length).toBeGreaterThan((PRINTABLE_ASCII_IDS.length * TINY_QWEN3_SUBNORMAL.dims.hiddenSize) / 2);
+    // Same seed and shape as tiny-qwen3: on IEEE arithmetic the two compute the same logits, up to
+    // the subnormals' coarser steps (≥ 17 significant bits for these weights, ~1e-5 of a logit).
+    ortWeb.env.wasm.numThreads = 1;
+    const fx = resolveFixture(TINY_QWEN3);
+    const logits = async (spec: typeof TINY_QWEN3) => {
+      const web = await ortWeb.InferenceSession.create(await readFile(path.join(root, spec.id, DTYPE_FILES.q4)), { executionProviders: ['wasm'] });
+      const feeds: Record<string, ortWeb.Tensor> = {};
+      for (const [k, t] of Object.entries(makeFeeds(fx, [{ ids: PROMPT }], { keep: 0 }))) feeds[k] = new ortWeb.Tensor(t.type as 'int64', t.data as BigInt64Array, t.dims);
+      const out = (await web.run(feeds)).logits!.data as Float32Array;
+      await web.release();
+      return out;
+    };
+    expect(maxAbsDiff(await logits(TINY_QWEN3_SUBNORMAL), await logits(TINY_QWEN3))).toBeLessThan(1e-3);
   });
 });
 

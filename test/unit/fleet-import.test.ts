@@ -85,6 +85,9 @@ describe('the optional gpuCorrectness field', () => {
     expect(read.ok && read.document.gpuCorrectness).toEqual([check]);
     const plain = parseResultsDocument(resultsJson(teamDocuments()[1].document));
     expect(plain.ok && 'gpuCorrectness' in plain.document).toBe(false);
+    const flat = { ...check, agreeing: 1, agreement: 0.390625, verdict: 'warning', sameTokenPositions: 256 };
+    const flagged = withChecks([flat]);
+    expect(flagged.ok && flagged.document.gpuCorrectness).toEqual([flat]);
   });
 
   it('says which check and field is wrong', () => {
@@ -98,6 +101,7 @@ describe('the optional gpuCorrectness field', () => {
     );
     expect(errorOf([{ ...check, agreement: 0.97 * 200 }])).toMatch(/^Field "agreement" in GPU correctness check 1 should be a percentage from 0 to 100/);
     expect(errorOf([{ ...check, agreeing: 300 }])).toMatch(/^Field "agreeing" in GPU correctness check 1 should be a count from 0 to the 256/);
+    expect(errorOf([{ ...check, sameTokenPositions: 257 }])).toMatch(/^Field "sameTokenPositions" in GPU correctness check 1 should be a count from 0 to the 256/);
     const { positions: _, ...noPositions } = check;
     expect(errorOf([noPositions])).toBe('Missing field "positions" in GPU correctness check 1.');
   });

@@ -32,6 +32,23 @@ describe('compareTopTokens and the verdict', () => {
     expect(eight.verdict).toBe('warning');
     expect(describeCheck(eight)).toBe('Only 80 % of 10 positions agree with the CPU: this GPU computes this model wrongly. Use WASM for this model here.');
   });
+  it('names flat output: a flagged GPU that picks one token nearly everywhere while the CPU does not', () => {
+    const parts = { repoId: 'org/m', dtype: 'q4' as const, device: 'gpu' };
+    const flat = correctnessCheck(parts, { tokens: fed, top: fed.map(() => 33) }, { tokens: fed, top: fed });
+    expect(flat).toMatchObject({ verdict: 'warning', agreeing: 0, sameTokenPositions: 10 });
+    expect(describeCheck(flat)).toBe(
+      'Only 0 % of 10 positions agree with the CPU: this GPU computes this model wrongly. It predicts the same token at 10 of 10 positions: flat output, as from a GPU that computes zeros. Use WASM for this model here.',
+    );
+    // Nine of ten the same is still flat; a GPU that agrees is never named, whatever it repeats.
+    expect(correctnessCheck(parts, { tokens: fed, top: [...fed.slice(0, 9).map(() => 33), 1] }, { tokens: fed, top: fed }).sameTokenPositions).toBe(9);
+    expect(correctnessCheck(parts, { tokens: fed, top: fed.map(() => 33) }, { tokens: fed, top: fed.map(() => 33) })).not.toHaveProperty('sameTokenPositions');
+    // Wrong but varied: flagged without the flat-output diagnosis.
+    const varied = correctnessCheck(parts, { tokens: fed, top: fed.map((t) => t + 1) }, { tokens: fed, top: fed });
+    expect(varied.verdict).toBe('warning');
+    expect(varied).not.toHaveProperty('sameTokenPositions');
+    // A repetitive CPU answer that the GPU repeats less is not flat output either.
+    expect(correctnessCheck(parts, { tokens: fed, top: [...fed.slice(0, 1), ...fed.slice(1).map(() => 33)] }, { tokens: fed, top: fed.map(() => 34) })).not.toHaveProperty('sameTokenPositions');
+  });
   it('checks a text long enough for every position', () => {
     expect([...CHECK_TEXT].length).toBeGreaterThan(CHECK_POSITIONS);
   });

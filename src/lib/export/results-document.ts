@@ -54,7 +54,15 @@ export function buildResultsDocument(parts: DocumentParts): ResultsDocument {
     hardware: parts.hardware,
     // Only the fields the format defines: where and when a check ran is the machine's business.
     ...(parts.gpuCorrectness?.length
-      ? { gpuCorrectness: parts.gpuCorrectness.map(({ repoId, dtype, positions, agreeing, agreement, verdict }) => ({ repoId, dtype, positions, agreeing, agreement, verdict })) }
+      ? { gpuCorrectness: parts.gpuCorrectness.map(({ repoId, dtype, positions, agreeing, agreement, verdict, sameTokenPositions }) => ({
+            repoId,
+            dtype,
+            positions,
+            agreeing,
+            agreement,
+            verdict,
+            ...(sameTokenPositions === undefined ? {} : { sameTokenPositions }),
+          })) }
       : {}),
   };
 }

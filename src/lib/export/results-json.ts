@@ -96,6 +96,11 @@ function readGpuCorrectness(value: unknown, at: string): GpuCorrectness {
   if (check.agreeing < 0 || check.agreeing > check.positions) {
     wrongType('agreeing', at, `a count from 0 to the ${check.positions} positions compared`, check.agreeing);
   }
+  if (data.sameTokenPositions !== undefined) {
+    const same = num(data, 'sameTokenPositions', at);
+    if (same < 0 || same > check.positions) wrongType('sameTokenPositions', at, `a count from 0 to the ${check.positions} positions compared`, same);
+    check.sameTokenPositions = same;
+  }
   return check;
 }
 

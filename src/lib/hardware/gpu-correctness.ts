@@ -23,6 +23,13 @@ export const CHECK_POSITIONS = 64;
 /** Below this share of agreeing positions the GPU's output is flagged (see the header). */
 export const AGREEMENT_THRESHOLD = 0.9;
 
+/**
+ * A flagged GPU that picks one token at this share of the positions, where the CPU does not, is
+ * named as flat output: logits that are all zero (or all equal) make every position pick the same
+ * token, which is what a GPU flushing small numbers to zero or reading unsupported fp16 data shows.
+ */
+export const FLAT_OUTPUT_SHARE = 0.9;
+
 export class TokenizationMismatchError extends Error {
   override name = 'TokenizationMismatchError';
 }
@@ -52,6 +59,9 @@ export function correctnessCheck(
 ): CorrectnessCheck {
   const { positions, agreeing } = compareTopTokens(gpu, cpu);
   const share = positions === 0 ? 0 : agreeing / positions;
+  const verdict = positions > 0 && share >= AGREEMENT_THRESHOLD ? 'ok' : 'warning';
+  const gpuRepeats = mostFrequentCount(gpu.top.slice(0, positions));
+  const flat = verdict === 'warning' && positions > 0 && gpuRepeats >= FLAT_OUTPUT_SHARE * positions && mostFrequentCount(cpu.top.slice(0, positions)) < gpuRepeats;
   return {
     repoId: parts.repoId,
     dtype: parts.dtype,
@@ -59,16 +69,32 @@ export function correctnessCheck(
     positions,
     agreeing,
     agreement: Math.round(share * 1000) / 10,
-    verdict: positions > 0 && share >= AGREEMENT_THRESHOLD ? 'ok' : 'warning',
+    verdict,
+    ...(flat ? { sameTokenPositions: gpuRepeats } : {}),
     takenAt: (parts.takenAt ?? new Date()).toISOString(),
   };
 }
 
+function mostFrequentCount(tokens: readonly number[]): number {
+  const counts = new Map<number, number>();
+  let most = 0;
+  for (const token of tokens) {
+    const count = (counts.get(token) ?? 0) + 1;
+    counts.set(token, count);
+    most = Math.max(most, count);
+  }
+  return most;
+}
+
 /** "97 % of 64 positions agree with the CPU", or the warning in words. */
-export function describeCheck(check: Pick<GpuCorrectness, 'agreement' | 'positions' | 'verdict'>): string {
+export function describeCheck(check: Pick<GpuCorrectness, 'agreement' | 'positions' | 'verdict' | 'sameTokenPositions'>): string {
   const share = `${formatPercent(check.agreement)} of ${check.positions} positions agree with the CPU`;
   if (check.verdict === 'ok') return share;
-  return `Only ${share}: this GPU computes this model wrongly. Use WASM for this model here.`;
+  const flat =
+    check.sameTokenPositions === undefined
+      ? ''
+      : ` It predicts the same token at ${check.sameTokenPositions} of ${check.positions} positions: flat output, as from a GPU that computes zeros.`;
+  return `Only ${share}: this GPU computes this model wrongly.${flat} Use WASM for this model here.`;
 }
 
 function formatPercent(percent: number): string {

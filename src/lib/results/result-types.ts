@@ -95,6 +95,11 @@ export interface GpuCorrectness {
   /** agreeing ÷ positions as a percentage (0–100). */
   agreement: number;
   verdict: 'ok' | 'warning';
+  /**
+   * Flagged checks only: the positions where the GPU chose its single most frequent token, when
+   * that is nearly all of them (flat output, the mark of a GPU that computes zeros).
+   */
+  sameTokenPositions?: number;
 }
 
 export const RESULTS_FORMAT = 'on-device-playground/results';
