@@ -227,7 +227,7 @@ describe('generated repos', () => {
       }
       const config = JSON.parse(await readFile(path.join(dir, 'config.json'), 'utf8'));
       const tc = JSON.parse(await readFile(path.join(dir, 'tokenizer_config.json'), 'utf8'));
-      expect(config.max_position_embeddings).toBe(2048);
+      expect(config.max_position_embeddings).toBe(spec.dims.maxPositionEmbeddings);
       expect(config.tie_word_embeddings).toBe(false);
       expect(config.vocab_size % 8).toBe(0);
       expect(config.num_key_value_heads).toBe(2);
