@@ -26,6 +26,8 @@ export interface ScoredTask extends ScorecardTaskResult {
   prompt: string;
   /** How long the checker took (for code: the sandbox run). */
   checkMs: number;
+  /** An answer stopped because the conversation filled the model's context. */
+  cutByContext: boolean;
 }
 
 export type ModelRunStatus = 'waiting' | 'loading' | 'running' | 'done' | 'failed' | 'cancelled';
@@ -295,6 +297,7 @@ export class Scorecard extends DeviceRunner {
           system: task.system ?? null,
           prompt: task.prompt,
           checkMs: performance.now() - checkStarted,
+          cutByContext: metrics.some((m) => m.stopReason === 'context-full'),
         });
         this.#update(index, { results: [...results] });
       }

@@ -100,4 +100,18 @@ test('a message longer than the context gets a clear error and the chat goes on'
   await waitForAnswerDone(page);
   await expect(lastAnswer(page).locator('.markdown')).not.toBeEmpty();
   await expect(lastAnswer(page)).not.toContainText('Error');
+  await expect(lastAnswer(page).getByTestId('context-full')).toHaveCount(0);
+});
+
+test('an answer that runs into the end of the context says it was cut off there', async ({ page }) => {
+  await openApp(page, 'fixtures/tiny-glm');
+  await setGeneration(page, { temperature: 0, maxNewTokens: 8 });
+  await loadModel(page);
+  // Byte-level tokens: the default system prompt and GLM's template take 36 tokens, so 2009
+  // characters make a 2045-token prompt, leaving room for 3 of the 8 tokens asked for.
+  await send(page, 'x'.repeat(2009));
+  await waitForAnswerDone(page);
+  const note = lastAnswer(page).getByTestId('context-full');
+  await expect(note).toHaveText("Cut off: this conversation filled the model's context (2048 tokens). Start a new chat to go on.");
+  await expect(lastAnswer(page)).not.toContainText('Error');
 });

@@ -180,7 +180,21 @@ describe('Scorecard', () => {
     expect(result.passed).toBe(true);
     expect(result.answer).toBe(`${task.reference}\n\n[tool result] ${checker.toolResult}\n\n${task.finalReference}`);
     // Both turns' time and tokens.
-    expect(result).toMatchObject({ ms: 100, promptTokens: 40, generatedTokens: 10 });
+    expect(result).toMatchObject({ ms: 100, promptTokens: 40, generatedTokens: 10, cutByContext: false });
+  });
+
+  it('marks an answer that stopped at the end of the model\'s context, in either turn', async () => {
+    const task = TWO_TURN_TASKS[0];
+    const answer = vi.fn(async (session: unknown, messages: ChatMessage[]) => ({
+      text: answerFor(session as FakeSession, messages),
+      // Only the second turn (the one that carries the tool result) runs into the context.
+      metrics: { ...metrics(), stopReason: messages.some((m) => m.role === 'tool') ? 'context-full' : 'eos' } as GenerationMetrics,
+    }));
+    const { scorecard } = setup({ answer: answer as never });
+    await scorecard.start();
+    const results = scorecard.scores[0].results;
+    expect(results.find((r) => r.taskId === task.id)!.cutByContext).toBe(true);
+    expect(results.filter((r) => r.cutByContext).map((r) => r.taskId)).toEqual(TWO_TURN_TASKS.map((t) => t.id));
   });
 
   it('reports tool tasks as not asked when the template has no tool support, outside the pass count', async () => {

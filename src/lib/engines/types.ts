@@ -119,7 +119,8 @@ export interface GenerationMetrics {
   stopReason: StopReason;
 }
 
-export type StopReason = 'eos' | 'max-tokens' | 'interrupted';
+/** context-full: the answer stopped because prompt and answer filled the model's context. */
+export type StopReason = 'eos' | 'max-tokens' | 'context-full' | 'interrupted';
 
 export interface ProgressFile {
   file: string;

@@ -268,9 +268,11 @@ export class TransformersEngine implements Engine {
 
     const stopReason: StopReason = stopper.interrupted
       ? 'interrupted'
-      : clock.generatedTokens >= maxNewTokens
-        ? 'max-tokens'
-        : 'eos';
+      : clock.generatedTokens < maxNewTokens
+        ? 'eos'
+        : maxNewTokens < params.maxNewTokens
+          ? 'context-full'
+          : 'max-tokens';
     return clock.finish({ promptTokens: promptIds.length, cachedTokens }, stopReason);
   }
 
