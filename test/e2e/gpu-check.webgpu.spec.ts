@@ -1,20 +1,25 @@
 // The GPU correctness check on SwiftShader: the chat's model on WebGPU against the same weights on
 // WASM, token by token. A real model agrees; the result is remembered, shown in the Device view and
 // carried in the exported results.
-import { test, expect } from '@playwright/test';
+import { test, expect, type Page } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
 import { chooseBackend, loadModel, openApp, watch } from './app';
 
-test('a model on WebGPU agrees with the CPU, and the check is remembered and exported', async ({ page }) => {
-  test.setTimeout(180_000);
-  const watchers = watch(page);
-  await openApp(page, 'fixtures/tiny-qwen3');
+/** Loads the model on WebGPU and runs the check from the model column; returns its result line. */
+async function checkOnWebGpu(page: Page, model: string) {
+  await openApp(page, model);
   await chooseBackend(page, 'WebGPU');
   await loadModel(page);
   await expect(page.getByTestId('runtime')).toContainText('WebGPU');
   const panel = page.getByTestId('gpu-check').first();
   await panel.getByRole('button', { name: 'Check this GPU' }).click();
-  const result = panel.getByTestId('gpu-check-result');
+  return panel.getByTestId('gpu-check-result');
+}
+
+test('a model on WebGPU agrees with the CPU, and the check is remembered and exported', async ({ page }) => {
+  test.setTimeout(180_000);
+  const watchers = watch(page);
+  const result = await checkOnWebGpu(page, 'fixtures/tiny-qwen3');
   await expect(result).toContainText(/Checked: \d+(\.\d)? % of 64 positions agree with the CPU/, { timeout: 150_000 });
   const agreement = Number(/([\d.]+) % of 64/.exec((await result.textContent())!)![1]);
   expect(agreement).toBeGreaterThanOrEqual(90);
@@ -42,13 +47,7 @@ test('a model on WebGPU agrees with the CPU, and the check is remembered and exp
 test('a GPU that flushes small numbers to zero is flagged, with the flat output named', async ({ page }) => {
   test.setTimeout(180_000);
   const watchers = watch(page);
-  await openApp(page, 'fixtures/tiny-qwen3-subnormal');
-  await chooseBackend(page, 'WebGPU');
-  await loadModel(page);
-  await expect(page.getByTestId('runtime')).toContainText('WebGPU');
-  const panel = page.getByTestId('gpu-check').first();
-  await panel.getByRole('button', { name: 'Check this GPU' }).click();
-  const result = panel.getByTestId('gpu-check-result');
+  const result = await checkOnWebGpu(page, 'fixtures/tiny-qwen3-subnormal');
   await expect(result).toContainText('Warning:', { timeout: 150_000 });
   await expect(result).toContainText(/Only \d+(\.\d)? % of 64 positions agree with the CPU: this GPU computes this model wrongly\./);
   await expect(result).toContainText(/It predicts the same token at (5[89]|6[0-4]) of 64 positions: flat output, as from a GPU that computes zeros\. Use WASM for this model here\./);

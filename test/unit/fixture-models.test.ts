@@ -382,6 +382,11 @@ describe(`${TINY_QWEN3_WEBGPU_FAILS.id}`, () => {
   });
 });
 
+/** The same int64 feeds as onnxruntime-web tensors (the two packages' Tensor classes differ). */
+function asWebFeeds(feeds: Record<string, ort.Tensor>): Record<string, ortWeb.Tensor> {
+  return Object.fromEntries(Object.entries(feeds).map(([k, t]) => [k, new ortWeb.Tensor(t.type as 'int64', t.data as BigInt64Array, t.dims)]));
+}
+
 describe(`${TINY_QWEN3_SUBNORMAL.id}`, () => {
   it('stores every lm_head weight as a float32 subnormal, and WASM computes tiny-qwen3\'s logits from them', async () => {
     const w = buildFixtureWeights(resolveFixture(TINY_QWEN3_SUBNORMAL));
@@ -395,9 +400,7 @@ describe(`${TINY_QWEN3_SUBNORMAL.id}`, () => {
     const fx = resolveFixture(TINY_QWEN3);
     const logits = async (spec: typeof TINY_QWEN3) => {
       const web = await ortWeb.InferenceSession.create(await readFile(path.join(root, spec.id, DTYPE_FILES.q4)), { executionProviders: ['wasm'] });
-      const feeds: Record<string, ortWeb.Tensor> = {};
-      for (const [k, t] of Object.entries(makeFeeds(fx, [{ ids: PROMPT }], { keep: 0 }))) feeds[k] = new ortWeb.Tensor(t.type as 'int64', t.data as BigInt64Array, t.dims);
-      const out = (await web.run(feeds)).logits!.data as Float32Array;
+      const out = (await web.run(asWebFeeds(makeFeeds(fx, [{ ids: PROMPT }], { keep: 0 })))).logits!.data as Float32Array;
       await web.release();
       return out;
     };
@@ -414,9 +417,7 @@ describe('onnxruntime-web WASM build (the one the app ships), run in node', () =
         const bytes = await readFile(path.join(root, spec.id, DTYPE_FILES[dtype]));
         const web = await ortWeb.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
         const nodeFeeds = makeFeeds(fx, [{ ids: PROMPT }], { keep: 1 });
-        const webFeeds: Record<string, ortWeb.Tensor> = {};
-        for (const [k, t] of Object.entries(nodeFeeds)) webFeeds[k] = new ortWeb.Tensor(t.type as 'int64', t.data as BigInt64Array, t.dims);
-        const a = (await web.run(webFeeds)).logits!;
+        const a = (await web.run(asWebFeeds(nodeFeeds))).logits!;
         const b = (await (await session(spec, dtype)).run(nodeFeeds)).logits!;
         expect(a.dims).toEqual(b.dims);
         // Both builds form the same exact integer products (7-bit weight codes never saturate, on any
