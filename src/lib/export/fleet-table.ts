@@ -6,6 +6,7 @@ import type { Backend, Dtype } from '../engines/types';
 import type { GpuCorrectness, PromptSize, ResultsDocument } from '../results/result-types';
 import { label } from '../engines/backend-selection';
 import { median } from '../metrics/statistics';
+import { scoreTotals } from '../scorecard/score-summary';
 import { toCsv, type CsvCell } from './csv';
 import { markdownTable } from './markdown-table';
 import { formatPercent, formatValue, passRate } from './results-tables';
@@ -70,9 +71,9 @@ function documentRows(source: NamedDocument): (FleetRow & { modelId: string })[]
     const same = <T extends { modelId: string; backend: Backend; dtype: Dtype }>(item: T) =>
       item.modelId === modelId && item.backend === backend && item.dtype === dtype;
     const bench = document.benchmark.filter((row) => same(row) && row.promptSize === FLEET_PROMPT_SIZE);
-    // Tasks a model's template couldn't be asked (no tool support) are outside its score, as on the scorecard.
-    const tasks = document.scorecard.filter(same).flatMap((run) => run.results).filter((task) => !task.unsupported);
     const runs = document.scorecard.filter(same);
+    // Tasks a model's template couldn't be asked (no tool support) are outside its score, as on the scorecard.
+    const totals = scoreTotals(runs.flatMap((run) => run.results));
     return {
       modelId,
       source: source.name,
@@ -82,7 +83,7 @@ function documentRows(source: NamedDocument): (FleetRow & { modelId: string })[]
       // One run per case is usual; a file with repeated runs gives the median of their medians.
       decode: median(bench.map((row) => row.decodeTokensPerSecond.median).filter(Number.isFinite)),
       prefill: median(bench.map((row) => row.prefillTokensPerSecond.median).filter(Number.isFinite)),
-      scorecard: runs.length ? { passed: tasks.filter((task) => task.passed).length, total: tasks.length } : null,
+      scorecard: runs.length ? { passed: totals.passed, total: totals.answered } : null,
       // The check compares WebGPU's output with the WASM reference: it says nothing about a WASM row.
       correctness:
         backend === 'webgpu' ? (document.gpuCorrectness?.find((check) => check.repoId === modelId && check.dtype === dtype) ?? null) : null,
@@ -108,7 +109,10 @@ function markOutliers(rows: readonly FleetRow[]): FleetRow[] {
   const groupOf = (row: FleetRow) => `${row.backend} ${row.dtype}`;
   const groups = new Map<string, number[]>();
   for (const row of rows) {
-    if (Number.isFinite(row.decode)) groups.set(groupOf(row), [...(groups.get(groupOf(row)) ?? []), row.decode]);
+    if (!Number.isFinite(row.decode)) continue;
+    const speeds = groups.get(groupOf(row));
+    if (speeds) speeds.push(row.decode);
+    else groups.set(groupOf(row), [row.decode]);
   }
   return rows.map((row) => {
     const speeds = groups.get(groupOf(row)) ?? [];

@@ -15,7 +15,7 @@ export function jsonErrorPosition(text: string): TextPosition | null {
   return offset === null ? null : positionOf(text, offset);
 }
 
-export function positionOf(text: string, offset: number): TextPosition {
+function positionOf(text: string, offset: number): TextPosition {
   const before = text.slice(0, offset);
   const lineStart = before.lastIndexOf('\n') + 1;
   return { line: before.split('\n').length, column: offset - lineStart + 1 };

@@ -3,7 +3,7 @@
 // server. Opening such a link shows the results read-only. Links made before the compact form
 // carried the whole document; they still open.
 import type { ResultsDocument } from '../results/result-types';
-import { parseResultsDocument } from './results-json';
+import { readResultsData } from './results-json';
 import { fromLinkPayload, toLinkPayload } from './results-link';
 
 export const FRAGMENT_KEY = 'results';
@@ -86,7 +86,7 @@ export async function decodeResultsFragment(hash: string): Promise<FragmentResul
   }
   // Links made before the compact form carry the whole document, which names its format.
   const whole = typeof data === 'object' && data !== null && 'format' in data;
-  const parsed = whole ? parseResultsDocument(json) : fromLinkPayload(data);
+  const parsed = whole ? readResultsData(data) : fromLinkPayload(data);
   return parsed.ok ? parsed : { ok: false, error: `The results in this link can't be read: ${parsed.error}` };
 }
 
@@ -109,13 +109,7 @@ async function inflate(bytes: Uint8Array<ArrayBuffer>, limit: number): Promise<U
     }
     chunks.push(value);
   }
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
+  return new Uint8Array(await new Blob(chunks as Uint8Array<ArrayBuffer>[]).arrayBuffer());
 }
 
 async function pipe(bytes: Uint8Array<ArrayBuffer>, transform: CompressionStream | DecompressionStream): Promise<Uint8Array<ArrayBuffer>> {

@@ -20,10 +20,11 @@ export function resultsJson(document: ResultsDocument): string {
 
 export type ParsedResults = { ok: true; document: ResultsDocument } | { ok: false; error: string };
 
-const BACKENDS: readonly Backend[] = ['webgpu', 'wasm'];
+/** The values a results file (or link) may name, in the order its error messages list them. */
+export const BACKENDS: readonly Backend[] = ['webgpu', 'wasm'];
+export const DTYPES: readonly Dtype[] = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'];
+export const PROMPT_SIZES: readonly BenchmarkRow['promptSize'][] = ['short', 'medium', 'long'];
 const UNSUPPORTED: readonly NonNullable<ScorecardTaskResult['unsupported']>[] = ['tools'];
-const DTYPES: readonly Dtype[] = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'];
-const PROMPT_SIZES: readonly BenchmarkRow['promptSize'][] = ['short', 'medium', 'long'];
 
 /** Thrown inside the checks only; parseResultsDocument turns it into its `error` text. */
 class FormatProblem extends Error {
@@ -42,6 +43,11 @@ export function parseResultsDocument(text: string): ParsedResults {
     const where = at ? `line ${at.line}, column ${at.column}: ` : '';
     return { ok: false, error: `This file is not JSON (${where}${error instanceof Error ? error.message : String(error)}).` };
   }
+  return readResultsData(data);
+}
+
+/** A results document from JSON already parsed (a permalink's payload, say). */
+export function readResultsData(data: unknown): ParsedResults {
   try {
     return { ok: true, document: readDocument(data) };
   } catch (error) {

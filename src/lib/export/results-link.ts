@@ -14,6 +14,7 @@ import {
 import type { Backend, Dtype } from '../engines/types';
 import { TASK_CATEGORIES } from '../scorecard/suite-types';
 import { BENCHMARK_MEASURES, hardwareLines } from './results-tables';
+import { BACKENDS, DTYPES, PROMPT_SIZES } from './results-json';
 
 export const LINK_VERSION = 2;
 
@@ -37,9 +38,6 @@ export interface LinkPayload {
   s: RunCells[];
 }
 
-const BACKENDS: readonly Backend[] = ['webgpu', 'wasm'];
-const DTYPES: readonly Dtype[] = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'];
-const PROMPT_SIZES: readonly BenchmarkRow['promptSize'][] = ['short', 'medium', 'long'];
 /**
  * Figures travel at full precision: rounded ones would round again on screen (1350.45 tok/s sent as
  * 1350.5 shows as 1351 where the sender saw 1350), and the shared view must show what the sender

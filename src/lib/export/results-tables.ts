@@ -135,7 +135,7 @@ export interface HardwareSummaryLines {
   summary: string[];
 }
 
-export function isHardwareSummaryLines(value: unknown): value is HardwareSummaryLines {
+function isHardwareSummaryLines(value: unknown): value is HardwareSummaryLines {
   return (
     typeof value === 'object' &&
     value !== null &&
