@@ -1,15 +1,12 @@
 /// <reference types="vitest/config" />
-// Build and serve the app. Every server (dev and preview) sends COOP/COEP so the page is
-// cross-origin isolated: SharedArrayBuffer exists and onnxruntime-web can run WASM threads.
-// In the build, the service worker (src/pwa/sw.ts) adds the same headers for hosts that cannot,
-// and offline; index.html gets its Content-Security-Policy from scripts/vite-csp-plugin.ts.
+// Build and serve the app. scripts/vite-csp-plugin.ts gives index.html its Content-Security-Policy
+// and has every dev and preview response carry its security headers, COOP/COEP included, so the page
+// is cross-origin isolated (SharedArrayBuffer, onnxruntime-web's WASM threads). In the build, the
+// service worker (src/pwa/sw.ts) adds the same headers for hosts that cannot, and offline.
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
 import { contentSecurityPolicy } from './scripts/vite-csp-plugin.ts';
-import { ISOLATION_HEADERS } from './src/lib/security/response-headers.ts';
-
-const crossOriginIsolationHeaders = { ...ISOLATION_HEADERS };
 
 export default defineConfig({
   plugins: [
@@ -53,9 +50,7 @@ export default defineConfig({
       devOptions: { enabled: false },
     }),
   ],
-  server: { headers: crossOriginIsolationHeaders },
   preview: {
-    headers: crossOriginIsolationHeaders,
     port: Number(process.env.PORT ?? 4173),
     strictPort: true,
   },

@@ -475,7 +475,7 @@ function isControlPath(pathname: string): boolean {
 }
 
 /** True when any `/`-separated part starts with a dot: dot-files and dot-folders, `.` and `..` included. */
-export function hasHiddenSegment(relPath: string): boolean {
+function hasHiddenSegment(relPath: string): boolean {
   return relPath.split('/').some((segment) => segment.startsWith('.'));
 }
 

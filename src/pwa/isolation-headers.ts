@@ -1,13 +1,5 @@
-// Adds the cross-origin isolation headers (COOP/COEP/CORP) to a response the service worker serves.
-// They are what makes `crossOriginIsolated` true (SharedArrayBuffer, WASM threads) on any static host.
-
-import { ISOLATION_HEADERS } from '../lib/security/response-headers';
-
-export { ISOLATION_HEADERS };
-
-export function withIsolationHeaders(response: Response): Response {
-  return withHeaders(response, ISOLATION_HEADERS);
-}
+// Sets headers on a response the service worker serves: the security headers of
+// src/lib/security/response-headers.ts (cross-origin isolation, the workers' policies) on any host.
 
 /** The response with `extra` headers set (replacing any of the same name). */
 export function withHeaders(response: Response, extra: Readonly<Record<string, string>>): Response {

@@ -2,6 +2,7 @@
 // user's list, kept in localStorage. A price that isn't a non-negative number is refused, with a message.
 import { DEFAULT_CLOUD_PRICES, USER_SOURCE, type CloudPrice } from '../lib/cost/cloud-prices';
 import { parsePrice, validPriceList } from '../lib/cost/cost-maths';
+import { safeLocalStorage } from './local-storage';
 
 const STORAGE_KEY = 'playground.cloud-prices.v1';
 
@@ -94,14 +95,6 @@ function readStored(storage: Storage | null): CloudPrice[] | null {
   try {
     const raw = storage?.getItem(STORAGE_KEY);
     return raw ? validPriceList(JSON.parse(raw)) : null;
-  } catch {
-    return null;
-  }
-}
-
-function safeLocalStorage(): Storage | null {
-  try {
-    return globalThis.localStorage ?? null;
   } catch {
     return null;
   }

@@ -11,6 +11,7 @@ import {
 import { summarizeError, type ErrorSummary } from '../lib/engines/errors';
 import type { Dtype } from '../lib/engines/types';
 import type { ModelSession } from './model-session.svelte';
+import { safeLocalStorage } from './local-storage';
 
 const STORAGE_KEY = 'playground.gpu-correctness.v1';
 
@@ -99,13 +100,5 @@ export class GpuCorrectnessChecks {
       this.running = false;
       this.phase = null;
     }
-  }
-}
-
-function safeLocalStorage(): Storage | null {
-  try {
-    return globalThis.localStorage ?? null;
-  } catch {
-    return null;
   }
 }

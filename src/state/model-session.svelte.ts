@@ -312,13 +312,13 @@ export class ModelSession {
     this.notice = notice;
   }
 
-  /** Forgets the conversation, so the next answer starts from an empty KV cache. */
   /** The loaded model's top-1 token after each of the first `positions` tokens of `text`. */
   topTokens(text: string, positions: number): Promise<TopTokens> {
     if (!this.ready) return Promise.reject(new ModelNotLoadedError());
     return this.#worker.topTokens(text, positions);
   }
 
+  /** Forgets the conversation, so the next answer starts from an empty KV cache. */
   async resetConversation(): Promise<void> {
     if (this.ready) await this.#worker.resetConversation();
   }

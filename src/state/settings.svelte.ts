@@ -5,6 +5,7 @@ import { DEFAULT_HUB, normalizeHubBase } from '../lib/models/hub-urls';
 import { hubPolicyProblem } from '../lib/security/allowed-hubs';
 import { CATALOG } from '../lib/models/catalog';
 import { isLocalModel, localModelsHub } from '../lib/models/folder-import';
+import { safeLocalStorage } from './local-storage';
 
 const STORAGE_KEY = 'playground.settings.v1';
 
@@ -103,12 +104,4 @@ export function validParams(params: Partial<GenerationParams> | undefined): Gene
     topP: Math.min(1, Math.max(0.01, number(params?.topP, DEFAULTS.params.topP))),
     enableThinking: params?.enableThinking === true,
   };
-}
-
-function safeLocalStorage(): Storage | null {
-  try {
-    return globalThis.localStorage ?? null;
-  } catch {
-    return null;
-  }
 }

@@ -8,8 +8,6 @@ import { isValidRepoId, LOCAL_ORG } from './hub-urls';
 import { parseConfig } from './model-inspection';
 import type { ManifestFile, ModelStore } from './model-store';
 
-/** Imported models live under LOCAL_ORG, on the app's own origin + LOCAL_MODELS_PATH. */
-export { LOCAL_ORG };
 export const LOCAL_MODELS_PATH = '/local-models';
 const REVISION = 'main';
 const MAX_NAME = 96;
@@ -94,7 +92,7 @@ function withSuffix(repoId: string, n: number): string {
  * stored before folders were told apart) already holds it; then the first free `-2`, `-3`, ...
  * The same folder imported again keeps its id and replaces its old copy.
  */
-export async function freeLocalRepoId(store: ModelStore, hub: string, repoId: string, folderName: string): Promise<string> {
+async function freeLocalRepoId(store: ModelStore, hub: string, repoId: string, folderName: string): Promise<string> {
   for (let n = 1; n <= MAX_SUFFIX; n++) {
     const candidate = n === 1 ? repoId : withSuffix(repoId, n);
     const stored = await store.readManifest({ hub, repoId: candidate, revision: REVISION });
