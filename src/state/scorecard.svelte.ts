@@ -8,9 +8,7 @@ import type { Backend, ChatMessage, Dtype, GenerationMetrics, GenerationParams, 
 import type { ScorecardTaskResult } from '../lib/results/result-types';
 import { summarizeError } from '../lib/engines/errors';
 import { BUILTIN_SUITE } from '../lib/scorecard/builtin-suite';
-import { checkAnswer, needsFollowUp } from '../lib/scorecard/checkers';
-import { visibleAnswer } from '../lib/scorecard/answer-text';
-import { checkToolCall } from '../lib/scorecard/tool-call-checker';
+import { checkAnswer, toolResultTurn } from '../lib/scorecard/checkers';
 import { runInSandbox } from '../lib/scorecard/code-sandbox';
 import type { CodeRunner } from '../lib/scorecard/code-sandbox-protocol';
 import { joinSuites, parseSuite, SuiteFormatError } from '../lib/scorecard/parse-suite';
@@ -85,7 +83,8 @@ const MAX_SUITE_BYTES = 2 * 1024 * 1024;
 interface Asked {
   text: string;
   followUp?: string;
-  toolResult?: string;
+  /** Both turns as the view shows them: the call, the tool's result, the answer to it. */
+  shown: string;
   metrics: GenerationMetrics[];
   /** The model's template takes no tools, so the task was never asked. */
   unsupported?: true;
@@ -224,20 +223,14 @@ export class Scorecard extends DeviceRunner {
     try {
       first = await answer(messages);
     } catch (error) {
-      if (!signal.aborted && summarizeError(error).name === 'ToolsUnsupportedError') return { text: '', metrics: [], unsupported: true };
+      if (!signal.aborted && summarizeError(error).name === 'ToolsUnsupportedError') return { text: '', shown: '', metrics: [], unsupported: true };
       throw error;
     }
-    const spec = task.checker;
-    if (spec.kind !== 'tool-call' || !needsFollowUp(spec) || signal.aborted) return { text: first.text, metrics: [first.metrics] };
-    // Only a right call gets the result: a wrong one already fails, and its result would be made up.
-    const call = checkToolCall(visibleAnswer(first.text), spec, task.tools ?? []);
-    if (!call.passed) return { text: first.text, metrics: [first.metrics] };
-    const second = await answer([
-      ...messages,
-      { role: 'assistant', content: call.text, toolCalls: call.calls },
-      { role: 'tool', content: spec.toolResult },
-    ]);
-    return { text: first.text, followUp: second.text, toolResult: spec.toolResult, metrics: [first.metrics, second.metrics] };
+    const turn = signal.aborted ? null : toolResultTurn(task, first.text);
+    if (!turn) return { text: first.text, shown: first.text, metrics: [first.metrics] };
+    const second = await answer([...messages, ...turn]);
+    const shown = `${first.text}\n\n[tool result] ${turn[1].content}\n\n${second.text}`;
+    return { text: first.text, followUp: second.text, shown, metrics: [first.metrics, second.metrics] };
   }
 
   async #runModel(index: number, modelId: string, suite: ScorecardSuite, signal: AbortSignal): Promise<void> {
@@ -289,7 +282,7 @@ export class Scorecard extends DeviceRunner {
           passed: verdict.passed,
           detail: verdict.detail,
           ...(asked.unsupported ? { unsupported: 'tools' as const } : {}),
-          answer: asked.followUp === undefined ? asked.text : `${asked.text}\n\n[tool result] ${asked.toolResult}\n\n${asked.followUp}`,
+          answer: asked.shown,
           ms: metrics.reduce((sum, m) => sum + m.totalMs, 0),
           promptTokens: metrics.reduce((sum, m) => sum + m.promptTokens, 0),
           generatedTokens: metrics.reduce((sum, m) => sum + m.generatedTokens, 0),

@@ -28,6 +28,7 @@ import type {
   TranslationChecker,
 } from './suite-types';
 import { checkToolCall } from './tool-call-checker';
+import type { ChatMessage } from '../engines/types';
 import { readToolCalls, showCall } from './tool-calls';
 import { showValue, valuesEqual } from './value-equality';
 
@@ -221,8 +222,24 @@ async function checkText(task: ScorecardTask, spec: TextCheckerSpec, answer: str
   }
 }
 
+/**
+ * The two messages that send a tool task's result back after the model's first answer, or null
+ * when that answer earns none: the task has no result to send, or the call was wrong (its result
+ * would be made up, and the answer already fails).
+ */
+export function toolResultTurn(task: ScorecardTask, rawAnswer: string): [ChatMessage, ChatMessage] | null {
+  const spec = task.checker;
+  if (spec.kind !== 'tool-call' || !needsFollowUp(spec)) return null;
+  const call = checkToolCall(visibleAnswer(rawAnswer), spec, task.tools ?? []);
+  if (!call.passed) return null;
+  return [
+    { role: 'assistant', content: call.text, toolCalls: call.calls },
+    { role: 'tool', content: spec.toolResult },
+  ];
+}
+
 /** Whether a right first turn is followed by a tool result and a second answer. */
-export function needsFollowUp(spec: ToolCallChecker): spec is ToolCallChecker & { expected: object; toolResult: string } {
+function needsFollowUp(spec: ToolCallChecker): spec is ToolCallChecker & { expected: object; toolResult: string } {
   return spec.expected !== null && spec.toolResult !== undefined;
 }
 

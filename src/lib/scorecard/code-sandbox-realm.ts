@@ -24,10 +24,10 @@ export const ALLOWED_GLOBALS: ReadonlySet<string> = new Set([
 ]);
 
 /** Every name on the scope and its prototypes (up to Object.prototype) that isn't allowed. */
-export function disallowedGlobals(scope: object, allowed: ReadonlySet<string> = ALLOWED_GLOBALS): string[] {
+export function disallowedGlobals(scope: object): string[] {
   const names = new Set<string>();
   for (let target: object | null = scope; target && target !== Object.prototype; target = getPrototypeOf(target) as object | null) {
-    for (const name of getOwnPropertyNames(target)) if (!allowed.has(name) && name !== 'constructor') names.add(name);
+    for (const name of getOwnPropertyNames(target)) if (!ALLOWED_GLOBALS.has(name) && name !== 'constructor') names.add(name);
   }
   return [...names];
 }

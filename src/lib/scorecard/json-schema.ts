@@ -3,6 +3,7 @@
 // (false only), enum, pattern (never one that can backtrack for ever: safe-pattern.ts), minimum/maximum, minLength/maxLength, items, minItems/maxItems.
 import { PATTERN_MAX_INPUT, catastrophicPatternProblem } from './safe-pattern';
 import { showValue, valuesEqual } from './value-equality';
+import { isRecord } from './json-records';
 
 export type JsonType = 'object' | 'array' | 'string' | 'number' | 'integer' | 'boolean' | 'null';
 
@@ -130,9 +131,6 @@ const KEYWORDS = new Set<string>([
   'title',
   '$schema',
 ]);
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const isCount = (value: unknown): boolean => typeof value === 'number' && Number.isInteger(value) && value >= 0;
 

@@ -4,6 +4,7 @@
 import { TASK_CATEGORIES, SUITE_FORMAT, SUITE_VERSION, type ScorecardSuite, type ScorecardTask } from './suite-types';
 import { schemaProblems } from './json-schema';
 import { toolCheckerProblems, toolsProblems } from './parse-tools';
+import { isRecord, unknownFields } from './json-records';
 import type { TaskCategory } from '../results/result-types';
 
 export class SuiteFormatError extends Error {
@@ -35,18 +36,12 @@ const CHECKER_FIELDS: Record<string, readonly string[]> = {
   'tool-call': ['expected', 'toolResult', 'final'],
 };
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+/** The answer after a tool result is text, so any kind but tool-call checks it. */
+const TEXT_CHECKER_KINDS = Object.keys(CHECKER_FIELDS).filter((kind) => kind !== 'tool-call');
+
 const isText = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
 const isWholeNumber = (value: unknown, min: number, max: number): value is number =>
   typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
-
-function unknownFields(record: Record<string, unknown>, allowed: ReadonlySet<string> | readonly string[], where: string): string[] {
-  const known = new Set(allowed);
-  return Object.keys(record)
-    .filter((key) => !known.has(key))
-    .map((key) => `${where}: unknown field "${key}"`);
-}
 
 function termProblem(term: unknown): boolean {
   if (isText(term)) return false;
@@ -139,9 +134,7 @@ function checkerProblems(checker: unknown, where: string, tools: unknown = undef
     }
     case 'tool-call': {
       problems.push(...toolCheckerProblems(checker, where, tools));
-      // The answer after the tool result is text, so any kind but tool-call checks it.
-      const textKinds = Object.keys(CHECKER_FIELDS).filter((k) => k !== 'tool-call');
-      if (checker.final !== undefined) problems.push(...checkerProblems(checker.final, field('final'), undefined, textKinds));
+      if (checker.final !== undefined) problems.push(...checkerProblems(checker.final, field('final'), undefined, TEXT_CHECKER_KINDS));
       break;
     }
   }

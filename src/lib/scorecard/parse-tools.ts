@@ -1,18 +1,11 @@
 // The suite reader's part for tool tasks (suite version 2): tool definitions in the OpenAI shape
 // and the tool-call checker, each problem naming the task, the tool and the field.
 import { schemaProblems, validateJson, type JsonSchema } from './json-schema';
+import { isRecord, unknownFields } from './json-records';
 
 const TOOL_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
 const MAX_TOOLS = 32;
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-function unknownFields(record: Record<string, unknown>, allowed: readonly string[], where: string): string[] {
-  return Object.keys(record)
-    .filter((key) => !allowed.includes(key))
-    .map((key) => `${where}: unknown field "${key}"`);
-}
 
 /** Problems with a task's `tools`: a list of `{ type: "function", function: { name, description?, parameters } }`. */
 export function toolsProblems(tools: unknown, where: string): string[] {

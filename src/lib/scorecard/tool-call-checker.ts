@@ -13,13 +13,13 @@ const fail = (detail: string): CheckResult => ({ passed: false, detail });
  * Argument values compare as JSON values, except that text ignores case and surrounding spaces
  * ("usd" is "USD"): which spelling a model picks is not what a tool task tests.
  */
-export function argumentMatches(found: unknown, expected: unknown): boolean {
+function argumentMatches(found: unknown, expected: unknown): boolean {
   if (typeof found === 'string' && typeof expected === 'string') return found.trim().toLowerCase() === expected.trim().toLowerCase();
   return valuesEqual(found, expected);
 }
 
 /** What is wrong with a call the task expected, or null when it is right. */
-export function callProblem(call: ToolCall, expected: NonNullable<ToolCallChecker['expected']>, tools: readonly ToolDefinition[]): string | null {
+function callProblem(call: ToolCall, expected: NonNullable<ToolCallChecker['expected']>, tools: readonly ToolDefinition[]): string | null {
   const tool = tools.find((t) => t.function.name === call.name);
   if (!tool) return `called "${call.name}", which is not one of the tools offered (${tools.map((t) => t.function.name).join(', ')})`;
   if (call.name !== expected.name) return `called ${call.name}, expected ${expected.name}`;
@@ -49,7 +49,7 @@ export function checkToolCall(answer: string, spec: ToolCallChecker, tools: read
     if (calls.length > 0) return { ...fail(`called ${calls.map((c) => c.name).join(', ')}, but this question needs no tool`), ...seen };
     return { ...pass('answered without calling a tool'), ...seen };
   }
-  if (calls.length === 0) return { ...fail(answer ? `made no tool call (expected a call to ${expected.name})` : 'the answer is empty'), ...seen };
+  if (calls.length === 0) return { ...fail(`made no tool call (expected a call to ${expected.name})`), ...seen };
   if (calls.length > 1) {
     return { ...fail(`made ${calls.length} tool calls (${calls.map((c) => c.name).join(', ')}); one call to ${expected.name} was expected`), ...seen };
   }

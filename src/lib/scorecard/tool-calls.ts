@@ -2,6 +2,7 @@
 // for each call as <tool_call>{"name": …, "arguments": {…}}</tool_call>; the text outside the tags
 // is the model talking. GLM-Edge's template defines no call format, so there is no other to read.
 import type { ToolCall } from '../engines/types';
+import { isRecord } from './json-records';
 
 const OPEN = '<tool_call>';
 const CLOSE = '</tool_call>';
@@ -10,9 +11,6 @@ const MAX_CALLS = 20;
 export type ToolCallsRead =
   | { ok: true; calls: ToolCall[]; /** The answer without its call blocks. */ text: string }
   | { ok: false; problem: string };
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function short(text: string, max = 40): string {
   const flat = text.replace(/\s+/g, ' ').trim();

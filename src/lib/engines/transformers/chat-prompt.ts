@@ -16,7 +16,7 @@ export interface ChatTemplater {
   apply_chat_template(conversation: TemplateMessage[], options: Record<string, unknown>): unknown;
 }
 
-export function templateMessages(messages: readonly ChatMessage[]): TemplateMessage[] {
+function templateMessages(messages: readonly ChatMessage[]): TemplateMessage[] {
   return messages.map(({ role, content, toolCalls }) =>
     toolCalls?.length
       ? { role, content, tool_calls: toolCalls.map((call) => ({ type: 'function' as const, function: { name: call.name, arguments: call.arguments } })) }
