@@ -2,12 +2,13 @@
 // malformed ones fail with a reason a user can read, and the built-in suite's own reference
 // answers pass their checkers while other answers don't.
 import { describe, expect, it } from 'vitest';
+import { suiteProblems } from './support/suite-problems';
 import { BUILTIN_SUITE, builtinSuiteTemplate } from '../../src/lib/scorecard/builtin-suite';
 import { checkAnswer, judgeCodeRun } from '../../src/lib/scorecard/checkers';
 import { ALLOWED_GLOBALS, compileAndRun, disallowedGlobals, removeGlobals } from '../../src/lib/scorecard/code-sandbox-realm';
 import type { CodeRunner } from '../../src/lib/scorecard/code-sandbox-protocol';
 import { validateJson, schemaProblems } from '../../src/lib/scorecard/json-schema';
-import { joinSuites, parseSuite, SuiteFormatError } from '../../src/lib/scorecard/parse-suite';
+import { joinSuites, parseSuite } from '../../src/lib/scorecard/parse-suite';
 import { extractFirstJson, extractJavaScript, lastNumber, longestSharedRun, words } from '../../src/lib/scorecard/answer-text';
 import { TASK_CATEGORIES, type CheckerSpec, type ScorecardTask } from '../../src/lib/scorecard/suite-types';
 
@@ -324,15 +325,7 @@ describe('parseSuite', () => {
     name: 'Mine',
     tasks: [{ id: 'a', category: 'reasoning', title: 'A', prompt: 'What is 6 × 7?', maxNewTokens: 32, checker: { kind: 'number', expected: 42 } }],
   };
-  const problemsOf = (input: unknown): string[] => {
-    try {
-      parseSuite(input);
-    } catch (error) {
-      expect(error).toBeInstanceOf(SuiteFormatError);
-      return (error as SuiteFormatError).problems;
-    }
-    throw new Error('expected the suite to be rejected');
-  };
+  const problemsOf = suiteProblems;
   const withTask = (changes: Record<string, unknown>) => ({ ...good, tasks: [{ ...good.tasks[0], ...changes }] });
 
   it('accepts a good suite', () => {

@@ -2,9 +2,10 @@
 // values (each failure names what was wrong), both turns of a task that feeds a result back, and
 // the suite reader's rules for tools (version 2; version 1 files still load).
 import { describe, expect, it } from 'vitest';
+import { suiteProblems } from './support/suite-problems';
 import { checkAnswer } from '../../src/lib/scorecard/checkers';
 import { readToolCalls } from '../../src/lib/scorecard/tool-calls';
-import { parseSuite, SuiteFormatError } from '../../src/lib/scorecard/parse-suite';
+import { parseSuite } from '../../src/lib/scorecard/parse-suite';
 import type { ScorecardTask, ToolCallChecker } from '../../src/lib/scorecard/suite-types';
 import type { ToolDefinition } from '../../src/lib/engines/types';
 
@@ -150,15 +151,7 @@ describe('tool-call checker', () => {
 describe('suite format version 2: tools', () => {
   const suite = (version: number, task: Record<string, unknown>) => ({ format: 'on-device-playground/scorecard-suite', version, name: 'Mine', tasks: [task] });
   const task = { id: 'a', category: 'tools', title: 'A', prompt: 'Refund B-7731.', maxNewTokens: 64, tools: TOOLS, checker: { kind: 'tool-call', expected: REFUND } };
-  const problemsOf = (input: unknown): string[] => {
-    try {
-      parseSuite(input);
-    } catch (error) {
-      expect(error).toBeInstanceOf(SuiteFormatError);
-      return (error as SuiteFormatError).problems;
-    }
-    throw new Error('expected the suite to be rejected');
-  };
+  const problemsOf = suiteProblems;
 
   it('reads a tool task in a version 2 suite, and version 1 suites without tools as before', () => {
     expect(parseSuite(suite(2, task)).tasks[0].tools).toEqual(TOOLS);
