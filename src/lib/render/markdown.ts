@@ -2,6 +2,7 @@
 // model writes can run script, load a remote resource or navigate with a javascript: URL.
 import { marked } from 'marked';
 import DOMPurify from 'dompurify';
+import { withoutEventHandlers } from './event-handler-attributes';
 
 // Anything that fetches on its own (a tracking pixel would leak that a conversation happened)
 // or can run code is removed outright.
@@ -38,6 +39,6 @@ function installHooks(): void {
 
 export function renderMarkdown(text: string): string {
   installHooks();
-  const html = marked.parse(text, { async: false, gfm: true, breaks: true });
+  const html = withoutEventHandlers(marked.parse(text, { async: false, gfm: true, breaks: true }));
   return DOMPurify.sanitize(html, { FORBID_TAGS, FORBID_ATTR, ALLOW_ARIA_ATTR: false, ALLOW_DATA_ATTR: false });
 }
