@@ -1,10 +1,11 @@
 // The conversation: sending a message, streaming the answer in, stopping it, and the numbers
 // of every answer. Streamed text is committed to the UI at most once per animation frame.
-import type { ChatMessage, GenerationMetrics, LiveGenerationNumbers } from '../lib/engines/types';
+import type { ChatImage, ChatMessage, GenerationMetrics, LiveGenerationNumbers } from '../lib/engines/types';
 import { summarizeError, type ErrorSummary } from '../lib/engines/errors';
 import type { ModelSession } from './model-session.svelte';
 import { validParams, type Settings } from './settings.svelte';
 import { FrameTextBatch } from '../lib/render/frame-text-batch';
+import { PictureTray } from './picture-tray.svelte';
 
 export interface Turn {
   id: number;
@@ -16,6 +17,8 @@ export interface Turn {
   error?: ErrorSummary;
   /** Set while this answer is still streaming. */
   streaming?: boolean;
+  /** Pictures sent with a user turn: the pixels go to the model again with every later turn. */
+  pictures?: { image: ChatImage; thumbnail: string; tokens: number }[];
 }
 
 export class Chat {
@@ -29,6 +32,8 @@ export class Chat {
   streamingText = $state('');
   /** Tokens so far, time to first token and decode speed of the answer being streamed. */
   live = $state.raw<LiveGenerationNumbers | null>(null);
+  /** Pictures waiting to go with the next message. */
+  readonly pictures = new PictureTray();
 
   #nextId = 1;
   #streamed = new FrameTextBatch((text) => {
@@ -51,14 +56,15 @@ export class Chat {
 
   async send(text: string): Promise<void> {
     const content = text.trim();
-    if (!content || this.generating || !this.session.ready) return;
+    if (!content || this.generating || !this.session.ready || this.pictures.preparing) return;
     const history = this.#history();
-    const user: Turn = { id: this.#nextId++, role: 'user', text: content };
+    const pictures = this.pictures.take().map(({ image, thumbnail, tokens }) => ({ image, thumbnail, tokens }));
+    const user: Turn = { id: this.#nextId++, role: 'user', text: content, ...(pictures.length > 0 ? { pictures } : {}) };
     const answer: Turn = { id: this.#nextId++, role: 'assistant', text: '', streaming: true, modelId: this.session.loadedModelId ?? undefined };
     this.turns = [...this.turns, user, answer];
     this.streamingText = '';
     this.generating = true;
-    const messages: ChatMessage[] = [...history, { role: 'user', content }];
+    const messages: ChatMessage[] = [...history, userMessage(user)];
 
     try {
       const result = await this.session.answer(messages, validParams(this.settings.params), {
@@ -92,6 +98,7 @@ export class Chat {
   async newChat(): Promise<void> {
     if (this.generating) await this.stop();
     this.turns = [];
+    this.pictures.take();
     await this.session.resetConversation();
   }
 
@@ -112,7 +119,7 @@ export class Chat {
         if (messages.at(-1)?.role === 'user') messages.pop();
         continue;
       }
-      messages.push({ role: turn.role, content: turn.text });
+      messages.push(turn.role === 'user' ? userMessage(turn) : { role: turn.role, content: turn.text });
     }
     return messages;
   }
@@ -120,4 +127,10 @@ export class Chat {
   #update(id: number, patch: Partial<Turn>): void {
     this.turns = this.turns.map((turn) => (turn.id === id ? { ...turn, ...patch } : turn));
   }
+}
+
+function userMessage(turn: Turn): ChatMessage {
+  return turn.pictures?.length
+    ? { role: 'user', content: turn.text, images: turn.pictures.map((picture) => picture.image) }
+    : { role: 'user', content: turn.text };
 }

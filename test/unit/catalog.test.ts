@@ -23,7 +23,9 @@ const REQUIRED_TRANSFORMERS_MODELS = [
   'onnx-community/Qwen2.5-Coder-0.5B-Instruct',
   'onnx-community/Qwen2.5-Coder-1.5B-Instruct',
   'onnx-community/DeepSeek-R1-Distill-Qwen-1.5B-ONNX',
-  'onnx-community/Qwen3.5-0.8B-ONNX',
+  'onnx-community/Qwen3.5-0.8B-ONNX-OPT',
+  'onnx-community/Qwen3.5-2B-ONNX-OPT',
+  'onnx-community/Qwen3.5-4B-ONNX-OPT',
   'onnx-community/glm-edge-1.5b-chat-ONNX',
 ];
 
@@ -242,7 +244,8 @@ describe('WEBLLM_CATALOG', () => {
     expect(entry.vramRequiredMB).toBe(record!.vram_required_MB);
     expect(entry.contextLength).toBe(record!.overrides?.context_window_size);
     for (const feature of record!.required_features ?? []) expect(entry.requiredFeatures).toContain(feature);
-    expect(entry.parametersB).toBeLessThanOrEqual(2);
+    expect(entry.maxHistorySize).toBe(record!.overrides?.max_history_size);
+    expect(entry.parametersB).toBeLessThanOrEqual(4);
   });
 
   it('offers Qwen3 builds with and without shader-f16, all WebGPU only', () => {

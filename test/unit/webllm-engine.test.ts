@@ -395,6 +395,17 @@ describe('WebLLMEngine.generate', () => {
     expect(h.fakes[0].requests).toHaveLength(1);
   });
 
+  it('declares it reads no pictures, and refuses a message with one instead of dropping it', async () => {
+    const h = harness({ script: { chunks: ANSWER } });
+    const loaded = await load(h);
+    expect(loaded.runtime.images).toMatchObject({ supported: false, reason: expect.stringContaining('reads text only') });
+    const picture = { name: 'receipt.png', width: 32, height: 32, rgba: new Uint8ClampedArray(32 * 32 * 4) };
+    await expect(
+      h.engine.generate([{ role: 'user', content: 'Total?', images: [picture] }], { maxNewTokens: 3, temperature: 0, topP: 1, enableThinking: false }, () => {}),
+    ).rejects.toMatchObject({ name: 'ImagesUnsupportedError' });
+    expect(h.fakes[0].requests).toEqual([]);
+  });
+
   it('reports a stream without usage instead of inventing metrics', async () => {
     const h = harness({ script: { chunks: [chunk('Hi', 'stop')] } });
     await load(h);

@@ -42,6 +42,8 @@ export interface WebLLMModelSpec {
   modelType: string;
   /** Knows the Qwen3 `enable_thinking` switch. */
   thinkingToggle: boolean;
+  /** WebLLM's `max_history_size` override, where its own record sets one (Qwen3.5: 1). */
+  maxHistorySize?: number;
 }
 
 /** 'tool' carries a tool's result back to the model, after the assistant message that called it. */
@@ -64,12 +66,35 @@ export interface ToolCall {
   arguments: Record<string, unknown>;
 }
 
+/**
+ * A picture in a message, already resized on the device to exactly what the model reads (see
+ * vision/image-budget.ts): the worker feeds these pixels as they are.
+ */
+export interface ChatImage {
+  /** What the user calls it: the file name, or "pasted picture". */
+  name: string;
+  width: number;
+  height: number;
+  /** RGBA, 4 bytes per pixel, row by row. */
+  rgba: Uint8ClampedArray;
+}
+
 export interface ChatMessage {
   role: Role;
   content: string;
+  /**
+   * Pictures of a user message, shown to the model before its text. An engine whose model can't
+   * see refuses them with ImagesUnsupportedError rather than answer without them.
+   */
+  images?: readonly ChatImage[];
   /** Calls an assistant message made; the template writes them in the model's own call format. */
   toolCalls?: ToolCall[];
 }
+
+/** Whether the loaded model reads pictures, declared by the engine once it has loaded. */
+export type ImageSupport =
+  | { supported: true; /** Largest area of a picture, in pixels, that the app sends. */ pixelBudget: number }
+  | { supported: false; /** Why not, in words a view can show beside a disabled control. */ reason: string };
 
 export interface GenerationParams {
   maxNewTokens: number;
@@ -117,6 +142,10 @@ export interface GenerationMetrics {
   decodeTokensPerSecond: number;
   totalMs: number;
   stopReason: StopReason;
+  /** Tokens the pictures of the prompt took (part of promptTokens); absent when there were none. */
+  imageTokens?: number;
+  /** Time the vision encoder took for those pictures (part of the time to first token). */
+  imageEncodeMs?: number;
 }
 
 /** context-full: the answer stopped because prompt and answer filled the model's context. */
@@ -170,6 +199,10 @@ export interface RuntimeInfo {
   modelType: string | null;
   /** The sizes that decide its speed (from the loaded config); null when the engine has no config. */
   shape: ModelShape | null;
+  /** Whether it reads pictures; absent from runtimes recorded before pictures existed. */
+  images?: ImageSupport;
+  /** Weights per ONNX session when the model has several (embeddings, decoder, vision). */
+  sessionDtypes?: Readonly<Record<string, Dtype>>;
 }
 
 export interface LoadResult {

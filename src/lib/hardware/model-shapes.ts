@@ -48,8 +48,8 @@ export const CATALOG_SHAPES: Readonly<Record<string, ModelShape>> = {
   }),
   // Qwen3.5 interleaves linear-attention (Gated DeltaNet, fixed-size state) and full-attention
   // layers 3:1; its projections differ from a plain decoder's, so bytes are estimated as if each
-  // layer were an ordinary attention + MLP block.
-  'onnx-community/Qwen3.5-0.8B-ONNX': shape({
+  // layer were an ordinary attention + MLP block. The vision encoder is not counted here.
+  'onnx-community/Qwen3.5-0.8B-ONNX-OPT': shape({
     hiddenSize: 1024,
     intermediateSize: 3584,
     numLayers: 24,
@@ -60,6 +60,30 @@ export const CATALOG_SHAPES: Readonly<Record<string, ModelShape>> = {
     tieWordEmbeddings: true,
     attentionLayers: 6,
     approximate: 'Qwen3.5 0.8B is a hybrid (linear + full attention); sizes and bytes are approximate.',
+  }),
+  'onnx-community/Qwen3.5-2B-ONNX-OPT': shape({
+    hiddenSize: 2048,
+    intermediateSize: 6144,
+    numLayers: 24,
+    numHeads: 8,
+    numKvHeads: 2,
+    headDim: 256,
+    vocabSize: 248320,
+    tieWordEmbeddings: true,
+    attentionLayers: 6,
+    approximate: 'Qwen3.5 2B is a hybrid (linear + full attention); sizes and bytes are approximate.',
+  }),
+  'onnx-community/Qwen3.5-4B-ONNX-OPT': shape({
+    hiddenSize: 2560,
+    intermediateSize: 9216,
+    numLayers: 32,
+    numHeads: 16,
+    numKvHeads: 4,
+    headDim: 256,
+    vocabSize: 248320,
+    tieWordEmbeddings: true,
+    attentionLayers: 8,
+    approximate: 'Qwen3.5 4B is a hybrid (linear + full attention); sizes and bytes are approximate.',
   }),
 };
 

@@ -49,6 +49,8 @@ interface CatalogEntryBase {
   reasoningStartsOpen?: boolean;
   /** Knows the Qwen3 `enable_thinking` switch. */
   thinkingToggle?: boolean;
+  /** Reads pictures as well as text (the engine confirms it once the model is loaded). */
+  vision?: boolean;
 }
 
 export interface TransformersCatalogEntry extends CatalogEntryBase {
@@ -72,6 +74,8 @@ export interface WebLLMCatalogEntry extends CatalogEntryBase {
   modelType: string;
   /** The transformers.js catalog entry of the same model: its shape, and a like-for-like comparison. */
   sameModelAs: string;
+  /** WebLLM's `max_history_size` override: Qwen3.5's recurrent state keeps one round of history. */
+  maxHistorySize?: number;
 }
 
 export type CatalogEntry = TransformersCatalogEntry | WebLLMCatalogEntry;
@@ -121,21 +125,33 @@ export const CATALOG: readonly CatalogEntry[] = [
     strengths: 'Noticeably better reasoning than 0.6B; needs a GPU to feel quick.',
     thinkingToggle: true,
   }),
-  // The repo is the image-text export (embed_tokens, vision_encoder, decoder_model_merged);
-  // AutoModelForCausalLM loads only its text part. Its config keeps the context in text_config.
-  onnxCommunity({
-    repoId: 'onnx-community/Qwen3.5-0.8B-ONNX',
-    label: 'Qwen3.5 0.8B',
-    family: 'Qwen3.5',
-    ...QWEN,
-    licence: 'Apache-2.0',
-    parametersB: 0.8,
-    parameters: '0.8B',
-    contextLength: 262144,
-    modelType: 'qwen3_5',
-    strengths: 'Newer-generation small Qwen with a long context window and optional thinking.',
-    thinkingToggle: true,
-  }),
+  // Qwen3.5 repos are image-text exports in three sessions (embed_tokens, vision_encoder,
+  // decoder_model_merged). The -ONNX-OPT re-exports run linear attention as fused
+  // CausalConvWithState/LinearAttention kernels; the original -ONNX repos run it as an ONNX Scan
+  // loop, more than ten times slower to prefill. Their configs keep the text sizes in text_config.
+  ...(
+    [
+      ['0.8B', 0.8, 'The newest small Qwen: reads pictures (receipts, charts, signs) as well as text, with a long context.'],
+      ['2B', 2, 'Qwen3.5 with noticeably better answers about pictures and text than 0.8B; best on WebGPU.'],
+      ['4B', 4, 'The strongest small Qwen3.5 here: documents and charts on a GPU with a few GB to spare.'],
+    ] as const
+  ).map(([size, parametersB, strengths]) =>
+    onnxCommunity({
+      repoId: `onnx-community/Qwen3.5-${size}-ONNX-OPT`,
+      label: `Qwen3.5 ${size}`,
+      family: 'Qwen3.5',
+      ...QWEN,
+      licence: 'Apache-2.0',
+      parametersB,
+      parameters: size,
+      contextLength: 262144,
+      modelType: 'qwen3_5',
+      strengths,
+      // The small Qwen3.5 templates answer without thinking unless asked (an empty think block).
+      thinkingToggle: true,
+      vision: true,
+    }),
+  ),
   onnxCommunity({
     repoId: 'onnx-community/Qwen2.5-0.5B-Instruct',
     label: 'Qwen2.5 0.5B Instruct',
@@ -220,7 +236,8 @@ export const CATALOG: readonly CatalogEntry[] = [
  * library: 4096 tokens.
  */
 function mlcBuild(
-  entry: Pick<WebLLMCatalogEntry, 'webllmModelId' | 'sameModelAs' | 'modelLib' | 'vramRequiredMB' | 'label' | 'strengths'>,
+  entry: Pick<WebLLMCatalogEntry, 'webllmModelId' | 'sameModelAs' | 'modelLib' | 'vramRequiredMB' | 'label' | 'strengths'> &
+    Partial<Pick<WebLLMCatalogEntry, 'maxHistorySize'>>,
 ): WebLLMCatalogEntry {
   const twin = CATALOG.find((c): c is TransformersCatalogEntry => c.repoId === entry.sameModelAs && c.engine === 'transformers');
   if (!twin) throw new Error(`${entry.webllmModelId}: sameModelAs "${entry.sameModelAs}" is not in the catalog.`);
@@ -241,12 +258,49 @@ function mlcBuild(
     parameters: twin.parameters,
     modelType: twin.modelType,
     ...(twin.thinkingToggle ? { thinkingToggle: true } : {}),
+    // WebLLM's Qwen3.5 builds are text only: the twin's vision does not carry over.
     ...entry,
   };
 }
 
-/** The WebLLM builds offered, Qwen models up to ~2B; all WebGPU only. */
+/** The WebLLM builds offered, Qwen models up to 4B; all WebGPU only. */
 export const WEBLLM_CATALOG: readonly WebLLMCatalogEntry[] = [
+  mlcBuild({
+    webllmModelId: 'Qwen3.5-0.8B-q4f16_1-MLC',
+    sameModelAs: 'onnx-community/Qwen3.5-0.8B-ONNX-OPT',
+    modelLib: 'Qwen3.5-0.8B-q4f16_1_cs1k-webgpu.wasm',
+    vramRequiredMB: 1629.49,
+    maxHistorySize: 1,
+    label: 'Qwen3.5 0.8B (WebLLM q4f16, text only)',
+    strengths: 'Qwen3.5 0.8B on compiled WebGPU kernels; text only (WebLLM has no Qwen3.5 vision).',
+  }),
+  mlcBuild({
+    webllmModelId: 'Qwen3.5-0.8B-q4f32_1-MLC',
+    sameModelAs: 'onnx-community/Qwen3.5-0.8B-ONNX-OPT',
+    modelLib: 'Qwen3.5-0.8B-q4f32_1_cs1k-webgpu.wasm',
+    vramRequiredMB: 1894.19,
+    maxHistorySize: 1,
+    label: 'Qwen3.5 0.8B (WebLLM q4f32, text only)',
+    strengths: 'Qwen3.5 0.8B for GPUs without shader-f16; text only.',
+  }),
+  mlcBuild({
+    webllmModelId: 'Qwen3.5-2B-q4f16_1-MLC',
+    sameModelAs: 'onnx-community/Qwen3.5-2B-ONNX-OPT',
+    modelLib: 'Qwen3.5-2B-q4f16_1_cs1k-webgpu.wasm',
+    vramRequiredMB: 2245.44,
+    maxHistorySize: 1,
+    label: 'Qwen3.5 2B (WebLLM q4f16, text only)',
+    strengths: 'Qwen3.5 2B on compiled WebGPU kernels, about 2.2 GB of GPU memory; text only.',
+  }),
+  mlcBuild({
+    webllmModelId: 'Qwen3.5-4B-q4f16_1-MLC',
+    sameModelAs: 'onnx-community/Qwen3.5-4B-ONNX-OPT',
+    modelLib: 'Qwen3.5-4B-q4f16_1_cs1k-webgpu.wasm',
+    vramRequiredMB: 3867.82,
+    maxHistorySize: 1,
+    label: 'Qwen3.5 4B (WebLLM q4f16, text only)',
+    strengths: 'Qwen3.5 4B on compiled WebGPU kernels, for GPUs with about 4 GB free; text only.',
+  }),
   mlcBuild({
     webllmModelId: 'Qwen3-0.6B-q4f16_1-MLC',
     sameModelAs: 'onnx-community/Qwen3-0.6B-ONNX',

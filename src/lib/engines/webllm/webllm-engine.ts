@@ -29,6 +29,7 @@ import {
   ModelNotLoadedError,
   NetworkError,
   ToolsUnsupportedError,
+  ImagesUnsupportedError,
   UnsupportedModelError,
 } from '../errors';
 import { FlushGate, LIVE_NUMBERS_INTERVAL_MS } from '../flush-gate';
@@ -146,6 +147,7 @@ export class WebLLMEngine implements Engine {
         modelType: spec.modelType,
         // WebLLM ships no config.json; the catalog names the same model's published shape.
         shape: null,
+        images: { supported: false, reason: `WebLLM's ${spec.modelId} reads text only: load Qwen3.5 (ONNX) to ask about a picture.` },
       },
       metrics: {
         downloadMs,
@@ -171,6 +173,9 @@ export class WebLLMEngine implements Engine {
     // WebLLM 0.2.86 takes `tools` only for a few Hermes builds, none of them in the catalog.
     if (params.tools?.length) {
       throw new ToolsUnsupportedError(`WebLLM passes tools only to Hermes builds; "${loaded.spec.modelId}" gets no tool definitions.`);
+    }
+    if (messages.some((message) => message.images?.length)) {
+      throw new ImagesUnsupportedError(`WebLLM's "${loaded.spec.modelId}" reads text only; the pictures were not sent.`);
     }
     this.#generating = true;
     try {

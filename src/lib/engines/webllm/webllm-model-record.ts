@@ -37,7 +37,10 @@ export function webllmModelRecord(spec: WebLLMModelSpec, hub: string): ModelReco
     model_lib: webllmLibUrl(hub, spec.modelLib),
     vram_required_MB: spec.vramRequiredMB,
     required_features: [...spec.requiredFeatures],
-    overrides: { context_window_size: spec.contextWindow },
+    overrides: {
+      context_window_size: spec.contextWindow,
+      ...(spec.maxHistorySize !== undefined ? { max_history_size: spec.maxHistorySize } : {}),
+    },
   };
 }
 
