@@ -30,4 +30,20 @@ describe('planCacheReuse', () => {
     expect(planCacheReuse(ids(1, 2, 3), ids(1, 2, 3), false)).toEqual({ action: 'discard', keepTokens: 0 });
     expect(planCacheReuse(ids(1), ids(1), true)).toEqual({ action: 'discard', keepTokens: 0 });
   });
+  // A linear-attention model (Qwen3.5) can't rewind its recurrent state: canTruncate is false.
+  it('reuses a recurrent cache only when the new prompt extends the cached tokens exactly', () => {
+    expect(planCacheReuse(ids(1, 2, 3), ids(1, 2, 3, 4, 5), false)).toEqual({ action: 'reuse', keepTokens: 3 });
+    expect(planCacheReuse(ids(1, 2, 3), ids(1, 2, 9, 4, 5), false)).toEqual({ action: 'discard', keepTokens: 0 });
+  });
+  it('uses a cache with pictures only when the prompt has exactly the same pictures', () => {
+    const same = { cached: ['448x448:aa'], prompt: ['448x448:aa'] };
+    expect(planCacheReuse(ids(1, 2, 3), ids(1, 2, 3, 4), false, same)).toEqual({ action: 'reuse', keepTokens: 3 });
+    // Same size, other pixels: the same tokens, but the cache saw another picture.
+    expect(planCacheReuse(ids(1, 2, 3), ids(1, 2, 3, 4), true, { cached: ['448x448:aa'], prompt: ['448x448:bb'] })).toEqual({ action: 'discard', keepTokens: 0 });
+    // A picture new in this turn must go through the vision encoder, which runs on a fresh prompt only.
+    expect(planCacheReuse(ids(1, 2, 3), ids(1, 2, 3, 4), true, { cached: ['448x448:aa'], prompt: ['448x448:aa', '448x448:cc'] })).toEqual({ action: 'discard', keepTokens: 0 });
+    expect(planCacheReuse(ids(1, 2, 3), ids(1, 2, 3, 4), true, { cached: [], prompt: ['448x448:cc'] })).toEqual({ action: 'discard', keepTokens: 0 });
+    // Never cut inside a picture's tokens.
+    expect(planCacheReuse(ids(1, 2, 3, 9), ids(1, 2, 3, 4), true, same)).toEqual({ action: 'discard', keepTokens: 0 });
+  });
 });

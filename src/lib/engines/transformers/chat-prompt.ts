@@ -4,24 +4,51 @@
 import type { ChatMessage, GenerationParams } from '../types';
 import { ToolsUnsupportedError } from '../errors';
 
+/** A content part of a multimodal message, as Qwen-VL-style templates read them. */
+export type TemplateContentPart = { type: 'image' } | { type: 'text'; text: string };
+
 /** A message as chat templates read it (the OpenAI shape: `tool_calls[].function`). */
 export interface TemplateMessage {
   role: string;
-  content: string;
+  content: string | TemplateContentPart[];
   tool_calls?: { type: 'function'; function: { name: string; arguments: Record<string, unknown> } }[];
 }
 
-/** The part of a transformers.js tokenizer the prompt needs. */
+/** The part of a transformers.js tokenizer (or processor) the prompt needs. */
 export interface ChatTemplater {
   apply_chat_template(conversation: TemplateMessage[], options: Record<string, unknown>): unknown;
 }
 
-function templateMessages(messages: readonly ChatMessage[]): TemplateMessage[] {
-  return messages.map(({ role, content, toolCalls }) =>
-    toolCalls?.length
-      ? { role, content, tool_calls: toolCalls.map((call) => ({ type: 'function' as const, function: { name: call.name, arguments: call.arguments } })) }
-      : { role, content },
-  );
+export function templateMessage({ role, content, toolCalls }: ChatMessage): TemplateMessage {
+  return toolCalls?.length
+    ? { role, content, tool_calls: toolCalls.map((call) => ({ type: 'function' as const, function: { name: call.name, arguments: call.arguments } })) }
+    : { role, content };
+}
+
+/** Extra options reach the Jinja template as variables; Qwen3's and Qwen3.5's read `enable_thinking`. */
+function templateOptions(params: GenerationParams) {
+  return { add_generation_prompt: true, enable_thinking: params.enableThinking };
+}
+
+/** The tools to render, after checking that the template reads them at all. */
+function checkedTools(templater: ChatTemplater, conversation: TemplateMessage[], params: GenerationParams) {
+  const tools = params.tools?.length ? params.tools : null;
+  if (tools) {
+    const options = templateOptions(params);
+    const withTools = templater.apply_chat_template(conversation, { ...options, tools, tokenize: false });
+    const without = templater.apply_chat_template(conversation, { ...options, tokenize: false });
+    if (withTools === without) throw new ToolsUnsupportedError();
+  }
+  return tools;
+}
+
+/**
+ * The prompt as text (for a processor that tokenizes it beside the pictures).
+ * @throws ToolsUnsupportedError when tools were given and the template ignores them.
+ */
+export function renderedPrompt(templater: ChatTemplater, conversation: TemplateMessage[], params: GenerationParams): string {
+  const tools = checkedTools(templater, conversation, params);
+  return templater.apply_chat_template(conversation, { ...templateOptions(params), ...(tools ? { tools } : {}), tokenize: false }) as string;
 }
 
 /**
@@ -30,14 +57,7 @@ function templateMessages(messages: readonly ChatMessage[]): TemplateMessage[] {
  * @throws ToolsUnsupportedError when tools were given and the template ignores them.
  */
 export function tokenizedPrompt(tokenizer: ChatTemplater, messages: readonly ChatMessage[], params: GenerationParams): unknown {
-  const conversation = templateMessages(messages);
-  // Extra options reach the Jinja template as variables; Qwen3's reads `enable_thinking`.
-  const options = { add_generation_prompt: true, enable_thinking: params.enableThinking };
-  const tools = params.tools?.length ? params.tools : null;
-  if (tools) {
-    const withTools = tokenizer.apply_chat_template(conversation, { ...options, tools, tokenize: false });
-    const without = tokenizer.apply_chat_template(conversation, { ...options, tokenize: false });
-    if (withTools === without) throw new ToolsUnsupportedError();
-  }
-  return tokenizer.apply_chat_template(conversation, { ...options, ...(tools ? { tools } : {}), return_dict: true });
+  const conversation = messages.map(templateMessage);
+  const tools = checkedTools(tokenizer, conversation, params);
+  return tokenizer.apply_chat_template(conversation, { ...templateOptions(params), ...(tools ? { tools } : {}), return_dict: true });
 }

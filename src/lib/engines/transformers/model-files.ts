@@ -7,12 +7,15 @@ import { ModelStore, type ManifestFile, type ModelManifest } from '../../models/
 import { downloadModelFiles, type DownloadSnapshot } from '../../models/download/model-download';
 import type { RemoteFile } from '../../models/download/file-download';
 import { onnxFileFor } from '../backend-selection';
+import { modelLayout, sessionDtypes, sessionFile, type SessionDtypes, type SessionName } from './session-dtypes';
 
 type Transformers = typeof import('@huggingface/transformers');
 
 const TOKENIZER_FILES = ['tokenizer.json', 'tokenizer_config.json'];
 /** Files transformers.js reads only if they exist. */
 const OPTIONAL_FILES = new Set(['generation_config.json']);
+/** What a vision-language model's processor reads besides the tokenizer (patch size, resizing, normalisation). */
+const PROCESSOR_FILES = ['preprocessor_config.json'];
 
 export interface StoreModelOptions {
   tf: Transformers;
@@ -30,18 +33,28 @@ export interface StoredModel {
   fetchedBytes: number;
   totalBytes: number;
   files: ProgressFile[];
+  /** The weights of each session of a vision-language model; null for a one-session decoder. */
+  sessionDtypes: SessionDtypes | null;
+}
+
+/** The session weights for this load, from the stored or fetched config and the hub's listing. */
+function sessionDtypesFor(config: Record<string, unknown>, options: Pick<StoreModelOptions, 'backend' | 'dtype' | 'listing'>): SessionDtypes | null {
+  if (modelLayout(config) !== 'vision-language') return null;
+  return sessionDtypes(options.backend, options.dtype, options.listing ? new Set(Object.keys(options.listing)) : null);
 }
 
 export async function storeModelFiles(options: StoreModelOptions): Promise<StoredModel> {
   const { model, dtype } = options;
   const store = await ModelStore.open();
   const manifest = await store.readManifest(model);
-  const known = manifest && (await storedFileSet(store, manifest, dtype));
+  const storedConfig = manifest ? ((await store.readJson(store.fileUrl(model, 'config.json'))) as Record<string, unknown> | null) : null;
+  const storedSessions = storedConfig ? sessionDtypesFor(storedConfig, options) : null;
+  const known = manifest && (await storedFileSet(store, manifest, dtype, storedSessions));
   if (known) {
     // Complete from an earlier download (or a folder import): no network at all.
     // A use: recorded with the manifest already in hand.
     await store.writeManifest({ ...manifest, lastUsedAt: new Date().toISOString() });
-    return { fetchedBytes: 0, totalBytes: known.totalBytes, files: known.files };
+    return { fetchedBytes: 0, totalBytes: known.totalBytes, files: known.files, sessionDtypes: storedSessions };
   }
 
   // One failed step (a missing config.json) stops the steps running beside it.
@@ -71,12 +84,13 @@ export async function storeModelFiles(options: StoreModelOptions): Promise<Store
     throw error;
   })));
   const config = ((await store.readJson(store.fileUrl(model, 'config.json'))) ?? {}) as Record<string, unknown>;
+  const sessions = sessionDtypesFor(config, options);
   const modelFiles = await options.tf.ModelRegistry.get_model_files(model.repoId, {
     config: config as never,
-    dtype,
+    dtype: sessions ?? dtype,
     device: options.backend,
   });
-  const rest = [...new Set([...modelFiles, ...TOKENIZER_FILES])].filter((path) => wanted(path) && path !== 'config.json' && !likely.includes(path));
+  const rest = [...new Set([...modelFiles, ...TOKENIZER_FILES, ...(sessions ? PROCESSOR_FILES : [])])].filter((path) => wanted(path) && path !== 'config.json' && !likely.includes(path));
   const restStep = await download(rest.map((path) => remoteFile(store, options, path)));
   const result = { fetchedBytes: likelyStep.fetchedBytes + restStep.fetchedBytes, stored: [...likelyStep.stored, ...restStep.stored] };
 
@@ -104,6 +118,7 @@ export async function storeModelFiles(options: StoreModelOptions): Promise<Store
     fetchedBytes: configStep.fetchedBytes + result.fetchedBytes,
     totalBytes,
     files: stored.map((f) => ({ file: f.path, loadedBytes: f.size, totalBytes: f.size })),
+    sessionDtypes: sessions,
   };
 }
 
@@ -135,9 +150,15 @@ async function storedFileSet(
   store: ModelStore,
   manifest: ModelManifest,
   dtype: Dtype,
+  sessions: SessionDtypes | null,
 ): Promise<{ totalBytes: number; files: ProgressFile[] } | null> {
   const paths = manifest.completeDtypes.includes(dtype) ? manifest.filesByDtype[dtype] : undefined;
   if (!paths?.length) return null;
+  // A vision-language model's set for this dtype may have been stored for the other backend, whose
+  // embeddings or vision weights differ: it is complete only with this backend's session files.
+  if (sessions && !(Object.entries(sessions) as [SessionName, Dtype][]).every(([session, sessionDtype]) => paths.includes(sessionFile(session, sessionDtype)))) {
+    return null;
+  }
   const files: ProgressFile[] = [];
   for (const path of paths) {
     const size = manifest.files[path]?.size ?? null;
