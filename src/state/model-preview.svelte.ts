@@ -52,7 +52,7 @@ export class ModelPreview {
         inspection,
         backend,
         dtype,
-        size: downloadSizeFor(inspection, dtype),
+        size: downloadSizeFor(inspection, dtype, backend),
         stored: inspection.storedDtypes.includes(dtype),
         storedAlternatives: slowerStoredFormats(backend, caps, dtype, inspection.storedDtypes),
       };

@@ -42,3 +42,37 @@ describe('downloadSizeFor', () => {
     expect(downloadSizeFor({ ...base, fileSizes: { 'onnx/model_q4.onnx': 300 } }, 'q4')).toEqual({ bytes: 300, exact: false });
   });
 });
+
+describe('downloadSizeFor a vision-language (three-session) export', () => {
+  const listed = (entries: Record<string, number>) => Object.fromEntries(Object.entries(entries).map(([path, size]) => [path, { size, sha256: null }]));
+  const files = listed({
+    'config.json': 1,
+    'tokenizer.json': 10,
+    'tokenizer_config.json': 20,
+    'preprocessor_config.json': 3,
+    'onnx/embed_tokens_q4.onnx': 100,
+    'onnx/embed_tokens_q4.onnx_data': 1_000,
+    'onnx/embed_tokens_quantized.onnx': 2_000,
+    'onnx/decoder_model_merged_q4.onnx': 200,
+    'onnx/decoder_model_merged_q4.onnx_data': 50_000,
+    'onnx/vision_encoder.onnx': 9_000,
+    'onnx/vision_encoder_fp16.onnx': 4_500,
+  });
+  const vl = { ...base, modelType: 'qwen3_5', files };
+
+  it('adds up every session the load uses: on WASM the q8 embeddings and fp32 vision', () => {
+    expect(downloadSizeFor(vl, 'q4', 'wasm')).toEqual({
+      bytes: 34 + 2_000 + 50_200 + 9_000,
+      exact: true,
+      sessions: { decoder_model_merged: 50_200, embed_tokens: 2_000, vision_encoder: 9_000 },
+    });
+  });
+
+  it('on WebGPU the q4 embeddings (GatherBlockQuantized runs there)', () => {
+    expect(downloadSizeFor(vl, 'q4', 'webgpu')?.sessions).toEqual({ decoder_model_merged: 50_200, embed_tokens: 1_100, vision_encoder: 9_000 });
+  });
+
+  it('is null for weights the repo does not have', () => {
+    expect(downloadSizeFor(vl, 'q8', 'wasm')).toBeNull();
+  });
+});
