@@ -17,10 +17,11 @@ import {
   fixtureTokenIds,
   generateModelRepo,
 } from '../test/fixtures/model-repos';
+import { QWEN35_FIXTURE_REPOS, QWEN35_SESSIONS, ensureQwen35Models, generateQwen35Repo, qwen35SessionFile } from '../test/fixtures/tiny-qwen35';
 
 function usage(): never {
   console.log('usage: tsx scripts/generate-fixtures.ts [--out <dir>] [--force] [--only <org/name>]...');
-  console.log(`repos: ${FIXTURE_REPOS.map((r) => r.id).join(', ')}`);
+  console.log(`repos: ${[...FIXTURE_REPOS, ...QWEN35_FIXTURE_REPOS].map((r) => r.id).join(', ')}`);
   process.exit(2);
 }
 
@@ -39,13 +40,16 @@ async function main(): Promise<void> {
     else usage();
   }
   const specs: FixtureRepoSpec[] = FIXTURE_REPOS.filter((s) => only.length === 0 || only.includes(s.id));
-  if (specs.length === 0) usage();
+  const qwen35 = QWEN35_FIXTURE_REPOS.filter((s) => only.length === 0 || only.includes(s.id));
+  if (specs.length === 0 && qwen35.length === 0) usage();
 
   const t0 = performance.now();
   if (force) {
     for (const spec of specs) await generateModelRepo(out, spec);
+    for (const spec of qwen35) await generateQwen35Repo(out, spec);
   } else {
     await ensureFixtureModels(out, specs);
+    await ensureQwen35Models(out, qwen35);
   }
   const cwd = process.cwd();
   console.log(`fixtures in ${relative(cwd, out) || '.'} (${(performance.now() - t0).toFixed(0)} ms)`);
@@ -60,6 +64,16 @@ async function main(): Promise<void> {
       if (!spec.dtypes.includes(dtype)) continue;
       const s = await stat(resolve(out, spec.id, file));
       console.log(`    ${file.padEnd(28)} ${String(s.size).padStart(10)} bytes  (dtype ${dtype})`);
+    }
+  }
+  for (const spec of qwen35) {
+    console.log(`  ${spec.id}  [qwen3_5, ${spec.behaviour}]`);
+    for (const session of QWEN35_SESSIONS) {
+      for (const dtype of spec.dtypes) {
+        const file = qwen35SessionFile(session, dtype);
+        const s = await stat(resolve(out, spec.id, file));
+        console.log(`    ${file.padEnd(40)} ${String(s.size).padStart(10)} bytes  (dtype ${dtype})`);
+      }
     }
   }
 }
