@@ -52,3 +52,17 @@ test('an unknown preset says so and lists the valid ones', async ({ page }) => {
   await expect(page.getByRole('region', { name: 'Presenter mode' })).toBeVisible();
   await expect(page.getByRole('log', { name: 'Conversation' }).getByRole('article')).toHaveCount(0);
 });
+
+test('presenter mode without a preset, after a reload, still offers Load and chats', async ({ page }) => {
+  await page.goto(`/?hub=${encodeURIComponent(MIRROR)}&model=${encodeURIComponent('fixtures/tiny-qwen3')}&presenter=1`);
+  await page.reload();
+  const bar = page.getByRole('region', { name: 'Presenter mode' });
+  await expect(bar).toContainText('fixtures/tiny-qwen3 is not loaded yet.');
+  await bar.getByRole('button', { name: 'Load model' }).click();
+  await expect(bar).toContainText('fixtures/tiny-qwen3 · WASM', { timeout: 90_000 });
+  await expect(bar.getByRole('button', { name: 'Load model' })).toHaveCount(0);
+  await page.getByRole('textbox', { name: 'Message' }).fill('Hello');
+  await page.getByRole('button', { name: 'Send' }).click();
+  await waitForAnswerDone(page);
+  await expect(lastAnswer(page).locator('.markdown')).not.toBeEmpty();
+});

@@ -1,0 +1,30 @@
+// Qwen-VL models (Qwen3.5) rotate by three position axes (M-RoPE). For a prompt without pictures
+// every axis is the token index, and each new token goes at "the prompt's largest position + 1",
+// plus its place in the answer. transformers.js 4.3.1 computes that offset for text-only prompts
+// as `max + 1 + prompt length` where Hugging Face's reference uses `max + 1 − prompt length`, so
+// every decode step of a text-only answer sits 2 × prompt length too far on: the answer "sees"
+// its own prompt as far in the past, and a cached turn disagrees with a fresh one. With pictures,
+// transformers.js computes positions another way and gets them right. This puts the text-only
+// offset where the reference puts it.
+
+type Transformers = typeof import('@huggingface/transformers');
+type Tensor = InstanceType<Transformers['Tensor']>;
+
+interface TextOnlyRopeIndex {
+  _get_text_only_rope_index(input_ids: Tensor, attention_mask: Tensor | null): [Tensor, Tensor];
+}
+
+/** Corrects the text-only decode positions of a loaded Qwen-VL model in place; other models are left alone. */
+export function correctTextOnlyRopeDeltas(tf: Transformers, model: unknown): boolean {
+  const vl = model as Partial<TextOnlyRopeIndex>;
+  if (typeof vl._get_text_only_rope_index !== 'function') return false;
+  const original = vl._get_text_only_rope_index.bind(vl);
+  vl._get_text_only_rope_index = (input_ids, attention_mask) => {
+    const [positions, deltas] = original(input_ids, attention_mask);
+    if (!attention_mask) return [positions, deltas];
+    const twicePromptLength = 2n * BigInt(attention_mask.dims[1]);
+    const corrected = BigInt64Array.from(deltas.data as BigInt64Array, (delta) => delta - twicePromptLength);
+    return [positions, new tf.Tensor('int64', corrected, deltas.dims)];
+  };
+  return true;
+}
