@@ -40,7 +40,7 @@ function callProblem(call: ToolCall, expected: NonNullable<ToolCallChecker['expe
 export type ToolCallVerdict = CheckResult & { calls: ToolCall[]; text: string };
 
 export function checkToolCall(answer: string, spec: ToolCallChecker, tools: readonly ToolDefinition[]): ToolCallVerdict {
-  const read = readToolCalls(answer);
+  const read = readToolCalls(answer, tools);
   if (!read.ok) return { ...fail(read.problem), calls: [], text: '' };
   const { calls, text } = read;
   const seen = { calls, text };
