@@ -27,6 +27,7 @@ import {
   BackendUnavailableError,
   GPU_LOSS_ERRORS,
   HubNotAllowedError,
+  LoadCancelledError,
   ModelNotLoadedError,
   summarizeError,
   type ErrorSummary,
@@ -71,6 +72,8 @@ export class ModelSession {
   notice = $state<string | null>(null);
   /** Set when WebGPU failed and the model was loaded on WASM instead: what failed, in words. */
   fallback = $state<string | null>(null);
+  /** Cancel was pressed and the load is winding down (a download gets a moment to stop by itself). */
+  cancelling = $state(false);
 
   #worker: ModelWorker;
   #lastRequest = $state.raw<LoadRequest | null>(null);
@@ -323,9 +326,25 @@ export class ModelSession {
     if (this.ready) await this.#worker.resetConversation();
   }
 
-  /** Stops a download in progress; files already complete stay stored for the next Load. */
+  /**
+   * Cancels the load in progress, at any stage: a lookup is dropped, a download stops (finished
+   * files stay stored), and past the download the worker is ended, since creating the sessions
+   * and warming up can't be interrupted otherwise. The load ends with the error that says where
+   * it stopped, and the next Load starts a fresh worker.
+   */
   async cancelLoad(): Promise<void> {
-    if (this.status === 'loading') await this.#worker.cancelLoad();
+    if (this.status === 'inspecting') {
+      this.#loadSeq++;
+      this.#failed(new LoadCancelledError('lookup'));
+      return;
+    }
+    if (this.status !== 'loading' || this.cancelling) return;
+    this.cancelling = true;
+    try {
+      await this.#worker.cancelLoad();
+    } finally {
+      this.cancelling = false;
+    }
   }
 
   /**

@@ -1,7 +1,7 @@
 // Model inspection against the project's real mirror serving generated fixture repos: the tree
 // listing, the HEAD-probe fallback of a static server, and each kind of bad model.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMirrorServer, type MirrorServer } from '../../scripts/mirror-server';
@@ -21,6 +21,17 @@ beforeAll(async () => {
   await mkdir(join(root, 'other/no-onnx'), { recursive: true });
   await writeFile(join(root, 'other/no-onnx/config.json'), JSON.stringify({ model_type: 'qwen3' }));
   await writeFile(join(root, 'other/no-onnx/model.safetensors'), 'x');
+  // Real weights and tokenizer; config.json claims a billion layers (at the top level, or for the
+  // text model of a multimodal config).
+  const tiny = join(root, 'fixtures/tiny-qwen3');
+  const tinyConfig = JSON.parse(await readFile(join(tiny, 'config.json'), 'utf8')) as Record<string, unknown>;
+  for (const [id, config] of [
+    ['other/billion-layers', { ...tinyConfig, num_hidden_layers: 1e9 }],
+    ['other/billion-layers-nested', { model_type: 'qwen3_5', text_config: { ...tinyConfig, num_hidden_layers: 1e9 } }],
+  ] as const) {
+    await cp(tiny, join(root, id), { recursive: true });
+    await writeFile(join(root, id, 'config.json'), JSON.stringify(config));
+  }
   mirror = await createMirrorServer({ root, port: 0 });
   staticMirror = await createMirrorServer({ root, port: 0, treeEndpoint: false });
 });
@@ -76,6 +87,20 @@ describe('inspectModel', () => {
       name: 'NoOnnxWeightsError',
       message: expect.stringContaining('has no ONNX weights'),
     });
+  });
+
+  it('refuses a config.json with sizes no model has, naming the field, before listing or fetching any weights', async () => {
+    for (const [id, field] of [
+      ['other/billion-layers', 'num_hidden_layers'],
+      ['other/billion-layers-nested', 'text_config.num_hidden_layers'],
+    ]) {
+      const before = mirror.requests.length;
+      await expect(inspectModel(id, { hub: mirror.url, revision: 'main' })).rejects.toMatchObject({
+        name: 'ModelConfigError',
+        message: `config.json: ${field} is 1000000000; a model this app can run has at most 512.`,
+      });
+      expect(mirror.requests.slice(before).map((r) => r.path)).toEqual([`/${id}/resolve/main/config.json`]);
+    }
   });
 
   it('reports an unreachable hub as a network error', async () => {

@@ -101,6 +101,70 @@ describe('ModelSession', () => {
     expect(session.notice).toMatch(/restarted after the GPU failure/);
   });
 
+  it.each([
+    ['init', 'while the model was starting'],
+    ['warmup', 'while the model was warming up'],
+  ] as const)('Cancel in the %s stage ends the worker at once; the next load starts a fresh one', async (stage, words) => {
+    let started = 0;
+    const { session, workers } = setup((e) => {
+      if (started++ === 0) e.stallIn = stage;
+    });
+    const loading = session.load();
+    await vi.waitFor(() => expect(session.progress?.phase).toBe(stage));
+    const cancelling = session.cancelLoad();
+    // No grace period: nothing in these stages would see a message.
+    expect(workers.started[0].terminated).toBe(true);
+    await cancelling;
+    await loading;
+    expect(session.status).toBe('error');
+    expect(session.error).toEqual({ name: 'LoadCancelledError', message: `Loading was cancelled ${words}. Its files stay stored. Press "Load model" to start again.` });
+    expect(session.cancelling).toBe(false);
+    await session.load();
+    expect(session.status).toBe('ready');
+    expect(workers.started).toHaveLength(2);
+  });
+
+  it('Cancel during a download asks the engine first; one that goes on has its worker ended after the grace period', async () => {
+    const { session, workers } = setup((e) => {
+      e.stallIn = 'download';
+      e.ignoresCancel = true;
+    });
+    const loading = session.load();
+    await vi.waitFor(() => expect(session.progress?.phase).toBe('download'));
+    const cancelling = session.cancelLoad();
+    expect(workers.started[0].terminated).toBe(false);
+    expect(session.cancelling).toBe(true);
+    await cancelling;
+    await loading;
+    expect(workers.started[0].terminated).toBe(true);
+    expect(session.error).toMatchObject({ name: 'LoadCancelledError', message: expect.stringContaining('while its files were being fetched or checked. Files that finished are kept.') });
+  });
+
+  it('Cancel in a WebGPU warm-up does not retry the model on WASM', async () => {
+    const { session, workers } = setup((e) => (e.stallIn = 'warmup'));
+    session.capabilities = { webgpu: { available: true, detail: 'test GPU' } as never, crossOriginIsolated: false, hardwareConcurrency: 2 };
+    const loading = session.load();
+    await vi.waitFor(() => expect(session.progress?.phase).toBe('warmup'));
+    expect(session.decision?.backend.value).toBe('webgpu');
+    await session.cancelLoad();
+    await loading;
+    expect(session.error?.name).toBe('LoadCancelledError');
+    expect(session.fallback).toBeNull();
+    expect(workers.started).toHaveLength(1);
+  });
+
+  it('Cancel during the lookup drops it before any worker starts', async () => {
+    const { session, workers } = setup();
+    (session as unknown as { lookups: { get: () => Promise<never> } }).lookups.get = () => new Promise<never>(() => {});
+    void session.load();
+    await vi.waitFor(() => expect(session.status).toBe('inspecting'));
+    await session.cancelLoad();
+    expect(session.status).toBe('error');
+    expect(session.error?.name).toBe('LoadCancelledError');
+    expect(session.error?.message).toMatch(/^Loading was cancelled while the model was being looked up; nothing was downloaded\./);
+    expect(workers.started).toHaveLength(0);
+  });
+
   it('dispose() during a load ends it quietly: no error, nothing left waiting', async () => {
     const { session } = setup();
     const loading = session.load();

@@ -16,6 +16,8 @@ const NOT_WEBGPU_FAILURES: ReadonlySet<string> = new Set([
   'CorruptDownloadError',
   'FileTooLargeError',
   'DownloadCancelledError',
+  'LoadCancelledError',
+  'ModelConfigError',
   'QuotaExceededError',
   'WorkerCrashedError',
 ]);

@@ -140,6 +140,35 @@ export class QuotaExceededError extends EngineError {
   }
 }
 
+/**
+ * config.json gives a size no real model has (a broken or hostile repo). Refused before anything is
+ * built from it: transformers.js loops over some of these sizes before the first forward pass.
+ */
+export class ModelConfigError extends EngineError {
+  override name = 'ModelConfigError';
+  constructor(readonly field: string, message: string) {
+    super(message);
+  }
+}
+
+/** Where a load was when Cancel was pressed, in words, and what that leaves behind. */
+const LOAD_STAGES = {
+  lookup: 'while the model was being looked up; nothing was downloaded',
+  files: 'while its files were being fetched or checked. Files that finished are kept',
+  init: 'while the model was starting. Its files stay stored',
+  warmup: 'while the model was warming up. Its files stay stored',
+} as const;
+
+export type LoadStage = keyof typeof LOAD_STAGES;
+
+/** Cancel was pressed during a load (past the download, by ending the worker). */
+export class LoadCancelledError extends EngineError {
+  override name = 'LoadCancelledError';
+  constructor(readonly stage: LoadStage) {
+    super(`Loading was cancelled ${LOAD_STAGES[stage]}. Press "Load model" to start again.`);
+  }
+}
+
 /** Name + message, the part of an error that survives postMessage. */
 export interface ErrorSummary {
   name: string;

@@ -5,11 +5,21 @@
 // Stop: the shared-memory interrupt flag (seen by the engine after every token) plus an
 // `interrupt()` message for pages without SharedArrayBuffer. A long prefill can't be stopped
 // between tokens, so if the answer hasn't ended within HARD_STOP_AFTER_MS the worker is ended.
+//
+// Cancel (a load): a download stops when the engine is asked. Creating the sessions and warming up
+// are wasm calls that no message reaches, so past the download the worker is ended at once.
 import { proxy, type Remote } from 'comlink';
 import type { InferenceApi } from './inference-api';
 import type { StartInferenceWorker, InferenceEndpoint } from './worker-client';
 import { createInterruptFlag, raiseInterrupt, type InterruptFlag } from './interrupt-flag';
-import { GenerationBusyError, ModelNotLoadedError, StopTimeoutError, WorkerCrashedError, WorkerEndedError } from './errors';
+import {
+  GenerationBusyError,
+  LoadCancelledError,
+  ModelNotLoadedError,
+  StopTimeoutError,
+  WorkerCrashedError,
+  WorkerEndedError,
+} from './errors';
 import type {
   Backend,
   ChatMessage,
@@ -60,12 +70,21 @@ interface Answering {
   flag: InterruptFlag | null;
 }
 
+interface Loading {
+  settled: Promise<void>;
+  /** The stage the engine last reported; null before its first report. */
+  phase: ProgressEvent['phase'] | null;
+}
+
 export class ModelWorker {
   #life: Life | null = null;
   #starting: Promise<Life> | null = null;
   /** Bumped by terminate(), so a worker that finishes starting afterwards is ended at once. */
   #epoch = 0;
+  /** What a call waiting for that worker rejects with. */
+  #endedBy: Error = new WorkerEndedError();
   #answering: Answering | null = null;
+  #loading: Loading | null = null;
 
   constructor(
     private readonly start: StartInferenceWorker,
@@ -84,10 +103,18 @@ export class ModelWorker {
     options: LoadOptions,
     onProgress: (event: ProgressEvent) => void,
   ): Promise<LoadResult> {
+    const loading: Loading = { settled: Promise.resolve(), phase: null };
     const events = proxy((event: EngineEvent) => {
-      if (event.type === 'progress') onProgress(event);
+      if (event.type !== 'progress') return;
+      loading.phase = event.phase;
+      onProgress(event);
     });
-    return this.#call((api) => api.load(model, backend, dtype, options, events));
+    const run = this.#call((api) => api.load(model, backend, dtype, options, events));
+    loading.settled = run.then(() => {}, () => {});
+    this.#loading = loading;
+    return run.finally(() => {
+      if (this.#loading === loading) this.#loading = null;
+    });
   }
 
   async answer(messages: ChatMessage[], params: GenerationParams, options: AnswerOptions = {}): Promise<GenerationResult> {
@@ -127,13 +154,7 @@ export class ModelWorker {
     if (!answering) return 'idle';
     if (answering.flag) raiseInterrupt(answering.flag);
     void this.#life?.endpoint.api.interrupt().catch(() => {});
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const stopped = await Promise.race([
-      answering.settled.then(() => true),
-      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), this.hardStopAfterMs))),
-    ]);
-    clearTimeout(timer);
-    if (stopped) return 'stopped';
+    if (await settlesWithin(answering.settled, this.hardStopAfterMs)) return 'stopped';
     const life = this.#life;
     if (!life) return 'ended';
     const error = new StopTimeoutError(this.hardStopAfterMs);
@@ -142,9 +163,21 @@ export class ModelWorker {
     return 'ended';
   }
 
-  /** Stops a download in progress; the load rejects with DownloadCancelledError. */
-  async cancelLoad(): Promise<void> {
-    if (this.#life) await this.#call((api) => api.cancelLoad());
+  /**
+   * Cancels the load in progress. A download is asked to stop (the load rejects with the engine's
+   * DownloadCancelledError, finished files kept); if it hasn't within the hard-stop time, or the
+   * load is past the download, the worker is ended and the load rejects with LoadCancelledError.
+   * The next call starts a fresh worker.
+   */
+  async cancelLoad(): Promise<StopOutcome> {
+    const loading = this.#loading;
+    if (!loading) return 'idle';
+    if (loading.phase === 'download') {
+      void this.#life?.endpoint.api.cancelLoad().catch(() => {});
+      if (await settlesWithin(loading.settled, this.hardStopAfterMs)) return 'stopped';
+    }
+    this.terminate(new LoadCancelledError(loading.phase === 'init' || loading.phase === 'warmup' ? loading.phase : 'files'));
+    return 'ended';
   }
 
   /** Forgets the conversation's KV cache. */
@@ -158,10 +191,11 @@ export class ModelWorker {
     return this.#call((api) => api.topTokens(text, positions));
   }
 
-  /** Ends the worker now; calls in flight reject with WorkerEndedError. The next call starts a fresh one. */
-  terminate(): void {
+  /** Ends the worker now; calls in flight reject with `error`. The next call starts a fresh one. */
+  terminate(error: Error = new WorkerEndedError()): void {
     this.#epoch++;
-    if (this.#life) this.#end(this.#life, new WorkerEndedError());
+    this.#endedBy = error;
+    if (this.#life) this.#end(this.#life, error);
   }
 
   async #call<T>(use: (api: Remote<InferenceApi>) => Promise<T>): Promise<T> {
@@ -187,7 +221,7 @@ export class ModelWorker {
     });
     if (epoch !== this.#epoch) {
       endpoint.terminate();
-      throw new WorkerEndedError();
+      throw this.#endedBy;
     }
     let end: (error: Error) => void = () => {};
     const ended = new Promise<never>((_, reject) => (end = reject));
@@ -202,4 +236,15 @@ export class ModelWorker {
     life.endpoint.terminate();
     life.end(error);
   }
+}
+
+/** True when `settled` settles within `ms`. */
+async function settlesWithin(settled: Promise<void>, ms: number): Promise<boolean> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const outcome = await Promise.race([
+    settled.then(() => true),
+    new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
+  ]);
+  clearTimeout(timer);
+  return outcome;
 }

@@ -11,6 +11,7 @@ import {
   UnsupportedModelError,
 } from '../engines/errors';
 import type { Dtype } from '../engines/types';
+import { checkConfigLimits, contextLengthFromConfig } from './config-limits';
 import { isValidRepoId, resolveFileUrl, treeUrl, type HubTreeEntry } from './hub-urls';
 import type { ManifestFile, ModelManifest, ModelStore } from './model-store';
 
@@ -123,7 +124,10 @@ function onnxSizes(files: Record<string, ManifestFile>): Record<string, number> 
   return sizes;
 }
 
-/** Reads a config.json and checks that its model type is one this app runs. */
+/**
+ * Reads a config.json and checks that its model type is one this app runs and that its sizes are
+ * ones a real model has (ModelConfigError otherwise), before anything is downloaded for it.
+ */
 export function parseConfig(text: string, repoId: string): { modelType: string; contextLength: number | null; shape: ModelShape | null } {
   let config: Record<string, unknown>;
   try {
@@ -131,14 +135,17 @@ export function parseConfig(text: string, repoId: string): { modelType: string; 
   } catch {
     throw new UnsupportedModelError(`"${repoId}/config.json" is not valid JSON.`);
   }
+  if (typeof config !== 'object' || config === null || Array.isArray(config)) {
+    throw new UnsupportedModelError(`"${repoId}/config.json" is not a JSON object.`);
+  }
   const modelType = typeof config.model_type === 'string' ? config.model_type : '';
   if (!SUPPORTED_MODEL_TYPES.has(modelType)) {
     throw new UnsupportedModelError(
       `"${repoId}" is a "${modelType || 'unknown'}" model; this app runs ${[...SUPPORTED_MODEL_TYPES].join(', ')}.`,
     );
   }
-  const context = config.max_position_embeddings;
-  return { modelType, contextLength: typeof context === 'number' ? context : null, shape: shapeFromConfig(config) };
+  checkConfigLimits(config);
+  return { modelType, contextLength: contextLengthFromConfig(config), shape: shapeFromConfig(config) };
 }
 
 async function listRepoFiles(

@@ -6,6 +6,7 @@ import { createInferenceApi, type InferenceApi } from '../../../src/lib/engines/
 import type { StartInferenceWorker } from '../../../src/lib/engines/worker-client';
 import { isInterruptRaised } from '../../../src/lib/engines/interrupt-flag';
 import { GenerationClock } from '../../../src/lib/metrics/generation-clock';
+import { DownloadCancelledError } from '../../../src/lib/engines/errors';
 import type {
   Backend,
   ChatMessage,
@@ -32,6 +33,15 @@ export class ScriptedEngine implements Engine {
   failNextGenerate: Error | null = null;
   failLoad: Error | null = null;
   loadDelayMs = 0;
+  /**
+   * The load reports this stage and stays in it: a download until cancelLoad() (then it rejects
+   * with DownloadCancelledError, like the real engines); starting and warm-up for good, like the
+   * wasm calls there that no message reaches.
+   */
+  stallIn: 'download' | 'init' | 'warmup' | null = null;
+  /** A download that goes on despite cancelLoad() (a file read the abort doesn't reach). */
+  ignoresCancel = false;
+  #cancelDownload: (() => void) | null = null;
   loads: { model: ModelRef; backend: Backend; dtype: Dtype; options: LoadOptions }[] = [];
   generations: ChatMessage[][] = [];
   resets = 0;
@@ -45,6 +55,12 @@ export class ScriptedEngine implements Engine {
   async load(model: ModelRef, backend: Backend, dtype: Dtype, options: LoadOptions, onEvent: EngineEventHandler): Promise<LoadResult> {
     this.loads.push({ model, backend, dtype, options });
     onEvent({ type: 'progress', phase: 'download', fraction: 0.5, loadedBytes: 5, totalBytes: 10, bytesPerSecond: null, etaSeconds: null, files: [] });
+    if (this.stallIn === 'download') {
+      await new Promise((_, reject) => (this.#cancelDownload = () => reject(new DownloadCancelledError())));
+    } else if (this.stallIn) {
+      onEvent({ type: 'progress', phase: this.stallIn, fraction: 1, loadedBytes: 10, totalBytes: 10, bytesPerSecond: null, etaSeconds: 0, files: [] });
+      await new Promise<never>(() => {});
+    }
     await delay(this.loadDelayMs);
     if (this.failLoad) throw this.failLoad;
     return {
@@ -77,7 +93,9 @@ export class ScriptedEngine implements Engine {
     this.#interrupted = true;
   }
 
-  cancelLoad(): void {}
+  cancelLoad(): void {
+    if (!this.ignoresCancel) this.#cancelDownload?.();
+  }
 
   async resetConversation(): Promise<void> {
     this.resets++;

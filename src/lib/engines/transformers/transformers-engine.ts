@@ -35,6 +35,7 @@ import { FlushGate, LIVE_NUMBERS_INTERVAL_MS } from '../flush-gate';
 import { shapeFromConfig } from '../../hardware/model-shapes';
 import { isInterruptRaised } from '../interrupt-flag';
 import { REMOTE_PATH_TEMPLATE } from '../../models/hub-urls';
+import { checkConfigLimits, contextLengthFromConfig } from '../../models/config-limits';
 
 type Transformers = typeof import('@huggingface/transformers');
 type Tokenizer = Awaited<ReturnType<Transformers['AutoTokenizer']['from_pretrained']>>;
@@ -111,9 +112,18 @@ export class TransformersEngine implements Engine {
 
     // Everything is in the store now: transformers.js reads it from there and never the network.
     const fromStore = { revision: model.revision, local_files_only: true };
+    let modelConfig: Awaited<ReturnType<Transformers['AutoConfig']['from_pretrained']>>;
+    try {
+      modelConfig = await tf.AutoConfig.from_pretrained(model.repoId, fromStore);
+      // Checked here as well as at the lookup: a stored or folder-imported model loads without one,
+      // and transformers.js loops over these sizes (one cache name per layer) before the first token.
+      checkConfigLimits(modelConfig as unknown as Record<string, unknown>);
+    } catch (error) {
+      throw describeLoadError(error, model, backend);
+    }
     const [tokenizerResult, modelResult] = await Promise.allSettled([
       tf.AutoTokenizer.from_pretrained(model.repoId, fromStore),
-      tf.AutoModelForCausalLM.from_pretrained(model.repoId, { ...fromStore, device: backend, dtype }),
+      tf.AutoModelForCausalLM.from_pretrained(model.repoId, { ...fromStore, config: modelConfig, device: backend, dtype }),
     ]);
     if (tokenizerResult.status === 'rejected' || modelResult.status === 'rejected') {
       // Don't keep half a model (its sessions hold the weights) when the other half failed.
@@ -141,7 +151,7 @@ export class TransformersEngine implements Engine {
       dtype,
       wasmThreads: backend === 'wasm' ? actualWasmThreads(tf) : 0,
       crossOriginIsolated: globalThis.crossOriginIsolated === true,
-      contextLength: typeof config.max_position_embeddings === 'number' ? config.max_position_embeddings : null,
+      contextLength: contextLengthFromConfig(config),
       modelType: typeof config.model_type === 'string' ? config.model_type : null,
       shape: shapeFromConfig(config),
     };
