@@ -1,8 +1,13 @@
 // The scorecard in a real browser: the built-in suite end to end on a random-weights model (it
 // must run and score honestly, not well), an imported code task whose answer loops forever or is
-// right, run in the real sandbox worker, and a malformed import rejected with the exact problem.
+// right, run in the real sandbox worker, answers that return what isn't plain data, and a
+// malformed import rejected with the exact problem.
 import { test, expect, type Page } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
+import { readdirSync } from 'node:fs';
+import { judgeCodeRun } from '../../src/lib/scorecard/checkers';
+import { DEFAULT_CODE_TIME_LIMIT_MS, type SandboxReport, type SandboxRequest, type SandboxWorkerMessage } from '../../src/lib/scorecard/code-sandbox-protocol';
+import type { CodeChecker } from '../../src/lib/scorecard/suite-types';
 import { MIRROR } from './ports';
 import { expectOnlyHosts, openApp, watch } from './app';
 import { importSuite, sumToSuite } from './scorecard-suites';
@@ -102,6 +107,75 @@ test('an imported code task: an endless loop is stopped at the time limit, a rig
   await expect(right.getByTestId('verdict')).toHaveText('Passed: 2/2 tests passed');
   await expectNoSeriousAxeViolations(page);
   expect(watchers.consoleErrors).toEqual([]);
+});
+
+/**
+ * Runs code in the built sandbox worker from the app's page, speaking the worker's protocol as the
+ * app does (ready, run, one result, killed at the time limit), so a test needs no model to write it.
+ */
+async function runInBuiltSandbox(page: Page, request: SandboxRequest): Promise<SandboxReport> {
+  // Wherever the build puts it: the worker's file name is what marks it.
+  const file = readdirSync('dist', { recursive: true, encoding: 'utf8' }).find((path) => /(?:^|\/)code-sandbox\.worker-[\w-]+\.js$/.test(path));
+  expect(file, 'the build has a code-sandbox worker').toBeDefined();
+  return page.evaluate(
+    ({ url, request }) =>
+      new Promise<SandboxReport>((resolve) => {
+        const worker = new Worker(url, { type: 'module', name: 'code-sandbox' });
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const finish = (report: SandboxReport) => {
+          clearTimeout(timer);
+          worker.terminate();
+          resolve(report);
+        };
+        worker.addEventListener('message', ({ data }: MessageEvent<SandboxWorkerMessage>) => {
+          if (data.type === 'ready') {
+            worker.postMessage({ type: 'run', source: request.source, functionName: request.functionName, calls: request.calls });
+            timer = setTimeout(() => finish({ kind: 'timeout', limitMs: request.timeLimitMs, elapsedMs: request.timeLimitMs }), request.timeLimitMs);
+          } else if (data.type === 'refused') finish({ kind: 'refused', message: data.message, elapsedMs: 0 });
+          else finish({ ...data.outcome, elapsedMs: 0 });
+        });
+        worker.addEventListener('error', (event) => finish({ kind: 'crashed', message: event.message, elapsedMs: 0 }));
+      }),
+    { url: `/${file}`, request },
+  );
+}
+
+test('an answer that returns empty slots, a Map or a getter fails in the sandbox, named in the verdict', async ({ page }) => {
+  await openApp(page, 'fixtures/tiny-qwen3');
+  const verdict = async (spec: CodeChecker, code: string) => {
+    const calls = spec.tests.map((test) => test.args);
+    const report = await runInBuiltSandbox(page, { source: code, functionName: spec.functionName, calls, timeLimitMs: DEFAULT_CODE_TIME_LIMIT_MS });
+    const result = judgeCodeRun(spec, report);
+    return `${result.passed ? 'Passed' : 'Failed'}: ${result.detail}`;
+  };
+  const fizzBuzz: CodeChecker = {
+    kind: 'code',
+    functionName: 'fizzBuzz',
+    tests: [
+      { args: [3], expected: ['1', '2', 'Fizz'] },
+      { args: [5], expected: ['1', '2', 'Fizz', '4', 'Buzz'] },
+      { args: [1], expected: ['1'] },
+    ],
+  };
+  const right =
+    'function fizzBuzz(n) { const out = []; for (let i = 1; i <= n; i++) out.push(i % 15 === 0 ? "FizzBuzz" : i % 3 === 0 ? "Fizz" : i % 5 === 0 ? "Buzz" : String(i)); return out; }';
+  expect(await verdict(fizzBuzz, right)).toBe('Passed: 3/3 tests passed');
+  expect(await verdict(fizzBuzz, 'function fizzBuzz(n) { return new Array(n); }')).toBe(
+    'Failed: 0/3 tests passed; fizzBuzz(3): returned an array with an empty slot at [0] (new Array(n)?), not plain data; ' +
+      'fizzBuzz(5): returned an array with an empty slot at [0] (new Array(n)?), not plain data',
+  );
+  const rows: CodeChecker = { kind: 'code', functionName: 'rows', tests: [{ args: [2], expected: [['1', '2'], ['1', '2']] }] };
+  expect(await verdict(rows, 'function rows(n) { return [["1", "2"], new Array(n)]; }')).toBe(
+    'Failed: 0/1 tests passed; rows(2): returned an array with an empty slot at [1][0] (new Array(n)?), not plain data',
+  );
+  const counts: CodeChecker = { kind: 'code', functionName: 'counts', tests: [{ args: [], expected: [{ byWord: {} }] }] };
+  expect(await verdict(counts, 'function counts() { return [{ byWord: new Map([["a", 1]]) }]; }')).toBe(
+    'Failed: 0/1 tests passed; counts(): returned a Map at [0].byWord, not plain data',
+  );
+  // Read twice (once to check, once to post back), this getter would throw on the second read.
+  const order: CodeChecker = { kind: 'code', functionName: 'order', tests: [{ args: [], expected: { total: 6 } }] };
+  const changing = 'function order() { let reads = 0; return { get total() { reads += 1; if (reads > 1) throw new Error("read twice"); return 6; } }; }';
+  expect(await verdict(order, changing)).toBe('Failed: 0/1 tests passed; order(): returned an object with a getter at .total, not plain data');
 });
 
 test('a malformed suite is rejected with the exact problem, and the suite in use is kept', async ({ page }) => {

@@ -201,7 +201,66 @@ describe('code', () => {
     const throws = '```js\nfunction sumEvens(xs) { throw new RangeError("nope"); }\n```';
     expect((await check(spec, throws)).detail).toBe('0/2 tests passed; sumEvens([1,2,3,4]): RangeError: nope; sumEvens([]): RangeError: nope');
     const returnsFunction = '```js\nfunction sumEvens() { return () => 6; }\n```';
-    expect((await check(spec, returnsFunction)).detail).toContain('returned a value that is not plain data');
+    expect((await check(spec, returnsFunction)).detail).toBe(
+      '0/2 tests passed; sumEvens([1,2,3,4]): returned a function, not plain data; sumEvens([]): returned a function, not plain data',
+    );
+  });
+  it('fails an array with empty slots, at the top or nested, naming the first slot', async () => {
+    const fizzBuzz: CheckerSpec = {
+      kind: 'code',
+      functionName: 'fizzBuzz',
+      tests: [
+        { args: [3], expected: ['1', '2', 'Fizz'] },
+        { args: [5], expected: ['1', '2', 'Fizz', '4', 'Buzz'] },
+        { args: [1], expected: ['1'] },
+      ],
+    };
+    expect(await check(fizzBuzz, '```js\nfunction fizzBuzz(n) { return new Array(n); }\n```')).toEqual({
+      passed: false,
+      detail:
+        '0/3 tests passed; fizzBuzz(3): returned an array with an empty slot at [0] (new Array(n)?), not plain data; ' +
+        'fizzBuzz(5): returned an array with an empty slot at [0] (new Array(n)?), not plain data',
+    });
+    const grid: CheckerSpec = { kind: 'code', functionName: 'grid', tests: [{ args: [2], expected: [[0, 0], [0, 0]] }] };
+    expect((await check(grid, '```js\nfunction grid(n) { return [[0, 0], new Array(n)]; }\n```')).detail).toBe(
+      '0/1 tests passed; grid(2): returned an array with an empty slot at [1][0] (new Array(n)?), not plain data',
+    );
+    const sparse: CheckerSpec = { kind: 'code', functionName: 'f', tests: [{ args: [], expected: [1, 2, 3] }] };
+    expect((await check(sparse, '```js\nfunction f() { return [1, , 3]; }\n```')).detail).toBe(
+      '0/1 tests passed; f(): returned an array with an empty slot at [1] (new Array(n)?), not plain data',
+    );
+  });
+  it('fails a Map, a Set, a Date or a class instance where plain data was expected, naming it and where it sits', async () => {
+    const empty: CheckerSpec = { kind: 'code', functionName: 'f', tests: [{ args: [], expected: {} }] };
+    const verdict = async (body: string) => (await check(empty, `\`\`\`js\nfunction f() { ${body} }\n\`\`\``)).detail;
+    expect(await verdict('return new Map([["a", 1]]);')).toBe('0/1 tests passed; f(): returned a Map, not plain data');
+    expect(await verdict('return new Set();')).toBe('0/1 tests passed; f(): returned a Set, not plain data');
+    expect(await verdict('return new Date(0);')).toBe('0/1 tests passed; f(): returned a Date, not plain data');
+    const nested: CheckerSpec = { kind: 'code', functionName: 'f', tests: [{ args: [], expected: [{ x: {} }] }] };
+    expect((await check(nested, '```js\nfunction f() { return [{ x: new Map() }]; }\n```')).detail).toBe(
+      '0/1 tests passed; f(): returned a Map at [0].x, not plain data',
+    );
+    const point: CheckerSpec = { kind: 'code', functionName: 'f', tests: [{ args: [], expected: { x: 1 } }] };
+    expect((await check(point, '```js\nclass Point { constructor() { this.x = 1; } }\nfunction f() { return new Point(); }\n```')).detail).toBe(
+      '0/1 tests passed; f(): returned a Point, not plain data',
+    );
+  });
+  it('fails a getter without reading it, even one that changes between reads', async () => {
+    const spec: CheckerSpec = { kind: 'code', functionName: 'order', tests: [{ args: [], expected: { total: 6 } }] };
+    const changing = '```js\nfunction order() {\n  let reads = 0;\n  return { get total() { reads += 1; return reads === 1 ? 6 : () => 6; } };\n}\n```';
+    expect(await check(spec, changing)).toEqual({ passed: false, detail: '0/1 tests passed; order(): returned an object with a getter at .total, not plain data' });
+    const steady = '```js\nfunction order() { return { items: [{ get total() { return 6; } }] }; }\n```';
+    expect((await check(spec, steady)).detail).toBe('0/1 tests passed; order(): returned an object with a getter at .items[0].total, not plain data');
+  });
+  it('fails a value that contains itself, and still passes plain data from null-prototype objects', async () => {
+    const spec: CheckerSpec = { kind: 'code', functionName: 'f', tests: [{ args: [], expected: { self: {} } }] };
+    expect((await check(spec, '```js\nfunction f() { const o = {}; o.self = o; return o; }\n```')).detail).toBe(
+      '0/1 tests passed; f(): returned a value that contains itself at .self, not plain data',
+    );
+    expect(await check(spec, '```js\nfunction f() { return Object.assign(Object.create(null), { self: {} }); }\n```')).toEqual({
+      passed: true,
+      detail: '1/1 tests passed',
+    });
   });
   it('fails answers without runnable JavaScript, saying why', async () => {
     expect((await check(spec, 'function sumEvens(xs) { return 6; }')).detail).toBe('the answer has no ``` code block');

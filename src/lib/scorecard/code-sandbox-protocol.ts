@@ -11,7 +11,7 @@ export interface SandboxRunMessage {
   calls: unknown[][];
 }
 
-/** One test call: the value returned (structured-cloned) or what was thrown. */
+/** One test call: a plain-data copy of the value returned, or what was thrown, or why the value isn't plain data. */
 export type CallOutcome = { ok: true; value: unknown } | { ok: false; error: string };
 
 /** What the worker found. */

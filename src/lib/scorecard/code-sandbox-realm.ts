@@ -1,7 +1,9 @@
 // Inside the code-sandbox worker: takes away network, storage and messaging before untrusted code
 // runs, compiles the answer's code, calls the named function with each test's arguments and
-// returns what came back. The main thread's timer is the only guard against endless loops.
+// returns what came back, read once into plain data. The main thread's timer is the only guard
+// against endless loops.
 import type { CallOutcome, RealmOutcome } from './code-sandbox-protocol';
+import { readPlainData } from './plain-data';
 
 /**
  * The only globals untrusted code keeps: the language's own built-ins and a few harmless helpers.
@@ -38,7 +40,6 @@ const define = Object.defineProperty;
 const getPrototypeOf = Object.getPrototypeOf;
 const getOwnPropertyNames = Object.getOwnPropertyNames;
 const hasOwn = Object.hasOwn;
-const clone = globalThis.structuredClone;
 const FunctionCtor = Function;
 
 /**
@@ -158,11 +159,12 @@ export async function compileAndRun(
     try {
       let value: unknown = apply(fn as (...args: unknown[]) => unknown, undefined, calls[i]);
       if (value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function') value = await value;
-      // Only plain data goes back; a function or symbol can't be compared with an expectation.
-      clone(value);
-      outcome = { ok: true, value };
+      // Read once, here, without running getters: this copy is what gets posted back and judged,
+      // so posting it runs none of the answer's code, and what isn't plain data is named.
+      const read = readPlainData(value);
+      outcome = read.ok ? { ok: true, value: read.value } : { ok: false, error: `returned ${read.problem}` };
     } catch (error) {
-      outcome = { ok: false, error: error instanceof DOMException && error.name === 'DataCloneError' ? 'returned a value that is not plain data' : describeThrown(error) };
+      outcome = { ok: false, error: describeThrown(error) };
     }
     define(outcomes, i, { value: outcome, writable: true, enumerable: true, configurable: true });
   }
