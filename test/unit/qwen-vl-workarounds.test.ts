@@ -8,7 +8,7 @@ import path from 'node:path';
 import * as tf from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TINY_QWEN35, ensureQwen35Models } from '../fixtures/tiny-qwen35';
-import { correctTextOnlyRopeDeltas } from '../../src/lib/engines/transformers/text-rope-positions';
+import { correctTextOnlyRopeDeltas, dropEmptyPictureInputs } from '../../src/lib/engines/transformers/qwen-vl-workarounds';
 
 let root = '';
 beforeAll(async () => {
@@ -59,5 +59,23 @@ describe('correctTextOnlyRopeDeltas', () => {
 
   it('leaves a model without M-RoPE alone', () => {
     expect(correctTextOnlyRopeDeltas(tf, { generate() {} })).toBe(false);
+  });
+
+  it('a cached prompt with more than one new token runs (no vision encoder on nothing)', async () => {
+    const model = await tf.Qwen3_5ForConditionalGeneration.from_pretrained(TINY_QWEN35.id, { dtype: 'fp32' });
+    try {
+      const ids = (n: number) => BigInt64Array.from(prompt.slice(0, n).map(BigInt));
+      const tensor = (data: BigInt64Array) => new tf.Tensor('int64', data, [1, data.length]);
+      const mask = (n: number) => tensor(new BigInt64Array(n).fill(1n));
+      const head = (await model.generate({ input_ids: tensor(ids(10)), attention_mask: mask(10), max_new_tokens: 1, do_sample: false, return_dict_in_generate: true } as never)) as unknown as {
+        past_key_values: unknown;
+      };
+      const rest = () => model.generate({ input_ids: tensor(ids(prompt.length)), attention_mask: mask(prompt.length), past_key_values: head.past_key_values, max_new_tokens: 2, do_sample: false } as never);
+      await expect(rest()).rejects.toThrow(/Missing the following inputs: pixel_values/);
+      dropEmptyPictureInputs(model as never);
+      await expect(rest()).resolves.toBeDefined();
+    } finally {
+      await model.dispose();
+    }
   });
 });

@@ -47,6 +47,11 @@ export class ToolsUnsupportedError extends EngineError {
   }
 }
 
+/** Pictures were sent to a model that reads text only; they are refused, never dropped silently. */
+export class ImagesUnsupportedError extends EngineError {
+  override name = 'ImagesUnsupportedError';
+}
+
 export class NetworkError extends EngineError {
   override name = 'NetworkError';
 }

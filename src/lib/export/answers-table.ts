@@ -20,6 +20,9 @@ export const ANSWER_COLUMNS = [
   'decode_tokens_per_s',
   'total_ms',
   'stop_reason',
+  // Pictures in the prompt: their tokens (part of prompt_tokens) and the vision encoder's time.
+  'image_tokens',
+  'image_encode_ms',
 ] as const;
 
 export function answerRowValues({ answer, model, metrics: m }: AnswerRow): (string | number)[] {
@@ -35,6 +38,8 @@ export function answerRowValues({ answer, model, metrics: m }: AnswerRow): (stri
     round(m.decodeTokensPerSecond),
     round(m.totalMs),
     m.stopReason,
+    m.imageTokens ?? 0,
+    round(m.imageEncodeMs ?? 0),
   ];
 }
 

@@ -61,3 +61,22 @@ export function tokenizedPrompt(tokenizer: ChatTemplater, messages: readonly Cha
   const tools = checkedTools(tokenizer, conversation, params);
   return tokenizer.apply_chat_template(conversation, { ...templateOptions(params), ...(tools ? { tools } : {}), return_dict: true });
 }
+
+/**
+ * How many of `promptIds` the next turn's prompt will start with. Templates render the last turn
+ * apart from history (Qwen3 and Qwen3.5 open the answer with a think block that history drops),
+ * so the prompt is rendered once more as the next turn will see it (this conversation, an answer
+ * and another question) and compared token by token. One token is given back at the seam, where
+ * the real answer's first characters may merge with it differently.
+ */
+export function repeatedPrefixLength(tokenizer: ChatTemplater, messages: readonly ChatMessage[], params: GenerationParams, promptIds: readonly bigint[]): number {
+  const nextTurn = [...messages.map(templateMessage), { role: 'assistant', content: 'A' }, { role: 'user', content: 'Q' }];
+  const tools = params.tools?.length ? { tools: params.tools } : {};
+  const rendered = tokenizer.apply_chat_template(nextTurn, { enable_thinking: params.enableThinking, add_generation_prompt: false, ...tools, return_dict: true }) as {
+    input_ids: { data: BigInt64Array };
+  };
+  const next = rendered.input_ids.data;
+  let shared = 0;
+  while (shared < promptIds.length && shared < next.length && promptIds[shared] === next[shared]) shared++;
+  return Math.max(0, shared - 1);
+}

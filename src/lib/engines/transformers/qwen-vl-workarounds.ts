@@ -1,4 +1,6 @@
-// Qwen-VL models (Qwen3.5) rotate by three position axes (M-RoPE). For a prompt without pictures
+// Two corrections to transformers.js 4.3.1's Qwen-VL generation (Qwen3.5), applied to a loaded model.
+//
+// 1. Positions. Qwen-VL models rotate by three position axes (M-RoPE). For a prompt without pictures
 // every axis is the token index, and each new token goes at "the prompt's largest position + 1",
 // plus its place in the answer. transformers.js 4.3.1 computes that offset for text-only prompts
 // as `max + 1 + prompt length` where Hugging Face's reference uses `max + 1 − prompt length`, so
@@ -6,6 +8,11 @@
 // its own prompt as far in the past, and a cached turn disagrees with a fresh one. With pictures,
 // transformers.js computes positions another way and gets them right. This puts the text-only
 // offset where the reference puts it.
+//
+// 2. A cached prompt. Given a cache and more than one new token, transformers.js sets
+// `pixel_values: null`, then sees the key and runs the vision encoder on nothing ("Missing the
+// following inputs: pixel_values"). The pictures of a cached prompt are in the cache already (the
+// engine reuses a cache only with the same pictures), so a null `pixel_values` is dropped.
 
 type Transformers = typeof import('@huggingface/transformers');
 type Tensor = InstanceType<Transformers['Tensor']>;
@@ -27,4 +34,15 @@ export function correctTextOnlyRopeDeltas(tf: Transformers, model: unknown): boo
     return [positions, new tf.Tensor('int64', corrected, deltas.dims)];
   };
   return true;
+}
+
+/** Drops a null `pixel_values` from each forward pass of a loaded Qwen-VL model. */
+export function dropEmptyPictureInputs(model: { forward(inputs: unknown): Promise<unknown> }): void {
+  const forward = model.forward.bind(model);
+  model.forward = (inputs: unknown) => {
+    const given = inputs as Record<string, unknown>;
+    if (!('pixel_values' in given) || given.pixel_values !== null) return forward(inputs);
+    const { pixel_values: _empty, ...rest } = given;
+    return forward(rest);
+  };
 }

@@ -21,6 +21,7 @@ import {
   ContextOverflowError,
   EngineError,
   GenerationBusyError,
+  ImagesUnsupportedError,
   ModelFileMissingError,
   ModelNotLoadedError,
   NetworkError,
@@ -30,12 +31,15 @@ import { GenerationClock } from '../../metrics/generation-clock';
 import { storeModelFiles } from './model-files';
 import type { DownloadSnapshot } from '../../models/download/model-download';
 import { IncrementalDetokenizer } from './incremental-detokenizer';
-import { tokenizedPrompt, type ChatTemplater } from './chat-prompt';
+import { repeatedPrefixLength, tokenizedPrompt, type ChatTemplater } from './chat-prompt';
 import { FlushGate, LIVE_NUMBERS_INTERVAL_MS } from '../flush-gate';
 import { shapeFromConfig } from '../../hardware/model-shapes';
 import { isInterruptRaised } from '../interrupt-flag';
 import { REMOTE_PATH_TEMPLATE } from '../../models/hub-urls';
 import { checkConfigLimits, contextLengthFromConfig } from '../../models/config-limits';
+import { pictureFingerprint, visionInputs, type ImageProcessorLike } from './vision-prompt';
+import { correctTextOnlyRopeDeltas, dropEmptyPictureInputs } from './qwen-vl-workarounds';
+import { DEFAULT_PIXEL_BUDGET } from '../../vision/image-budget';
 
 type Transformers = typeof import('@huggingface/transformers');
 type Tokenizer = Awaited<ReturnType<Transformers['AutoTokenizer']['from_pretrained']>>;
@@ -53,12 +57,18 @@ interface LoadedModel {
   tokenizer: Tokenizer;
   model: CausalLM;
   runtime: RuntimeInfo;
+  /** A vision-language model's processor (pictures → patches) and its image pad token; null for text-only models. */
+  vision: { processor: ImageProcessorLike; imageTokenId: number } | null;
+  /** Linear-attention layers carry a recurrent state that can't be rewound (Qwen3.5). */
+  recurrentState: boolean;
 }
 
 interface ConversationCache {
   kv: KvCache;
   /** The token ids whose keys/values `kv` holds, in order. */
   ids: bigint[];
+  /** Fingerprints of the pictures those tokens include, in order. */
+  pictures: string[];
 }
 
 const WARMUP_TEXT = 'Hello';
@@ -72,6 +82,8 @@ export class TransformersEngine implements Engine {
   #running: Promise<unknown> | null = null;
   #interruptFlag: Int32Array | null = null;
   #loadAbort: AbortController | null = null;
+  /** Time the vision encoder has spent in the current answer. */
+  #imageEncodeMs = 0;
 
   constructor(private readonly ortAssets: OrtAssetUrls | null) {}
 
@@ -121,9 +133,13 @@ export class TransformersEngine implements Engine {
     } catch (error) {
       throw describeLoadError(error, model, backend);
     }
+    // A vision-language export (Qwen3.5) loads all three sessions and its processor, whose tokenizer is the model's.
+    const sessions = stored.sessionDtypes;
     const [tokenizerResult, modelResult] = await Promise.allSettled([
-      tf.AutoTokenizer.from_pretrained(model.repoId, fromStore),
-      tf.AutoModelForCausalLM.from_pretrained(model.repoId, { ...fromStore, config: modelConfig, device: backend, dtype }),
+      sessions ? tf.AutoProcessor.from_pretrained(model.repoId, fromStore) : tf.AutoTokenizer.from_pretrained(model.repoId, fromStore),
+      sessions
+        ? tf.AutoModelForImageTextToText.from_pretrained(model.repoId, { ...fromStore, config: modelConfig, device: backend, dtype: sessions })
+        : tf.AutoModelForCausalLM.from_pretrained(model.repoId, { ...fromStore, config: modelConfig, device: backend, dtype }),
     ]);
     if (tokenizerResult.status === 'rejected' || modelResult.status === 'rejected') {
       // Don't keep half a model (its sessions hold the weights) when the other half failed.
@@ -131,9 +147,15 @@ export class TransformersEngine implements Engine {
       const reason = tokenizerResult.status === 'rejected' ? tokenizerResult.reason : (modelResult as PromiseRejectedResult).reason;
       throw describeLoadError(reason, model, backend);
     }
-    const tokenizer = tokenizerResult.value;
-    const lm = modelResult.value;
+    const processor = sessions ? (tokenizerResult.value as unknown as ImageProcessorLike & { tokenizer: Tokenizer }) : null;
+    const tokenizer = processor ? processor.tokenizer : (tokenizerResult.value as Tokenizer);
+    const lm = modelResult.value as CausalLM;
     yieldBetweenForwardPasses(lm, () => this.#interruptFlag === null);
+    if (processor) {
+      this.#timeImageEncoding(lm);
+      correctTextOnlyRopeDeltas(tf, lm);
+      dropEmptyPictureInputs(lm);
+    }
     const ready = performance.now();
     stage('warmup');
     const warmupStart = performance.now();
@@ -154,8 +176,19 @@ export class TransformersEngine implements Engine {
       contextLength: contextLengthFromConfig(config),
       modelType: typeof config.model_type === 'string' ? config.model_type : null,
       shape: shapeFromConfig(config),
+      images: processor
+        ? { supported: true, pixelBudget: DEFAULT_PIXEL_BUDGET }
+        : { supported: false, reason: `${model.repoId} reads text only: load a model that sees pictures (Qwen3.5) to attach one.` },
+      ...(sessions ? { sessionDtypes: sessions } : {}),
     };
-    this.#loaded = { tokenizer, model: lm, runtime };
+    const imageTokenId = typeof config.image_token_id === 'number' ? config.image_token_id : null;
+    this.#loaded = {
+      tokenizer,
+      model: lm,
+      runtime,
+      vision: processor && imageTokenId !== null ? { processor, imageTokenId } : null,
+      recurrentState: hasLinearAttention(config),
+    };
     return {
       runtime,
       metrics: {
@@ -190,7 +223,7 @@ export class TransformersEngine implements Engine {
   }
 
   async #generate(
-    { tokenizer, model, runtime }: LoadedModel,
+    { tokenizer, model, runtime, vision, recurrentState }: LoadedModel,
     messages: ChatMessage[],
     params: GenerationParams,
     onEvent: EngineEventHandler,
@@ -199,11 +232,17 @@ export class TransformersEngine implements Engine {
     // Time to first token counts from the request, so templating and cache preparation are in it.
     const clock = new GenerationClock();
     clock.start();
-    const inputs = tokenizedPrompt(tokenizer as unknown as ChatTemplater, messages, params) as {
+    const withPictures = messages.some((message) => message.images?.length);
+    if (withPictures && !vision) {
+      throw new ImagesUnsupportedError(runtime.images && !runtime.images.supported ? runtime.images.reason : 'This model reads text only; the pictures were not sent.');
+    }
+    const pictureInputs = withPictures && vision ? await visionInputs(tf, vision.processor, messages, params, vision.imageTokenId) : null;
+    const inputs = (pictureInputs ?? tokenizedPrompt(tokenizer as unknown as ChatTemplater, messages, params)) as {
       input_ids: Tensor;
       attention_mask: Tensor;
     };
     const promptIds = Array.from(inputs.input_ids.data as BigInt64Array);
+    const pictures = (pictureInputs?.images ?? []).map(pictureFingerprint);
 
     let maxNewTokens = params.maxNewTokens;
     if (runtime.contextLength !== null) {
@@ -213,8 +252,31 @@ export class TransformersEngine implements Engine {
       maxNewTokens = Math.min(maxNewTokens, runtime.contextLength - promptIds.length);
     }
 
-    const pastKeyValues = await this.#reusableCache(tf, promptIds, runtime.backend);
+    let pastKeyValues = await this.#reusableCache(tf, promptIds, pictures, runtime.backend);
     const cachedTokens = pastKeyValues ? pastKeyValues.get_seq_length() : 0;
+
+    // A recurrent state can be reused only by a prompt that extends it exactly, and the next turn
+    // re-renders this one's ending differently. So the part the next turn repeats is read first,
+    // and a copy of the state at that point is kept for it (CPU tensors only: a GPU copy would
+    // cost a round trip; a picture prompt is read whole, pictures need the encoder).
+    let checkpoint: ConversationCache | null = null;
+    if (recurrentState && runtime.backend === 'wasm' && !pictureInputs) {
+      const repeated = repeatedPrefixLength(tokenizer as unknown as ChatTemplater, messages, params, promptIds);
+      if (repeated > cachedTokens + 1 && repeated < promptIds.length) {
+        const ids = promptIds.slice(0, repeated);
+        const head = (await model.generate({
+          input_ids: new tf.Tensor('int64', BigInt64Array.from(ids), [1, repeated]),
+          attention_mask: new tf.Tensor('int64', new BigInt64Array(repeated).fill(1n), [1, repeated]),
+          ...(pastKeyValues ? { past_key_values: pastKeyValues } : {}),
+          // One pass over the prefix; the token it picks is never fed back, so the state covers just the prefix.
+          max_new_tokens: 1,
+          do_sample: false,
+          return_dict_in_generate: true,
+        } as never)) as unknown as { past_key_values: KvCache };
+        checkpoint = { kv: head.past_key_values, ids, pictures: [] };
+        pastKeyValues = copyCache(tf, head.past_key_values);
+      }
+    }
 
     const stopper = (this.#stopper ??= new tf.InterruptableStoppingCriteria());
     stopper.reset();
@@ -250,10 +312,13 @@ export class TransformersEngine implements Engine {
         ? { do_sample: true, temperature: params.temperature, top_p: params.topP }
         : { do_sample: false };
     let output: { sequences: Tensor; past_key_values: KvCache };
+    this.#imageEncodeMs = 0;
     try {
       output = (await model.generate({
       input_ids: inputs.input_ids,
       attention_mask: inputs.attention_mask,
+      // With a cache, transformers.js computes positions from every picture's grid and skips the encoder.
+      ...(pictureInputs ? { pixel_values: pictureInputs.pixel_values, image_grid_thw: pictureInputs.image_grid_thw } : {}),
       ...(pastKeyValues ? { past_key_values: pastKeyValues } : {}),
       max_new_tokens: maxNewTokens,
       ...sampling,
@@ -264,6 +329,7 @@ export class TransformersEngine implements Engine {
     } catch (error) {
       // The cache was taken out of #cache for this run; without this its (GPU) buffers leak.
       await pastKeyValues?.dispose().catch(() => {});
+      await checkpoint?.kv.dispose().catch(() => {});
       throw asGpuDeviceLost(error) ?? error;
     }
 
@@ -273,8 +339,14 @@ export class TransformersEngine implements Engine {
 
     const allIds = Array.from(output.sequences.data as BigInt64Array);
     const kv = output.past_key_values;
-    if (this.#loaded?.model === model) this.#cache = { kv, ids: allIds.slice(0, kv.get_seq_length()) };
-    else await kv.dispose();
+    if (this.#loaded?.model === model && checkpoint) {
+      this.#cache = checkpoint;
+      await kv.dispose();
+    } else if (this.#loaded?.model === model) this.#cache = { kv, ids: allIds.slice(0, kv.get_seq_length()), pictures };
+    else {
+      await kv.dispose();
+      await checkpoint?.kv.dispose();
+    }
 
     const stopReason: StopReason = stopper.interrupted
       ? 'interrupted'
@@ -283,11 +355,26 @@ export class TransformersEngine implements Engine {
         : maxNewTokens < params.maxNewTokens
           ? 'context-full'
           : 'max-tokens';
-    return clock.finish({ promptTokens: promptIds.length, cachedTokens }, stopReason);
+    const metrics = clock.finish({ promptTokens: promptIds.length, cachedTokens }, stopReason);
+    return pictureInputs ? { ...metrics, imageTokens: pictureInputs.imageTokens, imageEncodeMs: this.#imageEncodeMs } : metrics;
+  }
+
+  /** Adds the vision encoder's time to the answer being generated (it runs inside generate()). */
+  #timeImageEncoding(model: CausalLM): void {
+    const vision = model as unknown as { encode_image(inputs: unknown): Promise<unknown> };
+    const encode = vision.encode_image.bind(vision);
+    vision.encode_image = async (inputs: unknown) => {
+      const started = performance.now();
+      try {
+        return await encode(inputs);
+      } finally {
+        this.#imageEncodeMs += performance.now() - started;
+      }
+    };
   }
 
   /** The previous turn's cache, cut to what the new prompt shares with it, or null. */
-  async #reusableCache(tf: Transformers, promptIds: bigint[], backend: Backend): Promise<KvCache | null> {
+  async #reusableCache(tf: Transformers, promptIds: bigint[], pictures: string[], backend: Backend): Promise<KvCache | null> {
     const previous = this.#cache;
     this.#cache = null;
     if (!previous) return null;
@@ -295,7 +382,7 @@ export class TransformersEngine implements Engine {
     // Only attention key/value tensors have a per-token axis to cut; hybrid models (qwen3_5)
     // also carry recurrent/convolution state, which can't be rewound.
     const onlyAttentionKv = Object.keys(previous.kv).every((name) => name.startsWith('past_key_values.'));
-    const plan = planCacheReuse(previous.ids, promptIds, backend === 'wasm' && onlyAttentionKv);
+    const plan = planCacheReuse(previous.ids, promptIds, backend === 'wasm' && onlyAttentionKv, { cached: previous.pictures, prompt: pictures });
     if (plan.action === 'reuse') return previous.kv;
     if (plan.action === 'discard') {
       await previous.kv.dispose();
@@ -417,6 +504,21 @@ function yieldBetweenForwardPasses(model: CausalLM, needed: () => boolean): void
     if (needed() && gate.pass()) await yieldToEventLoop();
     return forward(inputs as never);
   };
+}
+
+/** Whether the model's text layers include linear attention (a recurrent state per layer). */
+function hasLinearAttention(config: Record<string, unknown>): boolean {
+  const text = (typeof config.text_config === 'object' && config.text_config ? config.text_config : config) as Record<string, unknown>;
+  return Array.isArray(text.layer_types) && text.layer_types.includes('linear_attention');
+}
+
+/** A cache whose tensors are copies, so generating from it leaves the original as it was. */
+function copyCache(tf: Transformers, kv: KvCache): KvCache {
+  const entries: Record<string, Tensor> = {};
+  for (const [name, tensor] of Object.entries(kv)) {
+    if (tensor instanceof tf.Tensor) entries[name] = new tf.Tensor(tensor.type, (tensor.data as Float32Array).slice(), tensor.dims);
+  }
+  return new tf.DynamicCache(entries);
 }
 
 function yieldToEventLoop(): Promise<void> {

@@ -1,8 +1,10 @@
 // How a conversation with pictures becomes a vision-language model's input. The model's own chat
 // template places an image marker (Qwen: <|vision_start|><|image_pad|><|vision_end|>) where each
-// picture goes; the processor then turns every picture into patches (`pixel_values`, with its
-// grid in `image_grid_thw`) and widens its marker to one pad token per 2×2 patches, so the prompt
-// holds exactly as many image tokens as the vision encoder returns features.
+// picture goes; each picture becomes patches (`pixel_values`, with its grid in `image_grid_thw`)
+// and its marker is widened to one pad token per 2×2 patches, so the prompt holds exactly as many
+// image tokens as the vision encoder returns features. transformers.js 4.3.1's Qwen2VLProcessor
+// reads several pictures in one call as the frames of one video (one grid for all), so each
+// picture goes through the image processor on its own and the results are joined here.
 import type { ChatImage, ChatMessage, GenerationParams } from '../types';
 import { renderedPrompt, templateMessage, type ChatTemplater, type TemplateMessage } from './chat-prompt';
 
@@ -11,8 +13,11 @@ type Tensor = InstanceType<Transformers['Tensor']>;
 
 /** The part of a transformers.js processor (Qwen2VLProcessor) a picture prompt needs. */
 export interface ImageProcessorLike extends ChatTemplater {
-  (text: string, images: unknown[]): Promise<Record<string, Tensor>>;
+  image_processor: ((image: unknown) => Promise<{ pixel_values: Tensor; image_grid_thw: Tensor }>) & { config: { merge_size?: number } };
+  tokenizer: (text: string) => { input_ids: Tensor; attention_mask: Tensor };
 }
+
+const IMAGE_PAD = '<|image_pad|>';
 
 export interface VisionInputs {
   input_ids: Tensor;
@@ -41,16 +46,27 @@ export async function visionInputs(
 ): Promise<VisionInputs> {
   const text = renderedPrompt(processor, messages.map(withImageParts), params);
   const images = messages.flatMap((message) => message.images ?? []);
-  const raw = images.map((image) => new tf.RawImage(image.rgba, image.width, image.height, 4));
-  const inputs = await processor(text, raw);
-  const ids = inputs.input_ids.data as BigInt64Array;
+  const processed: { pixel_values: Tensor; image_grid_thw: Tensor }[] = [];
+  for (const image of images) processed.push(await processor.image_processor(new tf.RawImage(image.rgba, image.width, image.height, 4)));
+  const mergeArea = (processor.image_processor.config.merge_size ?? 2) ** 2;
+  const parts = text.split(IMAGE_PAD);
+  if (parts.length - 1 !== images.length) {
+    throw new Error(`The chat template placed ${parts.length - 1} picture markers for ${images.length} pictures.`);
+  }
+  const expanded = parts.reduce((prompt, part, i) => {
+    if (i === 0) return part;
+    const grid = Array.from(processed[i - 1].image_grid_thw.data as BigInt64Array, Number);
+    return prompt + IMAGE_PAD.repeat(grid.reduce((a, b) => a * b, 1) / mergeArea) + part;
+  }, '');
+  const tokens = processor.tokenizer(expanded);
+  const ids = tokens.input_ids.data as BigInt64Array;
   let imageTokens = 0;
   for (const id of ids) if (id === BigInt(imageTokenId)) imageTokens++;
   return {
-    input_ids: inputs.input_ids,
-    attention_mask: inputs.attention_mask,
-    pixel_values: inputs.pixel_values,
-    image_grid_thw: inputs.image_grid_thw,
+    input_ids: tokens.input_ids,
+    attention_mask: tokens.attention_mask,
+    pixel_values: tf.cat(processed.map((p) => p.pixel_values), 0),
+    image_grid_thw: tf.cat(processed.map((p) => p.image_grid_thw), 0),
     images,
     imageTokens,
   };
