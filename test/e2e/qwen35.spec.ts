@@ -1,0 +1,154 @@
+// Qwen3.5 in the browser (WASM): the tiny generated repos in the real -ONNX-OPT layout (three
+// sessions, hybrid linear/full attention) load by id from the mirror, chat over several turns with
+// the cache carried, and answer questions about pictures attached by picker, drop and paste. The
+// scripted vision model names a picture's dominant colour, so its answer proves the pixels arrived.
+import { test, expect, type Page } from '@playwright/test';
+import { MIRROR } from './ports';
+import { answerRows, expectOnlyHosts, lastAnswer, loadModel, openApp, send, setGeneration, waitForAnswerDone, watch } from './app';
+
+/** A PNG of one colour, drawn in the page (so no picture file is needed), as bytes. */
+async function solidPng(page: Page, colour: string, size = 96): Promise<Buffer> {
+  const base64 = await page.evaluate(
+    async ({ colour, size }) => {
+      const canvas = new OffscreenCanvas(size, size);
+      const context = canvas.getContext('2d')!;
+      context.fillStyle = colour;
+      context.fillRect(0, 0, size, size);
+      const bytes = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer());
+      return btoa(String.fromCharCode(...bytes));
+    },
+    { colour, size },
+  );
+  return Buffer.from(base64, 'base64');
+}
+
+/** Hands `bytes` to the page as a File inside a DataTransfer and fires `kind` on `selector`. */
+async function transferPicture(page: Page, kind: 'drop' | 'paste', selector: string, bytes: Buffer, name: string): Promise<void> {
+  await page.evaluate(
+    ({ kind, selector, base64, name }) => {
+      const data = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([data], name, { type: 'image/png' }));
+      const target = document.querySelector(selector)!;
+      if (kind === 'drop') {
+        target.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+        target.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+      } else {
+        target.dispatchEvent(new ClipboardEvent('paste', { clipboardData: transfer, bubbles: true, cancelable: true }));
+      }
+    },
+    { kind, selector, base64: bytes.toString('base64'), name },
+  );
+}
+
+async function attachWithPicker(page: Page, bytes: Buffer, name: string): Promise<void> {
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Attach image' }).click();
+  await (await chooser).setFiles({ name, mimeType: 'image/png', buffer: bytes });
+}
+
+const pictureAnswer = (colour: string) => `The picture is mostly ${colour}.`;
+
+test('the tiny Qwen3.5 loads by id, chats two turns and reuses its state on the second', async ({ page, baseURL }) => {
+  const watchers = watch(page);
+  await openApp(page, 'fixtures/tiny-qwen35');
+  await setGeneration(page, { temperature: 0, maxNewTokens: 12 });
+  await loadModel(page);
+  await expect(page.getByTestId('session-dtypes')).toHaveText('decoder q8 · embeddings q8 · vision fp32');
+
+  await send(page, 'Hello there.');
+  await waitForAnswerDone(page);
+  await send(page, 'Tell me more.');
+  await waitForAnswerDone(page);
+  const cachedSecond = (await lastAnswer(page).locator('.markdown').textContent()) ?? '';
+  const [first, second] = await answerRows(page);
+  expect(Number(first.cached_tokens)).toBe(0);
+  // The state kept is the part of turn 1 that turn 2 repeats: all of it but the answer's opening think block.
+  expect(Number(second.cached_tokens)).toBeGreaterThan(Number(first.prompt_tokens) / 2);
+  expect(Number(second.cached_tokens)).toBeLessThan(Number(first.prompt_tokens));
+  expect(Number(second.prefill_tokens)).toBe(Number(second.prompt_tokens) - Number(second.cached_tokens));
+
+  // The same two turns with a fresh worker before the second: no cache, the same tokens.
+  await page.getByRole('button', { name: 'New chat' }).click();
+  await send(page, 'Hello there.');
+  await waitForAnswerDone(page);
+  await loadModel(page);
+  await send(page, 'Tell me more.');
+  await waitForAnswerDone(page);
+  const rows = await answerRows(page);
+  expect(Number(rows.at(-1)!.cached_tokens)).toBe(0);
+  await expect(lastAnswer(page).locator('.markdown')).toHaveText(cachedSecond);
+
+  // A text-only conversation with a picture-capable model: attaching is on offer.
+  await expect(page.getByRole('button', { name: 'Attach image' })).toBeEnabled();
+  expect(watchers.consoleErrors).toEqual([]);
+  expectOnlyHosts(watchers.requests, [baseURL!, MIRROR]);
+});
+
+test('the vision model names the colour of a picture attached by picker, drop and paste; nothing leaves the device', async ({ page, baseURL }) => {
+  const watchers = watch(page);
+  await openApp(page, 'fixtures/tiny-qwen35-vision');
+  await setGeneration(page, { temperature: 0, maxNewTokens: 16 });
+  await loadModel(page);
+  const privacyCount = page.getByRole('region', { name: 'Privacy' }).getByTestId('privacy-count');
+  await expect(privacyCount).toHaveText('0');
+
+  // Without a picture it says so.
+  await send(page, 'What do you see?');
+  await waitForAnswerDone(page);
+  await expect(lastAnswer(page)).toContainText('I see no picture.');
+
+  // Picker: a thumbnail and its token cost show before sending, and it can be removed.
+  await page.getByRole('button', { name: 'New chat' }).click();
+  await attachWithPicker(page, await solidPng(page, '#e01010'), 'red.png');
+  const tray = page.getByRole('list', { name: 'Pictures to send' });
+  await expect(tray.getByRole('img', { name: 'red.png' })).toBeVisible();
+  await expect(page.getByTestId('chat-image-tokens')).toHaveText('≈ 64 image tokens');
+  await page.getByRole('button', { name: 'Remove red.png' }).click();
+  await expect(tray).toHaveCount(0);
+  await attachWithPicker(page, await solidPng(page, '#e01010'), 'red.png');
+  await send(page, 'What colour is this?');
+  await waitForAnswerDone(page);
+  await expect(lastAnswer(page)).toContainText(pictureAnswer('red'));
+  const you = page.getByRole('log', { name: 'Conversation' }).getByRole('article', { name: 'You' }).last();
+  await expect(you.getByRole('img', { name: 'red.png' })).toBeVisible();
+  const [row] = await answerRows(page);
+  expect(Number(row.image_tokens)).toBe(64);
+
+  // A second turn with a second picture: several turns, several pictures.
+  await attachWithPicker(page, await solidPng(page, '#e01010'), 'red-again.png');
+  await send(page, 'And this one?');
+  await waitForAnswerDone(page);
+  await expect(lastAnswer(page)).toContainText(pictureAnswer('red'));
+  expect(Number((await answerRows(page)).at(-1)!.image_tokens)).toBe(128);
+
+  // Drop onto the conversation.
+  await page.getByRole('button', { name: 'New chat' }).click();
+  await transferPicture(page, 'drop', '.log-wrap', await solidPng(page, '#10c010'), 'green.png');
+  await expect(page.getByRole('list', { name: 'Pictures to send' }).getByRole('img', { name: 'green.png' })).toBeVisible();
+  await send(page, 'What colour is this?');
+  await waitForAnswerDone(page);
+  await expect(lastAnswer(page)).toContainText(pictureAnswer('green'));
+
+  // Paste into the message box.
+  await page.getByRole('button', { name: 'New chat' }).click();
+  await transferPicture(page, 'paste', 'textarea[aria-label="Message"]', await solidPng(page, '#1010e0'), 'blue.png');
+  await expect(page.getByRole('list', { name: 'Pictures to send' }).getByRole('img', { name: 'blue.png' })).toBeVisible();
+  await send(page, 'What colour is this?');
+  await waitForAnswerDone(page);
+  await expect(lastAnswer(page)).toContainText(pictureAnswer('blue'));
+
+  await expect(privacyCount).toHaveText('0');
+  expect(watchers.consoleErrors).toEqual([]);
+  expectOnlyHosts(watchers.requests, [baseURL!, MIRROR]);
+});
+
+test('a text-only model offers no Attach image, and says why', async ({ page }) => {
+  await openApp(page, 'fixtures/tiny-qwen3');
+  const attach = page.getByRole('button', { name: 'Attach image' });
+  await expect(attach).toBeDisabled();
+  await loadModel(page);
+  await expect(attach).toBeDisabled();
+  await expect(page.getByTestId('chat-attach-reason')).toHaveText(/fixtures\/tiny-qwen3 reads text only/);
+  await expect(attach).toHaveAccessibleDescription(/reads text only/);
+});
