@@ -1,5 +1,6 @@
 // Side by side: several models answer the same prompt, each pane with its own session (and so
 // its own worker), one after another by default or all at once; text, numbers and errors per pane.
+import { PictureTray } from './picture-tray.svelte';
 import type { Backend, ChatMessage, GenerationMetrics, GenerationParams, LiveGenerationNumbers } from '../lib/engines/types';
 import { summarizeError, type ErrorSummary } from '../lib/engines/errors';
 import { HARD_STOP_AFTER_MS } from '../lib/engines/model-worker';
@@ -167,6 +168,8 @@ export class SideBySide extends DeviceRunner {
   notice = $state<string | null>(null);
   /** The mode the numbers on screen were measured in. */
   lastMode = $state<RunMode>('sequential');
+  /** Pictures every pane gets with the prompt (a model that reads text only says so in its pane). */
+  readonly pictures = new PictureTray();
 
   #nextPaneId = 1;
   readonly #deps: SideBySideDeps;
@@ -216,7 +219,11 @@ export class SideBySide extends DeviceRunner {
     this.notice = this.blocked ?? (prompt ? null : 'Type a prompt for the models to answer.');
     if (this.notice) return Promise.resolve();
     const system = this.systemPrompt.trim();
-    const messages: ChatMessage[] = [...(system ? [{ role: 'system' as const, content: system }] : []), { role: 'user', content: prompt }];
+    const images = this.pictures.images;
+    const messages: ChatMessage[] = [
+      ...(system ? [{ role: 'system' as const, content: system }] : []),
+      { role: 'user', content: prompt, ...(images.length > 0 ? { images } : {}) },
+    ];
     const params = validParams({ maxNewTokens: this.maxNewTokens, temperature: this.temperature, topP: 1, enableThinking: false });
     const panes = this.panes;
     const mode = this.mode;

@@ -152,3 +152,24 @@ test('a text-only model offers no Attach image, and says why', async ({ page }) 
   await expect(page.getByTestId('chat-attach-reason')).toHaveText(/fixtures\/tiny-qwen3 reads text only/);
   await expect(attach).toHaveAccessibleDescription(/reads text only/);
 });
+
+test('side by side: two vision models answer about the same picture, a text-only one says it reads text only', async ({ page }) => {
+  await page.goto(`/?hub=${encodeURIComponent(MIRROR)}&view=side-by-side`);
+  const view = page.getByRole('region', { name: 'Side by side' });
+  await expect(view.getByRole('button', { name: 'Run side by side' })).toBeEnabled();
+  await view.getByLabel('Model for pane 1').fill('fixtures/tiny-qwen35-vision');
+  await view.getByLabel('Model for pane 2').fill('fixtures/tiny-qwen35');
+  await view.getByRole('button', { name: 'Add a pane' }).click();
+  await view.getByLabel('Model for pane 3').fill('fixtures/tiny-qwen3');
+  await view.getByLabel('Prompt', { exact: true }).fill('What colour is this picture?');
+  const chooser = page.waitForEvent('filechooser');
+  await view.getByRole('button', { name: 'Attach image' }).click();
+  await (await chooser).setFiles({ name: 'green.png', mimeType: 'image/png', buffer: await solidPng(page, '#10c010') });
+  await expect(view.getByRole('img', { name: 'green.png' })).toBeVisible();
+  await view.getByRole('button', { name: 'Run side by side' }).click();
+  const panes = view.getByRole('article');
+  await expect(panes.nth(0)).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
+  await expect(panes.nth(0)).toContainText(pictureAnswer('green'));
+  await expect(panes.nth(1)).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
+  await expect(panes.nth(2)).toContainText('reads text only', { timeout: 90_000 });
+});
