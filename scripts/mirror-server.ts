@@ -1,16 +1,17 @@
 // A hub-compatible model mirror over plain files (root/<org>/<name>/<file>), for air-gapped teams and the tests.
-// Optional fault injection (dropped connections, error statuses, throttling, short or corrupt bodies) lets tests
-// exercise the app's download retry and verification against a real server.
+// Optional fault injection (dropped connections, error statuses, throttling, short or corrupt bodies, compressed
+// bodies, sizes that lie) lets tests exercise the app's download retry and verification against a real server.
 
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, type Stats } from 'node:fs';
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { readFile, readdir, realpath, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pipeline, Readable } from 'node:stream';
 import { pipeline as pipelineAsync } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { createGzip, gzipSync } from 'node:zlib';
 import { isValidRepoId, parseHubPath, type HubTreeEntry, type ParsedHubPath } from '../src/lib/models/hub-urls';
 
 export interface MirrorRequestRecord {
@@ -69,11 +70,44 @@ export interface MirrorCorruptFault extends MirrorFaultTarget {
 }
 
 /**
- * One declarative fault. Only GET bodies of resolve paths are faulted: HEAD and the tree API stay
- * truthful, so a client can still learn the real size and hashes. Several rules can hit one request
- * (the first matching rule of each kind); a `status` rule then wins and the others stay unused.
+ * Sends the whole file gzip-compressed with `Content-Encoding: gzip`, whatever Range asked for, as a
+ * server compressing on the fly does: `gzip-unsized` with no Content-Length (chunked), `gzip-sized`
+ * with the Content-Length of the compressed body. The client sees the file's bytes once decoded.
  */
-export type MirrorFaultRule = MirrorDropFault | MirrorStatusFault | MirrorThrottleFault | MirrorTruncateFault | MirrorCorruptFault;
+export interface MirrorGzipFault extends MirrorFaultTarget {
+  kind: 'gzip-unsized' | 'gzip-sized';
+}
+
+/** Announces a Content-Length `bytes` off (either sign) the body actually sent, then closes the connection. */
+export interface MirrorContentLengthFault extends MirrorFaultTarget {
+  kind: 'content-length';
+  bytes: number;
+}
+
+/**
+ * The tree listing reports the file's size `bytes` off (either sign), in `size` and `lfs.size`; the
+ * sha256 stays the real one. `times` counts listings that carry the lie.
+ */
+export interface MirrorLieSizeFault extends MirrorFaultTarget {
+  kind: 'lie-size';
+  bytes: number;
+}
+
+/**
+ * One declarative fault. Only GET bodies of resolve paths are faulted, and the tree listing only by
+ * `lie-size`: HEAD stays truthful, so a client can still learn the real size. Several rules can hit
+ * one request (the first matching rule of each kind); a `status` rule then wins and the others stay
+ * unused, and a gzip rule sends the whole file, so `truncate` and `drop-after-bytes` keep their turn.
+ */
+export type MirrorFaultRule =
+  | MirrorDropFault
+  | MirrorStatusFault
+  | MirrorThrottleFault
+  | MirrorTruncateFault
+  | MirrorCorruptFault
+  | MirrorGzipFault
+  | MirrorContentLengthFault
+  | MirrorLieSizeFault;
 export type MirrorFaultKind = MirrorFaultRule['kind'];
 export type MirrorFaults = readonly MirrorFaultRule[];
 
@@ -322,6 +356,7 @@ export async function createMirrorServer(options: MirrorServerOptions): Promise<
     const plan = req.method === 'GET' ? faults.take(parsed.repoId, parsed.filePath, asked) : NO_FAULTS;
     if (plan.kinds.length) record.faults = plan.kinds;
     if (plan.status !== undefined) return sendFaultStatus(res, record, plan.status);
+    if (plan.gzip) return sendGzipped(res, record, ctx, plan);
 
     // Without a truncate fault, `cut` is 0 and this is the plain response.
     const length = Math.max(0, asked - plan.cut);
@@ -332,7 +367,7 @@ export async function createMirrorServer(options: MirrorServerOptions): Promise<
       res.end();
       return;
     }
-    const headers: Record<string, string> = { 'Content-Length': String(length) };
+    const headers: Record<string, string> = { 'Content-Length': String(Math.max(0, length + plan.lengthOffset)) };
     if (range) headers['Content-Range'] = `bytes ${start}-${start + length - 1}/${total}`;
     writeHead(res, record, range ? 206 : 200, headers);
     if (req.method === 'HEAD' || length === 0) {
@@ -346,16 +381,27 @@ export async function createMirrorServer(options: MirrorServerOptions): Promise<
     if (plan.flips) body = Readable.from(flipBytes(body, length, plan.flips), { objectMode: false });
     if (plan.bytesPerSecond) body = Readable.from(throttle(body, plan.bytesPerSecond), { objectMode: false });
     if (hooks?.wrapBody) body = hooks.wrapBody(body, ctx);
-    body.on('data', (chunk: Buffer) => {
-      record.bytes += chunk.length;
-    });
-    if (plan.dropAfter !== undefined) {
-      void sendThenDrop(body, res);
-      return;
+    sendBody(body, res, record, plan.dropAfter !== undefined || plan.lengthOffset !== 0);
+  }
+
+  /** The whole file gzip-compressed, flipped bytes and pace applied as for a plain body. */
+  async function sendGzipped(res: ServerResponse, record: MirrorRequestRecord, ctx: MirrorFileContext, plan: FaultPlan): Promise<void> {
+    let raw: Readable = createReadStream(ctx.absPath);
+    if (plan.flips) raw = Readable.from(flipBytes(raw, ctx.size, plan.flips), { objectMode: false });
+    const headers: Record<string, string> = { 'Content-Encoding': 'gzip' };
+    let body: Readable;
+    if (plan.gzip === 'sized') {
+      // The length of the compressed body is known only once it is all compressed.
+      const compressed = gzipSync(plan.flips ? Buffer.concat(await raw.toArray()) : await readFile(ctx.absPath));
+      headers['Content-Length'] = String(compressed.length);
+      body = Readable.from([compressed]);
+    } else {
+      body = raw.pipe(createGzip());
     }
-    pipeline(body, res, () => {
-      // Errors here are client aborts or read failures after the head went out; the socket is already gone.
-    });
+    if (plan.bytesPerSecond) body = Readable.from(throttle(body, plan.bytesPerSecond), { objectMode: false });
+    if (options.faultHooks?.wrapBody) body = options.faultHooks.wrapBody(body, ctx);
+    writeHead(res, record, 200, headers);
+    sendBody(body, res, record, false);
   }
 
   /** The opt-in test control API under /__mirror/, for scripts holding the token. */
@@ -424,6 +470,14 @@ export async function createMirrorServer(options: MirrorServerOptions): Promise<
       }
     };
     await walk(startDir, parsed.subPath);
+    const lieFor = faults.listingLies(parsed.repoId);
+    for (const entry of entries) {
+      const offset = entry.type === 'file' ? lieFor(entry.path) : 0;
+      if (offset === 0) continue;
+      entry.size = Math.max(0, entry.size + offset);
+      if (entry.lfs) entry.lfs.size = Math.max(0, entry.lfs.size + offset);
+      record.faults = ['lie-size'];
+    }
     sendJson(res, record, 200, entries);
   }
 
@@ -641,9 +695,12 @@ interface FaultPlan {
   cut: number;
   bytesPerSecond?: number;
   flips?: number;
+  gzip?: 'sized' | 'unsized';
+  /** How far the announced Content-Length is off the body sent; 0 without a content-length fault. */
+  lengthOffset: number;
 }
 
-const NO_FAULTS: FaultPlan = { kinds: [], cut: 0 };
+const NO_FAULTS: FaultPlan = { kinds: [], cut: 0, lengthOffset: 0 };
 
 /** A validated rule with its number parameter resolved and its remaining uses. */
 interface ActiveFault {
@@ -654,13 +711,17 @@ interface ActiveFault {
   left: number;
 }
 
-/** Each kind's number parameter, its default (none: required) and its allowed range. */
-const FAULT_PARAMS: Record<MirrorFaultKind, { key: string; fallback?: number; min: number; max?: number }> = {
+/** Each kind's number parameter (none for the gzip kinds), its default (none: required) and its allowed range. */
+const FAULT_PARAMS: Record<MirrorFaultKind, { key?: string; fallback?: number; min: number; max?: number }> = {
   'drop-after-bytes': { key: 'bytes', min: 0 },
   status: { key: 'status', fallback: 500, min: 200, max: 599 },
   throttle: { key: 'bytesPerSecond', min: 1 },
   truncate: { key: 'bytes', min: 1 },
   corrupt: { key: 'bytes', fallback: 1, min: 1 },
+  'gzip-unsized': { min: 0 },
+  'gzip-sized': { min: 0 },
+  'content-length': { key: 'bytes', min: Number.MIN_SAFE_INTEGER },
+  'lie-size': { key: 'bytes', min: Number.MIN_SAFE_INTEGER },
 };
 
 /** The active fault rules and how often each may still fire. */
@@ -685,7 +746,7 @@ class FaultBook {
   take(repoId: string, filePath: string, length: number): FaultPlan {
     const live = this.active.filter((f) => f.left > 0 && faultMatches(f, repoId, filePath));
     const find = (kind: MirrorFaultKind) => live.find((f) => f.kind === kind);
-    const plan: FaultPlan = { kinds: [], cut: 0 };
+    const plan: FaultPlan = { kinds: [], cut: 0, lengthOffset: 0 };
     const use = (f: ActiveFault): number => {
       f.left -= 1;
       plan.kinds.push(f.kind);
@@ -699,16 +760,42 @@ class FaultBook {
     }
     // An empty body has nothing to drop, slow down or damage.
     if (length === 0) return plan;
-    const truncate = find('truncate');
-    if (truncate) plan.cut = use(truncate);
-    const drop = find('drop-after-bytes');
-    // A body no longer than the drop point would arrive whole, so the rule keeps its turn for a later request.
-    if (drop && drop.amount < length - plan.cut) plan.dropAfter = use(drop);
+    const gzip = live.find((f) => f.kind === 'gzip-unsized' || f.kind === 'gzip-sized');
+    if (gzip) {
+      use(gzip);
+      plan.gzip = gzip.kind === 'gzip-sized' ? 'sized' : 'unsized';
+    } else {
+      const truncate = find('truncate');
+      if (truncate) plan.cut = use(truncate);
+      const drop = find('drop-after-bytes');
+      // A body no longer than the drop point would arrive whole, so the rule keeps its turn for a later request.
+      if (drop && drop.amount < length - plan.cut) plan.dropAfter = use(drop);
+      const misannounce = find('content-length');
+      if (misannounce) plan.lengthOffset = use(misannounce);
+    }
     const throttle = find('throttle');
     if (throttle) plan.bytesPerSecond = use(throttle);
     const corrupt = find('corrupt');
     if (corrupt) plan.flips = use(corrupt);
     return plan;
+  }
+
+  /**
+   * How far each file's size is off in one tree listing of `repoId` (0: truthful). A `lie-size` rule
+   * uses up one of its times per listing it lies in.
+   */
+  listingLies(repoId: string): (filePath: string) => number {
+    const rules = this.active.filter((f) => f.kind === 'lie-size' && f.left > 0);
+    const used = new Set<ActiveFault>();
+    return (filePath) => {
+      const rule = rules.find((f) => faultMatches(f, repoId, filePath));
+      if (!rule) return 0;
+      if (!used.has(rule)) {
+        used.add(rule);
+        rule.left -= 1;
+      }
+      return rule.amount;
+    };
   }
 }
 
@@ -738,12 +825,27 @@ function toActiveFault(raw: unknown, index: number): ActiveFault {
   if (repo !== undefined && typeof repo !== 'string') fail('repo must be a string.');
   const times = rule.times === undefined ? 1 : rule.times === null || rule.times === 'Infinity' ? Infinity : rule.times;
   if (!(times === Infinity || (Number.isInteger(times) && (times as number) >= 1))) fail('times must be a positive integer or Infinity.');
-  const amount = rule[param.key] ?? param.fallback;
+  const amount = param.key === undefined ? 0 : (rule[param.key] ?? param.fallback);
   if (amount === undefined) fail(`${kind} needs ${param.key}.`);
   if (!Number.isInteger(amount) || (amount as number) < param.min || (amount as number) > (param.max ?? Number.MAX_SAFE_INTEGER)) {
-    fail(`${param.key} must be an integer from ${param.min}${param.max === undefined ? ' up' : ` to ${param.max}`}.`);
+    const range = param.min === Number.MIN_SAFE_INTEGER ? 'any integer' : `an integer from ${param.min}${param.max === undefined ? ' up' : ` to ${param.max}`}`;
+    fail(`${param.key} must be ${range}.`);
   }
   return { kind, amount: amount as number, path: match as string | RegExp | undefined, repo: repo as string | undefined, left: times as number };
+}
+
+/** Streams a body, counting it; `thenClose` ends the connection after it, as a failed or lying server does. */
+function sendBody(body: Readable, res: ServerResponse, record: MirrorRequestRecord, thenClose: boolean): void {
+  body.on('data', (chunk: Buffer) => {
+    record.bytes += chunk.length;
+  });
+  if (thenClose) {
+    void sendThenDrop(body, res);
+    return;
+  }
+  pipeline(body, res, () => {
+    // Errors here are client aborts or read failures after the head went out; the socket is already gone.
+  });
 }
 
 function sendFaultStatus(res: ServerResponse, record: MirrorRequestRecord, status: number): void {

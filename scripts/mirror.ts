@@ -26,9 +26,13 @@ models with ?hub=http://host:port.
                  throttle          "bytesPerSecond": B
                  truncate          "bytes": K    body K bytes short, announced as complete
                  corrupt           "bytes": N    flip N bytes (default 1), same length
+                 gzip-unsized                  the whole file gzip-compressed, no Content-Length
+                 gzip-sized                    the same with the compressed Content-Length
+                 content-length    "bytes": D    announce a Content-Length D off the body sent
+                 lie-size          "bytes": D    the tree listing gives the size D off (sha256 true)
                "path" matches part of the file path (every file when left out), "times" is how
                many requests the rule hits (default 1; null for all). Only GET bodies of files
-               are faulted; HEAD and the tree listing stay truthful.`;
+               and, with lie-size, the tree listing are faulted; HEAD stays truthful.`;
 
 function fail(message: string): never {
   console.error(`${message}\n\n${USAGE}`);

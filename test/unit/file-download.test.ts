@@ -129,14 +129,18 @@ describe('downloadFile', () => {
     expect(mirror.server.requests.filter((r) => r.method === 'GET').map((r) => r.range)).toEqual([undefined, `bytes=${weights.length - 1000}-`]);
   });
 
-  it('rejects a file whose size differs from the listing', async () => {
-    await expect(downloadFile(file({ size: weights.length + 10, sha256: null }), options().opts)).rejects.toMatchObject({
+  it('rejects a file whose size differs from the listing, naming both sizes, and keeps nothing', async () => {
+    const longer = options();
+    await expect(downloadFile(file({ size: weights.length + 10, sha256: null }), longer.opts)).rejects.toMatchObject({
       name: 'CorruptDownloadError',
-      message: expect.stringContaining(`the server has ${weights.length} bytes, the listing said ${weights.length + 10}`),
+      message: `"onnx/model.onnx" arrived damaged (the hub listed ${weights.length + 10} bytes, the server has ${weights.length}). It was not saved; press Load to download it again.`,
     });
-    await expect(downloadFile(file({ size: weights.length - 10, sha256: null }), options().opts)).rejects.toMatchObject({
+    const shorter = options();
+    await expect(downloadFile(file({ size: weights.length - 10, sha256: null }), shorter.opts)).rejects.toMatchObject({
       name: 'CorruptDownloadError',
+      message: expect.stringContaining(`(the hub listed ${weights.length - 10} bytes, the server announced ${weights.length})`),
     });
+    for (const { sinks } of [longer, shorter]) expect(sinks.map((s) => s.state)).toEqual(['aborted']);
   });
 
   it('stops when cancelled, mid-body', async () => {
@@ -157,13 +161,66 @@ describe('downloadFile', () => {
     expect(await downloadFile({ ...missing, optional: true }, options().opts)).toBeNull();
   });
 
-  it('takes the size from Content-Length when the listing has none', async () => {
+  it('shows the Content-Length of an unlisted file as its size, but stores the file unsized: the body decides', async () => {
     const config = file({ path: 'config.json', url: `${mirror.server.url}/${REPO}/resolve/main/config.json`, size: null, sha256: null });
     const { sinks, opts } = options();
-    const result = await downloadFile(config, opts);
+    const announced: number[] = [];
+    const result = await downloadFile(config, { ...opts, onAnnouncedSize: (size) => announced.push(size) });
     expect(committed(sinks).toString()).toBe('{"model_type":"qwen3"}');
-    expect(sinks[0].size).toBe(22);
-    expect(result!.contentType).toContain('json');
+    expect(announced).toEqual([22]);
+    expect(sinks[0].size).toBeNull();
+    expect(result).toMatchObject({ size: 22, contentType: expect.stringContaining('json') });
+  });
+
+  it('an answer announcing more than it sends loses nothing: the listed bytes are all in, checked, with no second request', async () => {
+    mirror.server.setFaults([{ kind: 'content-length', path: 'model.onnx', bytes: 5000 }]);
+    const { sinks, opts } = options();
+    await downloadFile(file(), opts);
+    expect(committed(sinks).equals(weights)).toBe(true);
+    expect(mirror.server.requests.filter((r) => r.method === 'GET')).toHaveLength(1);
+  });
+
+  it('an unlisted file whose answer announced more than it had is stored whole once the server shows it has no more', async () => {
+    mirror.server.setFaults([{ kind: 'content-length', path: 'model.onnx', bytes: 5000 }]);
+    const { sinks, opts } = options();
+    const result = await downloadFile(file({ size: null, sha256: null }), opts);
+    expect(committed(sinks).equals(weights)).toBe(true);
+    expect(result!.size).toBe(weights.length);
+    // The resume asked for what follows the last byte, and the server said there is nothing.
+    expect(mirror.server.requests.filter((r) => r.method === 'GET').map((r) => [r.range, r.status])).toEqual([
+      [undefined, 200],
+      [`bytes=${weights.length}-`, 416],
+    ]);
+  });
+
+  it('stops an unsized tokenizer past 64 MB whatever larger Content-Length its server announces', async () => {
+    const announced = UNSIZED_FILE_LIMIT + (32 << 20);
+    const server = createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(announced) });
+      const chunk = Buffer.alloc(1 << 20, 0x20);
+      let left = announced / chunk.length;
+      const more = () => {
+        while (!res.destroyed && left > 0) {
+          left--;
+          if (!res.write(chunk)) break;
+        }
+        if (left === 0) res.end();
+        else if (!res.destroyed) res.once('drain', more);
+      };
+      more();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const claimed = file({ path: 'tokenizer.json', url: `http://127.0.0.1:${port}/${REPO}/resolve/main/tokenizer.json`, size: null, sha256: null });
+      const { sinks, deltas, opts } = options();
+      await expect(downloadFile(claimed, opts)).rejects.toMatchObject({ name: 'FileTooLargeError' });
+      expect(sinks.every((sink) => sink.state === 'aborted')).toBe(true);
+      expect(deltas.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(UNSIZED_FILE_LIMIT + (2 << 20));
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 
   it('stops an unsized non-weight file that never ends, names it, and saves nothing', async () => {

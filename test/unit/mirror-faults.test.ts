@@ -4,8 +4,10 @@
 
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { HubTreeEntry } from '../../src/lib/models/hub-urls';
 import { createMirrorServer, type MirrorServer } from '../../scripts/mirror-server';
@@ -41,6 +43,20 @@ async function download(url: string, init?: RequestInit): Promise<{ status: numb
   }
   return { status: res.status, headers: res.headers, body: Buffer.concat(chunks), error };
 }
+
+/** The bytes as they crossed the wire, with no decoding: what a compressed answer really sent. */
+function rawGet(url: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    get(url, { headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    }).on('error', reject);
+  });
+}
+
+const listing = async (repo = REPO) => (await (await fetch(`${server.url}/api/models/${repo}/tree/main?recursive=true`)).json()) as HubTreeEntry[];
 
 beforeAll(async () => {
   base = mkdtempSync(path.join(tmpdir(), 'mirror-faults-'));
@@ -216,6 +232,90 @@ describe('corrupt', () => {
   });
 });
 
+describe('gzip', () => {
+  it('gzip-unsized: the whole file compressed, chunked with no Content-Length, whatever the Range', async () => {
+    server.setFaults([{ kind: 'gzip-unsized', path: MODEL, times: 2 }]);
+    const res = await rawGet(fileUrl(MODEL));
+    expect(res.status).toBe(200);
+    expect(res.headers['content-encoding']).toBe('gzip');
+    expect(res.headers['content-length']).toBeUndefined();
+    expect(res.headers['transfer-encoding']).toBe('chunked');
+    expect(gunzipSync(res.body).equals(model)).toBe(true);
+    expect(lastRecord(MODEL)).toMatchObject({ faults: ['gzip-unsized'], bytes: res.body.length });
+
+    const ranged = await rawGet(fileUrl(MODEL), { Range: 'bytes=1000-' });
+    expect(ranged.status).toBe(200);
+    expect(gunzipSync(ranged.body).equals(model)).toBe(true);
+  });
+
+  it('gzip-sized: Content-Length is the compressed length; a fetch sees the file once decoded', async () => {
+    server.setFaults([{ kind: 'gzip-sized', path: 'config.json', times: 2 }]);
+    const raw = await rawGet(fileUrl('config.json'));
+    expect(raw.headers['content-encoding']).toBe('gzip');
+    expect(raw.headers['content-length']).toBe(String(raw.body.length));
+    expect(gunzipSync(raw.body).equals(config)).toBe(true);
+    const decoded = await download(fileUrl('config.json'));
+    expect(decoded.body.equals(config)).toBe(true);
+    expect(decoded.headers.get('content-length')).not.toBe(String(config.length));
+  });
+
+  it('leaves truncate and drop for a later request, and compresses flipped bytes', async () => {
+    server.setFaults([{ kind: 'gzip-unsized', path: MODEL }, { kind: 'truncate', path: MODEL, bytes: 10 }, { kind: 'corrupt', path: MODEL }]);
+    const res = await rawGet(fileUrl(MODEL));
+    const body = gunzipSync(res.body);
+    expect(body.length).toBe(model.length);
+    expect(body.equals(model)).toBe(false);
+    expect(lastRecord(MODEL)?.faults).toEqual(['gzip-unsized', 'corrupt']);
+    expect((await download(fileUrl(MODEL))).body.length).toBe(model.length - 10);
+  });
+});
+
+describe('content-length', () => {
+  it('announces fewer bytes than the body: the client takes that many as the whole answer', async () => {
+    server.setFaults([{ kind: 'content-length', path: MODEL, bytes: -500 }]);
+    const res = await download(fileUrl(MODEL));
+    expect(res.headers.get('content-length')).toBe(String(model.length - 500));
+    expect(res.body.equals(model.subarray(0, model.length - 500))).toBe(true);
+    expect(lastRecord(MODEL)?.faults).toEqual(['content-length']);
+  });
+
+  it('announces more bytes than the body: the connection closes after the body, short of it', async () => {
+    server.setFaults([{ kind: 'content-length', path: MODEL, bytes: 500 }]);
+    const res = await download(fileUrl(MODEL));
+    expect(res.headers.get('content-length')).toBe(String(model.length + 500));
+    expect(res.error).toBeDefined();
+    expect(res.body.equals(model)).toBe(true);
+  });
+
+  it('applies to a range answer, whose Content-Range stays true', async () => {
+    server.setFaults([{ kind: 'content-length', path: MODEL, bytes: 7 }]);
+    const res = await download(fileUrl(MODEL), { headers: { Range: 'bytes=100-199' } });
+    expect(res.status).toBe(206);
+    expect(res.headers.get('content-length')).toBe('107');
+    expect(res.headers.get('content-range')).toBe(`bytes 100-199/${model.length}`);
+    expect(res.body.equals(model.subarray(100, 200))).toBe(true);
+  });
+});
+
+describe('lie-size', () => {
+  it('the listing reports the size off by the given bytes, sha256 unchanged; times counts listings', async () => {
+    server.setFaults([
+      { kind: 'lie-size', path: MODEL, bytes: -1000, times: 1 },
+      { kind: 'lie-size', path: 'config.json', bytes: 5, times: 1 },
+    ]);
+    const lied = await listing();
+    const weights = lied.find((e) => e.path === MODEL)!;
+    expect(weights.size).toBe(model.length - 1000);
+    expect(weights.lfs).toMatchObject({ size: model.length - 1000, oid: sha256(model) });
+    expect(lied.find((e) => e.path === 'config.json')?.size).toBe(config.length + 5);
+    expect(server.requests.at(-1)?.faults).toEqual(['lie-size']);
+    // The file itself is served as it is, and the next listing is truthful.
+    expect((await download(fileUrl(MODEL))).body.equals(model)).toBe(true);
+    expect((await listing()).find((e) => e.path === MODEL)?.size).toBe(model.length);
+    expect((await listing(OTHER_REPO)).find((e) => e.path === MODEL)?.size).toBe(model.length);
+  });
+});
+
 describe('rule matching', () => {
   it('honours times: a count, then clean; Infinity never runs out', async () => {
     server.setFaults([{ kind: 'status', path: MODEL, times: 2 }]);
@@ -261,6 +361,9 @@ describe('rule matching', () => {
       [{ kind: 'status', status: 42 }],
       [{ kind: 'corrupt', times: 0 }],
       [{ kind: 'corrupt', path: 3 }],
+      [{ kind: 'gzip-unsized', bytes: 3 }],
+      [{ kind: 'lie-size' }],
+      [{ kind: 'content-length', bytes: 1.5 }],
       { kind: 'status' },
     ];
     for (const rules of bad) expect(() => server.setFaults(rules as never)).toThrow(/fault rule/i);

@@ -74,6 +74,23 @@ describe('downloadModelFiles', () => {
     expect(snapshots.at(-1)).toMatchObject({ loadedBytes: total, totalBytes: total });
   });
 
+  it('an unlisted file announced longer than it is is stored whole; the bar never passes 100 % nor shows negative time', async () => {
+    mirror.server.setFaults([{ kind: 'content-length', path: 'model_q4.onnx_data', bytes: 100_000, times: Infinity }]);
+    const { cache, snapshots, options } = setup();
+    const unlisted = remoteFiles().map((file) => ({ ...file, size: null, sha256: null }));
+    const result = await downloadModelFiles(unlisted, options);
+    expect(result.fetchedBytes).toBe(total);
+    const data = unlisted.find((f) => f.path === 'onnx/model_q4.onnx_data')!;
+    expect(Buffer.from(await (await cache.match(data.url))!.arrayBuffer()).equals(contents[data.path])).toBe(true);
+    expect(await options.store.sizeOf(data.url)).toBe(contents[data.path].length);
+    for (const snapshot of snapshots) {
+      expect(snapshot.loadedBytes).toBeLessThanOrEqual(snapshot.totalBytes);
+      for (const f of snapshot.files) expect(f.loadedBytes, f.file).toBeLessThanOrEqual(f.totalBytes);
+      if (snapshot.etaSeconds !== null) expect(snapshot.etaSeconds).toBeGreaterThanOrEqual(0);
+    }
+    expect(snapshots.at(-1)).toMatchObject({ loadedBytes: total, totalBytes: total });
+  });
+
   it('skips files already stored at the listed size', async () => {
     const { cache, options } = setup();
     await downloadModelFiles(remoteFiles(), options);

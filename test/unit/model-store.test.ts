@@ -110,3 +110,20 @@ describe('ModelStore with nested hub URLs', () => {
     expect(only!.fileCount).toBe(2);
   });
 });
+
+describe('ModelStore files stored before their size was known', () => {
+  it('count at the size of what was stored: has(), sizeOf() and the list agree', async () => {
+    const { store } = setup();
+    // No listing gave a size, and a compressed answer's Content-Length counts compressed bytes.
+    const url = store.fileUrl(OUTER, 'config.json');
+    const writer = store.openWriter(url, null, 'application/json', null);
+    await writer.write(new Uint8Array(700));
+    await writer.write(new Uint8Array(11));
+    await writer.close();
+    expect(await store.sizeOf(url)).toBe(711);
+    expect(await store.has(url, 711)).toBe(true);
+    expect(await store.has(url, 0)).toBe(false);
+    const [model] = await store.list();
+    expect(model).toMatchObject({ bytes: 711, fileCount: 1 });
+  });
+});

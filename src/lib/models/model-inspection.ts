@@ -14,6 +14,8 @@ import type { Dtype } from '../engines/types';
 import { checkConfigLimits, contextLengthFromConfig } from './config-limits';
 import { isValidRepoId, resolveFileUrl, treeUrl, type HubTreeEntry } from './hub-urls';
 import type { ManifestFile, ModelManifest, ModelStore } from './model-store';
+import { readTextUpTo } from './download/bounded-read';
+import { UNSIZED_FILE_LIMIT } from './download/file-download';
 
 /** Decoder-only text models transformers.js 4.3 can generate with. */
 export const SUPPORTED_MODEL_TYPES: ReadonlySet<string> = new Set([
@@ -80,7 +82,7 @@ export async function inspectModel(repoId: string, options: InspectOptions): Pro
   if (!configResponse.ok) {
     throw new NetworkError(`${hub} answered ${configResponse.status} for "${repoId}/config.json".`);
   }
-  const config = parseConfig(await configResponse.text(), repoId);
+  const config = parseConfig(await readTextUpTo(configResponse, 'config.json', UNSIZED_FILE_LIMIT), repoId);
 
   const listed = await listRepoFiles(doFetch, hub, repoId, revision);
   const fileSizes = onnxSizes(listed.files);

@@ -100,7 +100,8 @@ export class ModelStore {
 
   /**
    * Streams a file into the store. The Cache API adds the entry only when the body completes, so
-   * an aborted write (damaged download, cancel, full disk) leaves nothing behind.
+   * an aborted write (damaged download, cancel, full disk) leaves nothing behind. With `size` null
+   * (the listing gave none) the entry carries no Content-Length, and its body gives its size.
    */
   openWriter(url: string, size: number | null, contentType: string, sha256: string | null): FileWriter {
     const headers = new Headers({ 'content-type': contentType, 'x-stored-at': new Date().toISOString() });
@@ -167,7 +168,7 @@ export class ModelStore {
       group.urls.push(url);
       if (url === found.prefix + MANIFEST_PATH) continue;
       const response = await this.cache.match(url);
-      group.bytes += response ? storedSize(response) : 0;
+      group.bytes += response ? await storedSize(response) : 0;
       group.fileCount++;
     }
     return [...groups.values()].sort((a, b) => b.bytes - a.bytes);
@@ -245,9 +246,13 @@ function locateStoredUrl(url: string, owners: readonly StoredManifest[]): { loca
   return { location: { hub: guessed.hub, repoId: guessed.repoId, revision: guessed.revision }, manifest: null, prefix };
 }
 
-function storedSize(response: Response): number {
-  const length = Number(response.headers.get('content-length'));
-  return Number.isFinite(length) ? length : 0;
+/**
+ * A stored file's size: its Content-Length, else the length of its body. A Cache API body is a
+ * blob in the browser's storage, so reading its size doesn't read its bytes.
+ */
+async function storedSize(response: Response): Promise<number> {
+  const length = Number(response.headers.get('content-length') ?? NaN);
+  return Number.isSafeInteger(length) && length >= 0 ? length : (await response.blob()).size;
 }
 
 /**

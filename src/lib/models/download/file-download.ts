@@ -2,6 +2,9 @@
 // model store) as they arrive, so a 1 GB file never sits in memory; the sink commits only when
 // the file is complete and matches the size and sha256 the hub listed, and is aborted otherwise.
 // A dropped connection resumes with `Range`; 5xx answers and stalls are retried with backoff.
+// Sizes are counted in the bytes the body reader hands over: the browser decodes a compressed
+// answer on the way, and a cross-origin page can't see that it did (Content-Encoding is not
+// exposed), so a Content-Length may count compressed bytes and only ever serves as a hint.
 import { CorruptDownloadError, DownloadCancelledError, FileTooLargeError, ModelFileMissingError, NetworkError } from '../../engines/errors';
 import { MAX_ATTEMPTS_WITHOUT_PROGRESS, backoffDelayMs, isRetryableStatus, sleep as defaultSleep } from './retry-policy';
 import { Sha256 } from './sha256';
@@ -44,7 +47,12 @@ export interface FileDownloadOptions {
   signal: AbortSignal;
   /** Bytes received since the last call; negative when a restart threw bytes away. */
   onBytes(delta: number): void;
-  /** Opens where the bytes go, once the total size is known (listing or first response). */
+  /**
+   * The size a server announced for a file the listing doesn't size, for progress only: a
+   * compressed answer announces its compressed length, and the body may run past it.
+   */
+  onAnnouncedSize?(size: number): void;
+  /** Opens where the bytes go, with the size the listing gives (null when it gives none). */
   openSink(size: number | null, contentType: string): FileSink;
   /** No byte for this long counts as a dropped connection. */
   stallTimeoutMs?: number;
@@ -55,9 +63,11 @@ export interface FileDownloadOptions {
 const DEFAULT_STALL_TIMEOUT_MS = 30_000;
 
 /**
- * The most an unsized file other than weights may bring. Configs and tokenizers are kilobytes to
- * tens of megabytes (Qwen's tokenizer.json: 11 MB); a server that streams one without end would
- * otherwise fill the disk. Weights are sized by the listing or a HEAD before they download.
+ * The most an unsized file other than weights may bring, counted in decoded bytes whatever the
+ * server announces. Configs and tokenizers are kilobytes to tens of megabytes (Qwen's
+ * tokenizer.json: 11 MB); a server that streams one without end, or a small compressed body that
+ * inflates to gigabytes, would otherwise fill the disk. Weights are sized by the listing or a HEAD
+ * before they download.
  */
 export const UNSIZED_FILE_LIMIT = 64 * 2 ** 20;
 
@@ -85,7 +95,7 @@ export async function downloadFile(file: RemoteFile, options: FileDownloadOption
         if (outcome === 'absent') return null;
         contentType = outcome.contentType;
         if (state.complete) break;
-        throw new AttemptFailed(`got ${state.received} of ${state.expected} bytes`, true);
+        throw new AttemptFailed(`got ${state.received} of ${state.listedSize} bytes`, true);
       } catch (error) {
         if (error instanceof SinkError) throw error.cause;
         if (options.signal.aborted) throw new DownloadCancelledError();
@@ -118,32 +128,34 @@ export async function downloadFile(file: RemoteFile, options: FileDownloadOption
 /** The bytes of one file received so far, across attempts, with their running hash and sink. */
 class ReceivedBytes {
   received = 0;
-  /** Total size: the listing's, else the first full response's Content-Length. */
-  expected: number | null;
+  /** The size the listing gives, the only one a download is held to; null when it gives none. */
+  readonly listedSize: number | null;
+  /** What the current answer says the file's size is (its Content-Length or Content-Range total); null when it doesn't say. */
+  announcedSize: number | null = null;
   #hash: Sha256 | null;
   #sink: FileSink | null = null;
   /** Set once the server has shown it sent everything it has. */
   #ended = false;
 
   constructor(private readonly file: RemoteFile, private readonly options: FileDownloadOptions) {
-    this.expected = file.size;
+    this.listedSize = file.size;
     this.#hash = file.sha256 ? new Sha256() : null;
   }
 
   get complete(): boolean {
-    return this.expected !== null ? this.received >= this.expected : this.#ended;
+    return this.listedSize !== null ? this.received >= this.listedSize : this.#ended;
   }
 
   async append(chunk: Uint8Array, contentType: string): Promise<void> {
     this.#hash?.update(chunk);
     this.received += chunk.length;
-    // Opened first: it learns the size, so the progress this chunk reports already has the true total.
-    this.#sink ??= this.options.openSink(this.expected, contentType);
+    this.#sink ??= this.options.openSink(this.listedSize, contentType);
     this.options.onBytes(chunk.length);
-    if (this.expected !== null && this.received > this.expected) {
-      throw new CorruptDownloadError(this.file.path, `more than the ${this.expected} bytes the hub listed`);
+    if (this.listedSize !== null && this.received > this.listedSize) {
+      const announced = this.announcedSize !== null && this.announcedSize > this.listedSize ? this.announcedSize : null;
+      throw new CorruptDownloadError(this.file.path, sizeMismatch(this.listedSize, announced === null ? 'sent more' : `announced ${announced}`));
     }
-    if (this.expected === null && this.received > UNSIZED_FILE_LIMIT && !this.file.path.startsWith('onnx/')) {
+    if (this.listedSize === null && this.received > UNSIZED_FILE_LIMIT && !this.file.path.startsWith('onnx/')) {
       throw new FileTooLargeError(this.file.path, UNSIZED_FILE_LIMIT);
     }
     try {
@@ -171,7 +183,7 @@ class ReceivedBytes {
   verify(): void {
     const { file } = this;
     if (file.size !== null && this.received !== file.size) {
-      throw new CorruptDownloadError(file.path, `${this.received} bytes instead of ${file.size}`);
+      throw new CorruptDownloadError(file.path, sizeMismatch(file.size, `sent ${this.received}`));
     }
     if (this.#hash && file.sha256) {
       const actual = this.#hash.hexDigest();
@@ -183,7 +195,7 @@ class ReceivedBytes {
 
   async commit(): Promise<void> {
     // An empty file never wrote a chunk, so its sink opens here.
-    const sink = this.#sink ?? this.options.openSink(this.expected ?? 0, 'application/octet-stream');
+    const sink = this.#sink ?? this.options.openSink(this.listedSize ?? 0, 'application/octet-stream');
     this.#sink = null;
     await sink.close();
   }
@@ -225,10 +237,13 @@ async function attempt(
     }
     if (status === 416 && resumeFrom > 0) {
       // Nothing past what we have: either we have it all already or the file is shorter than listed.
-      if (state.expected !== null && resumeFrom === state.expected) return { contentType: contentTypeOf(response) };
+      if (state.listedSize !== null && resumeFrom === state.listedSize) return { contentType: contentTypeOf(response) };
       const total = /^bytes \*\/(\d+)$/.exec(response.headers.get('content-range') ?? '')?.[1];
       if (total !== undefined && Number(total) === resumeFrom) {
-        throw new CorruptDownloadError(file.path, `the server has ${total} bytes, the listing said ${state.expected}`);
+        if (state.listedSize !== null) throw new CorruptDownloadError(file.path, sizeMismatch(state.listedSize, `has ${resumeFrom}`));
+        // An unlisted file whose connection failed after its last byte: it is all here.
+        state.markEnded();
+        return { contentType: contentTypeOf(response) };
       }
       await state.restart();
       throw new AttemptFailed('the server refused the resume range', true);
@@ -236,9 +251,9 @@ async function attempt(
     if (!response.ok) throw new AttemptFailed(`the server answered ${status}`, isRetryableStatus(status));
 
     if (resumeFrom > 0 && !continuesAt(response, resumeFrom)) await state.restart();
-    if (status === 200 && state.expected === null) {
-      const length = Number(response.headers.get('content-length'));
-      if (Number.isFinite(length) && length > 0 && !response.headers.get('content-encoding')) state.expected = length;
+    state.announcedSize = announcedSize(response);
+    if (status === 200 && state.listedSize === null && state.announcedSize !== null && state.announcedSize > 0) {
+      options.onAnnouncedSize?.(state.announcedSize);
     }
     if (!response.body) throw new AttemptFailed('the response had no body', true);
 
@@ -256,7 +271,10 @@ async function attempt(
         void reader.cancel().catch(() => {});
         throw error;
       }
-      throw new AttemptFailed(controller.signal.reason === 'stalled' ? 'no data for too long' : 'the connection dropped', true);
+      // Every listed byte is in (the server announced more than it sends): nothing was lost, and the checks decide.
+      if (!(state.listedSize !== null && state.complete)) {
+        throw new AttemptFailed(controller.signal.reason === 'stalled' ? 'no data for too long' : 'the connection dropped', true);
+      }
     }
     state.markEnded();
     return { contentType };
@@ -264,6 +282,27 @@ async function attempt(
     stall.clear();
     options.signal.removeEventListener('abort', abortAttempt);
   }
+}
+
+/**
+ * The file's size as the answer gives it: a 206's Content-Range total, else Content-Length. A
+ * visibly compressed answer gives none; one whose Content-Encoding is hidden (cross-origin) gives
+ * its compressed length, which is why this is only ever quoted or shown, never held to.
+ */
+function announcedSize(response: Response): number | null {
+  if (response.status === 206) {
+    const total = /^bytes \d+-\d+\/(\d+)$/.exec(response.headers.get('content-range') ?? '')?.[1];
+    return total === undefined ? null : Number(total);
+  }
+  const length = response.headers.get('content-length');
+  if (length === null || response.headers.get('content-encoding')) return null;
+  const bytes = Number(length);
+  return Number.isSafeInteger(bytes) && bytes >= 0 ? bytes : null;
+}
+
+/** "the hub listed 1000 bytes, the server has 900": the listing's size and what the server showed of its own. */
+function sizeMismatch(listed: number, server: string): string {
+  return `the hub listed ${listed} bytes, the server ${server}`;
 }
 
 /** True for a 206 whose Content-Range starts exactly where our bytes end. */

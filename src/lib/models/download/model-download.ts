@@ -83,11 +83,9 @@ export async function downloadModelFiles(files: RemoteFile[], options: ModelDown
         fetch: options.fetch,
         signal: runAbort.signal,
         onBytes: (delta) => progress.add(file.path, delta),
-        openSink: (size, contentType) => {
-          // An unlisted file's size arrives with its first response (Content-Length): the total then is the true one.
-          if (size !== null && size > 0) progress.setTotal(file.path, size);
-          return store.openWriter(file.url, size, contentType, file.sha256);
-        },
+        // An unlisted file's size arrives with its first answer; the bar grows against it from then on.
+        onAnnouncedSize: (size) => progress.setTotal(file.path, size),
+        openSink: (size, contentType) => store.openWriter(file.url, size, contentType, file.sha256),
       });
     } catch (error) {
       if (isQuotaError(error)) {
