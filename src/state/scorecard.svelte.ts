@@ -1,10 +1,12 @@
 // Runs the scorecard suite over the chosen models, one model at a time, each in its own session
 // (worker) that is disposed when its tasks are done: greedy, thinking off, every answer checked
-// by its task's deterministic checker. Finished runs go to the visit's results, tokens to the ledger.
+// by its task's deterministic checker. A task's pictures are drawn or decoded once per suite and
+// sent on the user message; a model that reads text only is not asked those tasks. Finished runs
+// go to the visit's results, tokens to the ledger.
 import { ModelSession } from './model-session.svelte';
 import { DeviceRunner } from './device-runner.svelte';
 import type { ViewContext } from './view-context';
-import type { Backend, ChatMessage, Dtype, GenerationMetrics, GenerationParams, GenerationResult } from '../lib/engines/types';
+import type { Backend, ChatImage, ChatMessage, Dtype, GenerationMetrics, GenerationParams, GenerationResult } from '../lib/engines/types';
 import type { ScorecardTaskResult } from '../lib/results/result-types';
 import { summarizeError } from '../lib/engines/errors';
 import { BUILTIN_SUITE } from '../lib/scorecard/builtin-suite';
@@ -13,15 +15,29 @@ import { runInSandbox } from '../lib/scorecard/code-sandbox';
 import type { CodeRunner } from '../lib/scorecard/code-sandbox-protocol';
 import { joinSuites, parseSuite, SuiteFormatError } from '../lib/scorecard/parse-suite';
 import type { ScorecardSuite, ScorecardTask } from '../lib/scorecard/suite-types';
+import { NOT_ASKED, type NotAskedReason } from '../lib/scorecard/score-summary';
+import { prepareTaskPictures, TaskPictures, type PreparePictures } from '../lib/scorecard/task-pictures';
+import { imageSupportOf } from '../lib/vision/image-support';
+import { DEFAULT_PIXEL_BUDGET } from '../lib/vision/image-budget';
 import { RunCancelled, untilAborted } from '../lib/async/until-aborted';
 
 const DEVICE_HOLDER = 'The scorecard';
+
+/** A picture a task showed (or would have shown) the model, as the view shows it. */
+export interface ShownPicture {
+  name: string;
+  /** data: URL of the pixels the model reads. */
+  thumbnail: string;
+  width: number;
+  height: number;
+}
 
 /** One task's outcome as the view shows it: the contract's fields plus what the answer was asked. */
 export interface ScoredTask extends ScorecardTaskResult {
   title: string;
   system: string | null;
   prompt: string;
+  pictures: ShownPicture[];
   /** How long the checker took (for code: the sandbox run). */
   checkMs: number;
   /** An answer stopped because the conversation filled the model's context. */
@@ -58,11 +74,14 @@ export type ImportMode = 'join' | 'replace';
 export interface ScorecardDependencies {
   createSession(context: ViewContext): ModelSession;
   runCode: CodeRunner;
+  /** A task's pictures as the model reads them, resized to `pixelBudget`. */
+  preparePictures: PreparePictures;
 }
 
 const defaultDependencies: ScorecardDependencies = {
   createSession: (context) => new ModelSession(context.settings, context.lookups),
   runCode: (request) => runInSandbox(request),
+  preparePictures: prepareTaskPictures,
 };
 
 /** Greedy and without reasoning, so a score is repeatable and every token goes to the answer. */
@@ -70,14 +89,17 @@ function paramsFor(task: ScorecardTask): GenerationParams {
   return { maxNewTokens: task.maxNewTokens, temperature: 0, topP: 1, enableThinking: false, ...(task.tools ? { tools: task.tools } : {}) };
 }
 
-function messagesFor(task: ScorecardTask): ChatMessage[] {
-  return [...(task.system ? [{ role: 'system' as const, content: task.system }] : []), { role: 'user', content: task.prompt }];
+function messagesFor(task: ScorecardTask, images: readonly ChatImage[]): ChatMessage[] {
+  // A copy of the pixels: the prepared ones are kept for the next model, whatever the worker call does with these.
+  const user: ChatMessage = { role: 'user', content: task.prompt, ...(images.length ? { images: images.map((image) => ({ ...image, rgba: image.rgba.slice() })) } : {}) };
+  return [...(task.system ? [{ role: 'system' as const, content: task.system }] : []), user];
 }
 
-/** The verdict of a task the model's template could not be asked at all. */
-const NO_TOOL_SUPPORT = 'no tool support in its template';
+/** A suite with its own pictures is larger than one of text: up to 8 MB of pictures as base64, and the text. */
+const MAX_SUITE_BYTES = 12 * 1024 * 1024;
 
-const MAX_SUITE_BYTES = 2 * 1024 * 1024;
+/** What the engine throws for a task it can't take, and the reason it stands for. */
+const REFUSALS: Readonly<Record<string, NotAskedReason>> = { ToolsUnsupportedError: 'tools', ImagesUnsupportedError: 'images' };
 
 /** What the model said to one task: its answer, and its answer to the tool result where one was sent. */
 interface Asked {
@@ -86,9 +108,11 @@ interface Asked {
   /** Both turns as the view shows them: the call, the tool's result, the answer to it. */
   shown: string;
   metrics: GenerationMetrics[];
-  /** The model's template takes no tools, so the task was never asked. */
-  unsupported?: true;
+  /** Why the task was never asked: the model's template takes no tools, or the model can't see. */
+  unsupported?: NotAskedReason;
 }
+
+const notAsked = (reason: NotAskedReason): Asked => ({ text: '', shown: '', metrics: [], unsupported: reason });
 
 
 export class Scorecard extends DeviceRunner {
@@ -105,6 +129,8 @@ export class Scorecard extends DeviceRunner {
   scoredSuite = $state.raw<ScorecardSuite | null>(null);
   message = $state<string | null>(null);
 
+  /** Each task's pictures, drawn or decoded once per pixel budget for every model the suite runs on. */
+  readonly #pictures: TaskPictures;
 
   constructor(
     private readonly context: ViewContext,
@@ -112,6 +138,7 @@ export class Scorecard extends DeviceRunner {
   ) {
     super(DEVICE_HOLDER, context);
     this.modelIds = [context.settings.modelId];
+    this.#pictures = new TaskPictures(deps.preparePictures);
   }
 
   /** The suite a run would use now, or why there is none (an imported suite clashing with the built-in one). */
@@ -132,7 +159,7 @@ export class Scorecard extends DeviceRunner {
   async importFile(file: File): Promise<void> {
     const rejected = (problems: string[]) => (this.importError = { fileName: file.name, problems });
     if (file.size > MAX_SUITE_BYTES) {
-      rejected([`the file is ${Math.round(file.size / 1024)} KB; a suite file may be at most 2 MB`]);
+      rejected([`the file is ${Math.round(file.size / 1024)} KB; a suite file may be at most ${MAX_SUITE_BYTES / 1024 / 1024} MB`]);
       return;
     }
     let text: string;
@@ -142,13 +169,21 @@ export class Scorecard extends DeviceRunner {
       rejected([`the file could not be read: ${summarizeError(error).message}`]);
       return;
     }
+    let suite: ScorecardSuite;
     try {
-      this.imported = parseSuite(text);
-      this.importedFileName = file.name;
-      this.importError = null;
+      suite = parseSuite(text);
     } catch (error) {
       rejected(error instanceof SuiteFormatError ? error.problems : [summarizeError(error).message]);
+      return;
     }
+    const problems = await this.#pictures.problemsOf(suite, DEFAULT_PIXEL_BUDGET);
+    if (problems.length > 0) {
+      rejected(problems);
+      return;
+    }
+    this.imported = suite;
+    this.importedFileName = file.name;
+    this.importError = null;
   }
 
   clearImport(): void {
@@ -211,8 +246,8 @@ export class Scorecard extends DeviceRunner {
    * Puts one task to the model: one answer, or for a tool task whose right call gets a result,
    * the call, the result as a `tool` message, and the answer to it. Each answer counts in the ledger.
    */
-  async #ask(session: ModelSession, task: ScorecardTask, signal: AbortSignal): Promise<Asked> {
-    const messages = messagesFor(task);
+  async #ask(session: ModelSession, task: ScorecardTask, images: readonly ChatImage[], signal: AbortSignal): Promise<Asked> {
+    const messages = messagesFor(task, images);
     const params = paramsFor(task);
     const answer = async (conversation: ChatMessage[]) => {
       const result = await untilAborted(session.answer(conversation, params, { signal, fresh: true }), signal);
@@ -223,7 +258,8 @@ export class Scorecard extends DeviceRunner {
     try {
       first = await answer(messages);
     } catch (error) {
-      if (!signal.aborted && summarizeError(error).name === 'ToolsUnsupportedError') return { text: '', shown: '', metrics: [], unsupported: true };
+      const refused = signal.aborted ? undefined : REFUSALS[summarizeError(error).name];
+      if (refused) return notAsked(refused);
       throw error;
     }
     const turn = signal.aborted ? null : toolResultTurn(task, first.text);
@@ -265,15 +301,19 @@ export class Scorecard extends DeviceRunner {
         dtype: session.runtime.dtype,
         loadMs: session.loadMetrics?.totalMs ?? null,
       });
+      const sight = imageSupportOf(session.runtime);
       const results: ScoredTask[] = [];
       for (const [k, task] of suite.tasks.entries()) {
         this.progress = { ...progress, phase: 'answering', taskNumber: k + 1, taskTitle: task.title };
-        const asked = await this.#ask(session, task, signal);
+        // Prepared for a model that can't see too: the view shows the picture it was not asked about.
+        const pictures = await untilAborted(this.#pictures.of(task, sight.supported ? sight.pixelBudget : DEFAULT_PIXEL_BUDGET), signal);
+        const images = pictures.map((picture) => picture.image);
+        const asked = images.length > 0 && !sight.supported ? notAsked('images') : await this.#ask(session, task, images, signal);
         if (signal.aborted) throw new RunCancelled();
         this.progress = { ...progress, phase: 'checking', taskNumber: k + 1, taskTitle: task.title };
         const checkStarted = performance.now();
         const verdict = asked.unsupported
-          ? { passed: false, detail: NO_TOOL_SUPPORT }
+          ? { passed: false, detail: NOT_ASKED[asked.unsupported].detail }
           : await checkAnswer(task, asked.text, { runCode: this.deps.runCode }, asked.followUp);
         const metrics = asked.metrics;
         results.push({
@@ -281,7 +321,7 @@ export class Scorecard extends DeviceRunner {
           category: task.category,
           passed: verdict.passed,
           detail: verdict.detail,
-          ...(asked.unsupported ? { unsupported: 'tools' as const } : {}),
+          ...(asked.unsupported ? { unsupported: asked.unsupported } : {}),
           answer: asked.shown,
           ms: metrics.reduce((sum, m) => sum + m.totalMs, 0),
           promptTokens: metrics.reduce((sum, m) => sum + m.promptTokens, 0),
@@ -289,6 +329,7 @@ export class Scorecard extends DeviceRunner {
           title: task.title,
           system: task.system ?? null,
           prompt: task.prompt,
+          pictures: pictures.map(({ image, thumbnail }) => ({ name: image.name, thumbnail, width: image.width, height: image.height })),
           checkMs: performance.now() - checkStarted,
           cutByContext: metrics.some((m) => m.stopReason === 'context-full'),
         });

@@ -28,10 +28,10 @@ describe('tasks not asked for lack of tool support', () => {
     expect(toolCount).toBeGreaterThanOrEqual(5);
     expect(tools).toMatchObject({ passed: 0, total: 0, unsupported: toolCount });
     const table = scorecardSummaryTable(document.scorecard);
-    expect(table.header).toContain('No tool support');
+    expect(table.header).toContain('Not asked');
     expect(table.rows.find((row) => row[1] === 'Tool calling (agents)')).toEqual(['qwen3-0.6b', 'Tool calling (agents)', '0', '0', '–', String(toolCount), '–', '1'].map((cell, i) => (i === 0 ? document.scorecard[0].modelId : cell)));
     // No column for it when every task was asked.
-    expect(scorecardSummaryTable(realisticDocument().scorecard).header).not.toContain('No tool support');
+    expect(scorecardSummaryTable(realisticDocument().scorecard).header).not.toContain('Not asked');
   });
 
   it('show in the CSV files as their own verdict and count', () => {
@@ -40,7 +40,7 @@ describe('tasks not asked for lack of tool support', () => {
     const toolRow = tasks.find((line) => line.includes('tool-order-status'))!;
     expect(toolRow).toContain('false,no tool support,no tool support in its template');
     const summary = scorecardSummaryCsv(document).split('\r\n');
-    expect(summary[0]).toBe('modelId,category,passed,total,passRate,noToolSupport,medianMs,runs');
+    expect(summary[0]).toBe('modelId,category,passed,total,passRate,notAsked,medianMs,runs');
     expect(summary.find((line) => line.includes(',tools,'))).toContain(`,tools,0,0,,${toolCount},`);
   });
 

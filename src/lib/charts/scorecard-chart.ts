@@ -1,10 +1,10 @@
 // The scorecard as bars: pass rate per category (x axis, by display name), one series per model.
 // The Scorecard view and the Results view both draw it, from the same per-category counts.
-import type { TaskCategory } from '../results/result-types';
+import type { ScorecardTaskResult, TaskCategory } from '../results/result-types';
 import { CATEGORY_LABELS, TASK_CATEGORIES } from '../scorecard/suite-types';
 import { shortModelName } from '../benchmark/chart-data';
 import { countOf, type BarChartData } from './bar-chart-data';
-import { scoreByCategory } from '../scorecard/score-summary';
+import { notAskedText, scoreByCategory, type NotAskedReason } from '../scorecard/score-summary';
 
 export interface CategoryCount {
   modelId: string;
@@ -13,12 +13,14 @@ export interface CategoryCount {
   /** Tasks answered and checked; those the model could not be asked are `unsupported`. */
   total: number;
   unsupported: number;
+  /** Why those were not asked. */
+  notAsked?: readonly NotAskedReason[];
 }
 
 function tooltip(modelId: string, category: TaskCategory, cell: CategoryCount | undefined): string {
   const where = `${shortModelName(modelId)}, ${CATEGORY_LABELS[category]}`;
   if (!cell) return `${where}: not run`;
-  if (cell.total === 0) return `${where}: no tool support in its template`;
+  if (cell.total === 0) return `${where}: ${notAskedText(cell.notAsked)}`;
   return `${where}: ${cell.passed} / ${cell.total} passed (${Math.round((100 * cell.passed) / cell.total)}%)`;
 }
 
@@ -58,7 +60,7 @@ function summary(counts: readonly CategoryCount[], models: string[], categories:
 
 /** Per-category counts of each model's answers so far, for a chart of runs still in progress too. */
 export function categoryCounts(
-  scores: readonly { modelId: string; results: readonly { category: TaskCategory; passed: boolean; unsupported?: 'tools' }[] }[],
+  scores: readonly { modelId: string; results: readonly Pick<ScorecardTaskResult, 'category' | 'passed' | 'unsupported'>[] }[],
 ): CategoryCount[] {
   return scores.flatMap((score) => {
     const byCategory = scoreByCategory(score.results);

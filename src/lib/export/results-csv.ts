@@ -3,10 +3,11 @@
 import type { ResultsDocument, ScorecardTaskResult, SummaryStat } from '../results/result-types';
 import { toCsv, type CsvCell } from './csv';
 import { BENCHMARK_MEASURES, passRate, scorecardSummary } from './results-tables';
+import { NOT_ASKED } from '../scorecard/score-summary';
 
 /** A task's outcome in one word: a task the model could not be asked is neither passed nor failed. */
 function verdictOf(task: ScorecardTaskResult): string {
-  if (task.unsupported === 'tools') return 'no tool support';
+  if (task.unsupported) return NOT_ASKED[task.unsupported].short;
   return task.passed ? 'passed' : 'failed';
 }
 
@@ -78,7 +79,7 @@ export function scorecardTasksCsv(document: ResultsDocument): string {
 }
 
 export function scorecardSummaryCsv(document: ResultsDocument): string {
-  const header = ['modelId', 'category', 'passed', 'total', 'passRate', 'noToolSupport', 'medianMs', 'runs'];
+  const header = ['modelId', 'category', 'passed', 'total', 'passRate', 'notAsked', 'medianMs', 'runs'];
   const rows = scorecardSummary(document.scorecard).map((row): CsvCell[] => [
     row.modelId,
     row.category,

@@ -24,7 +24,7 @@ export type ParsedResults = { ok: true; document: ResultsDocument } | { ok: fals
 export const BACKENDS: readonly Backend[] = ['webgpu', 'wasm'];
 export const DTYPES: readonly Dtype[] = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'];
 export const PROMPT_SIZES: readonly BenchmarkRow['promptSize'][] = ['short', 'medium', 'long'];
-const UNSUPPORTED: readonly NonNullable<ScorecardTaskResult['unsupported']>[] = ['tools'];
+const UNSUPPORTED: readonly NonNullable<ScorecardTaskResult['unsupported']>[] = ['tools', 'images'];
 
 /** Thrown inside the checks only; parseResultsDocument turns it into its `error` text. */
 class FormatProblem extends Error {

@@ -15,13 +15,14 @@ import type { Backend, Dtype } from '../engines/types';
 import { TASK_CATEGORIES } from '../scorecard/suite-types';
 import { BENCHMARK_MEASURES, hardwareLines } from './results-tables';
 import { BACKENDS, DTYPES, PROMPT_SIZES } from './results-json';
+import { NOT_ASKED } from '../scorecard/score-summary';
 
 export const LINK_VERSION = 2;
 
 type StatCells = [median: number | null, min: number | null, max: number | null, n: number];
 type BenchmarkCells = [model: number, backend: Backend, dtype: Dtype, size: BenchmarkRow['promptSize'], promptTokens: number, newTokens: number, ...stats: StatCells];
-/** verdict: 0 failed, 1 passed, 2 not asked (no tool support in the model's template). */
-type TaskCells = [taskId: string, category: number, verdict: 0 | 1 | 2, ms: number, promptTokens: number, generatedTokens: number];
+/** verdict: 0 failed, 1 passed, 2 not asked (no tool support in the model's template), 3 not asked (the model reads text only). */
+type TaskCells = [taskId: string, category: number, verdict: 0 | 1 | 2 | 3, ms: number, promptTokens: number, generatedTokens: number];
 type RunCells = [model: number, backend: Backend, dtype: Dtype, suiteName: string, finishedAt: string, tasks: TaskCells[]];
 
 export interface LinkPayload {
@@ -77,7 +78,7 @@ export function toLinkPayload(document: ResultsDocument): LinkPayload {
       run.results.map((task): TaskCells => [
         task.taskId,
         TASK_CATEGORIES.indexOf(task.category),
-        task.unsupported === 'tools' ? 2 : task.passed ? 1 : 0,
+        task.unsupported === 'tools' ? 2 : task.unsupported === 'images' ? 3 : task.passed ? 1 : 0,
         task.ms,
         task.promptTokens,
         task.generatedTokens,
@@ -171,7 +172,8 @@ function readRun(value: unknown, at: string, modelAt: ModelAt): ScorecardRun {
 
 function readTask(value: unknown, at: string): ScorecardTaskResult {
   const [taskId, category, verdictCell, ms, promptTokens, generatedTokens] = list(value, at, 6);
-  const verdict = oneOf(verdictCell, [0, 1, 2], `${at}, verdict`);
+  const verdict = oneOf(verdictCell, [0, 1, 2, 3], `${at}, verdict`);
+  const notAsked = verdict === 2 ? 'tools' : verdict === 3 ? 'images' : null;
   const categoryIndex = whole(category, `${at}, category`);
   if (categoryIndex >= TASK_CATEGORIES.length) throw new LinkProblem(`${at} has an unknown category (${categoryIndex}).`);
   return {
@@ -179,8 +181,8 @@ function readTask(value: unknown, at: string): ScorecardTaskResult {
     category: TASK_CATEGORIES[categoryIndex],
     passed: verdict === 1,
     // The link carries the verdicts, not the words: those are in the JSON file.
-    detail: verdict === 2 ? 'no tool support in its template' : '',
-    ...(verdict === 2 ? { unsupported: 'tools' as const } : {}),
+    detail: notAsked ? NOT_ASKED[notAsked].detail : '',
+    ...(notAsked ? { unsupported: notAsked } : {}),
     answer: '',
     ms: number(ms, `${at}, time`),
     promptTokens: whole(promptTokens, `${at}, prompt tokens`),

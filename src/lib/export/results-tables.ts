@@ -69,7 +69,7 @@ export interface ScorecardSummaryRow {
   passed: number;
   /** Tasks answered and checked. */
   total: number;
-  /** Tasks the model could not be asked: no tool support in its template. Not in `total`. */
+  /** Tasks the model could not be asked (no tool support in its template, or it reads text only). Not in `total`. */
   unsupported: number;
   /** Runs of the model that contributed tasks (several when it ran on more than one backend). */
   runs: number;
@@ -113,10 +113,10 @@ export function formatPercent(rate: number): string {
 
 export function scorecardSummaryTable(runs: readonly ScorecardRun[]): TextTable {
   const rows = scorecardSummary(runs);
-  // The column appears only when some model could not be asked tool tasks.
+  // The column appears only when some model could not be asked some tasks.
   const unsupported = rows.some((row) => row.unsupported > 0);
   return {
-    header: ['Model', 'Category', 'Passed', 'Tasks', 'Pass rate', ...(unsupported ? ['No tool support'] : []), 'Median time (ms)', 'Runs'],
+    header: ['Model', 'Category', 'Passed', 'Tasks', 'Pass rate', ...(unsupported ? ['Not asked'] : []), 'Median time (ms)', 'Runs'],
     rows: rows.map((row) => [
       row.modelId,
       categoryName(row.category),

@@ -40,7 +40,8 @@ export type TaskCategory =
   | 'summarisation'
   | 'coding'
   | 'tools'
-  | 'data';
+  | 'data'
+  | 'vision';
 
 export interface ScorecardTaskResult {
   taskId: string;
@@ -50,9 +51,10 @@ export interface ScorecardTaskResult {
   detail: string;
   /**
    * Set when the task could not be put to the model at all: 'tools' when its chat template (or
-   * engine) takes no tool definitions. Not a failure: such tasks are left out of pass rates.
+   * engine) takes no tool definitions, 'images' when the model reads text only and the task has
+   * pictures. Not a failure: such tasks are left out of pass rates.
    */
-  unsupported?: 'tools';
+  unsupported?: 'tools' | 'images';
   answer: string;
   ms: number;
   promptTokens: number;

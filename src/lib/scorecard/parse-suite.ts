@@ -5,6 +5,7 @@ import { TASK_CATEGORIES, SUITE_FORMAT, SUITE_VERSION, type ScorecardSuite, type
 import { schemaProblems } from './json-schema';
 import { toolCheckerProblems, toolsProblems } from './parse-tools';
 import { isRecord, unknownFields } from './json-records';
+import { picturesProblems, suitePicturesTotalProblems } from './suite-pictures';
 import type { TaskCategory } from '../results/result-types';
 
 export class SuiteFormatError extends Error {
@@ -24,7 +25,8 @@ const TASK_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 const TOP_FIELDS = new Set(['format', 'version', 'name', 'description', 'tasks']);
-const TASK_FIELDS = new Set(['id', 'category', 'title', 'system', 'prompt', 'maxNewTokens', 'tools', 'checker', 'reference', 'finalReference']);
+const TASK_FIELDS = new Set(['id', 'category', 'title', 'system', 'prompt', 'maxNewTokens', 'tools', 'pictures', 'checker', 'reference', 'finalReference']);
+const VERSIONS: readonly unknown[] = [1, 2, SUITE_VERSION];
 const CHECKER_FIELDS: Record<string, readonly string[]> = {
   choice: ['labels', 'expected'],
   number: ['expected', 'tolerance'],
@@ -141,15 +143,21 @@ function checkerProblems(checker: unknown, where: string, tools: unknown = undef
   return problems;
 }
 
-function taskProblems(task: unknown, index: number, seenIds: Set<string>, version: unknown): string[] {
+/** What the tasks read so far share: their ids, and the decoded size of their own pictures. */
+interface SuiteTally {
+  ids: Set<string>;
+  pictureBytes: number;
+}
+
+function taskProblems(task: unknown, index: number, tally: SuiteTally, version: unknown): string[] {
   if (!isRecord(task)) return [`task ${index + 1} must be an object`];
   const where = `task ${index + 1}${typeof task.id === 'string' ? ` ("${task.id}")` : ''}`;
   const problems = unknownFields(task, TASK_FIELDS, where);
   if (typeof task.id !== 'string' || !TASK_ID.test(task.id)) {
     problems.push(`${where}: "id" must be 1–64 letters, digits, "-" or "_"`);
-  } else if (seenIds.has(task.id)) {
+  } else if (tally.ids.has(task.id)) {
     problems.push(`${where}: "id" is used by an earlier task too`);
-  } else seenIds.add(task.id);
+  } else tally.ids.add(task.id);
   if (!TASK_CATEGORIES.includes(task.category as TaskCategory)) {
     problems.push(`${where}: "category" must be one of ${TASK_CATEGORIES.join(', ')} (found ${JSON.stringify(task.category)})`);
   }
@@ -159,8 +167,15 @@ function taskProblems(task: unknown, index: number, seenIds: Set<string>, versio
   if (task.reference !== undefined && typeof task.reference !== 'string') problems.push(`${where}: "reference" must be a string`);
   if (task.finalReference !== undefined && typeof task.finalReference !== 'string') problems.push(`${where}: "finalReference" must be a string`);
   const usesTools = task.tools !== undefined || (isRecord(task.checker) && task.checker.kind === 'tool-call');
-  if (usesTools && version === 1) problems.push(`${where}: tools and the tool-call checker need "version": ${SUITE_VERSION}`);
+  if (usesTools && version === 1) problems.push(`${where}: tools and the tool-call checker need "version": 2`);
   if (task.tools !== undefined) problems.push(...toolsProblems(task.tools, `${where}: tools`));
+  if (task.category === 'vision' && task.pictures === undefined) problems.push(`${where}: a "vision" task needs "pictures" to show the model`);
+  if (task.pictures !== undefined) {
+    if (version === 1 || version === 2) problems.push(`${where}: "pictures" need "version": ${SUITE_VERSION} (this file says ${version})`);
+    const pictures = picturesProblems(task.pictures, where);
+    problems.push(...pictures.problems);
+    tally.pictureBytes += pictures.bytes;
+  }
   if (!isWholeNumber(task.maxNewTokens, 1, MAX_NEW_TOKENS)) {
     problems.push(`${where}: "maxNewTokens" must be a whole number from 1 to ${MAX_NEW_TOKENS}`);
   }
@@ -185,8 +200,8 @@ export function parseSuite(input: unknown): ScorecardSuite {
   if (!isRecord(data)) throw new SuiteFormatError(['the file must hold one JSON object with "format", "version", "name" and "tasks"']);
   const problems = unknownFields(data, TOP_FIELDS, 'suite');
   if (data.format !== SUITE_FORMAT) problems.push(`"format" must be "${SUITE_FORMAT}" (found ${JSON.stringify(data.format ?? null)})`);
-  if (data.version !== 1 && data.version !== SUITE_VERSION) {
-    problems.push(`"version" must be 1 or ${SUITE_VERSION} (found ${JSON.stringify(data.version ?? null)})`);
+  if (!VERSIONS.includes(data.version)) {
+    problems.push(`"version" must be ${VERSIONS.slice(0, -1).join(', ')} or ${SUITE_VERSION} (found ${JSON.stringify(data.version ?? null)})`);
   }
   if (!isText(data.name)) problems.push('"name" must be a non-empty string');
   if (data.description !== undefined && typeof data.description !== 'string') problems.push('"description" must be a string');
@@ -194,8 +209,9 @@ export function parseSuite(input: unknown): ScorecardSuite {
   if (!Array.isArray(tasks) || tasks.length === 0) problems.push('"tasks" must be a non-empty list');
   else if (tasks.length > MAX_TASKS) problems.push(`"tasks" has ${tasks.length} tasks; at most ${MAX_TASKS} are allowed`);
   else {
-    const seen = new Set<string>();
-    tasks.forEach((task, i) => problems.push(...taskProblems(task, i, seen, data.version)));
+    const tally: SuiteTally = { ids: new Set(), pictureBytes: 0 };
+    tasks.forEach((task, i) => problems.push(...taskProblems(task, i, tally, data.version)));
+    problems.push(...suitePicturesTotalProblems(tally.pictureBytes));
   }
   if (problems.length > 0) throw new SuiteFormatError(problems);
   return data as unknown as ScorecardSuite;

@@ -3,11 +3,12 @@
 import type { TaskCategory } from '../results/result-types';
 import type { ToolDefinition } from '../engines/types';
 import type { JsonSchema } from './json-schema';
+import type { DrawingSpec } from '../vision/drawn-pictures';
 
 export const SUITE_FORMAT = 'on-device-playground/scorecard-suite';
-/** Version 2 added tool definitions and the tool-call checker; version 1 files still read. */
-export const SUITE_VERSION = 2;
-export type SuiteVersion = 1 | 2;
+/** Version 2 added tool definitions and the tool-call checker; version 3 pictures. Older files still read. */
+export const SUITE_VERSION = 3;
+export type SuiteVersion = 1 | 2 | 3;
 
 export const TASK_CATEGORIES: readonly TaskCategory[] = [
   'support',
@@ -20,6 +21,7 @@ export const TASK_CATEGORIES: readonly TaskCategory[] = [
   'coding',
   'tools',
   'data',
+  'vision',
 ];
 
 export const CATEGORY_LABELS: Readonly<Record<TaskCategory, string>> = {
@@ -33,6 +35,7 @@ export const CATEGORY_LABELS: Readonly<Record<TaskCategory, string>> = {
   coding: 'Coding',
   tools: 'Tool calling (agents)',
   data: 'Structured data',
+  vision: 'Vision (pictures)',
 };
 
 /** A phrase the answer must (or must not) contain; an array lists alternatives, any one of which counts. */
@@ -127,6 +130,21 @@ export type CheckerSpec = TextCheckerSpec | ToolCallChecker;
 
 export type CheckerKind = CheckerSpec['kind'];
 
+/** A picture the app draws from this description (vision/drawn-pictures.ts); `name` defaults to what it shows. */
+export interface DrawnPicture {
+  draw: DrawingSpec;
+  name?: string;
+}
+
+/** A picture of the user's own, carried in the suite as base64 (size-capped; see suite-pictures.ts). */
+export interface SuppliedPicture {
+  name: string;
+  type: 'image/png' | 'image/jpeg';
+  data: string;
+}
+
+export type TaskPicture = DrawnPicture | SuppliedPicture;
+
 export interface ScorecardTask {
   /** Unique within the suite: letters, digits, "-" and "_". */
   id: string;
@@ -138,6 +156,11 @@ export interface ScorecardTask {
   checker: CheckerSpec;
   /** Functions the model may call (suite version 2); required by a tool-call checker. */
   tools?: ToolDefinition[];
+  /**
+   * Pictures sent with the prompt (suite version 3). A model that reads text only is not asked
+   * the task, and it does not count against it.
+   */
+  pictures?: TaskPicture[];
   /** A right answer; its checker must pass it (the built-in suite's unit test checks every one). */
   reference?: string;
   /** A right answer to the second turn of a task whose checker feeds a tool result back. */

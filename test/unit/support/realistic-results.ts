@@ -110,6 +110,7 @@ const ANSWERS: Record<TaskCategory, (title: string) => string> = {
     '    if (typeof input[i] === "number" && input[i] % 2 === 0) result.push(input[i]);\n  }\n  return result.reduce((sum, n) => sum + n, 0);\n}\n```',
   tools: () => '<tool_call>\n{"name": "get_order_status", "arguments": {"order_id": "A-1042"}}\n</tool_call>',
   data: (title) => `${title}: adding the matching rows gives 1200 + 1350 + 1425 = 3975.`,
+  vision: () => 'The items on the receipt add up to 14.00.',
 };
 
 const DETAILS: Record<TaskCategory, string> = {
@@ -123,6 +124,7 @@ const DETAILS: Record<TaskCategory, string> = {
   coding: '3/3 tests passed',
   tools: 'called get_order_status with the expected arguments',
   data: 'final number 3975, expected 3975',
+  vision: 'final number 14, expected 14 ± 0.005',
 };
 
 export function realisticDocument(): ResultsDocument {
