@@ -3,7 +3,7 @@
 // the cache carried, and answer questions about pictures attached by picker, drop and paste. The
 // scripted vision model names a picture's dominant colour, so its answer proves the pixels arrived.
 import { test, expect, type Page } from '@playwright/test';
-import { MIRROR } from './ports';
+import { MIRROR, STATIC_MIRROR } from './ports';
 import { answerRows, expectOnlyHosts, lastAnswer, loadModel, openApp, send, setGeneration, waitForAnswerDone, watch } from './app';
 
 /** A PNG of one colour, drawn in the page (so no picture file is needed), as bytes. */
@@ -172,4 +172,22 @@ test('side by side: two vision models answer about the same picture, a text-only
   await expect(panes.nth(0)).toContainText(pictureAnswer('green'));
   await expect(panes.nth(1)).toHaveAttribute('data-state', 'done', { timeout: 90_000 });
   await expect(panes.nth(2)).toContainText('reads text only', { timeout: 90_000 });
+});
+
+test('from a plain mirror with no file listing, Qwen3.5 loads its three sessions and answers', async ({ page }) => {
+  const downloads: string[] = [];
+  page.context().on('request', (request) => {
+    if (request.method() === 'GET') downloads.push(request.url());
+  });
+  await openApp(page, 'fixtures/tiny-qwen35-vision', STATIC_MIRROR);
+  await setGeneration(page, { temperature: 0, maxNewTokens: 16 });
+  await loadModel(page);
+  await expect(page.getByTestId('session-dtypes')).toHaveText('decoder q8 · embeddings q8 · vision fp32');
+  await attachWithPicker(page, await solidPng(page, '#1010e0'), 'blue.png');
+  await send(page, 'What colour is this?');
+  await waitForAnswerDone(page);
+  await expect(lastAnswer(page)).toContainText(pictureAnswer('blue'));
+  const fetched = downloads.filter((url) => url.startsWith(STATIC_MIRROR)).map((url) => url.split('/resolve/main/')[1]);
+  expect(fetched).toEqual(expect.arrayContaining(['onnx/embed_tokens_quantized.onnx', 'onnx/decoder_model_merged_quantized.onnx', 'onnx/vision_encoder.onnx', 'preprocessor_config.json']));
+  expect(fetched).not.toContain('onnx/embed_tokens_q4.onnx');
 });

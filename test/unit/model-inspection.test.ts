@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createMirrorServer, type MirrorServer } from '../../scripts/mirror-server';
 import { TINY_QWEN3, generateModelRepo } from '../fixtures/model-repos';
+import { TINY_QWEN35, ensureQwen35Models } from '../fixtures/tiny-qwen35';
 import { inspectModel } from '../../src/lib/models/model-inspection';
 
 let root: string;
@@ -15,6 +16,7 @@ let staticMirror: MirrorServer;
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'inspect-'));
   await generateModelRepo(root, TINY_QWEN3);
+  await ensureQwen35Models(root, [TINY_QWEN35]);
   await mkdir(join(root, 'other/bert-model/onnx'), { recursive: true });
   await writeFile(join(root, 'other/bert-model/config.json'), JSON.stringify({ model_type: 'bert' }));
   await writeFile(join(root, 'other/bert-model/onnx/model.onnx'), 'x');
@@ -62,6 +64,16 @@ describe('inspectModel', () => {
     for (const path of ['onnx/model_quantized.onnx', 'onnx/model_q4.onnx', 'onnx/model.onnx', 'tokenizer.json', 'tokenizer_config.json']) {
       expect(info.files?.[path], path).toEqual({ size: fromTree.files![path].size, sha256: null });
     }
+  });
+
+  it("finds a Qwen3.5 export's three sessions by probing a static server, asking for no single-graph file", async () => {
+    const info = await inspectModel('fixtures/tiny-qwen35', { hub: staticMirror.url, revision: 'main' });
+    expect(info).toMatchObject({ modelType: 'qwen3_5', listing: 'probe' });
+    expect(info.dtypes.sort()).toEqual(['fp32', 'q4', 'q8']);
+    const fromTree = await inspectModel('fixtures/tiny-qwen35', { hub: mirror.url, revision: 'main' });
+    expect(info.fileSizes).toEqual(fromTree.fileSizes);
+    expect(info.files?.['preprocessor_config.json']?.size).toBeGreaterThan(0);
+    expect(staticMirror.requests.filter((r) => r.path.includes('tiny-qwen35/') && /\/onnx\/model[._]/.test(r.path))).toEqual([]);
   });
 
   it('names a missing model and the hub it asked', async () => {

@@ -3,6 +3,7 @@
 // otherwise the hub's tree endpoint, or HEAD probes for plain static mirrors.
 import { shapeFromConfig, type ModelShape } from '../hardware/model-shapes';
 import { dtypesInRepo, onnxFileFor } from '../engines/backend-selection';
+import { modelLayout, sessionFile, type ModelLayout } from '../engines/transformers/session-dtypes';
 import {
   InvalidModelIdError,
   ModelNotFoundError,
@@ -84,7 +85,7 @@ export async function inspectModel(repoId: string, options: InspectOptions): Pro
   }
   const config = parseConfig(await readTextUpTo(configResponse, 'config.json', UNSIZED_FILE_LIMIT), repoId);
 
-  const listed = await listRepoFiles(doFetch, hub, repoId, revision);
+  const listed = await listRepoFiles(doFetch, hub, repoId, revision, modelLayout({ model_type: config.modelType }));
   const fileSizes = onnxSizes(listed.files);
   const dtypes = dtypesInRepo(Object.keys(fileSizes));
   if (dtypes.length === 0) throw new NoOnnxWeightsError(repoId);
@@ -155,6 +156,7 @@ async function listRepoFiles(
   hub: string,
   repoId: string,
   revision: string,
+  layout: ModelLayout,
 ): Promise<{ files: Record<string, ManifestFile>; source: 'tree' | 'probe' }> {
   try {
     const response = await doFetch(treeUrl(hub, repoId, revision), { signal: timeout() });
@@ -173,7 +175,7 @@ async function listRepoFiles(
   } catch {
     // A static mirror without the API: probe the known file names instead.
   }
-  const sizes = await sizesOfKnownFiles(hub, repoId, revision, async (url) => {
+  const sizes = await sizesOfKnownFiles(hub, repoId, revision, layout, async (url) => {
     try {
       return await doFetch(url, { method: 'HEAD', signal: timeout() });
     } catch {
@@ -194,6 +196,13 @@ function sizedFiles(files: Record<string, ManifestFile>): Record<string, Manifes
 /** The files besides the weights that every transformers.js load reads. */
 const SMALL_FILES = ['tokenizer.json', 'tokenizer_config.json', 'generation_config.json'];
 
+/** The ONNX files a repo of this layout can have: one graph per dtype, or three sessions per dtype. */
+function knownOnnxFiles(layout: ModelLayout): string[] {
+  if (layout === 'decoder-only') return ALL_DTYPES.map(onnxFileFor);
+  const sessions = ['embed_tokens', 'decoder_model_merged', 'vision_encoder'] as const;
+  return [...sessions.flatMap((session) => ALL_DTYPES.map((dtype) => sessionFile(session, dtype))), 'preprocessor_config.json'];
+}
+
 /**
  * Looks up every ONNX file name transformers.js knows and the tokenizer and generation files;
  * present files map to their byte size, 0 when the answer gave none (or a compressed one).
@@ -202,11 +211,12 @@ async function sizesOfKnownFiles(
   hub: string,
   repoId: string,
   revision: string,
+  layout: ModelLayout,
   lookup: (url: string) => Promise<Response | undefined>,
 ): Promise<Record<string, number>> {
   const sizes: Record<string, number> = {};
   await Promise.all(
-    [...ALL_DTYPES.map(onnxFileFor), ...SMALL_FILES].map(async (file) => {
+    [...knownOnnxFiles(layout), ...SMALL_FILES].map(async (file) => {
       const response = await lookup(resolveFileUrl(hub, repoId, revision, file));
       if (!response?.ok) return;
       const length = Number(response.headers.get('content-length') ?? 0);
