@@ -36,6 +36,28 @@ describe('planFolderImport', () => {
     expect(plan.totalBytes).toBe(plan.files.reduce((sum, f) => sum + f.file.size, 0));
   });
 
+  it("takes a Qwen3.5 folder's three sessions: every dtype carries the embeddings and vision encoder it may need", async () => {
+    const qwen35 = folder({
+      'config.json': config('qwen3_5'),
+      'tokenizer.json': blob('{}'),
+      'tokenizer_config.json': blob('{}'),
+      'preprocessor_config.json': blob('{}'),
+      'chat_template.jinja': blob('{{ x }}'),
+      'onnx/embed_tokens_q4.onnx': blob('gbq'),
+      'onnx/embed_tokens_quantized.onnx': blob('int8'),
+      'onnx/vision_encoder.onnx': blob('vision'),
+      'onnx/vision_encoder.onnx_data': blob('vision weights'),
+      'onnx/decoder_model_merged_q4.onnx': blob('decoder'),
+      'onnx/decoder_model_merged_quantized.onnx': blob('decoder int8'),
+    });
+    const plan = await planFolderImport('Qwen3.5 mine', qwen35, ORIGIN);
+    expect(plan.dtypes.sort()).toEqual(['q4', 'q8']);
+    const sessions = ['onnx/embed_tokens_q4.onnx', 'onnx/embed_tokens_quantized.onnx', 'onnx/vision_encoder.onnx', 'onnx/vision_encoder.onnx_data', 'preprocessor_config.json'];
+    expect(plan.filesByDtype.q4).toEqual(expect.arrayContaining([...sessions, 'onnx/decoder_model_merged_q4.onnx']));
+    expect(plan.filesByDtype.q8).toEqual(expect.arrayContaining([...sessions, 'onnx/decoder_model_merged_quantized.onnx']));
+    expect(plan.files.map((f) => f.path)).not.toContain('chat_template.jinja');
+  });
+
   it('names the missing files of a folder that is not a model', async () => {
     const files = complete().filter((f) => f.path !== 'tokenizer.json' && f.path !== 'config.json');
     await expect(planFolderImport('stuff', files, ORIGIN)).rejects.toMatchObject({

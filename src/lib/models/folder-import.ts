@@ -3,6 +3,7 @@
 // import the model loads like any stored model: no network, and it stays until deleted.
 import type { Dtype } from '../engines/types';
 import { dtypesInRepo, onnxFileFor } from '../engines/backend-selection';
+import { modelLayout } from '../engines/transformers/session-dtypes';
 import { EngineError } from '../engines/errors';
 import { isValidRepoId, LOCAL_ORG } from './hub-urls';
 import { parseConfig } from './model-inspection';
@@ -126,9 +127,9 @@ export async function planFolderImport(folderName: string, picked: PickedFile[],
   const { modelType, contextLength } = parseConfig(await byPath.get('config.json')!.file.text(), repoId);
   const dtypes = dtypesInRepo([...byPath.keys()]);
   if (dtypes.length === 0) {
-    throw new FolderImportError(`"${folderName}" has no ONNX weights (onnx/model*.onnx), so there is nothing to run.`);
+    throw new FolderImportError(`"${folderName}" has no ONNX weights (onnx/model*.onnx or onnx/decoder_model_merged*.onnx), so there is nothing to run.`);
   }
-  const shared = [...REQUIRED_FILES, ...OPTIONAL_FILES.filter((p) => byPath.has(p))];
+  const shared = [...REQUIRED_FILES, ...OPTIONAL_FILES.filter((p) => byPath.has(p)), ...visionLanguageFiles(modelType, byPath)];
   const filesByDtype: Partial<Record<Dtype, string[]>> = {};
   for (const dtype of dtypes) {
     const onnx = [...byPath.keys()].find((p) => p === onnxFileFor(dtype)) ?? decoderFileFor(dtype, byPath);
@@ -148,6 +149,17 @@ export async function planFolderImport(folderName: string, picked: PickedFile[],
     filesByDtype,
     totalBytes: files.reduce((sum, f) => sum + f.file.size, 0),
   };
+}
+
+/**
+ * A vision-language export (Qwen3.5) loads embeddings and a vision encoder beside the decoder, in
+ * weights that depend on the backend: every one the folder has comes along with each dtype, and the
+ * processor's settings with them.
+ */
+function visionLanguageFiles(modelType: string, byPath: Map<string, PickedFile>): string[] {
+  if (modelLayout({ model_type: modelType }) !== 'vision-language') return [];
+  const paths = [...byPath.keys()];
+  return paths.filter((p) => p === 'preprocessor_config.json' || /^onnx\/(embed_tokens|vision_encoder)(_[a-z0-9]+)?\.onnx(_data(_\d+)?)?$/.test(p)).sort();
 }
 
 function decoderFileFor(dtype: Dtype, byPath: Map<string, PickedFile>): string | undefined {
