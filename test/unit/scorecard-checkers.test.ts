@@ -394,14 +394,14 @@ describe('parseSuite', () => {
   it('names the task and the field of each problem', () => {
     expect(problemsOf('{ "format": ')).toEqual([expect.stringMatching(/^the file is not valid JSON \(/)]);
     expect(problemsOf([])).toEqual(['the file must hold one JSON object with "format", "version", "name" and "tasks"']);
-    expect(problemsOf({ ...good, format: 'x', version: 3, tasks: [] })).toEqual([
+    expect(problemsOf({ ...good, format: 'x', version: 4, tasks: [] })).toEqual([
       '"format" must be "on-device-playground/scorecard-suite" (found "x")',
-      '"version" must be 1 or 2 (found 3)',
+      '"version" must be 1, 2 or 3 (found 4)',
       '"tasks" must be a non-empty list',
     ]);
     expect(problemsOf(withTask({ prompt: '', promt: 'typo' }))).toEqual(['task 1 ("a"): unknown field "promt"', 'task 1 ("a"): "prompt" must be a non-empty string']);
     expect(problemsOf(withTask({ category: 'poetry', maxNewTokens: 0 }))).toEqual([
-      'task 1 ("a"): "category" must be one of support, recommendation, classification, extraction, reasoning, translation, summarisation, coding, tools, data (found "poetry")',
+      'task 1 ("a"): "category" must be one of support, recommendation, classification, extraction, reasoning, translation, summarisation, coding, tools, data, vision (found "poetry")',
       'task 1 ("a"): "maxNewTokens" must be a whole number from 1 to 4096',
     ]);
     expect(problemsOf({ ...good, tasks: [good.tasks[0], good.tasks[0]] })).toEqual(['task 2 ("a"): "id" is used by an earlier task too']);

@@ -424,6 +424,29 @@ export const UNAVAILABLE_MODELS: readonly UnavailableModel[] = [
     tryInstead: 'onnx-community/glm-edge-1.5b-chat-ONNX',
   },
   {
+    name: 'GLM-Edge-V 2B / 5B',
+    lab: 'Zhipu AI (Z.ai)',
+    country: 'China',
+    parametersB: 5,
+    parameters: '2B and 5B (vision-language)',
+    reason:
+      'Published only as GGUF for llama.cpp (THUDM/glm-edge-v-2b-gguf) and as PyTorch weights that need ' +
+      'trust_remote_code: there is no ONNX or MLC export, and transformers.js 4.3 has no class for it.',
+    tryInstead: 'onnx-community/Qwen3.5-0.8B-ONNX-OPT',
+  },
+  {
+    name: 'GLM-OCR 0.9B',
+    lab: 'Zhipu AI (Z.ai)',
+    country: 'China',
+    parametersB: 0.9,
+    parameters: '0.9B (document reading)',
+    reason:
+      'transformers.js 4.3 has its `glm_ocr` class and onnx-community publishes an export, but this app ' +
+      'has no generated test model of its layout yet, so it is not offered until its load and image path are ' +
+      'verified here; for pictures of documents, Qwen3.5 reads text in pictures.',
+    tryInstead: 'onnx-community/Qwen3.5-0.8B-ONNX-OPT',
+  },
+  {
     name: 'GLM-4-9B-Chat',
     lab: 'Zhipu AI (Z.ai)',
     country: 'China',
