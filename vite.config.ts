@@ -2,16 +2,20 @@
 // Build and serve the app. scripts/vite-csp-plugin.ts gives index.html its Content-Security-Policy
 // and has every dev and preview response carry its security headers, COOP/COEP included, so the page
 // is cross-origin isolated (SharedArrayBuffer, onnxruntime-web's WASM threads). In the build, the
-// service worker (src/pwa/sw.ts) adds the same headers for hosts that cannot, and offline.
+// service worker (src/pwa/sw.ts) adds the same headers for hosts that cannot, and offline, and
+// scripts/vite-host-headers-plugin.ts writes them as dist/_headers for hosts that can.
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
 import { contentSecurityPolicy } from './scripts/vite-csp-plugin.ts';
+import { hostHeaders } from './scripts/vite-host-headers-plugin.ts';
+import { workerEntryFileName } from './src/lib/security/host-headers.ts';
 
 export default defineConfig({
   plugins: [
     svelte(),
     contentSecurityPolicy(),
+    hostHeaders(),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'src/pwa',
@@ -54,7 +58,11 @@ export default defineConfig({
     port: Number(process.env.PORT ?? 4173),
     strictPort: true,
   },
-  worker: { format: 'es' },
+  worker: {
+    format: 'es',
+    // One folder per worker policy, so a static host can give each its header by path.
+    rolldownOptions: { output: { entryFileNames: (chunk) => workerEntryFileName(chunk.name) } },
+  },
   build: {
     target: 'es2022',
     // ORT's wasm binary is ~27 MB; it is fetched once by the worker, never inlined.

@@ -6,6 +6,7 @@
 /// <reference lib="webworker" />
 import { cleanupOutdatedCaches, matchPrecache, precache } from 'workbox-precaching';
 import { withHeaders } from './isolation-headers';
+import { rangeOf } from './range-response';
 import { responseRole, securityHeaders } from '../lib/security/response-headers';
 import { ALLOWED_CONNECT_SOURCES } from '../lib/security/allowed-hubs';
 import {
@@ -62,7 +63,8 @@ async function respond(request: Request): Promise<{ response: Response; fromPrec
     (await matchPrecache(request)) ??
     // A single-page app: any other navigation gets the shell, whatever the query (?hub=, ?model=).
     (request.mode === 'navigate' ? await matchPrecache('index.html') : undefined);
-  return cached ? { response: cached, fromPrecache: true } : { response: await fetch(request), fromPrecache: false };
+  // A Range request the network answers itself; one the precache answers is cut here.
+  return cached ? { response: await rangeOf(request, cached), fromPrecache: true } : { response: await fetch(request), fromPrecache: false };
 }
 
 // The privacy counter's view from here: every fetch event, kept (the last SERVICE_WORKER_LOG_SIZE)

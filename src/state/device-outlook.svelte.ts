@@ -15,6 +15,7 @@ import type { DeviceCapabilities } from '../lib/engines/backend-selection';
 import type { Backend, Dtype, GenerationMetrics, RuntimeInfo } from '../lib/engines/types';
 import { summarizeError, type ErrorSummary } from '../lib/engines/errors';
 import { ALL_MODELS, findCatalogEntry } from '../lib/models/catalog';
+import { workerGate } from '../lib/security/worker-gate';
 
 const BACKENDS: Backend[] = ['wasm', 'webgpu'];
 const DTYPES: Dtype[] = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'];
@@ -184,5 +185,6 @@ function measuredKey(repoId: string, backend: Backend, dtype: Dtype): string {
 }
 
 function defaultProbeWorker(): Worker {
+  workerGate.assertAllowed('probe');
   return new Worker(new URL('../../workers/probe.worker.ts', import.meta.url), { type: 'module', name: 'probe' });
 }

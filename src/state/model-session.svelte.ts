@@ -40,6 +40,7 @@ import { InspectionLookups } from '../lib/models/inspection-lookups';
 import type { Settings } from './settings.svelte';
 import { announceModelReady } from './model-ready-events';
 import { hubPolicyProblem } from '../lib/security/allowed-hubs';
+import { workerGate } from '../lib/security/worker-gate';
 
 export type LoadStatus = 'idle' | 'inspecting' | 'loading' | 'ready' | 'error';
 
@@ -372,6 +373,7 @@ export class ModelSession {
 }
 
 function defaultWorker(): Worker {
+  workerGate.assertAllowed('model');
   return new Worker(new URL('../../workers/inference.worker.ts', import.meta.url), {
     type: 'module',
     name: 'inference',

@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import { LEAK_LISTENER } from '../fixtures/model-repos';
 import { lastAnswer, loadModel, openApp, send, setGeneration, waitForAnswerDone, watch } from './app';
 import { importSuite, sumToSuite } from './scorecard-suites';
+import { startFramingSite } from './framing-site';
 
 interface Listener {
   heard: string[];
@@ -128,11 +129,15 @@ test('another site cannot frame the app: the server and the service worker both 
   expect(fromWorker!.fromServiceWorker()).toBe(true);
   expect(fromWorker!.headers()['content-security-policy']).toBe("frame-ancestors 'self'");
 
-  await page.route('http://framer.test/', (route) =>
-    route.fulfill({ contentType: 'text/html', body: `<!doctype html><iframe src="${baseURL}/" width="800" height="600"></iframe>` }),
-  );
-  await page.goto('http://framer.test/');
-  await expect.poll(() => page.frames().map((frame) => frame.url())).toEqual(['http://framer.test/', 'chrome-error://chromewebdata/']);
+  // A loopback site: a public one would be stopped by Chrome's local network access checks before
+  // the header is even read, and prove nothing about it.
+  const framer = await startFramingSite(`${baseURL}/`);
+  try {
+    await page.goto(framer.url);
+    await expect.poll(() => page.frames().map((frame) => frame.url())).toEqual([framer.url, 'chrome-error://chromewebdata/']);
+  } finally {
+    await framer.close();
+  }
 });
 
 test('each worker runs under its own policy: none for the code sandbox, this origin and the hubs for the model workers', async ({ page }) => {

@@ -1,11 +1,13 @@
 // Runs an answer's code in a fresh dedicated worker (workers/code-sandbox.worker.ts) and kills the
 // worker when the time limit passes: an endless loop can't be interrupted any other way.
 import type { SandboxReport, SandboxRequest, SandboxWorkerMessage } from './code-sandbox-protocol';
+import { WorkerBlockedError, workerGate } from '../security/worker-gate';
 
 /** How long the worker may take to start and lock itself down, apart from the code's own limit. */
 const START_LIMIT_MS = 15_000;
 
 export function createSandboxWorker(): Worker {
+  workerGate.assertAllowed('sandbox');
   return new Worker(new URL('../../../workers/code-sandbox.worker.ts', import.meta.url), { type: 'module', name: 'code-sandbox' });
 }
 
@@ -15,7 +17,15 @@ export function createSandboxWorker(): Worker {
  */
 export function runInSandbox(request: SandboxRequest, createWorker: () => Worker = createSandboxWorker): Promise<SandboxReport> {
   return new Promise((resolve) => {
-    const worker = createWorker();
+    let worker: Worker;
+    try {
+      worker = createWorker();
+    } catch (error) {
+      // Without its own security policy the sandbox is not started (src/lib/security/worker-gate.ts).
+      if (!(error instanceof WorkerBlockedError)) throw error;
+      resolve({ kind: 'refused', message: error.message, elapsedMs: 0 });
+      return;
+    }
     let startedAt = 0;
     let timer: ReturnType<typeof setTimeout>;
     const elapsed = () => (startedAt ? performance.now() - startedAt : 0);
