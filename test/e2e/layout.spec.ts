@@ -171,3 +171,56 @@ test('screenshots for the README: the models view and the scorecard', async ({ p
   await expect(page.getByRole('button', { name: /Run the scorecard|Run/ }).first()).toBeVisible();
   await page.screenshot({ path: 'docs/screenshots/scorecard.png' });
 });
+
+test('a question about a picture at every size: thumbnail, answer and composer stay apart; screenshots for the README', async ({ page }) => {
+  test.setTimeout(180_000);
+  await openApp(page, 'fixtures/tiny-qwen35-vision');
+  await setGeneration(page, { temperature: 0, maxNewTokens: 16 });
+  await loadModel(page);
+  const png = Buffer.from(
+    await page.evaluate(async () => {
+      // A small "receipt": a picture someone would really ask about, mostly red ink on white.
+      const canvas = new OffscreenCanvas(320, 400);
+      const context = canvas.getContext('2d')!;
+      context.fillStyle = '#c81e1e';
+      context.fillRect(0, 0, 320, 400);
+      context.fillStyle = '#ffffff';
+      context.font = 'bold 28px sans-serif';
+      context.fillText('KIOSK', 110, 60);
+      context.font = '22px sans-serif';
+      for (const [i, line] of ['Tea      1.15', 'Bagel    2.40', 'Juice    3.05'].entries()) context.fillText(line, 60, 130 + i * 40);
+      const bytes = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer());
+      return btoa(String.fromCharCode(...bytes));
+    }),
+    'base64',
+  );
+  for (const [name, size] of Object.entries(SIZES)) {
+    await page.setViewportSize(size);
+    const newChat = page.getByRole('button', { name: 'New chat' });
+    if (await newChat.isEnabled()) await newChat.click();
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByRole('button', { name: 'Attach image' }).click();
+    await (await chooser).setFiles({ name: 'receipt.png', mimeType: 'image/png', buffer: png });
+    await expect(page.getByTestId('chat-image-tokens')).toBeVisible();
+    await page.getByRole('textbox', { name: 'Message' }).fill('What colour is this receipt?');
+    await expectNoSidewaysScroll(page, `${name}, picture attached`);
+    await page.screenshot({ path: `test-results/picture-${name}-attached.png` });
+    await page.getByRole('button', { name: 'Send' }).click();
+    await waitForAnswerDone(page);
+    await expect(lastAnswer(page)).toContainText('The picture is mostly red.');
+    const log = page.getByRole('log', { name: 'Conversation' });
+    const picture = log.getByRole('article', { name: 'You' }).getByRole('img', { name: 'receipt.png' });
+    const answerBox = await lastAnswer(page).boundingBox();
+    const pictureBox = await picture.boundingBox();
+    expect(pictureBox!.y + pictureBox!.height, `${name}: the picture ends above the answer`).toBeLessThanOrEqual(answerBox!.y + 1);
+    await expectRegionsApart(page, `${name}, answered about a picture`);
+    await expectNoSidewaysScroll(page, `${name}, answered about a picture`);
+    await page.screenshot({ path: `docs/screenshots/picture-${name}.png` });
+  }
+  // A file that is not a picture is refused with its name and what to attach instead.
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Attach image' }).click();
+  await (await chooser).setFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
+  await expect(page.getByRole('alert').filter({ hasText: 'notes.txt' })).toContainText('attach a PNG, JPEG, WebP or GIF');
+  await page.screenshot({ path: 'test-results/picture-phone-error.png' });
+});

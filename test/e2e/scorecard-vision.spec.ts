@@ -145,3 +145,24 @@ test('the picture beside its answer fits the window at laptop, desktop and phone
     await page.screenshot({ path: shot('totals') });
   }
 });
+
+test('a model that sees is asked the picture tasks and scored on them: the scripted one names the colour right', async ({ page }) => {
+  test.setTimeout(180_000);
+  await openApp(page, 'fixtures/tiny-qwen35-vision');
+  await page.getByRole('tab', { name: 'Scorecard' }).click();
+  const view = page.getByRole('region', { name: 'Scorecard' });
+  await importSuite(page, 'pictures.json', PICTURE_SUITE);
+  await view.getByRole('radio', { name: 'Run only the imported suite' }).check();
+  await view.getByRole('button', { name: 'Run scorecard' }).click();
+  await expect(view.getByTestId('scorecard-message')).toHaveText('Scorecard finished: 1 of 1 models scored.', { timeout: 150_000 });
+  // Every task was asked: the score is out of all of them, none left out.
+  const score = view.getByRole('table', { name: 'Scorecard totals' }).getByRole('row', { name: /fixtures\/tiny-qwen35-vision/ }).getByTestId('score');
+  const total = PICTURE_SUITE.tasks.length;
+  await expect(score).toHaveText(new RegExp(`^\\d+ / ${total}$`));
+  await expect(view.getByTestId('no-image-support')).toHaveCount(0);
+  // It answers "The picture is mostly <colour>.": right for the built-in colour task and the user's red square.
+  const passed = Number(/^(\d+)/.exec((await score.textContent()) ?? '')![1]);
+  expect(passed).toBeGreaterThanOrEqual(2);
+  const vision = view.getByRole('table', { name: 'Scores by category' }).locator('tbody tr').filter({ hasText: 'Vision (pictures)' });
+  await expect(vision.locator('td')).toHaveText(new RegExp(`^\\d+ / ${PICTURE_TASK_COUNT}$`));
+});
