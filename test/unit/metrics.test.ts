@@ -54,6 +54,17 @@ describe('answersToCsv', () => {
     ]);
     const [header, row] = csv.trim().split('\n');
     expect(header.split(',')).toContain('decode_tokens_per_s');
-    expect(row).toBe('1,"org/a,b",10,2,8,40,200,5,40,141.23,eos');
+    // No pictures: 0 image tokens, 0 ms encoding.
+    expect(row).toBe('1,"org/a,b",10,2,8,40,200,5,40,141.23,eos,0,0');
+  });
+  it('gives the image tokens and the vision encoder time of an answer about a picture', () => {
+    const metrics = {
+      promptTokens: 230, cachedTokens: 0, prefillTokens: 230, prefillMs: 400, prefillTokensPerSecond: 575,
+      timeToFirstTokenMs: 400, generatedTokens: 5, decodeMs: 100, decodeTokensPerSecond: 40, totalMs: 500, stopReason: 'eos' as const,
+      imageTokens: 196, imageEncodeMs: 123.456,
+    };
+    const [header, row] = answersToCsv([{ answer: 1, model: 'm', metrics }]).trim().split('\n');
+    expect(header.split(',').slice(-2)).toEqual(['image_tokens', 'image_encode_ms']);
+    expect(row.split(',').slice(-2)).toEqual(['196', '123.46']);
   });
 });
