@@ -63,7 +63,7 @@ describe('answersToCsv', () => {
       timeToFirstTokenMs: 400, generatedTokens: 5, decodeMs: 100, decodeTokensPerSecond: 40, totalMs: 500, stopReason: 'eos' as const,
       imageTokens: 196, imageEncodeMs: 123.456,
     };
-    const [header, row] = answersToCsv([{ answer: 1, model: 'm', metrics }]).trim().split('\n');
+    const [header, row] = answersToCsv([{ answer: 1, model: 'm', metrics }]).trim().split(/\r?\n/);
     expect(header.split(',').slice(-2)).toEqual(['image_tokens', 'image_encode_ms']);
     expect(row.split(',').slice(-2)).toEqual(['196', '123.46']);
   });
