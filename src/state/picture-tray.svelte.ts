@@ -38,6 +38,12 @@ export class PictureTray {
     if (problems.length > 0) this.error = problems.join(' ');
   }
 
+  /** Adds pictures prepared elsewhere (a demo preset's drawings). */
+  add(pictures: readonly PreparedPicture[]): void {
+    this.pictures = [...this.pictures, ...pictures].slice(0, MAX_PICTURES_PER_MESSAGE);
+    this.error = null;
+  }
+
   remove(index: number): void {
     this.pictures = this.pictures.filter((_, i) => i !== index);
     this.error = null;

@@ -3,6 +3,8 @@
 // (`?model=`, `?hub=`) and runs the preset in the chat with no clicks.
 import { DEMO_PRESETS, findPreset, unknownPresetMessage, type DemoPreset } from '../lib/presets/demo-presets';
 import type { Chat } from './chat.svelte';
+import { imageSupportOf } from '../lib/vision/image-support';
+import { prepareTaskPictures } from '../lib/scorecard/task-pictures';
 import type { ModelSession } from './model-session.svelte';
 import type { VisitSettings } from './visit-settings.svelte';
 
@@ -54,6 +56,15 @@ export class Presenter {
     if (this.chat.generating) {
       this.presetError = 'An answer is still being written: stop it or wait, then run the preset.';
       return;
+    }
+    if (preset.pictures?.length) {
+      const support = imageSupportOf(this.session.runtime, this.session.loadedModelId);
+      if (!support.supported) {
+        this.presetError = `"${preset.title}" asks about a picture. ${support.reason}`;
+        return;
+      }
+      this.chat.pictures.take();
+      this.chat.pictures.add(await prepareTaskPictures(preset, support.pixelBudget));
     }
     this.presetError = null;
     this.settings.useForVisit(preset.title, { systemPrompt: preset.systemPrompt, params: preset.params });

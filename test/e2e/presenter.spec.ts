@@ -66,3 +66,20 @@ test('presenter mode without a preset, after a reload, still offers Load and cha
   await waitForAnswerDone(page);
   await expect(lastAnswer(page).locator('.markdown')).not.toBeEmpty();
 });
+
+test('a preset with a picture sends it with the prompt to a model that sees, and explains itself to one that does not', async ({ page }) => {
+  const preset = findPreset('receipt-total')!;
+  expect(preset.pictures?.length).toBe(1);
+  await page.goto(`/?hub=${encodeURIComponent(MIRROR)}&model=${encodeURIComponent('fixtures/tiny-qwen35-vision')}&preset=${preset.id}&presenter=1`);
+  const you = page.getByRole('log', { name: 'Conversation' }).getByRole('article', { name: 'You' });
+  await expect(you).toContainText(preset.prompt, { timeout: 90_000 });
+  await expect(you.getByRole('img')).toHaveCount(1);
+  await waitForAnswerDone(page);
+  await expect(lastAnswer(page)).toContainText('The picture is mostly');
+  const [row] = await answerRows(page);
+  expect(Number(row.image_tokens)).toBeGreaterThan(0);
+
+  await page.goto(`/?hub=${encodeURIComponent(MIRROR)}&model=${encodeURIComponent('fixtures/tiny-qwen3')}&preset=${preset.id}`);
+  await expect(page.getByRole('alert').filter({ hasText: preset.title })).toContainText('reads text only', { timeout: 90_000 });
+  await expect(page.getByRole('log', { name: 'Conversation' }).getByRole('article')).toHaveCount(0);
+});

@@ -1,6 +1,7 @@
 // Scripted demos from everyday work: a system prompt, a prompt and sampling settings each, run from
 // the chat's preset picker or a deep link (`?preset=<id>`, with `?presenter=1` for a talk).
 import type { GenerationParams } from '../engines/types';
+import type { TaskPicture } from '../scorecard/suite-types';
 
 export interface DemoPreset {
   id: string;
@@ -8,6 +9,8 @@ export interface DemoPreset {
   systemPrompt: string;
   prompt: string;
   params: GenerationParams;
+  /** Pictures sent with the prompt (drawn by the app, like the scorecard's); needs a model that sees. */
+  pictures?: TaskPicture[];
 }
 
 export const DEMO_PRESETS: readonly DemoPreset[] = [
@@ -47,6 +50,26 @@ export const DEMO_PRESETS: readonly DemoPreset[] = [
       '- Priya will re-submit the SDK update by Thursday.\n- Marketing keeps the launch email but moves it to 15 March; Tom updates the schedule.\n' +
       '- Support asks for a FAQ on the new refund flow; Lena drafts it by next Monday.\n- Agreed: no new features into this release.\n\nSummarise.',
     params: { maxNewTokens: 300, temperature: 0.3, topP: 0.9, enableThinking: false },
+  },
+  {
+    id: 'receipt-total',
+    title: 'Read a receipt (picture)',
+    systemPrompt: 'You read receipts for an expense report. Answer with the figures you see, briefly.',
+    prompt: 'This is a photo of a receipt. List each item with its price, then give the total.',
+    params: { maxNewTokens: 200, temperature: 0, topP: 1, enableThinking: false },
+    pictures: [
+      {
+        draw: {
+          kind: 'receipt',
+          shop: 'HARBOUR CAFE',
+          items: [
+            { name: 'Flat white', price: 3.4 },
+            { name: 'Croissant', price: 2.75 },
+            { name: 'Orange juice', price: 3.9 },
+          ],
+        },
+      },
+    ],
   },
 ];
 
