@@ -4,6 +4,7 @@
 import type { SessionResults } from './session-results.svelte';
 import type { HardwareReportState } from './hardware-report.svelte';
 import type { MachineInfo, ResultsDocument } from '../lib/results/result-types';
+import type { LeftOut } from '../lib/results/results-limits';
 import { buildResultsDocument, hasResults, machineFromReport, resultsFileName } from '../lib/export/results-document';
 import { resultsJson } from '../lib/export/results-json';
 import { importResultsFiles, type ResultsFile } from '../lib/export/results-import';
@@ -21,6 +22,8 @@ export interface ResultsSource extends NamedDocument {
 /** An imported file, with the fingerprint that tells a repeat of it apart from new results. */
 export interface ImportedSource extends ResultsSource {
   fingerprint: string;
+  /** What the file held beyond what the app reads; null when it was read whole. */
+  leftOut: LeftOut | null;
 }
 
 export type ExportKind = 'json' | 'markdown' | 'benchmark-csv' | 'scorecard-csv' | 'scorecard-summary-csv';
@@ -56,6 +59,8 @@ function navigatorMachine(): MachineInfo {
 
 export class ResultsSharing {
   shared = $state.raw<ResultsDocument | null>(null);
+  /** What the link held beyond what the app reads; null when it was read whole. */
+  sharedLeftOut = $state.raw<LeftOut | null>(null);
   sharedStatus = $state<SharedStatus>('none');
   sharedError = $state<string | null>(null);
 
@@ -128,6 +133,7 @@ export class ResultsSharing {
     this.linkError = null;
     if (!hasResultsFragment(hash)) {
       this.shared = null;
+      this.sharedLeftOut = null;
       this.sharedStatus = 'none';
       this.sharedError = null;
       return;
@@ -136,10 +142,12 @@ export class ResultsSharing {
     const result = await decodeResultsFragment(hash);
     if (result.ok) {
       this.shared = result.document;
+      this.sharedLeftOut = result.leftOut ?? null;
       this.sharedError = null;
       this.sharedStatus = 'ready';
     } else {
       this.shared = null;
+      this.sharedLeftOut = null;
       this.sharedError = result.error;
       this.sharedStatus = 'error';
     }

@@ -6,6 +6,10 @@ import { importResultsFiles, MAX_IMPORT_BYTES, type ResultsFile } from '../../sr
 import { jsonErrorPosition } from '../../src/lib/export/json-error-position';
 import { parseResultsDocument, resultsJson } from '../../src/lib/export/results-json';
 import { teamDocuments } from './support/fleet-documents';
+import { bigDocument } from './support/big-results';
+import { fleetModels, fleetRowCount } from '../../src/lib/export/fleet-table';
+import { MAX_BENCHMARK_ROWS, leftOutLines } from '../../src/lib/results/results-limits';
+import type { ResultsDocument } from '../../src/lib/results/result-types';
 
 function file(name: string, text: string): ResultsFile {
   return { name, size: text.length, text: async () => text };
@@ -64,6 +68,38 @@ describe('importResultsFiles', () => {
     expect(read).toBe(false);
     expect(outcome.errors).toEqual(['video.mp4: at 20 MB this is far larger than any results file; it was not read.']);
     expect(outcome.added).toHaveLength(1);
+  });
+
+  it('reads the first rows of a file larger than the app writes, and keeps what it left out with the file', async () => {
+    const document = bigDocument(5_000);
+    const outcome = await importResultsFiles([file('rig.json', resultsJson(document))]);
+    const [added] = outcome.added;
+    expect(added.document.benchmark).toEqual(document.benchmark.slice(0, MAX_BENCHMARK_ROWS));
+    expect(leftOutLines(added.leftOut, 'file')).toEqual([
+      'Showing the first 1,000 of 5,000 benchmark rows: a results file holds at most 1,000, so 4,000 rows were left out.',
+    ]);
+    // A file that agrees up to the limit but holds more beyond it is other results.
+    const longer = await importResultsFiles([file('rig-more.json', resultsJson(bigDocument(6_000)))], outcome.added);
+    expect(longer.added.map((f) => f.name)).toEqual(['rig-more.json']);
+    // A file the app writes is read whole.
+    expect((await importResultsFiles(teamFiles().slice(0, 1))).added[0].leftOut).toBeNull();
+  });
+
+  it('makes one fleet row per model, backend and weights, however many rows a file has', async () => {
+    // 10,000 rows of repeated runs over 2 models × 2 backends × 4 weights: 16 fleet rows.
+    const base = teamDocuments()[0].document.benchmark[0];
+    const benchmark = Array.from({ length: 10_000 }, (_, i) => ({
+      ...base,
+      modelId: `org/model-${i % 2}`,
+      backend: (['wasm', 'webgpu'] as const)[(i >> 1) % 2],
+      dtype: (['q8', 'q4', 'fp16', 'fp32'] as const)[(i >> 2) % 4],
+      promptSize: (['short', 'medium', 'long'] as const)[i % 3],
+    }));
+    const document: ResultsDocument = { ...teamDocuments()[0].document, benchmark, scorecard: [] };
+    const [added] = (await importResultsFiles([file('repeats.json', resultsJson(document))])).added;
+    expect(added.document.benchmark).toHaveLength(MAX_BENCHMARK_ROWS);
+    expect(fleetRowCount(added.document)).toBe(16);
+    expect(fleetModels([added]).flatMap((model) => model.rows)).toHaveLength(16);
   });
 
   it('names a file the browser could not read', async () => {

@@ -5,6 +5,16 @@ import type { HardwareReport } from '../../src/lib/hardware/hardware-report';
 import type { BenchmarkRow, ResultsDocument, ScorecardRun, SummaryStat } from '../../src/lib/results/result-types';
 import { buildResultsDocument, machineFromReport, resultsFileName } from '../../src/lib/export/results-document';
 import { parseResultsDocument, resultsJson } from '../../src/lib/export/results-json';
+import {
+  MAX_BENCHMARK_ROWS,
+  MAX_GPU_CHECKS,
+  MAX_SCORECARD_RUNS,
+  MAX_TASKS_PER_RUN,
+  leftOutLines,
+} from '../../src/lib/results/results-limits';
+import { CATALOG, WEBLLM_CATALOG } from '../../src/lib/models/catalog';
+import { BUILTIN_SUITE } from '../../src/lib/scorecard/builtin-suite';
+import { bigDocument } from './support/big-results';
 import { benchmarkCsv, scorecardSummaryCsv, scorecardTasksCsv, statColumn } from '../../src/lib/export/results-csv';
 import { csvRecords, parseCsv, toCsv, CsvSyntaxError } from '../../src/lib/export/csv';
 import { resultsMarkdown } from '../../src/lib/export/results-markdown';
@@ -178,6 +188,80 @@ describe('JSON', () => {
     expect(errorOf(edited((d) => (d.benchmark = {})))).toBe('Field "benchmark" in the results file should be a list, but it is {}.');
     expect(errorOf(edited((d) => (d.scorecard[0] = 5)))).toBe('Scorecard run 1 should be an object, but it is 5.');
     expect(errorOf(edited((d) => delete d.hardware))).toBe('Missing field "hardware" in the results file.');
+  });
+
+  it('names a number too large for JSON as what it reads as, Infinity, not null', () => {
+    // JSON has no Infinity; a file comes to hold one as 1e999, and JSON.parse reads that so.
+    const with1e999 = (edit: (data: any) => void, sentinel: number) => edited(edit).replace(String(sentinel), '1e999');
+    expect(errorOf(with1e999((d) => (d.machine.logicalCores = 123456), 123456))).toBe(
+      'Field "logicalCores" in the machine should be a number or null, but it is Infinity.',
+    );
+    expect(errorOf(with1e999((d) => (d.benchmark[0].loadMs.median = -123456), 123456))).toBe(
+      'Field "loadMs.median" in benchmark row 1 should be a number, but it is -Infinity.',
+    );
+    expect(errorOf(with1e999((d) => (d.benchmark[1] = 123456), 123456))).toBe('Benchmark row 2 should be an object, but it is Infinity.');
+    expect(errorOf(with1e999((d) => (d.version = 123456), 123456))).toMatch(/^This results file is format version Infinity;/);
+  });
+
+  it('quotes at most the start of a long wrong value', () => {
+    const error = errorOf(edited((d) => (d.scorecard[0] = 'x'.repeat(5_000))));
+    expect(error).toMatch(/^Scorecard run 1 should be an object, but it is "x{70,80}…\.$/);
+  });
+});
+
+describe('what a results file holds', () => {
+  it('holds more than the most one visit records, with room to spare', () => {
+    // Benchmark rows are one per model × backend × weights × prompt size; WASM runs the weights without f16.
+    const onnx = CATALOG.filter((entry) => entry.engine === 'transformers').length;
+    const cases = onnx * (3 + 5) + (CATALOG.length - onnx) + WEBLLM_CATALOG.length;
+    expect(MAX_BENCHMARK_ROWS).toBeGreaterThanOrEqual(3 * cases * 3);
+    expect(MAX_SCORECARD_RUNS).toBeGreaterThanOrEqual(2 * 2 * (CATALOG.length + WEBLLM_CATALOG.length));
+    expect(MAX_TASKS_PER_RUN).toBeGreaterThanOrEqual(BUILTIN_SUITE.tasks.length + 500);
+    expect(MAX_GPU_CHECKS).toBeGreaterThanOrEqual(3 * onnx * 5);
+  });
+
+  it('reads a file the app writes whole, saying nothing was left out', () => {
+    const document = bigDocument(MAX_BENCHMARK_ROWS);
+    const parsed = parseResultsDocument(resultsJson(document));
+    expect(parsed).toEqual({ ok: true, document });
+    expect(parsed.ok && 'leftOut' in parsed).toBe(false);
+  });
+
+  it('reads the first rows of a larger file and says how many it left out, and why', () => {
+    const document = bigDocument(5_000);
+    const parsed = parseResultsDocument(resultsJson(document));
+    if (!parsed.ok) throw new Error(parsed.error);
+    expect(parsed.document.benchmark).toEqual(document.benchmark.slice(0, MAX_BENCHMARK_ROWS));
+    expect(parsed.document.scorecard).toEqual(document.scorecard);
+    expect(parsed.leftOut?.benchmarkRows).toEqual({ total: 5_000, read: 1_000 });
+    expect(leftOutLines(parsed.leftOut!, 'file')).toEqual([
+      'Showing the first 1,000 of 5,000 benchmark rows: a results file holds at most 1,000, so 4,000 rows were left out.',
+    ]);
+  });
+
+  it('caps scorecard runs, tasks per run and GPU checks too, and does not check what it leaves out', () => {
+    const data = JSON.parse(resultsJson(bigDocument(10)));
+    const run = data.scorecard[0];
+    const tasks = Array.from({ length: 700 }, (_, i) => ({ ...run.results[i % run.results.length], taskId: `t${i}` }));
+    data.scorecard = Array.from({ length: 250 }, (_, i) => ({ ...run, results: i === 0 ? tasks : run.results.slice(0, 2) }));
+    data.scorecard.push('not a run, and never read');
+    data.gpuCorrectness = Array.from({ length: 250 }, () => ({ repoId: 'a/b', dtype: 'q4', positions: 10, agreeing: 9, agreement: 90, verdict: 'ok' }));
+    const parsed = parseResultsDocument(JSON.stringify(data));
+    if (!parsed.ok) throw new Error(parsed.error);
+    expect(parsed.document.scorecard).toHaveLength(MAX_SCORECARD_RUNS);
+    expect(parsed.document.scorecard[0].results.map((t) => t.taskId)).toEqual(tasks.slice(0, MAX_TASKS_PER_RUN).map((t) => t.taskId));
+    expect(parsed.document.gpuCorrectness).toHaveLength(MAX_GPU_CHECKS);
+    expect(parsed.leftOut).toEqual({
+      benchmarkRows: { total: 10, read: 10 },
+      scorecardRuns: { total: 251, read: 200 },
+      scorecardTasks: { total: 700 + 199 * 2, read: 600 + 199 * 2 },
+      gpuChecks: { total: 250, read: 200 },
+    });
+    expect(leftOutLines(parsed.leftOut!, 'file')).toEqual([
+      'Showing the first 200 of 251 scorecard runs: a results file holds at most 200, so 51 runs were left out.',
+      'Showing 998 of 1,098 scorecard task results: a scorecard run holds at most 600, so 100 task results were left out.',
+      'Showing the first 200 of 250 GPU correctness checks: a results file holds at most 200, so 50 checks were left out.',
+    ]);
   });
 });
 

@@ -22,6 +22,8 @@ import { scorecardChartData } from '../../src/lib/charts/scorecard-chart';
 import { scorecardSummary } from '../../src/lib/export/results-tables';
 import type { BenchmarkRow, ResultsDocument } from '../../src/lib/results/result-types';
 import { realisticDocument, REALISTIC_MODEL } from './support/realistic-results';
+import { bigDocument } from './support/big-results';
+import { MAX_BENCHMARK_ROWS, leftOutLines } from '../../src/lib/results/results-limits';
 
 /** Everything the shared results view puts on screen for a document. */
 function shownOnScreen(document: ResultsDocument) {
@@ -34,9 +36,9 @@ function shownOnScreen(document: ResultsDocument) {
 }
 
 /** A document packed by hand into a fragment, as a hostile or broken sender could. */
-async function fragmentOf(payload: unknown): Promise<string> {
+async function fragmentOf(payload: unknown, json = JSON.stringify(payload)): Promise<string> {
   const bytes = await new Response(
-    new Blob([JSON.stringify(payload)]).stream().pipeThrough(new CompressionStream('deflate-raw')),
+    new Blob([json]).stream().pipeThrough(new CompressionStream('deflate-raw')),
   ).arrayBuffer();
   return `#results=${toBase64Url(new Uint8Array(bytes))}`;
 }
@@ -166,6 +168,39 @@ describe('results links', () => {
     }
     expect(good.v).toBe(LINK_VERSION);
     expect(fromLinkPayload(good).ok).toBe(true);
+  });
+
+  it('name the wrong value, and a number too large for JSON as Infinity, not null', async () => {
+    const good = toLinkPayload(realisticDocument());
+    const sentinel = 123456.5;
+    const payload = { ...good, b: [good.b[0].map((v, i) => (i === 6 ? sentinel : v))] };
+    // JSON has no Infinity: a link comes to hold one as 1e999, and JSON.parse reads that so.
+    const json = JSON.stringify(payload).replace(String(sentinel), '1e999');
+    expect(await decodeResultsFragment(await fragmentOf(null, json))).toEqual({
+      ok: false,
+      error: "The results in this link can't be read: benchmark row 1, loadMs should be a number, but it is Infinity.",
+    });
+    expect(fromLinkPayload({ ...good, m: ['laptop', 2.5, null, null] })).toEqual({
+      ok: false,
+      error: 'the core count should be a whole number, 0 or more, but it is 2.5.',
+    });
+  });
+
+  it(`show the first ${MAX_BENCHMARK_ROWS.toLocaleString('en')} rows of a link with more, and say how many were left out`, async () => {
+    // The app's own encoder, and figures that repeat as a fleet's do: 5,000 rows fit in a readable link.
+    const document = bigDocument(5_000);
+    const fragment = await resultsFragment(document);
+    expect(fragment.length).toBeLessThan(MAX_READ_FRAGMENT_CHARS);
+    const read = await decodeResultsFragment(fragment);
+    if (!read.ok) throw new Error(read.error);
+    expect(read.document.benchmark).toEqual(document.benchmark.slice(0, MAX_BENCHMARK_ROWS));
+    expect(read.document.scorecard.map((run) => run.results.length)).toEqual(document.scorecard.map((run) => run.results.length));
+    expect(leftOutLines(read.leftOut ?? null, 'link')).toEqual([
+      'Showing the first 1,000 of 5,000 benchmark rows: a results link holds at most 1,000, so 4,000 rows were left out.',
+    ]);
+    // At the limit, nothing is left out and nothing is said.
+    const whole = await decodeResultsFragment(await resultsFragment(bigDocument(MAX_BENCHMARK_ROWS)));
+    expect(whole.ok && whole.leftOut).toBeUndefined();
   });
 
   it('say clearly when a fragment is cut short, damaged or not results', async () => {

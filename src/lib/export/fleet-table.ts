@@ -3,7 +3,7 @@
 // speed is far below what the rest of the fleet gets with the same backend and weights. The screen,
 // the CSV and the Markdown all come from these rows, so a download says what the screen showed.
 import type { Backend, Dtype } from '../engines/types';
-import type { GpuCorrectness, PromptSize, ResultsDocument } from '../results/result-types';
+import type { GpuCorrectness, PromptSize, ResultsDocument, ScorecardRun } from '../results/result-types';
 import { label } from '../engines/backend-selection';
 import { median } from '../metrics/statistics';
 import { scoreTotals } from '../scorecard/score-summary';
@@ -59,19 +59,53 @@ function caseKey(modelId: string, backend: Backend, dtype: Dtype): string {
   return [modelId, backend, dtype].join('\u0000');
 }
 
+interface DocumentCase {
+  modelId: string;
+  backend: Backend;
+  dtype: Dtype;
+  /** The case's benchmark medians at FLEET_PROMPT_SIZE. */
+  decode: number[];
+  prefill: number[];
+  runs: ScorecardRun[];
+}
+
+/**
+ * The document's model × backend × weights cases in the order it first names them, each with its
+ * rows: one pass over the rows, so a file of thousands of rows over hundreds of models stays quick.
+ */
+function documentCases(document: ResultsDocument): DocumentCase[] {
+  const cases = new Map<string, DocumentCase>();
+  const caseOf = (item: { modelId: string; backend: Backend; dtype: Dtype }) => {
+    const key = caseKey(item.modelId, item.backend, item.dtype);
+    let found = cases.get(key);
+    if (!found) cases.set(key, (found = { modelId: item.modelId, backend: item.backend, dtype: item.dtype, decode: [], prefill: [], runs: [] }));
+    return found;
+  };
+  for (const row of document.benchmark) {
+    const found = caseOf(row);
+    if (row.promptSize !== FLEET_PROMPT_SIZE) continue;
+    found.decode.push(row.decodeTokensPerSecond.median);
+    found.prefill.push(row.prefillTokensPerSecond.median);
+  }
+  for (const run of document.scorecard) caseOf(run).runs.push(run);
+  return [...cases.values()];
+}
+
+/** How many fleet rows a document makes: one per model × backend × weights, however many rows it has. */
+export function fleetRowCount(document: ResultsDocument): number {
+  return documentCases(document).length;
+}
+
 /** Every model × backend × weights one document has results for, in the order it has them. */
 function documentRows(source: NamedDocument): (FleetRow & { modelId: string })[] {
   const { document } = source;
-  const cases = new Map<string, { modelId: string; backend: Backend; dtype: Dtype }>();
-  for (const item of [...document.benchmark, ...document.scorecard]) {
-    const key = caseKey(item.modelId, item.backend, item.dtype);
-    if (!cases.has(key)) cases.set(key, { modelId: item.modelId, backend: item.backend, dtype: item.dtype });
+  // The first check of each model × weights, as a file lists them.
+  const checks = new Map<string, GpuCorrectness>();
+  for (const check of document.gpuCorrectness ?? []) {
+    const key = `${check.repoId}\u0000${check.dtype}`;
+    if (!checks.has(key)) checks.set(key, check);
   }
-  return [...cases.values()].map(({ modelId, backend, dtype }) => {
-    const same = <T extends { modelId: string; backend: Backend; dtype: Dtype }>(item: T) =>
-      item.modelId === modelId && item.backend === backend && item.dtype === dtype;
-    const bench = document.benchmark.filter((row) => same(row) && row.promptSize === FLEET_PROMPT_SIZE);
-    const runs = document.scorecard.filter(same);
+  return documentCases(document).map(({ modelId, backend, dtype, decode, prefill, runs }) => {
     // Tasks a model's template couldn't be asked (no tool support) are outside its score, as on the scorecard.
     const totals = scoreTotals(runs.flatMap((run) => run.results));
     return {
@@ -81,12 +115,11 @@ function documentRows(source: NamedDocument): (FleetRow & { modelId: string })[]
       backend,
       dtype,
       // One run per case is usual; a file with repeated runs gives the median of their medians.
-      decode: median(bench.map((row) => row.decodeTokensPerSecond.median).filter(Number.isFinite)),
-      prefill: median(bench.map((row) => row.prefillTokensPerSecond.median).filter(Number.isFinite)),
+      decode: median(decode.filter(Number.isFinite)),
+      prefill: median(prefill.filter(Number.isFinite)),
       scorecard: runs.length ? { passed: totals.passed, total: totals.answered } : null,
       // The check compares WebGPU's output with the WASM reference: it says nothing about a WASM row.
-      correctness:
-        backend === 'webgpu' ? (document.gpuCorrectness?.find((check) => check.repoId === modelId && check.dtype === dtype) ?? null) : null,
+      correctness: backend === 'webgpu' ? (checks.get(`${modelId}\u0000${dtype}`) ?? null) : null,
       outlier: null,
     };
   });

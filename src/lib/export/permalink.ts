@@ -3,6 +3,7 @@
 // server. Opening such a link shows the results read-only. Links made before the compact form
 // carried the whole document; they still open.
 import type { ResultsDocument } from '../results/result-types';
+import type { LeftOut } from '../results/results-limits';
 import { readResultsData } from './results-json';
 import { fromLinkPayload, toLinkPayload } from './results-link';
 
@@ -50,7 +51,8 @@ export async function resultsFragment(document: ResultsDocument): Promise<string
   return `${PREFIX}${toBase64Url(await deflate(new TextEncoder().encode(JSON.stringify(toLinkPayload(document)))))}`;
 }
 
-export type FragmentResult = { ok: true; document: ResultsDocument } | { ok: false; error: string };
+/** `leftOut` is there only when the link held more than the app reads (results-limits.ts). */
+export type FragmentResult = { ok: true; document: ResultsDocument; leftOut?: LeftOut } | { ok: false; error: string };
 
 /** Reads the document from a `#results=` fragment. Never throws. */
 export async function decodeResultsFragment(hash: string): Promise<FragmentResult> {

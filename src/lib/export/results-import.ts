@@ -2,7 +2,8 @@
 // line naming it and the others still import; a file with the same results as one already in
 // (a teammate sent it twice, or it was dropped again) is imported once, with a note saying so.
 import type { ResultsDocument } from '../results/result-types';
-import { parseResultsDocument, resultsJson } from './results-json';
+import type { LeftOut } from '../results/results-limits';
+import { parseJson, readResultsData, resultsJson } from './results-json';
 
 /** Far above any real export (a full scorecard with answers is well under 1 MB); guards against a wrong pick. */
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
@@ -19,6 +20,8 @@ export interface ImportedResults {
   document: ResultsDocument;
   /** The document written out again: equal for the same results whatever the file's spacing. */
   fingerprint: string;
+  /** What the file held beyond what the app reads (results-limits.ts); null when it was read whole. */
+  leftOut: LeftOut | null;
 }
 
 export interface ImportOutcome {
@@ -47,12 +50,23 @@ export async function importResultsFiles(
       outcome.errors.push(`${file.name}: the file could not be read (${error instanceof Error ? error.message : String(error)}).`);
       continue;
     }
-    const parsed = parseResultsDocument(text);
+    // Decoding, parsing and checking a file of megabytes each take a while: each gets its own task,
+    // so the page can paint in between.
+    await nextTask();
+    const json = parseJson(text);
+    if (!json.ok) {
+      outcome.errors.push(`${file.name}: ${json.error}`);
+      continue;
+    }
+    await nextTask();
+    const parsed = readResultsData(json.data);
     if (!parsed.ok) {
       outcome.errors.push(`${file.name}: ${parsed.error}`);
       continue;
     }
-    const fingerprint = resultsJson(parsed.document);
+    const leftOut = parsed.leftOut ?? null;
+    // Files that agree up to the limits but hold different amounts beyond them are different results.
+    const fingerprint = resultsJson(parsed.document) + (leftOut ? JSON.stringify(leftOut) : '');
     const original = known.get(fingerprint);
     if (original !== undefined) {
       outcome.notes.push(
@@ -63,7 +77,11 @@ export async function importResultsFiles(
       continue;
     }
     known.set(fingerprint, file.name);
-    outcome.added.push({ name: file.name, document: parsed.document, fingerprint });
+    outcome.added.push({ name: file.name, document: parsed.document, fingerprint, leftOut });
   }
   return outcome;
+}
+
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }

@@ -1,5 +1,7 @@
 // The results as JSON, and reading such a file back: every field is checked, and a file that is not
 // ours, is from another format version or lacks a field gets an error that says which and where.
+// A file larger than any the app writes is read up to the limits in results-limits.ts, and the read
+// says what it left out.
 import {
   RESULTS_FORMAT,
   type BenchmarkRow,
@@ -12,13 +14,24 @@ import {
 } from '../results/result-types';
 import type { Backend, Dtype } from '../engines/types';
 import { TASK_CATEGORIES } from '../scorecard/suite-types';
+import {
+  MAX_BENCHMARK_ROWS,
+  MAX_GPU_CHECKS,
+  MAX_SCORECARD_RUNS,
+  MAX_TASKS_PER_RUN,
+  firstOf,
+  leftOutOrNull,
+  type LeftOut,
+  type Part,
+} from '../results/results-limits';
 import { jsonErrorPosition } from './json-error-position';
 
 export function resultsJson(document: ResultsDocument): string {
   return `${JSON.stringify(document, null, 2)}\n`;
 }
 
-export type ParsedResults = { ok: true; document: ResultsDocument } | { ok: false; error: string };
+/** `leftOut` is there only when the file held more than the app reads. */
+export type ParsedResults = { ok: true; document: ResultsDocument; leftOut?: LeftOut } | { ok: false; error: string };
 
 /** The values a results file (or link) may name, in the order its error messages list them. */
 export const BACKENDS: readonly Backend[] = ['webgpu', 'wasm'];
@@ -35,28 +48,33 @@ type Json = Record<string, unknown>;
 
 /** Reads an exported results file. Never throws: a problem comes back as `{ ok: false, error }`. */
 export function parseResultsDocument(text: string): ParsedResults {
-  let data: unknown;
+  const json = parseJson(text);
+  return json.ok ? readResultsData(json.data) : json;
+}
+
+/** The file's JSON, or the error a results file that is not JSON gets (with the line and column). */
+export function parseJson(text: string): { ok: true; data: unknown } | { ok: false; error: string } {
   try {
-    data = JSON.parse(text);
+    return { ok: true, data: JSON.parse(text) };
   } catch (error) {
     const at = jsonErrorPosition(text);
     const where = at ? `line ${at.line}, column ${at.column}: ` : '';
     return { ok: false, error: `This file is not JSON (${where}${error instanceof Error ? error.message : String(error)}).` };
   }
-  return readResultsData(data);
 }
 
 /** A results document from JSON already parsed (a permalink's payload, say). */
 export function readResultsData(data: unknown): ParsedResults {
   try {
-    return { ok: true, document: readDocument(data) };
+    const { document, leftOut } = readDocument(data);
+    return leftOut ? { ok: true, document, leftOut } : { ok: true, document };
   } catch (error) {
     if (error instanceof FormatProblem) return { ok: false, error: error.message };
     return { ok: false, error: `This results file could not be read: ${String(error)}` };
   }
 }
 
-function readDocument(data: unknown): ResultsDocument {
+function readDocument(data: unknown): { document: ResultsDocument; leftOut: LeftOut | null } {
   if (!isObject(data) || data.format !== RESULTS_FORMAT) {
     const hint =
       isObject(data) && 'takenAt' in data && 'webgpu' in data
@@ -66,24 +84,34 @@ function readDocument(data: unknown): ResultsDocument {
   }
   if (data.version !== 1) {
     throw new FormatProblem(
-      `This results file is format version ${JSON.stringify(data.version)}; this app reads version 1. Export it again from a matching version of the app.`,
+      `This results file is format version ${shownValue(data.version)}; this app reads version 1. Export it again from a matching version of the app.`,
     );
   }
   const at = 'the results file';
+  // Only what is kept is checked: a row left out can't break what is shown.
+  const benchmark = firstOf(arr(data, 'benchmark', at), MAX_BENCHMARK_ROWS);
+  const runs = firstOf(arr(data, 'scorecard', at), MAX_SCORECARD_RUNS);
+  const tasks: Part = { total: 0, read: 0 };
   const document: ResultsDocument = {
     format: RESULTS_FORMAT,
     version: 1,
     exportedAt: str(data, 'exportedAt', at),
     machine: readMachine(obj(data, 'machine', at)),
-    benchmark: arr(data, 'benchmark', at).map((row, i) => readBenchmarkRow(row, `benchmark row ${i + 1}`)),
-    scorecard: arr(data, 'scorecard', at).map((run, i) => readScorecardRun(run, `scorecard run ${i + 1}`)),
+    benchmark: benchmark.items.map((row, i) => readBenchmarkRow(row, `benchmark row ${i + 1}`)),
+    scorecard: runs.items.map((run, i) => readScorecardRun(run, `scorecard run ${i + 1}`, tasks)),
     hardware: 'hardware' in data ? (data.hardware ?? null) : missing('hardware', at),
   };
+  let gpuChecks: Part = { total: 0, read: 0 };
   // Optional: only files from versions of the app that check GPU correctness carry it.
   if (data.gpuCorrectness !== undefined) {
-    document.gpuCorrectness = arr(data, 'gpuCorrectness', at).map((check, i) => readGpuCorrectness(check, `GPU correctness check ${i + 1}`));
+    const checks = firstOf(arr(data, 'gpuCorrectness', at), MAX_GPU_CHECKS);
+    gpuChecks = checks.part;
+    document.gpuCorrectness = checks.items.map((check, i) => readGpuCorrectness(check, `GPU correctness check ${i + 1}`));
   }
-  return document;
+  return {
+    document,
+    leftOut: leftOutOrNull({ benchmarkRows: benchmark.part, scorecardRuns: runs.part, scorecardTasks: tasks, gpuChecks }),
+  };
 }
 
 const VERDICTS: readonly GpuCorrectness['verdict'][] = ['ok', 'warning'];
@@ -144,15 +172,19 @@ function readStat(parent: Json, key: string, at: string): SummaryStat {
   return { median: inner('median'), min: inner('min'), max: inner('max'), n: inner('n') };
 }
 
-function readScorecardRun(value: unknown, at: string): ScorecardRun {
+/** Adds the run's task count, in the file and as read, to `tasks`. */
+function readScorecardRun(value: unknown, at: string, tasks: Part): ScorecardRun {
   const data = asObject(value, at);
+  const results = firstOf(arr(data, 'results', at), MAX_TASKS_PER_RUN);
+  tasks.total += results.part.total;
+  tasks.read += results.part.read;
   return {
     modelId: str(data, 'modelId', at),
     backend: oneOf(data, 'backend', BACKENDS, at),
     dtype: oneOf(data, 'dtype', DTYPES, at),
     suiteName: str(data, 'suiteName', at),
     finishedAt: str(data, 'finishedAt', at),
-    results: arr(data, 'results', at).map((task, i) => readTask(task, `${at}, task ${i + 1}`)),
+    results: results.items.map((task, i) => readTask(task, `${at}, task ${i + 1}`)),
   };
 }
 
@@ -183,7 +215,20 @@ function missing(name: string, at: string): never {
 }
 
 function wrongType(name: string, at: string, expected: string, found: unknown): never {
-  throw new FormatProblem(`Field "${name}" in ${at} should be ${expected}, but it is ${JSON.stringify(found) ?? String(found)}.`);
+  throw new FormatProblem(`Field "${name}" in ${at} should be ${expected}, but it is ${shownValue(found)}.`);
+}
+
+/** The longest piece of a wrong value an error message quotes. */
+const MAX_QUOTED_CHARS = 80;
+
+/**
+ * A wrong value as the message quotes it. Not JSON.stringify alone: it writes Infinity (what
+ * JSON.parse makes of 1e999) and NaN as null, and the message would say "null" of a number.
+ */
+export function shownValue(value: unknown): string {
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > MAX_QUOTED_CHARS ? `${text.slice(0, MAX_QUOTED_CHARS - 1)}…` : text;
 }
 
 function field(data: Json, key: string, at: string, name = key): unknown {
@@ -192,7 +237,7 @@ function field(data: Json, key: string, at: string, name = key): unknown {
 }
 
 function asObject(value: unknown, at: string): Json {
-  if (!isObject(value)) throw new FormatProblem(`${capitalise(at)} should be an object, but it is ${JSON.stringify(value)}.`);
+  if (!isObject(value)) throw new FormatProblem(`${capitalise(at)} should be an object, but it is ${shownValue(value)}.`);
   return value;
 }
 

@@ -2,7 +2,8 @@
 // (benchmark medians and ranges, each scorecard task's verdict, time and tokens, the model ids,
 // the machine line and the hardware summary), as arrays under one-letter keys. Answers, checker
 // details, the user agent and the raw hardware report stay in the JSON file. Versioned by `v`;
-// reading it checks every value, and a bad one gives an error saying where, never a throw.
+// reading it checks every value, and a bad one gives an error saying where, never a throw. A link
+// holds no more than a file: what is over the limits in results-limits.ts is left out, and said.
 import {
   RESULTS_FORMAT,
   type BenchmarkRow,
@@ -14,7 +15,16 @@ import {
 import type { Backend, Dtype } from '../engines/types';
 import { TASK_CATEGORIES } from '../scorecard/suite-types';
 import { BENCHMARK_MEASURES, hardwareLines } from './results-tables';
-import { BACKENDS, DTYPES, PROMPT_SIZES } from './results-json';
+import { BACKENDS, DTYPES, PROMPT_SIZES, shownValue } from './results-json';
+import {
+  MAX_BENCHMARK_ROWS,
+  MAX_SCORECARD_RUNS,
+  MAX_TASKS_PER_RUN,
+  firstOf,
+  leftOutOrNull,
+  type LeftOut,
+  type Part,
+} from '../results/results-limits';
 import { NOT_ASKED } from '../scorecard/score-summary';
 
 export const LINK_VERSION = 2;
@@ -53,8 +63,9 @@ function statCells(stat: SummaryStat): StatCells {
 }
 
 export function toLinkPayload(document: ResultsDocument): LinkPayload {
-  const ids: string[] = [];
-  const model = (id: string) => (ids.includes(id) ? ids.indexOf(id) : ids.push(id) - 1);
+  // A Map, not indexOf: a fleet's link names hundreds of models over thousands of rows.
+  const positions = new Map<string, number>();
+  const model = (id: string) => positions.get(id) ?? positions.set(id, positions.size).get(id)!;
   return {
     v: LINK_VERSION,
     t: document.exportedAt,
@@ -84,11 +95,12 @@ export function toLinkPayload(document: ResultsDocument): LinkPayload {
         task.generatedTokens,
       ]),
     ]),
-    i: ids,
+    i: [...positions.keys()],
   };
 }
 
-export type LinkRead = { ok: true; document: ResultsDocument } | { ok: false; error: string };
+/** `leftOut` is there only when the link held more than the app reads. */
+export type LinkRead = { ok: true; document: ResultsDocument; leftOut?: LeftOut } | { ok: false; error: string };
 
 class LinkProblem extends Error {
   override name = 'LinkProblem';
@@ -97,17 +109,18 @@ class LinkProblem extends Error {
 /** The document the shared view shows, from a payload of unknown origin. Never throws. */
 export function fromLinkPayload(data: unknown): LinkRead {
   try {
-    return { ok: true, document: readPayload(data) };
+    const { document, leftOut } = readPayload(data);
+    return leftOut ? { ok: true, document, leftOut } : { ok: true, document };
   } catch (error) {
     if (error instanceof LinkProblem) return { ok: false, error: error.message };
     return { ok: false, error: `unexpected content (${String(error)}).` };
   }
 }
 
-function readPayload(data: unknown): ResultsDocument {
+function readPayload(data: unknown): { document: ResultsDocument; leftOut: LeftOut | null } {
   if (!isRecord(data) || !('v' in data)) throw new LinkProblem('it is not a results link of this app.');
   if (data.v !== LINK_VERSION) {
-    throw new LinkProblem(`it is link format version ${JSON.stringify(data.v)}; this app reads version ${LINK_VERSION}. Ask for the JSON file instead.`);
+    throw new LinkProblem(`it is link format version ${shownValue(data.v)}; this app reads version ${LINK_VERSION}. Ask for the JSON file instead.`);
   }
   const [label, cores, memory, gpu] = list(data.m, 'the machine', 4);
   const ids = list(data.i, 'the model ids').map((id, n) => text(id, `model id ${n + 1}`));
@@ -116,7 +129,11 @@ function readPayload(data: unknown): ResultsDocument {
     if (index >= ids.length) throw new LinkProblem(`${at} names model ${index + 1}, but the link lists ${ids.length}.`);
     return ids[index];
   };
-  return {
+  // Only what is kept is checked: a row left out can't break what is shown.
+  const benchmark = firstOf(list(data.b, 'the benchmark'), MAX_BENCHMARK_ROWS);
+  const runs = firstOf(list(data.s, 'the scorecard'), MAX_SCORECARD_RUNS);
+  const tasks: Part = { total: 0, read: 0 };
+  const document: ResultsDocument = {
     format: RESULTS_FORMAT,
     version: 1,
     exportedAt: text(data.t, 'the export time'),
@@ -128,9 +145,11 @@ function readPayload(data: unknown): ResultsDocument {
       gpu: orNull(gpu, (v) => text(v, 'the GPU')),
     },
     hardware: data.h === null ? null : { summary: list(data.h, 'the hardware summary').map((line, n) => text(line, `hardware line ${n + 1}`)) },
-    benchmark: list(data.b, 'the benchmark').map((cells, n) => readRow(cells, `benchmark row ${n + 1}`, modelAt)),
-    scorecard: list(data.s, 'the scorecard').map((cells, n) => readRun(cells, `scorecard run ${n + 1}`, modelAt)),
+    benchmark: benchmark.items.map((cells, n) => readRow(cells, `benchmark row ${n + 1}`, modelAt)),
+    scorecard: runs.items.map((cells, n) => readRun(cells, `scorecard run ${n + 1}`, modelAt, tasks)),
   };
+  const noChecks: Part = { total: 0, read: 0 };
+  return { document, leftOut: leftOutOrNull({ benchmarkRows: benchmark.part, scorecardRuns: runs.part, scorecardTasks: tasks, gpuChecks: noChecks }) };
 }
 
 type ModelAt = (value: unknown, at: string) => string;
@@ -158,15 +177,19 @@ function readRow(value: unknown, at: string, modelAt: ModelAt): BenchmarkRow {
   };
 }
 
-function readRun(value: unknown, at: string, modelAt: ModelAt): ScorecardRun {
+/** Adds the run's task count, in the link and as read, to `counted`. */
+function readRun(value: unknown, at: string, modelAt: ModelAt, counted: Part): ScorecardRun {
   const [model, backend, dtype, suiteName, finishedAt, tasks] = list(value, at, 6);
+  const results = firstOf(list(tasks, `${at}, tasks`), MAX_TASKS_PER_RUN);
+  counted.total += results.part.total;
+  counted.read += results.part.read;
   return {
     modelId: modelAt(model, at),
     backend: oneOf(backend, BACKENDS, `${at}, backend`),
     dtype: oneOf(dtype, DTYPES, `${at}, weights`),
     suiteName: text(suiteName, `${at}, suite name`),
     finishedAt: text(finishedAt, `${at}, finish time`),
-    results: list(tasks, `${at}, tasks`).map((cells, n) => readTask(cells, `${at}, task ${n + 1}`)),
+    results: results.items.map((cells, n) => readTask(cells, `${at}, task ${n + 1}`)),
   };
 }
 
@@ -197,24 +220,24 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 function list(value: unknown, at: string, length?: number): unknown[] {
-  if (!Array.isArray(value)) throw new LinkProblem(`${at} should be a list.`);
+  if (!Array.isArray(value)) throw new LinkProblem(`${at} should be a list, but it is ${shownValue(value)}.`);
   if (length !== undefined && value.length !== length) throw new LinkProblem(`${at} has ${value.length} values instead of ${length}.`);
   return value;
 }
 
 function text(value: unknown, at: string): string {
-  if (typeof value !== 'string') throw new LinkProblem(`${at} should be text.`);
+  if (typeof value !== 'string') throw new LinkProblem(`${at} should be text, but it is ${shownValue(value)}.`);
   return value;
 }
 
 function number(value: unknown, at: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new LinkProblem(`${at} should be a number.`);
+  if (typeof value !== 'number' || !Number.isFinite(value)) throw new LinkProblem(`${at} should be a number, but it is ${shownValue(value)}.`);
   return value;
 }
 
 function whole(value: unknown, at: string): number {
   const n = number(value, at);
-  if (!Number.isInteger(n) || n < 0) throw new LinkProblem(`${at} should be a whole number, 0 or more.`);
+  if (!Number.isInteger(n) || n < 0) throw new LinkProblem(`${at} should be a whole number, 0 or more, but it is ${shownValue(n)}.`);
   return n;
 }
 
@@ -223,6 +246,6 @@ function orNull<T>(value: unknown, read: (value: unknown) => T): T | null {
 }
 
 function oneOf<T>(value: unknown, allowed: readonly T[], at: string): T {
-  if (!allowed.includes(value as T)) throw new LinkProblem(`${at} should be one of ${allowed.join(', ')}.`);
+  if (!allowed.includes(value as T)) throw new LinkProblem(`${at} should be one of ${allowed.join(', ')}, but it is ${shownValue(value)}.`);
   return value as T;
 }
