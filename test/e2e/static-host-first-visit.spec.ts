@@ -209,6 +209,8 @@ test.describe('where no service worker can be installed', () => {
     // Once: no reload loop.
     expect(await navigationType(page)).toBe('navigate');
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
+    // The privacy panel doesn't ask for a reload that can't help.
+    await expect(page.getByTestId('privacy-blind-spot')).toHaveText("The model worker's requests can't be counted here: this browser runs no service worker for the app.");
 
     await page.getByRole('tab', { name: 'Scorecard' }).click();
     const view = page.getByRole('region', { name: 'Scorecard' });
