@@ -4,23 +4,8 @@
 // scripted vision model names a picture's dominant colour, so its answer proves the pixels arrived.
 import { test, expect, type Page } from '@playwright/test';
 import { MIRROR, STATIC_MIRROR } from './ports';
+import { attachWithPicker, solidPng } from './pictures';
 import { answerRows, expectOnlyHosts, lastAnswer, loadModel, openApp, send, setGeneration, waitForAnswerDone, watch } from './app';
-
-/** A PNG of one colour, drawn in the page (so no picture file is needed), as bytes. */
-async function solidPng(page: Page, colour: string, size = 96): Promise<Buffer> {
-  const base64 = await page.evaluate(
-    async ({ colour, size }) => {
-      const canvas = new OffscreenCanvas(size, size);
-      const context = canvas.getContext('2d')!;
-      context.fillStyle = colour;
-      context.fillRect(0, 0, size, size);
-      const bytes = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer());
-      return btoa(String.fromCharCode(...bytes));
-    },
-    { colour, size },
-  );
-  return Buffer.from(base64, 'base64');
-}
 
 /** Hands `bytes` to the page as a File inside a DataTransfer and fires `kind` on `selector`. */
 async function transferPicture(page: Page, kind: 'drop' | 'paste', selector: string, bytes: Buffer, name: string): Promise<void> {
@@ -39,12 +24,6 @@ async function transferPicture(page: Page, kind: 'drop' | 'paste', selector: str
     },
     { kind, selector, base64: bytes.toString('base64'), name },
   );
-}
-
-async function attachWithPicker(page: Page, bytes: Buffer, name: string): Promise<void> {
-  const chooser = page.waitForEvent('filechooser');
-  await page.getByRole('button', { name: 'Attach image' }).click();
-  await (await chooser).setFiles({ name, mimeType: 'image/png', buffer: bytes });
 }
 
 const pictureAnswer = (colour: string) => `The picture is mostly ${colour}.`;
@@ -162,9 +141,7 @@ test('side by side: two vision models answer about the same picture, a text-only
   await view.getByRole('button', { name: 'Add a pane' }).click();
   await view.getByLabel('Model for pane 3').fill('fixtures/tiny-qwen3');
   await view.getByLabel('Prompt', { exact: true }).fill('What colour is this picture?');
-  const chooser = page.waitForEvent('filechooser');
-  await view.getByRole('button', { name: 'Attach image' }).click();
-  await (await chooser).setFiles({ name: 'green.png', mimeType: 'image/png', buffer: await solidPng(page, '#10c010') });
+  await attachWithPicker(page, await solidPng(page, '#10c010'), 'green.png');
   await expect(view.getByRole('img', { name: 'green.png' })).toBeVisible();
   await view.getByRole('button', { name: 'Run side by side' }).click();
   const panes = view.getByRole('article');

@@ -3,6 +3,7 @@
 // vision model still names the colour of a picture. Functional only: SwiftShader is slow.
 import { test, expect } from '@playwright/test';
 import { MIRROR } from './ports';
+import { attachWithPicker, solidPng } from './pictures';
 import { chooseBackend, expectOnlyHosts, lastAnswer, loadModel, openApp, send, setGeneration, waitForAnswerDone, watch } from './app';
 
 test('the tiny Qwen3.5 vision model loads on WebGPU with q4 embeddings and answers about a picture', async ({ page, baseURL }) => {
@@ -19,20 +20,7 @@ test('the tiny Qwen3.5 vision model loads on WebGPU with q4 embeddings and answe
   await waitForAnswerDone(page);
   await expect(lastAnswer(page)).toContainText('I see no picture.');
 
-  const png = Buffer.from(
-    await page.evaluate(async () => {
-      const canvas = new OffscreenCanvas(64, 64);
-      const context = canvas.getContext('2d')!;
-      context.fillStyle = '#e01010';
-      context.fillRect(0, 0, 64, 64);
-      const bytes = new Uint8Array(await (await canvas.convertToBlob({ type: 'image/png' })).arrayBuffer());
-      return btoa(String.fromCharCode(...bytes));
-    }),
-    'base64',
-  );
-  const chooser = page.waitForEvent('filechooser');
-  await page.getByRole('button', { name: 'Attach image' }).click();
-  await (await chooser).setFiles({ name: 'red.png', mimeType: 'image/png', buffer: png });
+  await attachWithPicker(page, await solidPng(page, '#e01010', 64), 'red.png');
   await send(page, 'What colour is this?');
   await waitForAnswerDone(page);
   await expect(lastAnswer(page)).toContainText('The picture is mostly red.');
