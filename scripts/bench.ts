@@ -6,6 +6,7 @@
 //   --smoke     tiny models, one repeat, short soak: keeps the harness working in CI
 //   --predict   only the hardware probe's predicted vs measured decode speed (smoke runs it too)
 //   --app-vs-bare  only the app against bare transformers.js on the speed model (the answer path's cost)
+//   --qwen35    only the Qwen3.5-0.8B-shaped model: app vs bare text speed and a 448×448 picture's encode
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BrowserContext } from '@playwright/test';
@@ -21,10 +22,13 @@ import { measureNative } from './bench/native-onnxruntime';
 import { measureCachedReopen, measureInitialJs, measureLongTasks, measureSoak } from './bench/page-sections';
 import { type PredictCase, predictTable, predictedVsMeasured } from './bench/predicted-vs-measured';
 import { measureAppVsBare, measureDtypeSweep, measureThreadScaling } from './bench/speed-sections';
+import { QWEN35_0_8B_SHAPED, ensureQwen35Shaped } from './bench/qwen35-shaped';
+import { measureQwen35 } from './bench/qwen35-section';
 
 const smoke = process.argv.includes('--smoke');
 const predictOnly = process.argv.includes('--predict');
 const appVsBareOnly = process.argv.includes('--app-vs-bare');
+const qwen35Only = process.argv.includes('--qwen35');
 
 const messages = [
   { role: 'system', content: 'You are a helpful assistant.' },
@@ -44,6 +48,8 @@ const PLAN = smoke
       reopens: 1,
       soakGenerations: 12,
       downloads: { warmups: 0, repeats: 1 },
+      // The 1.4 GB Qwen3.5 model stays out of the smoke run (CI).
+      qwen35: null,
     }
   : {
       speedModel: QWEN3_0_6B_SHAPED,
@@ -57,6 +63,7 @@ const PLAN = smoke
       reopens: 3,
       soakGenerations: 200,
       downloads: { warmups: 0, repeats: 2 },
+      qwen35: { newTokens: 16, text: { warmups: 1, repeats: 3 }, pictures: { warmups: 1, repeats: 3 } },
     };
 
 const PREDICT_CASES: PredictCase[] = smoke
@@ -118,8 +125,9 @@ async function webgpuCapabilities(browser: BrowserContext): Promise<DeviceCapabi
 }
 
 async function main() {
-  const models = predictOnly ? PREDICT_CASES.map((c) => c.model) : appVsBareOnly ? [PLAN.speedModel] : [PLAN.speedModel, PLAN.webgpuSweepModel, BENCH_QWEN3, TINY_QWEN3, ...(PLAN.glm ? [PLAN.glm] : []), ...PREDICT_CASES.map((c) => c.model)];
+  const models = predictOnly ? PREDICT_CASES.map((c) => c.model) : appVsBareOnly ? [PLAN.speedModel] : qwen35Only ? [] : [PLAN.speedModel, PLAN.webgpuSweepModel, BENCH_QWEN3, TINY_QWEN3, ...(PLAN.glm ? [PLAN.glm] : []), ...PREDICT_CASES.map((c) => c.model)];
   await ensureFixtureModels(DEFAULT_FIXTURES_DIR, [...new Set(models)]);
+  if (PLAN.qwen35 && !predictOnly && !appVsBareOnly) await ensureQwen35Shaped(DEFAULT_FIXTURES_DIR);
   if (!predictOnly) await runCommand('npx', ['vite', 'build', '--logLevel', 'warn']);
   await runCommand('npx', ['vite', 'build', '--config', 'scripts/bench/bare/vite.config.ts']);
   const mirror = await createMirrorServer({ root: DEFAULT_FIXTURES_DIR, port: 0 });
@@ -154,6 +162,27 @@ async function main() {
       messages,
     });
     const speedSetup = setup(PLAN.speedModel, PLAN.newTokens);
+
+    const runQwen35 = async () => {
+      const plan = PLAN.qwen35;
+      if (!plan) return null;
+      const [appContext, bareContext] = await Promise.all([launchFor('wasm'), launchFor('wasm')]);
+      try {
+        const [appPage, barePage] = await Promise.all([appContext.newPage(), bareContext.newPage()]);
+        const qwenSetup = setup(QWEN35_0_8B_SHAPED, plan.newTokens);
+        return await section(`Qwen3.5 app vs bare: ${qwenSetup.model}`, errors, () => measureQwen35(appPage, barePage, qwenSetup, plan.text, plan.pictures));
+      } finally {
+        await Promise.all([appContext.close(), bareContext.close()]);
+      }
+    };
+
+    if (qwen35Only) {
+      const qwen35 = await runQwen35();
+      await writeResult({ date, smoke, machine: machine(), browser: browserVersion, settings: { decoding: 'greedy', messages, plan: PLAN }, qwen35, errors }, null);
+      if (qwen35) console.log(`app / bare: prefill ${qwen35.ratios.prefill.toFixed(2)}, decode ${qwen35.ratios.decode.toFixed(2)}, picture encode time ${qwen35.ratios.encodeTime.toFixed(2)}`);
+      if (Object.keys(errors).length > 0) process.exitCode = 1;
+      return;
+    }
 
     if (appVsBareOnly) {
       const [appContext, bareContext] = await Promise.all([launchFor('wasm'), launchFor('wasm')]);
@@ -203,6 +232,8 @@ async function main() {
     } finally {
       await Promise.all([appContext.close(), bareContext.close()]);
     }
+
+    const qwen35 = await runQwen35();
 
     const threadScaling = await section('WASM threads', errors, () => measureThreadScaling(() => launchFor('wasm'), speedSetup, PLAN.speed));
 
@@ -271,6 +302,7 @@ async function main() {
       settings: { decoding: 'greedy', messages, plan: PLAN },
       appVsBare,
       appVsBareGlm,
+      qwen35,
       threadScaling,
       dtypeSweep: { wasm: wasmSweep, webgpu: webgpuSweep },
       native,
@@ -298,7 +330,7 @@ async function main() {
 
 async function writeResult(result: { date: string } & Record<string, unknown>, markdown: string | null): Promise<void> {
   await mkdir('bench/results', { recursive: true });
-  const base = join('bench/results', `${result.date.replaceAll(':', '-')}${smoke ? '-smoke' : ''}${predictOnly ? '-predict' : ''}${appVsBareOnly ? '-app-vs-bare' : ''}`);
+  const base = join('bench/results', `${result.date.replaceAll(':', '-')}${smoke ? '-smoke' : ''}${predictOnly ? '-predict' : ''}${appVsBareOnly ? '-app-vs-bare' : ''}${qwen35Only ? '-qwen35' : ''}`);
   await writeFile(`${base}.json`, `${JSON.stringify(result, null, 2)}\n`);
   if (markdown) await writeFile(`${base}.md`, `${markdown}\n`);
   console.log(`\nWritten to ${base}.json${markdown ? ' and .md' : ''}`);

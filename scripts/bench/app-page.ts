@@ -40,12 +40,19 @@ export async function openAppPage(page: Page, setup: Omit<GenerationSetup, 'thre
     },
     /**
      * One answer to the user message in a new chat, so every run prefills the whole prompt.
-     * `window` is the page's clock from the Send click to the answer's metrics row.
+     * `window` is the page's clock from the Send click to the answer's metrics row. With `picture`,
+     * the PNG is attached through the picker first, and the answer reports its encoder time.
      */
-    async run(): Promise<Run & { window: [number, number] }> {
+    async run(picture?: { name: string; png: Buffer }): Promise<Run & { window: [number, number]; imageTokens: number; imageEncodeMs: number }> {
       if (answers > 0) {
         await page.getByRole('button', { name: 'New chat' }).click();
         await table.waitFor({ state: 'detached' });
+      }
+      if (picture) {
+        const chooser = page.waitForEvent('filechooser');
+        await page.getByRole('button', { name: 'Attach image' }).click();
+        await (await chooser).setFiles({ name: picture.name, mimeType: 'image/png', buffer: picture.png });
+        await page.getByRole('list', { name: 'Pictures to send' }).getByRole('img', { name: picture.name }).waitFor();
       }
       await page.getByRole('textbox', { name: 'Message' }).fill(setup.messages[1].content);
       // Wait from inside the page on DOM mutations: Playwright's own waiting polls every animation
@@ -71,6 +78,8 @@ export async function openAppPage(page: Page, setup: Omit<GenerationSetup, 'thre
         decodeTokensPerSecond: Number(row.decode_tokens_per_s),
         generatedTokens: Number(row.generated_tokens),
         window,
+        imageTokens: Number(row.image_tokens ?? 0),
+        imageEncodeMs: Number(row.image_encode_ms ?? 0),
       };
     },
   };

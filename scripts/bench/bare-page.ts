@@ -13,6 +13,8 @@ export interface GenerationSetup {
   threads: number;
   newTokens: number;
   messages: { role: string; content: string }[];
+  /** Per-session dtypes of a vision-language export (Qwen3.5), as the app picks them; absent for decoder-only models. */
+  sessions?: Readonly<Record<string, string>>;
   /** Which onnxruntime-web WASM build the bare page loads (default: asyncify, the app's). */
   ortBuild?: 'asyncify' | 'plain';
 }
@@ -23,6 +25,7 @@ export interface BareSession {
   /** from_pretrained of the tokenizer and model: file reads plus session creation. */
   loadMs: number;
   run(): Promise<Run & { decodeRunMs: number }>;
+  encodeImage(size: number): Promise<{ encodeMs: number; pixelValues: number[]; imageFeatures: number[] }>;
 }
 
 /** Opens the page once; call `load` for each model/backend/dtype. */
@@ -42,11 +45,15 @@ export async function openBarePage(page: Page) {
         tokens: String(setup.newTokens),
         messages: JSON.stringify(setup.messages),
         ortBuild: setup.ortBuild ?? 'asyncify',
+        ...(setup.sessions ? { sessions: JSON.stringify(setup.sessions) } : {}),
       };
       const info = (await page.evaluate((p) => (window as any).__bench.load(p), params)) as { promptTokens: number; threads: number; loadMs: number };
       return {
         ...info,
         run: () => page.evaluate(() => (window as any).__bench.run()) as Promise<Run & { decodeRunMs: number }>,
+        /** A size×size picture through the vision session (loaded with `sessions`). */
+        encodeImage: (size: number) =>
+          page.evaluate((p) => (window as any).__bench.encode(p), { size: String(size) }) as Promise<{ encodeMs: number; pixelValues: number[]; imageFeatures: number[] }>,
       };
     },
     /** Plain fetches of the given URLs, all at once, bodies read and dropped. */

@@ -6,6 +6,7 @@ import type { measureCachedReopen, measureInitialJs, measureLongTasks, measureSo
 import type { PredictRow } from './predicted-vs-measured';
 import { predictTable } from './predicted-vs-measured';
 import type { measureAppVsBare, measureDtypeSweep, measureThreadScaling } from './speed-sections';
+import type { measureQwen35 } from './qwen35-section';
 
 type Result<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>> | null;
 
@@ -16,6 +17,7 @@ export interface BenchFigures {
   browser: string;
   appVsBare: Result<typeof measureAppVsBare>;
   appVsBareGlm: Result<typeof measureAppVsBare>;
+  qwen35: Result<typeof measureQwen35>;
   threadScaling: Result<typeof measureThreadScaling>;
   dtypeSweep: { wasm: Result<typeof measureDtypeSweep>; webgpu: (Awaited<ReturnType<typeof measureDtypeSweep>> & { adapter: { detail: string; isFallbackAdapter: boolean; shaderF16: boolean } }) | null };
   native: (Awaited<ReturnType<typeof measureNative>> & { browser: { prefillTokensPerSecond: number; decodeTokensPerSecond: number } | null; browserOverNative: { prefill: number; decode: number } | null })[] | null;
@@ -49,6 +51,12 @@ export function benchMarkdown(r: BenchFigures): string {
     if (!avb) continue;
     row(`app / bare prefill, ${avb.model} ${avb.dtype}`, f2(avb.ratios.prefill), '≥ 0.97', avb.ratios.prefill >= 0.97);
     row(`app / bare decode, ${avb.model} ${avb.dtype}`, f2(avb.ratios.decode), '≥ 0.97', avb.ratios.decode >= 0.97);
+  }
+  if (r.qwen35) {
+    const q = r.qwen35;
+    row(`app / bare prefill, ${q.model} ${q.dtype}`, f2(q.ratios.prefill), '≥ 0.97', q.ratios.prefill >= 0.97);
+    row(`app / bare decode, ${q.model} ${q.dtype}`, f2(q.ratios.decode), '≥ 0.97', q.ratios.decode >= 0.97);
+    row(`app / bare encode time, ${q.picture.size} picture`, f2(q.ratios.encodeTime), '≤ 1.03', q.ratios.encodeTime <= 1.03);
   }
   if (r.threadScaling) {
     const t = r.threadScaling;
@@ -90,6 +98,16 @@ export function benchMarkdown(r: BenchFigures): string {
     lines.push(`| app (UI → worker → engine) | ${ms(avb.app.median.timeToFirstTokenMs)} | ${f1(avb.app.median.prefillTokensPerSecond)} | ${f1(avb.app.median.decodeTokensPerSecond)} |`);
     lines.push(`| bare transformers.js worker | ${ms(avb.bare.median.timeToFirstTokenMs)} | ${f1(avb.bare.median.prefillTokensPerSecond)} | ${f1(avb.bare.median.decodeTokensPerSecond)} |`);
     lines.push(`| **app / bare** | | ${f2(avb.ratios.prefill)} | ${f2(avb.ratios.decode)} |`);
+  }
+  if (r.qwen35) {
+    const q = r.qwen35;
+    const s = q.sessions;
+    lines.push('', `## Qwen3.5 app vs bare transformers.js — ${q.model}, WASM decoder ${s.decoder_model_merged} · embeddings ${s.embed_tokens} · vision ${s.vision_encoder}, ${q.threads} threads, ${q.promptTokens}-token prompt, ${q.newTokens} new tokens, ${q.app.runs.length} runs each, alternated`, '');
+    lines.push(`| path | TTFT | prefill tok/s | decode tok/s | encode ${q.picture.size} |`, '| --- | ---: | ---: | ---: | ---: |');
+    lines.push(`| app (UI → worker → engine) | ${ms(q.app.median.timeToFirstTokenMs)} | ${f1(q.app.median.prefillTokensPerSecond)} | ${f1(q.app.median.decodeTokensPerSecond)} | ${ms(q.picture.app.medianEncodeMs)} |`);
+    lines.push(`| bare transformers.js worker | ${ms(q.bare.median.timeToFirstTokenMs)} | ${f1(q.bare.median.prefillTokensPerSecond)} | ${f1(q.bare.median.decodeTokensPerSecond)} | ${ms(q.picture.bare.medianEncodeMs)} |`);
+    lines.push(`| **app / bare** | | ${f2(q.ratios.prefill)} | ${f2(q.ratios.decode)} | ${f2(q.ratios.encodeTime)} (time) |`);
+    lines.push('', `Picture: pixel_values [${q.picture.pixelValues?.join(', ') ?? '?'}] → image_features [${q.picture.imageFeatures?.join(', ') ?? '?'}], ${q.picture.imageTokens ?? '?'} image tokens in the app's prompt; ${q.picture.app.runs.length} encodes each.`);
   }
   if (r.threadScaling) {
     const t = r.threadScaling;

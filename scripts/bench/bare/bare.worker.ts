@@ -1,18 +1,18 @@
 // The bare reference: load with from_pretrained, generate greedily with a streamer, time the
 // tokens. Same formulas as the app: decode = tokens after the first over first→last token.
-import { AutoModelForCausalLM, AutoTokenizer, env } from '@huggingface/transformers';
+import { AutoModelForCausalLM, AutoModelForImageTextToText, AutoProcessor, AutoTokenizer, RawImage, env } from '@huggingface/transformers';
 import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
 import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import ortPlainMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
 import ortPlainWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
 
-let session: { model: any; inputs: any; promptTokens: number; maxNewTokens: number } | null = null;
+let session: { model: any; processor: any; inputs: any; promptTokens: number; maxNewTokens: number } | null = null;
 /** Durations of the model's `session.run` calls during the current generation (prefill first). */
 let runDurations: number[] = [];
 
 /** Times onnxruntime's own share of each step, so the bench can tell it from transformers.js' loop. */
 function timeSessionRuns(model: any) {
-  const ort = model.sessions?.model;
+  const ort = model.sessions?.model ?? model.sessions?.decoder_model_merged;
   if (!ort?.run) return;
   const run = ort.run.bind(ort);
   ort.run = async (...args: unknown[]) => {
@@ -36,14 +36,19 @@ async function load(p: Record<string, string>) {
   onnx.wasm.wasmPaths = { mjs: new URL(mjs, self.location.href).href, wasm: new URL(wasm, self.location.href).href };
   onnx.wasm.numThreads = Number(p.threads);
   const started = performance.now();
-  const tokenizer = await AutoTokenizer.from_pretrained(p.model);
-  const model = await AutoModelForCausalLM.from_pretrained(p.model, { device: p.device as 'wasm', dtype: p.dtype as 'q8' });
+  // A vision-language export (Qwen3.5): its processor, and all three sessions in the given dtypes, as the app loads it.
+  const sessions = p.sessions ? (JSON.parse(p.sessions) as Record<string, 'q8'>) : null;
+  const processor = sessions ? await AutoProcessor.from_pretrained(p.model) : null;
+  const tokenizer = processor ? (processor as any).tokenizer : await AutoTokenizer.from_pretrained(p.model);
+  const model = sessions
+    ? await AutoModelForImageTextToText.from_pretrained(p.model, { device: p.device as 'wasm', dtype: sessions })
+    : await AutoModelForCausalLM.from_pretrained(p.model, { device: p.device as 'wasm', dtype: p.dtype as 'q8' });
   // From the call to a usable session: file reads (network or transformers.js' browser cache) and session creation.
   const loadMs = performance.now() - started;
   timeSessionRuns(model);
   const messages = JSON.parse(p.messages) as { role: string; content: string }[];
   const inputs = tokenizer.apply_chat_template(messages, { add_generation_prompt: true, return_dict: true, enable_thinking: false } as any) as any;
-  session = { model, inputs, promptTokens: inputs.input_ids.dims.at(-1), maxNewTokens: Number(p.tokens) };
+  session = { model, processor, inputs, promptTokens: inputs.input_ids.dims.at(-1), maxNewTokens: Number(p.tokens) };
   return { promptTokens: session.promptTokens, threads: onnx.wasm.numThreads, loadMs };
 }
 
@@ -76,6 +81,27 @@ async function run() {
   };
 }
 
+/**
+ * One picture of `size`×`size` through the processor, then the vision session alone
+ * (`encode_image`, the call the app times as image_encode_ms). Same gradient as the app's picture.
+ */
+async function encode(p: Record<string, string>) {
+  if (!session?.processor) throw new Error('load a vision-language model first');
+  const size = Number(p.size);
+  const rgba = new Uint8ClampedArray(size * size * 4);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const i = (y * size + x) * 4;
+      rgba.set([Math.floor((255 * x) / size), Math.floor((255 * y) / size), 128, 255], i);
+    }
+  }
+  const inputs = await session.processor.image_processor(new RawImage(rgba, size, size, 4));
+  const start = performance.now();
+  const features = await session.model.encode_image(inputs);
+  const encodeMs = performance.now() - start;
+  return { encodeMs, pixelValues: inputs.pixel_values.dims, imageFeatures: features.dims };
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
@@ -90,10 +116,10 @@ async function fetchFiles(p: Record<string, string>) {
   return { bytes: sizes.reduce((a, b) => a + b, 0), ms: performance.now() - start };
 }
 
-self.onmessage = async (event: MessageEvent<{ id: number; type: 'load' | 'run' | 'fetch'; params?: Record<string, string> }>) => {
+self.onmessage = async (event: MessageEvent<{ id: number; type: 'load' | 'run' | 'fetch' | 'encode'; params?: Record<string, string> }>) => {
   const { id, type, params } = event.data;
   try {
-    const result = type === 'load' ? await load(params!) : type === 'fetch' ? await fetchFiles(params!) : await run();
+    const result = type === 'load' ? await load(params!) : type === 'fetch' ? await fetchFiles(params!) : type === 'encode' ? await encode(params!) : await run();
     self.postMessage({ id, result });
   } catch (error) {
     self.postMessage({ id, error: String(error) });

@@ -1,6 +1,7 @@
 // Reference point for `npm run bench`: transformers.js used the plain way, in a worker of its
 // own, with none of the app's code. The harness calls window.__bench.load(params) once and then
-// window.__bench.run() for each measured generation; window.__bench.fetchFiles({urls}) times plain fetches.
+// window.__bench.run() for each measured generation; window.__bench.encode({size}) times a picture
+// through a vision-language model's vision session; window.__bench.fetchFiles({urls}) times plain fetches.
 // window.__bench.probe(backend) runs the app's own hardware probe worker, in the same browser as
 // the generations it is compared with (`npm run bench -- --predict`).
 import { wrap } from 'comlink';
@@ -18,7 +19,7 @@ worker.onmessage = (event: MessageEvent<Reply>) => {
   else call?.resolve(event.data.result);
 };
 
-function call(type: 'load' | 'run' | 'fetch', params?: Record<string, string>): Promise<unknown> {
+function call(type: 'load' | 'run' | 'fetch' | 'encode', params?: Record<string, string>): Promise<unknown> {
   const id = nextId++;
   return new Promise((resolve, reject) => {
     pending.set(id, { resolve, reject });
@@ -36,6 +37,7 @@ function probe(backend: 'wasm' | 'webgpu') {
   probe,
   load: (params: Record<string, string>) => call('load', params),
   run: () => call('run'),
+  encode: (params: Record<string, string>) => call('encode', params),
   fetchFiles: (params: Record<string, string>) => call('fetch', params),
 };
 document.getElementById('status')!.textContent = 'ready';
