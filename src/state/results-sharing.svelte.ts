@@ -13,6 +13,7 @@ import { benchmarkCsv, scorecardSummaryCsv, scorecardTasksCsv } from '../lib/exp
 import { resultsMarkdown } from '../lib/export/results-markdown';
 import { decodeResultsFragment, encodePermalink, hasResultsFragment } from '../lib/export/permalink';
 import type { NamedDocument } from '../lib/export/comparison';
+import { nextTask } from '../lib/async/next-task';
 
 /** A document the comparison can pick; its name is "This session", "Shared link" or the file's name. */
 export interface ResultsSource extends NamedDocument {
@@ -83,6 +84,7 @@ export class ResultsSharing {
   readonly #hardware: HardwareReportState;
   readonly #clipboard: () => ClipboardLike | undefined;
   #importCount = 0;
+  #fragmentReads = 0;
 
   constructor(
     results: SessionResults,
@@ -129,6 +131,8 @@ export class ResultsSharing {
 
   /** Reads a `#results=` fragment; any other hash leaves the view on this session's results. */
   async openFragment(hash: string): Promise<void> {
+    // A link opened while another is still being read replaces it: only the latest read shows.
+    const reading = ++this.#fragmentReads;
     this.link = null;
     this.linkError = null;
     if (!hasResultsFragment(hash)) {
@@ -140,6 +144,9 @@ export class ResultsSharing {
     }
     this.sharedStatus = 'reading';
     const result = await decodeResultsFragment(hash);
+    // Reading a link of a thousand rows is one task and showing them another.
+    await nextTask();
+    if (reading !== this.#fragmentReads) return;
     if (result.ok) {
       this.shared = result.document;
       this.sharedLeftOut = result.leftOut ?? null;
@@ -198,6 +205,8 @@ export class ResultsSharing {
   /** Reads each file; good ones join the comparison and the fleet, each bad one gets its own error line. */
   async importFiles(files: Iterable<ResultsFile>): Promise<void> {
     const outcome = await importResultsFiles(files, this.imported);
+    // Checking a file of a thousand rows is one task and showing them another.
+    await nextTask();
     const added = outcome.added.map((file): ImportedSource => ({ id: `import-${++this.#importCount}`, ...file }));
     this.importErrors = outcome.errors;
     this.importNotes = outcome.notes;

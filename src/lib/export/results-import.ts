@@ -4,6 +4,7 @@
 import type { ResultsDocument } from '../results/result-types';
 import type { LeftOut } from '../results/results-limits';
 import { parseJson, readResultsData, resultsJson } from './results-json';
+import { nextTask } from '../async/next-task';
 
 /** Far above any real export (a full scorecard with answers is well under 1 MB); guards against a wrong pick. */
 export const MAX_IMPORT_BYTES = 20 * 1024 * 1024;
@@ -80,8 +81,4 @@ export async function importResultsFiles(
     outcome.added.push({ name: file.name, document: parsed.document, fingerprint, leftOut });
   }
   return outcome;
-}
-
-function nextTask(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
 }
