@@ -1,7 +1,7 @@
 // Speed prediction, model shapes, fit verdicts and the learned correction: hand-computed cases.
 import { describe, expect, it } from 'vitest';
 import { CATALOG } from '../../src/lib/models/catalog';
-import { type DeviceBudget, type FitInput, WASM_HEAP_LIMIT, fitVerdict } from '../../src/lib/hardware/fit-verdict';
+import { type DeviceBudget, type FitInput, WASM_HEAP_LIMIT, estimateModelBytes, fitVerdict } from '../../src/lib/hardware/fit-verdict';
 import { memoryStore } from '../../src/lib/hardware/key-value-store';
 import { CATALOG_SHAPES, type ModelShape, modelShape, shapeFromConfig } from '../../src/lib/hardware/model-shapes';
 import { PredictionLearning } from '../../src/lib/hardware/prediction-learning';
@@ -123,6 +123,14 @@ describe('model shapes', () => {
     expect(modelShape(id)?.hiddenSize).toBe(1024);
     expect(modelShape(id, { hidden_size: 64, intermediate_size: 128, num_hidden_layers: 2, num_attention_heads: 4, vocab_size: 300 })?.hiddenSize).toBe(64);
     expect(modelShape('someone/unknown')).toBeNull();
+  });
+
+  it("counts a Qwen3.5 model's vision encoder in its bytes: float beside any decoder weights", () => {
+    const qwen35 = CATALOG_SHAPES['onnx-community/Qwen3.5-0.8B-ONNX-OPT'];
+    const textOnly = { ...qwen35, visionParams: undefined };
+    expect(estimateModelBytes(qwen35, 'q8') - estimateModelBytes(textOnly, 'q8')).toBe(4 * qwen35.visionParams!);
+    expect(estimateModelBytes(qwen35, 'q4f16') - estimateModelBytes(textOnly, 'q4f16')).toBe(2 * qwen35.visionParams!);
+    for (const size of ['0.8B', '2B', '4B']) expect(CATALOG_SHAPES[`onnx-community/Qwen3.5-${size}-ONNX-OPT`].visionParams, size).toBeGreaterThan(0);
   });
 
   it('puts Qwen3-0.6B at about 0.44 B parameters in its layers', () => {

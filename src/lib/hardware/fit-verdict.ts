@@ -67,10 +67,14 @@ export interface FitVerdict {
   checks: FitCheck[];
 }
 
-/** Weight bytes estimated from the shape: the layers, the embedding table and a separate lm_head. */
+/**
+ * Weight bytes estimated from the shape: the layers, the embedding table, a separate lm_head, and a
+ * vision encoder where the model has one (kept float: 2 bytes a weight beside fp16 weights, else 4).
+ */
 export function estimateModelBytes(shape: ModelShape, dtype: Dtype): number {
   const table = shape.vocabSize * shape.hiddenSize * BYTES_PER_WEIGHT[dtype];
-  return shape.numLayers * layerWeights(shape) * BYTES_PER_WEIGHT[dtype] + 2 * table;
+  const vision = (shape.visionParams ?? 0) * (dtype === 'fp16' || dtype === 'q4f16' ? 2 : 4);
+  return shape.numLayers * layerWeights(shape) * BYTES_PER_WEIGHT[dtype] + 2 * table + vision;
 }
 
 export function fitVerdict(input: FitInput, budget: DeviceBudget): FitVerdict {

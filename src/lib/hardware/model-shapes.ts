@@ -15,6 +15,11 @@ export interface ModelShape {
   attentionLayers: number;
   /** Set when a number is not known exactly: what is uncertain. */
   approximate?: string;
+  /**
+   * Parameters of a vision encoder loaded beside the text model (Qwen3.5); it stays float (fp16 on a
+   * GPU with fp16 weights, fp32 otherwise), whatever weights the decoder uses.
+   */
+  visionParams?: number;
 }
 
 function shape(s: Omit<ModelShape, 'attentionLayers'> & { attentionLayers?: number }): ModelShape {
@@ -59,7 +64,9 @@ export const CATALOG_SHAPES: Readonly<Record<string, ModelShape>> = {
     vocabSize: 248320,
     tieWordEmbeddings: true,
     attentionLayers: 6,
-    approximate: 'Qwen3.5 0.8B is a hybrid (linear + full attention); sizes and bytes are approximate.',
+    // A 12-block, 768-wide vision tower (the bench's faithful copy is 377 MiB in fp32).
+    visionParams: 100e6,
+    approximate: 'Qwen3.5 0.8B is a hybrid (linear + full attention) with a vision encoder; sizes and bytes are approximate.',
   }),
   'onnx-community/Qwen3.5-2B-ONNX-OPT': shape({
     hiddenSize: 2048,
@@ -71,7 +78,9 @@ export const CATALOG_SHAPES: Readonly<Record<string, ModelShape>> = {
     vocabSize: 248320,
     tieWordEmbeddings: true,
     attentionLayers: 6,
-    approximate: 'Qwen3.5 2B is a hybrid (linear + full attention); sizes and bytes are approximate.',
+    // onnx-community's q4 vision file is 218 MB, against 68 MB for 0.8B's.
+    visionParams: 320e6,
+    approximate: 'Qwen3.5 2B is a hybrid (linear + full attention) with a vision encoder; sizes and bytes are approximate.',
   }),
   'onnx-community/Qwen3.5-4B-ONNX-OPT': shape({
     hiddenSize: 2560,
@@ -83,7 +92,8 @@ export const CATALOG_SHAPES: Readonly<Record<string, ModelShape>> = {
     vocabSize: 248320,
     tieWordEmbeddings: true,
     attentionLayers: 8,
-    approximate: 'Qwen3.5 4B is a hybrid (linear + full attention); sizes and bytes are approximate.',
+    visionParams: 320e6,
+    approximate: 'Qwen3.5 4B is a hybrid (linear + full attention) with a vision encoder; sizes and bytes are approximate.',
   }),
 };
 
