@@ -324,6 +324,9 @@ test('a listing that lies about a file\'s size: the download stops, names the fi
   // A truthful listing, and an answer announcing 5000 bytes it never sends: every listed byte is
   // in and verified when the connection fails, so the file is stored without asking again.
   server.setFaults([{ kind: 'content-length', path: WEIGHTS, bytes: 5000 }]);
+  // A fresh page again: the page looked the model up once more right after the failure, while
+  // the listing still lied, and would load from that lookup.
+  await page.reload();
   const before = fileGets(server, WEIGHTS).length;
   await loadModel(page);
   expect(fileGets(server, WEIGHTS).slice(before).map((r) => r.faults)).toEqual([['content-length']]);
