@@ -4,15 +4,14 @@
 // the WASM path loads: q8 decoder (lm_head quantized too, as in onnx-community's q8 export), q8
 // embeddings and the fp32 vision encoder. About 1.4 GB.
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DT, GraphBuilder, attr } from '../../test/fixtures/onnx-graph-builder';
-import { stampIsValid, generateStampedRepo, writeStamp } from '../../test/fixtures/model-repos';
+import { stampIsValid, generateStampedRepo } from '../../test/fixtures/model-repos';
 import { Rng, subSeed } from '../../test/fixtures/tiny-transformer';
-import { type Qwen35RepoSpec, qwen35SessionFile, qwen35SpecHash, resolveQwen35 } from '../../test/fixtures/tiny-qwen35';
+import { type Qwen35RepoSpec, finishQwen35Repo, qwen35SessionFile, qwen35SpecHash, resolveQwen35 } from '../../test/fixtures/tiny-qwen35';
 import { buildDecoderGraph, buildEmbedGraph } from '../../test/fixtures/tiny-qwen35-graphs';
-import { QWEN35_CHAT_TEMPLATE } from '../../test/fixtures/tiny-qwen35-template';
 import { QWEN35_0_8B_DIMS, type Qwen35Arch, initQwen35Weights, patchValues, restrictToPrintableAscii } from '../../test/fixtures/tiny-qwen35-weights';
 
 /** Qwen3.5-0.8B's vocabulary (config.json vocab_size): 1024 × 248,320 embeddings and lm_head. */
@@ -92,8 +91,6 @@ async function specHash(spec: Qwen35RepoSpec): Promise<string> {
     .digest('hex');
 }
 
-const json = (o: unknown) => JSON.stringify(o, null, 2) + '\n';
-
 async function writeRepo(dir: string, spec: Qwen35RepoSpec, hash: string): Promise<void> {
   const fx = resolveQwen35(spec);
   const v = QWEN35_0_8B_VISION;
@@ -117,19 +114,7 @@ async function writeRepo(dir: string, spec: Qwen35RepoSpec, hash: string): Promi
     await write('decoder_model_merged', 'q8', buildDecoderGraph(fx.arch, text, 'q8', 'q8'));
   }
   await write('vision_encoder', 'fp32', buildVisionTower(fx.arch, v, spec.seed));
-  const files: [string, string][] = [
-    ['config.json', json(fx.config)],
-    ['generation_config.json', json(fx.generationConfig)],
-    ['preprocessor_config.json', json(fx.preprocessorConfig)],
-    ['tokenizer.json', json(fx.tokenizerJson)],
-    ['tokenizer_config.json', json(fx.tokenizerConfig)],
-    ['chat_template.jinja', QWEN35_CHAT_TEMPLATE],
-  ];
-  for (const [name, body] of files) {
-    await writeFile(join(dir, name), body);
-    written.push(join(dir, name));
-  }
-  await writeStamp(dir, spec.id, hash, written, fx.tokenIds);
+  await finishQwen35Repo(dir, spec, fx, hash, written);
 }
 
 /** Generates the repo under rootDir unless its stamp matches this spec and generator. */
