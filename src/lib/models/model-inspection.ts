@@ -25,6 +25,7 @@ export const SUPPORTED_MODEL_TYPES: ReadonlySet<string> = new Set([
   'qwen3_moe',
   'qwen3_5',
   'glm',
+  'glm_ocr',
   'llama',
   'mistral',
   'phi3',

@@ -5,5 +5,5 @@ import type { ImageSupport, RuntimeInfo } from '../engines/types';
 export function imageSupportOf(runtime: RuntimeInfo | null, modelId: string | null = null): ImageSupport {
   if (!runtime) return { supported: false, reason: 'Load a model that reads pictures (Qwen3.5) to attach one.' };
   if (runtime.images) return runtime.images;
-  return { supported: false, reason: `${modelId ?? 'This model'} reads text only: load a model that sees pictures (Qwen3.5) to attach one.` };
+  return { supported: false, reason: `${modelId ?? 'This model'} reads text only: load a model that sees pictures (Qwen3.5, or GLM-OCR for documents) to attach one.` };
 }

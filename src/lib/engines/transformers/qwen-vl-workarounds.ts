@@ -1,4 +1,5 @@
-// Two corrections to transformers.js 4.3.1's Qwen-VL generation (Qwen3.5), applied to a loaded model.
+// Corrections to transformers.js 4.3.1's Qwen-VL generation (Qwen3.5, GLM-OCR), applied to a loaded model
+// and its processor.
 //
 // 1. Positions. Qwen-VL models rotate by three position axes (M-RoPE). For a prompt without pictures
 // every axis is the token index, and each new token goes at "the prompt's largest position + 1",
@@ -45,4 +46,17 @@ export function dropEmptyPictureInputs(model: { forward(inputs: unknown): Promis
     const { pixel_values: _empty, ...rest } = given;
     return forward(rest);
   };
+}
+
+/**
+ * 3. Normalisation. zai-org/GLM-OCR's preprocessor_config.json gives `image_mean`/`image_std` but
+ * no `do_normalize` key. Hugging Face's Glm46VImageProcessor normalises unless told not to;
+ * transformers.js 4.3.1's ImageProcessor reads the missing key as "don't", so the vision encoder
+ * would get raw 0..1 pixels instead of the standardised ones it was trained on. A key the config
+ * does give is left as it is. Returns whether it switched normalisation on.
+ */
+export function normalizeWhenUnsaid(imageProcessor: { do_normalize?: unknown; image_mean?: unknown }): boolean {
+  if (imageProcessor.do_normalize !== undefined || imageProcessor.image_mean === undefined) return false;
+  imageProcessor.do_normalize = true;
+  return true;
 }

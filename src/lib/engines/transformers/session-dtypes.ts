@@ -1,6 +1,6 @@
 // Which weight file each ONNX session of a model loads. A decoder-only export is one session
 // (`onnx/model*.onnx`), so the chosen weights are the file. A vision-language export such as
-// Qwen3.5 is three sessions — `embed_tokens`, `decoder_model_merged`, `vision_encoder` — and the
+// Qwen3.5 or GLM-OCR is three sessions — `embed_tokens`, `decoder_model_merged`, `vision_encoder` — and the
 // chosen weights apply to the decoder, where the time goes. The other two follow what the backend
 // can run:
 // - a q4 `embed_tokens` uses the `GatherBlockQuantized` operator, which onnxruntime-web's WASM
@@ -16,7 +16,7 @@ export type SessionDtypes = Readonly<Record<SessionName, Dtype>>;
 export type ModelLayout = 'decoder-only' | 'vision-language';
 
 /** Architectures whose exports are embed + decoder + vision sessions, by `model_type`. */
-const VISION_LANGUAGE_MODEL_TYPES = new Set(['qwen3_5']);
+const VISION_LANGUAGE_MODEL_TYPES = new Set(['qwen3_5', 'glm_ocr']);
 
 export function modelLayout(config: Record<string, unknown>): ModelLayout {
   return typeof config.model_type === 'string' && VISION_LANGUAGE_MODEL_TYPES.has(config.model_type) ? 'vision-language' : 'decoder-only';

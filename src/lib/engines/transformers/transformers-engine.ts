@@ -178,7 +178,7 @@ export class TransformersEngine implements Engine {
       shape: shapeFromConfig(config),
       images: processor
         ? { supported: true, pixelBudget: DEFAULT_PIXEL_BUDGET }
-        : { supported: false, reason: `${model.repoId} reads text only: load a model that sees pictures (Qwen3.5) to attach one.` },
+        : { supported: false, reason: `${model.repoId} reads text only: load a model that sees pictures (Qwen3.5, or GLM-OCR for documents) to attach one.` },
       ...(sessions ? { sessionDtypes: sessions } : {}),
     };
     const imageTokenId = typeof config.image_token_id === 'number' ? config.image_token_id : null;
