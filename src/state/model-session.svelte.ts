@@ -141,26 +141,37 @@ export class ModelSession {
   }
 
   async #load(request: LoadRequest): Promise<void> {
+    const seq = ++this.#loadSeq;
+    this.#lastRequest = request;
+    this.#resetForLoad();
     // Refused before any lookup or worker starts: a deep link (?hub=…&model=…&preset=…) must not
     // reach a host the build doesn't allow, whichever engine would have fetched from it.
     const refusal = hubPolicyProblem(request.hub);
     if (refusal) {
-      ++this.#loadSeq;
-      this.#lastRequest = request;
-      this.#resetForLoad();
       this.#failed(new HubNotAllowedError(`Nothing was downloaded. ${refusal}`));
       return;
     }
+    await this.#endPreviousWorker();
+    if (seq !== this.#loadSeq) return;
     const entry = findCatalogEntry(request.repoId);
-    if (entry?.engine === 'webllm') return this.#loadWebLLM(request, entry);
-    return this.#loadTransformers(request);
+    if (entry?.engine === 'webllm') return this.#loadWebLLM(seq, request, entry);
+    return this.#loadTransformers(seq, request);
   }
 
-  async #loadTransformers(request: LoadRequest): Promise<void> {
-    const seq = ++this.#loadSeq;
-    this.#lastRequest = request;
+  /**
+   * Every load runs in a worker of its own. WASM memory grows but never shrinks, so a worker that
+   * held one model keeps its high-water mark for the next; only ending the worker gives that memory
+   * back, and the same model loaded again in the old worker would stand on the old high-water mark.
+   * A load still in flight there is cancelled first (a download gets its moment to stop by itself),
+   * then the worker ends, one still starting included; the old model goes with it.
+   */
+  async #endPreviousWorker(): Promise<void> {
+    await this.#worker.cancelLoad();
+    this.#worker.terminate();
+  }
+
+  async #loadTransformers(seq: number, request: LoadRequest): Promise<void> {
     const { repoId, hub } = request;
-    this.#resetForLoad();
     try {
       const caps = await this.detect();
       const inspection = await this.lookups.get(repoId, hub);
@@ -209,10 +220,7 @@ export class ModelSession {
   }
 
   /** WebLLM builds skip the hub inspection: WebLLM fetches and checks its own files. */
-  async #loadWebLLM(request: LoadRequest, entry: WebLLMCatalogEntry): Promise<void> {
-    const seq = ++this.#loadSeq;
-    this.#lastRequest = request;
-    this.#resetForLoad();
+  async #loadWebLLM(seq: number, request: LoadRequest, entry: WebLLMCatalogEntry): Promise<void> {
     this.inspection = null;
     try {
       const caps = await this.detect();

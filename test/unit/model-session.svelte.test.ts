@@ -165,6 +165,38 @@ describe('ModelSession', () => {
     expect(workers.started).toHaveLength(0);
   });
 
+  it('each load runs in a fresh worker, and the previous one is ended: A, then B, then A again', async () => {
+    const { session, workers } = setup();
+    const hub = 'http://127.0.0.1:9';
+    for (const repoId of ['org/a', 'org/b', 'org/a']) {
+      await session.loadModel({ repoId, hub, backendOverride: null, dtypeOverride: null });
+      expect(session.loadedModelId).toBe(repoId);
+    }
+    expect(workers.started.map((w) => w.engine.loads.map((l) => l.model.repoId))).toEqual([['org/a'], ['org/b'], ['org/a']]);
+    expect(workers.started.map((w) => w.terminated)).toEqual([true, true, false]);
+    const pieces: string[] = [];
+    expect((await session.answer(ASK, PARAMS, { onText: (t) => pieces.push(t) })).text).toBe('Hello there');
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(workers.started[2].engine.generations).toHaveLength(1);
+  });
+
+  it('a load asked for while another is downloading cancels that download, ends its worker and loads in a fresh one', async () => {
+    let started = 0;
+    const { session, workers } = setup((e) => {
+      if (started++ === 0) e.stallIn = 'download';
+    });
+    const hub = 'http://127.0.0.1:9';
+    const first = session.loadModel({ repoId: 'org/a', hub, backendOverride: null, dtypeOverride: null });
+    await vi.waitFor(() => expect(session.progress?.phase).toBe('download'));
+    await session.loadModel({ repoId: 'org/b', hub, backendOverride: null, dtypeOverride: null });
+    await first;
+    expect(workers.started).toHaveLength(2);
+    expect(workers.started[0].terminated).toBe(true);
+    expect(session.status).toBe('ready');
+    expect(session.loadedModelId).toBe('org/b');
+    expect(session.error).toBeNull();
+  });
+
   it('dispose() during a load ends it quietly: no error, nothing left waiting', async () => {
     const { session } = setup();
     const loading = session.load();
