@@ -12,7 +12,8 @@ export type ModelFamily =
   | 'Qwen2.5'
   | 'Qwen2.5-Coder'
   | 'DeepSeek-R1-Distill'
-  | 'GLM-Edge';
+  | 'GLM-Edge'
+  | 'GLM-OCR';
 
 /** Weight formats offered per backend, best first. The repo's real file list decides what exists. */
 export interface BackendDtypes {
@@ -227,6 +228,23 @@ export const CATALOG: readonly CatalogEntry[] = [
     modelType: 'glm',
     strengths: 'Edge-oriented bilingual (Chinese/English) chat.',
   }),
+  // A document reader, not a chat model: a CogViT vision encoder and a 0.5B GLM decoder that write out
+  // the text of a picture. Three sessions like Qwen3.5 (embed_tokens, vision_encoder,
+  // decoder_model_merged), with a plain KV cache; its text sizes are under text_config.
+  onnxCommunity({
+    repoId: 'onnx-community/GLM-OCR-ONNX',
+    label: 'GLM-OCR 0.9B (document reader)',
+    family: 'GLM-OCR',
+    lab: 'Zhipu AI (Z.ai)',
+    country: 'China',
+    licence: 'MIT',
+    parametersB: 0.9,
+    parameters: '0.9B',
+    contextLength: 131072,
+    modelType: 'glm_ocr',
+    strengths: 'Reads the text in pictures of documents (OCR): invoices, tables, formulas. Not a chat model.',
+    vision: true,
+  }),
 ];
 
 /**
@@ -432,18 +450,6 @@ export const UNAVAILABLE_MODELS: readonly UnavailableModel[] = [
     reason:
       'Published only as GGUF for llama.cpp (THUDM/glm-edge-v-2b-gguf) and as PyTorch weights that need ' +
       'trust_remote_code: there is no ONNX or MLC export, and transformers.js 4.3 has no class for it.',
-    tryInstead: 'onnx-community/Qwen3.5-0.8B-ONNX-OPT',
-  },
-  {
-    name: 'GLM-OCR 0.9B',
-    lab: 'Zhipu AI (Z.ai)',
-    country: 'China',
-    parametersB: 0.9,
-    parameters: '0.9B (document reading)',
-    reason:
-      'transformers.js 4.3 has its `glm_ocr` class and onnx-community publishes an export, but this app ' +
-      'has no generated test model of its layout yet, so it is not offered until its load and image path are ' +
-      'verified here; for pictures of documents, Qwen3.5 reads text in pictures.',
     tryInstead: 'onnx-community/Qwen3.5-0.8B-ONNX-OPT',
   },
   {
