@@ -2,6 +2,7 @@
 // and corrupts files; the cached-models view; a tiny storage quota; a bad custom id. Each test
 // runs its own mirror (real HTTP on loopback) with the faults it needs.
 import { test, expect, type Page } from '@playwright/test';
+import { createHash } from 'node:crypto';
 import { mkdtemp, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,8 +50,24 @@ test('a download cut off mid-file resumes with Range, and the model then generat
     { kind: 'drop-after-bytes', path: WEIGHTS, bytes: 60_000 },
     { kind: 'throttle', path: WEIGHTS, bytesPerSecond: 200_000, times: Infinity },
   ]);
+  const workers: string[] = [];
+  page.on('worker', (worker) => workers.push(worker.url()));
   await openApp(page, MODEL, server.url);
   await loadModel(page);
+
+  // Verified in the hashing worker: the listing gives the weights' sha256, and the hash resumed at
+  // the cut from its saved state, so a hash of the resumed bytes alone would have failed the load.
+  expect(workers.filter((url) => url.includes('sha256.worker'))).toHaveLength(1);
+  const stored = await page.evaluate(async (file) => {
+    const cache = await caches.open('transformers-cache');
+    const entry = (await cache.keys()).find((request) => request.url.endsWith(`/${file}`));
+    const response = entry && (await cache.match(entry));
+    if (!response) return null;
+    const digest = await crypto.subtle.digest('SHA-256', await response.arrayBuffer());
+    return { listed: response.headers.get('x-sha256'), actual: [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('') };
+  }, WEIGHTS);
+  const fixture = createHash('sha256').update(await readFile(join(FIXTURE_MODELS_DIR, MODEL, WEIGHTS))).digest('hex');
+  expect(stored).toEqual({ listed: fixture, actual: fixture });
 
   const gets = fileGets(server, WEIGHTS);
   expect(gets[0].faults).toContain('drop-after-bytes');

@@ -2,7 +2,7 @@
 // and reading model locations back out of stored URLs.
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { Sha256 } from '../../src/lib/models/download/sha256';
+import { Sha256Hashing } from '../../src/lib/models/download/hashing-worker';
 import { TransferRate } from '../../src/lib/models/download/transfer-rate';
 import { backoffDelayMs, isRetryableStatus, sleep } from '../../src/lib/models/download/retry-policy';
 import { assertFits, freeBytes, isQuotaError, isStorageRefusal, storageRefusedMessage } from '../../src/lib/models/download/storage-budget';
@@ -12,29 +12,37 @@ import { formatDuration, formatSpeed } from '../../src/lib/render/format';
 
 const nodeSha = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
 
-describe('Sha256', () => {
-  it('matches node for every length around the block and padding boundaries', () => {
+describe('streaming sha256 (hash-wasm)', () => {
+  const hashing = new Sha256Hashing(() => null);
+  const digestOf = (chunks: Uint8Array[]) => {
+    const hash = hashing.start();
+    for (const chunk of chunks) hash.update(chunk.slice());
+    return hash.digest();
+  };
+
+  it('matches node for every length around the block and padding boundaries', async () => {
     const data = randomBytes(300);
     for (let length = 0; length <= 200; length++) {
       const part = data.subarray(0, length);
-      expect(new Sha256().update(part).hexDigest(), `length ${length}`).toBe(nodeSha(part));
+      expect(await digestOf([part]), `length ${length}`).toBe(nodeSha(part));
     }
   });
 
-  it('gives the same digest however the input is chunked', () => {
-    const data = randomBytes(1_000_003);
+  it('gives the same digest however the input is chunked', async () => {
+    const data = randomBytes(200_003);
     const expected = nodeSha(data);
-    for (const chunk of [1, 63, 64, 65, 4096, 65_537]) {
-      const hash = new Sha256();
-      for (let i = 0; i < data.length; i += chunk) hash.update(data.subarray(i, i + chunk));
-      expect(hash.hexDigest(), `chunks of ${chunk}`).toBe(expected);
+    for (const chunk of [7, 63, 64, 65, 4096, 65_537]) {
+      const chunks: Uint8Array[] = [];
+      for (let i = 0; i < data.length; i += chunk) chunks.push(data.subarray(i, i + chunk));
+      expect(await digestOf(chunks), `chunks of ${chunk}`).toBe(expected);
     }
   });
 
-  it('knows the standard test vector and refuses updates after the digest', () => {
-    const hash = new Sha256().update(new TextEncoder().encode('abc'));
-    expect(hash.hexDigest()).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
-    expect(() => hash.update(new Uint8Array(1))).toThrow();
+  it('knows the standard test vector and refuses a second digest', async () => {
+    const hash = hashing.start();
+    hash.update(new TextEncoder().encode('abc'));
+    expect(await hash.digest()).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    await expect(hash.digest()).rejects.toThrow('the hash has ended');
   });
 });
 

@@ -1,13 +1,15 @@
 // Fetches one model file completely or not at all. The bytes stream straight into a sink (the
 // model store) as they arrive, so a 1 GB file never sits in memory; the sink commits only when
 // the file is complete and matches the size and sha256 the hub listed, and is aborted otherwise.
-// A dropped connection resumes with `Range`; 5xx answers and stalls are retried with backoff.
+// The hash runs in a hashing worker beside the writes, and only the commit waits for its digest.
+// A dropped connection resumes with `Range`, the hash continuing from its state at the cut, so the
+// digest still covers the whole file; 5xx answers and stalls are retried with backoff.
 // Sizes are counted in the bytes the body reader hands over: the browser decodes a compressed
 // answer on the way, and a cross-origin page can't see that it did (Content-Encoding is not
 // exposed), so a Content-Length may count compressed bytes and only ever serves as a hint.
 import { CorruptDownloadError, DownloadCancelledError, FileTooLargeError, ModelFileMissingError, NetworkError } from '../../engines/errors';
 import { MAX_ATTEMPTS_WITHOUT_PROGRESS, backoffDelayMs, isRetryableStatus, sleep as defaultSleep } from './retry-policy';
-import { Sha256 } from './sha256';
+import { sha256Hashing, type RunningHash, type Sha256Hashing } from './hashing-worker';
 
 export interface RemoteFile {
   /** Path inside the repo, e.g. `onnx/model_q4.onnx`. */
@@ -58,6 +60,8 @@ export interface FileDownloadOptions {
   stallTimeoutMs?: number;
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   random?: () => number;
+  /** Where the hash runs (default: the shared hashing worker). */
+  hashing?: Sha256Hashing;
 }
 
 const DEFAULT_STALL_TIMEOUT_MS = 30_000;
@@ -101,6 +105,7 @@ export async function downloadFile(file: RemoteFile, options: FileDownloadOption
         if (options.signal.aborted) throw new DownloadCancelledError();
         if (!(error instanceof AttemptFailed)) throw error;
         if (!error.retry) throw new NetworkError(`Downloading "${file.path}" failed: ${error.reason}.`);
+        await state.pause();
         lastFailure = error.reason;
         failuresWithoutProgress = state.received > mostReceived ? 1 : failuresWithoutProgress + 1;
         mostReceived = Math.max(mostReceived, state.received);
@@ -116,7 +121,7 @@ export async function downloadFile(file: RemoteFile, options: FileDownloadOption
           'Check the connection and press Load to continue where it stopped.',
       );
     }
-    state.verify();
+    await state.verify();
     await state.commit();
     return { size: state.received, contentType };
   } catch (error) {
@@ -132,14 +137,18 @@ class ReceivedBytes {
   readonly listedSize: number | null;
   /** What the current answer says the file's size is (its Content-Length or Content-Range total); null when it doesn't say. */
   announcedSize: number | null = null;
-  #hash: Sha256 | null;
+  /** The hash of this attempt's bytes so far, started with the first; null between attempts, and when the listing gives no sha256. */
+  #hash: RunningHash | null = null;
+  /** The hash's state at the last cut, which the next attempt continues, and how many bytes it covers. */
+  #saved: { state: Uint8Array; bytes: number } | null = null;
+  readonly #hashing: Sha256Hashing;
   #sink: FileSink | null = null;
   /** Set once the server has shown it sent everything it has. */
   #ended = false;
 
   constructor(private readonly file: RemoteFile, private readonly options: FileDownloadOptions) {
     this.listedSize = file.size;
-    this.#hash = file.sha256 ? new Sha256() : null;
+    this.#hashing = options.hashing ?? sha256Hashing;
   }
 
   get complete(): boolean {
@@ -147,7 +156,8 @@ class ReceivedBytes {
   }
 
   async append(chunk: Uint8Array, contentType: string): Promise<void> {
-    this.#hash?.update(chunk);
+    // A copy goes to the hashing worker: the chunk itself is queued for the cache.
+    if (this.file.sha256) this.#runningHash().update(chunk.slice());
     this.received += chunk.length;
     this.#sink ??= this.options.openSink(this.listedSize, contentType);
     this.options.onBytes(chunk.length);
@@ -169,24 +179,51 @@ class ReceivedBytes {
     this.#ended = true;
   }
 
+  /** The hash for the next bytes: a new one, or the one saved at the last cut, continued. */
+  #runningHash(): RunningHash {
+    if (this.#hash) return this.#hash;
+    const saved = this.#saved;
+    // The saved state must cover exactly the bytes held, or the digest would describe another file.
+    if (saved && saved.bytes !== this.received) throw new CorruptDownloadError(this.file.path, `its hash covers ${saved.bytes} of the ${this.received} bytes held`);
+    this.#saved = null;
+    return (this.#hash = this.#hashing.start(saved?.state ?? null));
+  }
+
+  /** An attempt was cut: the hash of what arrived is kept as a state the next attempt continues. */
+  async pause(): Promise<void> {
+    const hash = this.#hash;
+    if (!hash) return;
+    this.#hash = null;
+    const bytes = this.received;
+    try {
+      this.#saved = { state: await hash.save(), bytes };
+    } finally {
+      hash.drop();
+    }
+  }
+
   /** Throws away what arrived (the server ignored our Range, or sent a different range). */
   async restart(): Promise<void> {
     this.options.onBytes(-this.received);
     this.received = 0;
     this.#ended = false;
-    this.#hash = this.file.sha256 ? new Sha256() : null;
+    this.#hash?.drop();
+    this.#hash = null;
+    this.#saved = null;
     const sink = this.#sink;
     this.#sink = null;
     await sink?.abort(new Error('restarted'));
   }
 
-  verify(): void {
+  async verify(): Promise<void> {
     const { file } = this;
     if (file.size !== null && this.received !== file.size) {
       throw new CorruptDownloadError(file.path, sizeMismatch(file.size, `sent ${this.received}`));
     }
-    if (this.#hash && file.sha256) {
-      const actual = this.#hash.hexDigest();
+    if (file.sha256) {
+      const hash = this.#runningHash();
+      this.#hash = null;
+      const actual = await hash.digest();
       if (actual !== file.sha256.toLowerCase()) {
         throw new CorruptDownloadError(file.path, `sha256 ${actual.slice(0, 12)}… instead of ${file.sha256.slice(0, 12)}…`);
       }
@@ -201,6 +238,9 @@ class ReceivedBytes {
   }
 
   async discard(reason: unknown): Promise<void> {
+    this.#hash?.drop();
+    this.#hash = null;
+    this.#saved = null;
     const sink = this.#sink;
     this.#sink = null;
     await sink?.abort(reason).catch(() => {});
