@@ -2,17 +2,24 @@
 import { expose } from 'comlink';
 import { createInferenceApi } from '../src/lib/engines/inference-api';
 // Self-hosted onnxruntime-web runtime files (the pinned version transformers.js uses), so loading
-// never reaches a CDN and works offline.
-import ortMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
-import ortWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+// never reaches a CDN and works offline. The engine picks one build per worker (ort-setup.ts).
+import asyncifyMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
+import asyncifyWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
+import plainMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
+import plainWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
+import jspiMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jspi.mjs?url';
+import jspiWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.jspi.wasm?url';
+
+const here = (url: string) => new URL(url, self.location.href).href;
 
 const api = createInferenceApi(async (kind) => {
   switch (kind) {
     case 'transformers': {
       const { TransformersEngine } = await import('../src/lib/engines/transformers/transformers-engine');
       return new TransformersEngine({
-        mjs: new URL(ortMjsUrl, self.location.href).href,
-        wasm: new URL(ortWasmUrl, self.location.href).href,
+        asyncify: { mjs: here(asyncifyMjsUrl), wasm: here(asyncifyWasmUrl) },
+        plain: { mjs: here(plainMjsUrl), wasm: here(plainWasmUrl) },
+        jspi: { mjs: here(jspiMjsUrl), wasm: here(jspiWasmUrl) },
       });
     }
     case 'webllm': {

@@ -4,7 +4,7 @@
 import { ModelSession } from './model-session.svelte';
 import { DeviceRunner } from './device-runner.svelte';
 import type { ViewContext } from './view-context';
-import type { Backend, GenerationMetrics, GenerationResult, LiveGenerationNumbers } from '../lib/engines/types';
+import type { Backend, GenerationMetrics, GenerationResult, LiveGenerationNumbers, LoadMetrics } from '../lib/engines/types';
 import type { BenchmarkRow, PromptSize } from '../lib/results/result-types';
 import { summarizeError } from '../lib/engines/errors';
 import { label as backendLabel } from '../lib/engines/backend-selection';
@@ -12,6 +12,7 @@ import { detectCapabilities } from '../lib/hardware/capabilities';
 import { chooseBackend } from '../lib/engines/backend-selection';
 import { median } from '../lib/metrics/statistics';
 import { summarize } from '../lib/benchmark/stats';
+import { loadPhaseStats } from '../lib/benchmark/load-phase-stats';
 import {
   BENCHMARK_PARAMS,
   DEFAULT_REPEATS,
@@ -150,9 +151,9 @@ export class BenchmarkRunner extends DeviceRunner {
     const stepsAtStart = this.#stepsDone;
     const casesAtStart = this.#casesStarted;
     let session: ModelSession;
-    let loadMs: number[];
+    let loads: LoadMetrics[];
     try {
-      ({ session, loadMs } = await this.#loadRepeatedly(group, repeats, signal));
+      ({ session, loads } = await this.#loadRepeatedly(group, repeats, signal));
     } catch (error) {
       if (signal.aborted) throw new RunCancelled();
       const message = errorText(error);
@@ -168,7 +169,7 @@ export class BenchmarkRunner extends DeviceRunner {
         this.#casesStarted++;
         this.#setOutcome(group, size, { status: 'running', message: null });
         try {
-          const measured = await this.#runCase(session, group, size, repeats, loadMs, ratio, signal);
+          const measured = await this.#runCase(session, group, size, repeats, loads, ratio, signal);
           ratio = measured.charsPerToken;
           this.#setOutcome(group, size, { status: 'done', row: measured.row, message: null });
           this.context.results.addBenchmarkRows([measured.row]);
@@ -199,7 +200,7 @@ export class BenchmarkRunner extends DeviceRunner {
    * model, each in a fresh session and worker. The last session stays loaded for the answers.
    */
   async #loadRepeatedly(group: PlannedGroup, repeats: number, signal: AbortSignal) {
-    const loadMs: number[] = [];
+    const loads: LoadMetrics[] = [];
     let session: ModelSession | null = null;
     try {
       for (let i = 0; i <= repeats; i++) {
@@ -220,10 +221,10 @@ export class BenchmarkRunner extends DeviceRunner {
               `${id} loaded on ${backendLabel(session.runtime.backend)} instead of ${backendLabel(group.backend)}, so it was not measured as ${backendLabel(group.backend)}.`,
           );
         }
-        if (i > 0) loadMs.push(session.loadMetrics.totalMs);
+        if (i > 0) loads.push(session.loadMetrics);
         this.#step();
       }
-      return { session: session!, loadMs };
+      return { session: session!, loads };
     } catch (error) {
       session?.dispose();
       throw error;
@@ -239,7 +240,7 @@ export class BenchmarkRunner extends DeviceRunner {
     group: PlannedGroup,
     size: PromptSize,
     repeats: number,
-    loadMs: number[],
+    loads: LoadMetrics[],
     ratio: number,
     signal: AbortSignal,
   ): Promise<{ row: BenchmarkRow; charsPerToken: number }> {
@@ -263,7 +264,8 @@ export class BenchmarkRunner extends DeviceRunner {
       promptSize: size,
       promptTokens,
       newTokens: Math.round(median(samples.map((m) => m.generatedTokens))),
-      loadMs: summarize(loadMs),
+      loadMs: summarize(loads.map((m) => m.totalMs)),
+      ...loadPhaseStats(loads),
       ttftMs: summarize(samples.map((m) => m.timeToFirstTokenMs)),
       prefillTokensPerSecond: summarize(samples.map((m) => m.prefillTokensPerSecond)),
       decodeTokensPerSecond: summarize(samples.map((m) => m.decodeTokensPerSecond)),

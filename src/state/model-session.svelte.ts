@@ -41,6 +41,7 @@ import type { Settings } from './settings.svelte';
 import { announceModelReady } from './model-ready-events';
 import { hubPolicyProblem } from '../lib/security/allowed-hubs';
 import { workerGate } from '../lib/security/worker-gate';
+import { ortOverridesFromQuery } from '../lib/engines/transformers/ort-setup';
 
 export type LoadStatus = 'idle' | 'inspecting' | 'loading' | 'ready' | 'error';
 
@@ -188,7 +189,7 @@ export class ModelSession {
       // Without this the browser may evict a 1 GB model under storage pressure; it can say no.
       void navigator.storage?.persist?.().catch(() => false);
       const model: ModelRef = { engine: 'transformers', repoId, revision: REVISION, hub };
-      const options: LoadOptions = { wasmThreads: decision.threads.value, listing: inspection.files };
+      const options: LoadOptions = { wasmThreads: decision.threads.value, listing: inspection.files, ort: ortOverridesFromQuery(globalThis.location?.search ?? '') };
       let result: LoadResult;
       try {
         result = await this.#loadInWorker(seq, model, decision, options);

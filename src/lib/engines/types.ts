@@ -3,6 +3,7 @@
 // exposed through comlink; nothing else crosses the thread boundary.
 
 import type { ModelShape } from '../hardware/model-shapes';
+import type { PictureSizing } from '../vision/image-budget';
 
 export type Backend = 'webgpu' | 'wasm';
 
@@ -27,6 +28,29 @@ export interface LoadOptions {
   listing?: Record<string, { size: number; sha256: string | null }> | null;
   /** The WebLLM build to run; required when the model's engine is 'webllm'. */
   webllm?: WebLLMModelSpec;
+  /** onnxruntime-web choices forced for measuring one against another (`?ort-build=`, `?ort-opt=`). */
+  ort?: OrtOverrides;
+}
+
+/**
+ * onnxruntime-web's WebAssembly builds: asyncify (what WebGPU needs), plain (CPU only) and JSPI
+ * (CPU and WebGPU, needs `WebAssembly.Suspending`; the only one that reads external data from a Blob).
+ */
+export type OrtBuild = 'asyncify' | 'plain' | 'jspi';
+
+export type GraphOptimizationLevel = 'disabled' | 'basic' | 'extended' | 'all';
+
+export interface OrtOverrides {
+  build?: OrtBuild;
+  graphOptimizationLevel?: GraphOptimizationLevel;
+}
+
+/** How onnxruntime-web ran a load. */
+export interface OrtSetup {
+  build: OrtBuild;
+  graphOptimizationLevel: GraphOptimizationLevel;
+  /** Whether the weights in `.onnx_data` files went to the runtime as Blobs from the store, never whole in JS. */
+  externalDataAsBlob: boolean;
 }
 
 /** A WebLLM (MLC) build: its WebLLM model id and compiled model library, from the catalog. */
@@ -93,7 +117,7 @@ export interface ChatMessage {
 
 /** Whether the loaded model reads pictures, declared by the engine once it has loaded. */
 export type ImageSupport =
-  | { supported: true; /** Largest area of a picture, in pixels, that the app sends. */ pixelBudget: number }
+  | ({ supported: true } & PictureSizing)
   | { supported: false; /** Why not, in words a view can show beside a disabled control. */ reason: string };
 
 export interface GenerationParams {
@@ -110,10 +134,27 @@ export interface GenerationParams {
   tools?: ToolDefinition[];
 }
 
-export interface LoadMetrics {
-  /** From load start until the last weight/tokenizer byte arrived (cache reads included). */
+/**
+ * A load's phases, each its own wall-clock time in ms. Some run side by side (the tokenizer is
+ * built and the runtime started while the weights are read), so they can add up to more than the load.
+ */
+export interface LoadPhases {
+  /** Reading the weights out of the model store (less the sessions' creation, which is in between). */
+  storeReadMs: number;
+  /** Building the tokenizer (or processor) from its files. */
+  tokenizerMs: number;
+  /** The runtime's own start: fetching and compiling its WebAssembly, starting its threads. 0 once started. */
+  engineStartMs: number;
+  /** Creating the ONNX session(s) from the bytes read: parsing, graph optimisation, weights placed. */
+  sessionCreateMs: number;
+  /** One tiny forward pass so the first real answer doesn't pay for kernel compilation. */
+  warmupMs: number;
+}
+
+export interface LoadMetrics extends Partial<Omit<LoadPhases, 'warmupMs'>> {
+  /** From load start until every file was in the store (a check only, when it was stored already). */
   downloadMs: number;
-  /** Creating the ONNX session(s) after the bytes arrived. */
+  /** From then until the session(s) were created: store read, tokenizer, runtime start and session creation. */
   sessionInitMs: number;
   /** One tiny forward pass so the first real answer doesn't pay for kernel compilation. */
   warmupMs: number;
@@ -203,6 +244,8 @@ export interface RuntimeInfo {
   images?: ImageSupport;
   /** Weights per ONNX session when the model has several (embeddings, decoder, vision). */
   sessionDtypes?: Readonly<Record<string, Dtype>>;
+  /** How onnxruntime-web ran it; absent for other runtimes. */
+  onnxRuntime?: OrtSetup;
 }
 
 export interface LoadResult {

@@ -6,6 +6,7 @@ import {
   RESULTS_FORMAT,
   type BenchmarkRow,
   type GpuCorrectness,
+  type LoadPhaseStats,
   type MachineInfo,
   type ResultsDocument,
   type ScorecardRun,
@@ -159,9 +160,22 @@ function readBenchmarkRow(value: unknown, at: string): BenchmarkRow {
     promptTokens: num(data, 'promptTokens', at),
     newTokens: num(data, 'newTokens', at),
     loadMs: readStat(data, 'loadMs', at),
+    ...(data.loadPhases === undefined ? {} : { loadPhases: readLoadPhases(data, at) }),
     ttftMs: readStat(data, 'ttftMs', at),
     prefillTokensPerSecond: readStat(data, 'prefillTokensPerSecond', at),
     decodeTokensPerSecond: readStat(data, 'decodeTokensPerSecond', at),
+  };
+}
+
+function readLoadPhases(parent: Json, at: string): LoadPhaseStats {
+  const data = obj(parent, 'loadPhases', at);
+  const phase = (key: keyof LoadPhaseStats) => readStat(data, key, `${at}, load phases`);
+  return {
+    storeReadMs: phase('storeReadMs'),
+    tokenizerMs: phase('tokenizerMs'),
+    engineStartMs: phase('engineStartMs'),
+    sessionCreateMs: phase('sessionCreateMs'),
+    warmupMs: phase('warmupMs'),
   };
 }
 

@@ -1,7 +1,7 @@
 // The results the app measures and shares: benchmark rows, scorecard runs and the machine they
 // were taken on. One document type carries them into exports, permalinks and imports, so two
 // machines' results can be read back and compared in one table.
-import type { Backend, Dtype } from '../engines/types';
+import type { Backend, Dtype, LoadPhases } from '../engines/types';
 
 /** Median, min and max of one measure over the repeats of a benchmark case. */
 export interface SummaryStat {
@@ -11,6 +11,8 @@ export interface SummaryStat {
   /** How many samples (repeats) the figures come from. */
   n: number;
 }
+
+export type LoadPhaseStats = Record<keyof LoadPhases, SummaryStat>;
 
 export type PromptSize = 'short' | 'medium' | 'long';
 
@@ -25,6 +27,8 @@ export interface BenchmarkRow {
   /** New tokens per repeat (the suite asks for 128). */
   newTokens: number;
   loadMs: SummaryStat;
+  /** Where the timed loads' time went, phase by phase; absent in files from before phases were timed, and for runtimes that don't time them. */
+  loadPhases?: LoadPhaseStats;
   ttftMs: SummaryStat;
   prefillTokensPerSecond: SummaryStat;
   decodeTokensPerSecond: SummaryStat;

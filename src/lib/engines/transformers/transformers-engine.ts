@@ -11,6 +11,7 @@ import type {
   LoadOptions,
   LoadResult,
   ModelRef,
+  OrtBuild,
   RuntimeInfo,
   StopReason,
   TopTokens,
@@ -40,18 +41,17 @@ import { checkConfigLimits, contextLengthFromConfig } from '../../models/config-
 import { pictureFingerprint, visionInputs, type ImageProcessorLike } from './vision-prompt';
 import { correctTextOnlyRopeDeltas, dropEmptyPictureInputs } from './qwen-vl-workarounds';
 import { DEFAULT_PIXEL_BUDGET } from '../../vision/image-budget';
+import { imageGridFromConfig } from '../../vision/processor-grid';
+import { LoadPhaseClock } from './load-phases';
+import { chooseOrtBuild, jspiAvailable, onSessionCreated, sessionOptionsFor, startEngine, type OrtAssets } from './ort-setup';
 
 type Transformers = typeof import('@huggingface/transformers');
 type Tokenizer = Awaited<ReturnType<Transformers['AutoTokenizer']['from_pretrained']>>;
 type CausalLM = Awaited<ReturnType<Transformers['AutoModelForCausalLM']['from_pretrained']>>;
 type KvCache = InstanceType<Transformers['DynamicCache']>;
 type Tensor = InstanceType<Transformers['Tensor']>;
-
-/** Same-origin URLs of onnxruntime-web's glue module and binary (never a CDN). */
-export interface OrtAssetUrls {
-  mjs: string;
-  wasm: string;
-}
+/** The onnxruntime-web module transformers.js runs on (the same instance: the bundler shares it). */
+type OnnxRuntime = typeof import('onnxruntime-web/webgpu');
 
 interface LoadedModel {
   tokenizer: Tokenizer;
@@ -85,7 +85,11 @@ export class TransformersEngine implements Engine {
   /** Time the vision encoder has spent in the current answer. */
   #imageEncodeMs = 0;
 
-  constructor(private readonly ortAssets: OrtAssetUrls | null) {}
+  /** The build the runtime was started with: it runs for the worker's life once started. */
+  #ortBuild: OrtBuild | null = null;
+  #engineStart: Promise<void> | null = null;
+
+  constructor(private readonly ortAssets: OrtAssets | null) {}
 
   async load(
     model: ModelRef,
@@ -96,9 +100,17 @@ export class TransformersEngine implements Engine {
   ): Promise<LoadResult> {
     await this.unload();
     const tf = await this.#library();
-    this.#configure(tf, model, options);
+    const ort = await this.#runtime();
+    const build = (this.#ortBuild ??= chooseOrtBuild(backend, options.ort, jspiAvailable()));
+    this.#configure(tf, model, options, build);
+    const clock = new LoadPhaseClock();
 
     const started = performance.now();
+    // The runtime's WebAssembly is fetched and compiled while the model's files are checked or downloaded.
+    const firstStart = this.#engineStart === null;
+    const engineStart = (this.#engineStart ??= startEngine(ort.InferenceSession));
+    engineStart.catch(() => {});
+    const engineStarted = firstStart ? engineStart.then(() => clock.add('engineStartMs', performance.now() - started)) : engineStart;
     const abort = new AbortController();
     this.#loadAbort = abort;
     let stored;
@@ -122,8 +134,17 @@ export class TransformersEngine implements Engine {
       onEvent({ type: 'progress', phase, fraction: 1, loadedBytes: stored.totalBytes, totalBytes: stored.totalBytes, bytesPerSecond: null, etaSeconds: 0, files: stored.files });
     stage('init');
 
+    try {
+      await engineStarted;
+    } catch (error) {
+      // A runtime that failed to start stays failed; the next load tries again.
+      this.#engineStart = null;
+      throw describeLoadError(error, model, backend);
+    }
+
     // Everything is in the store now: transformers.js reads it from there and never the network.
     const fromStore = { revision: model.revision, local_files_only: true };
+    const session_options = sessionOptionsFor(options.ort);
     let modelConfig: Awaited<ReturnType<Transformers['AutoConfig']['from_pretrained']>>;
     try {
       modelConfig = await tf.AutoConfig.from_pretrained(model.repoId, fromStore);
@@ -135,12 +156,24 @@ export class TransformersEngine implements Engine {
     }
     // A vision-language export (Qwen3.5) loads all three sessions and its processor, whose tokenizer is the model's.
     const sessions = stored.sessionDtypes;
+    const stopTiming = onSessionCreated(ort.InferenceSession, (ms) => clock.add('sessionCreateMs', ms));
+    const sessionsLoad = async () => {
+      const loadStarted = performance.now();
+      const createdBefore = clock.phases().sessionCreateMs;
+      try {
+        return await (sessions
+          ? tf.AutoModelForImageTextToText.from_pretrained(model.repoId, { ...fromStore, config: modelConfig, device: backend, dtype: sessions, session_options })
+          : tf.AutoModelForCausalLM.from_pretrained(model.repoId, { ...fromStore, config: modelConfig, device: backend, dtype, session_options }));
+      } finally {
+        clock.addStoreRead(performance.now() - loadStarted, clock.phases().sessionCreateMs - createdBefore);
+      }
+    };
     const [tokenizerResult, modelResult] = await Promise.allSettled([
-      sessions ? tf.AutoProcessor.from_pretrained(model.repoId, fromStore) : tf.AutoTokenizer.from_pretrained(model.repoId, fromStore),
-      sessions
-        ? tf.AutoModelForImageTextToText.from_pretrained(model.repoId, { ...fromStore, config: modelConfig, device: backend, dtype: sessions })
-        : tf.AutoModelForCausalLM.from_pretrained(model.repoId, { ...fromStore, config: modelConfig, device: backend, dtype }),
-    ]);
+      clock.time('tokenizerMs', async (): Promise<unknown> =>
+        sessions ? tf.AutoProcessor.from_pretrained(model.repoId, fromStore) : tf.AutoTokenizer.from_pretrained(model.repoId, fromStore),
+      ),
+      sessionsLoad(),
+    ]).finally(stopTiming);
     if (tokenizerResult.status === 'rejected' || modelResult.status === 'rejected') {
       // Don't keep half a model (its sessions hold the weights) when the other half failed.
       if (modelResult.status === 'fulfilled') await modelResult.value.dispose();
@@ -158,9 +191,8 @@ export class TransformersEngine implements Engine {
     }
     const ready = performance.now();
     stage('warmup');
-    const warmupStart = performance.now();
     try {
-      await warmUp(tokenizer, lm);
+      await clock.time('warmupMs', () => warmUp(tokenizer, lm));
     } catch (error) {
       await lm.dispose();
       throw describeLoadError(error, model, backend);
@@ -177,9 +209,10 @@ export class TransformersEngine implements Engine {
       modelType: typeof config.model_type === 'string' ? config.model_type : null,
       shape: shapeFromConfig(config),
       images: processor
-        ? { supported: true, pixelBudget: DEFAULT_PIXEL_BUDGET }
+        ? { supported: true, pixelBudget: DEFAULT_PIXEL_BUDGET, grid: imageGridFromConfig(processor.image_processor.config) }
         : { supported: false, reason: `${model.repoId} reads text only: load a model that sees pictures (Qwen3.5, or GLM-OCR for documents) to attach one.` },
       ...(sessions ? { sessionDtypes: sessions } : {}),
+      onnxRuntime: { build, graphOptimizationLevel: session_options.graphOptimizationLevel, externalDataAsBlob: false },
     };
     const imageTokenId = typeof config.image_token_id === 'number' ? config.image_token_id : null;
     this.#loaded = {
@@ -189,13 +222,18 @@ export class TransformersEngine implements Engine {
       vision: processor && imageTokenId !== null ? { processor, imageTokenId } : null,
       recurrentState: hasLinearAttention(config),
     };
+    const { storeReadMs, tokenizerMs, engineStartMs, sessionCreateMs, warmupMs } = clock.phases();
     return {
       runtime,
       metrics: {
         downloadMs: downloadEnd - started,
         sessionInitMs: ready - downloadEnd,
-        warmupMs: done - warmupStart,
+        warmupMs,
         totalMs: done - started,
+        storeReadMs,
+        tokenizerMs,
+        engineStartMs,
+        sessionCreateMs,
         bytes: stored.totalBytes,
         fetchedBytes: stored.fetchedBytes,
       },
@@ -458,7 +496,11 @@ export class TransformersEngine implements Engine {
     return this.#lib;
   }
 
-  #configure(tf: Transformers, model: ModelRef, options: LoadOptions): void {
+  #runtime(): Promise<OnnxRuntime> {
+    return import('onnxruntime-web/webgpu');
+  }
+
+  #configure(tf: Transformers, model: ModelRef, options: LoadOptions, build: OrtBuild): void {
     const { env } = tf;
     env.remoteHost = `${model.hub}/`;
     env.remotePathTemplate = REMOTE_PATH_TEMPLATE;
@@ -469,9 +511,12 @@ export class TransformersEngine implements Engine {
     env.allowLocalModels = true;
     env.localModelPath = STORE_ONLY_PATH;
     env.fetch = storeOnlyFetch;
+    // The runtime is started from its same-origin URLs (below), streamed and compiled as it
+    // arrives: transformers.js' own copy of the binary would be a second 15-27 MB fetch into JS.
+    env.useWasmCache = false;
     const onnx = env.backends.onnx as { wasm?: { wasmPaths?: unknown; numThreads?: number } };
     if (onnx.wasm) {
-      if (this.ortAssets) onnx.wasm.wasmPaths = { ...this.ortAssets };
+      if (this.ortAssets) onnx.wasm.wasmPaths = { ...this.ortAssets[build] };
       onnx.wasm.numThreads = options.wasmThreads;
     }
   }

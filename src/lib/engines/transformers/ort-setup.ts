@@ -1,0 +1,112 @@
+// How onnxruntime-web is set up for a load: which of its WebAssembly builds runs, the session
+// options transformers.js passes it, and the hooks that time its start and each session's creation.
+// The defaults come from measuring loads of a Qwen3-0.6B-shaped q8 model on WASM (see README,
+// Performance); `?ort-build=` and `?ort-opt=` in the page's URL force a build or a graph
+// optimisation level so each choice can be measured against the others.
+import type { Backend, GraphOptimizationLevel, OrtBuild, OrtOverrides } from '../types';
+import { ElemType, encodeOnnxModel } from '../../hardware/probe/onnx-model-encoder';
+
+/** Same-origin URLs of one onnxruntime-web build's glue module and binary (never a CDN). */
+export interface OrtAssetUrls {
+  mjs: string;
+  wasm: string;
+}
+
+export type OrtAssets = Readonly<Record<OrtBuild, OrtAssetUrls>>;
+
+export const ORT_BUILDS: readonly OrtBuild[] = ['asyncify', 'plain', 'jspi'];
+export const GRAPH_OPTIMIZATION_LEVELS: readonly GraphOptimizationLevel[] = ['disabled', 'basic', 'extended', 'all'];
+
+/** The build a WASM load runs when nothing is forced. */
+export const DEFAULT_WASM_BUILD: OrtBuild = 'asyncify';
+/** The optimisation level every load uses when nothing is forced. */
+export const DEFAULT_GRAPH_OPTIMIZATION_LEVEL: GraphOptimizationLevel = 'all';
+
+/** Whether this engine can run the JSPI build (WebAssembly JavaScript Promise Integration). */
+export function jspiAvailable(wasm: object = WebAssembly): boolean {
+  return 'Suspending' in wasm;
+}
+
+/**
+ * The build for a load, and why. WebGPU needs the asyncify build (its kernels wait on the GPU from
+ * inside WebAssembly); the JSPI build needs `WebAssembly.Suspending`, and asyncify is the fallback
+ * wherever it is missing.
+ */
+export function chooseOrtBuild(backend: Backend, overrides: OrtOverrides | undefined, jspi: boolean): OrtBuild {
+  if (backend === 'webgpu') return 'asyncify';
+  const wanted = overrides?.build ?? DEFAULT_WASM_BUILD;
+  return wanted === 'jspi' && !jspi ? 'asyncify' : wanted;
+}
+
+/** Session options for every session of a load. */
+export function sessionOptionsFor(overrides: OrtOverrides | undefined): { graphOptimizationLevel: GraphOptimizationLevel } {
+  return { graphOptimizationLevel: overrides?.graphOptimizationLevel ?? DEFAULT_GRAPH_OPTIMIZATION_LEVEL };
+}
+
+/** `?ort-build=plain&ort-opt=basic` → the overrides; unknown values are ignored. */
+export function ortOverridesFromQuery(search: string): OrtOverrides {
+  const query = new URLSearchParams(search);
+  const build = query.get('ort-build');
+  const level = query.get('ort-opt');
+  return {
+    ...(ORT_BUILDS.includes(build as OrtBuild) ? { build: build as OrtBuild } : {}),
+    ...(GRAPH_OPTIMIZATION_LEVELS.includes(level as GraphOptimizationLevel) ? { graphOptimizationLevel: level as GraphOptimizationLevel } : {}),
+  };
+}
+
+interface InferenceSessionStatics {
+  create(...args: never[]): Promise<{ release(): Promise<void> }>;
+}
+
+/**
+ * A graph with one Identity node (float[1] → float[1]): creating a session from it makes
+ * onnxruntime-web fetch and compile its WebAssembly and start its threads, and almost nothing
+ * else, so that cost can be timed (and started early) apart from the model's sessions.
+ */
+export function engineStartModel(): Uint8Array {
+  return encodeOnnxModel(
+    {
+      name: 'engine-start',
+      nodes: [{ opType: 'Identity', inputs: ['x'], outputs: ['y'] }],
+      initializers: [],
+      inputs: [{ name: 'x', elemType: ElemType.FLOAT, shape: [1] }],
+      outputs: [{ name: 'y', elemType: ElemType.FLOAT, shape: [1] }],
+    },
+    [{ domain: '', version: 13 }],
+  );
+}
+
+/** Starts the runtime (a no-op once it runs) by creating and releasing a one-node session. */
+export async function startEngine(session: InferenceSessionStatics): Promise<void> {
+  const created = await session.create(...([engineStartModel(), { executionProviders: ['wasm'] }] as never[]));
+  await created.release();
+}
+
+type CreateListener = (ms: number) => void;
+const listeners = new WeakMap<InferenceSessionStatics, Set<CreateListener>>();
+
+/**
+ * Reports the duration of every session created through `session.create` (transformers.js calls
+ * it once per ONNX file) to `listener` until the returned function is called. The runtime's
+ * `InferenceSession` class is shared with transformers.js, so its static `create` is wrapped once.
+ */
+export function onSessionCreated(session: InferenceSessionStatics, listener: CreateListener): () => void {
+  let set = listeners.get(session);
+  if (!set) {
+    const subscribers = new Set<CreateListener>();
+    set = subscribers;
+    listeners.set(session, subscribers);
+    const create = session.create.bind(session);
+    session.create = async (...args: never[]) => {
+      const started = performance.now();
+      try {
+        return await create(...args);
+      } finally {
+        const ms = performance.now() - started;
+        for (const notify of subscribers) notify(ms);
+      }
+    };
+  }
+  set.add(listener);
+  return () => set.delete(listener);
+}
