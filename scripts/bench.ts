@@ -7,7 +7,11 @@
 //   --predict   only the hardware probe's predicted vs measured decode speed (smoke runs it too)
 //   --app-vs-bare  only the app against bare transformers.js on the speed model (the answer path's cost)
 //   --qwen35    only the Qwen3.5-0.8B-shaped model: app vs bare text speed and a 448×448 picture's encode
-import { mkdir, writeFile } from 'node:fs/promises';
+//   --load      only loading the Qwen3-0.6B-shaped model: download, store read, warm load, renderer
+//               memory, app vs bare, and the engine's levers (at most about 10 minutes on 2 cores)
+//
+// A section that fails is recorded in both files and the run goes on; whatever way the process
+// ends, the files are written and the servers stopped (scripts/bench/bench-run.ts).
 import { join } from 'node:path';
 import type { BrowserContext } from '@playwright/test';
 import type { DeviceCapabilities } from '../src/lib/engines/backend-selection';
@@ -16,8 +20,10 @@ import { createMirrorServer } from './mirror-server';
 import type { GenerationSetup } from './bench/bare-page';
 import { BENCH_QWEN3, GLM_EDGE_1_5B_SHAPED, QWEN3_0_6B_SHAPED } from './bench/bench-models';
 import { measureDownloads } from './bench/downloads';
-import { APP_PORT, APP_URL, BARE_PORT, BARE_URL, launchFor, machine, runCommand, serve, stop, waitForHttp } from './bench/harness';
-import { benchMarkdown } from './bench/bench-report';
+import { APP_PORT, APP_URL, BARE_PORT, BARE_URL, launchFor, machine, runCommand, waitForHttp } from './bench/harness';
+import { type BenchFigures, benchMarkdown } from './bench/bench-report';
+import { BenchRun } from './bench/bench-run';
+import { type LoadPlan, measureLoad } from './bench/load-section';
 import { measureNative } from './bench/native-onnxruntime';
 import { measureCachedReopen, measureInitialJs, measureLongTasks, measureSoak } from './bench/page-sections';
 import { type PredictCase, predictTable, predictedVsMeasured } from './bench/predicted-vs-measured';
@@ -29,10 +35,24 @@ const smoke = process.argv.includes('--smoke');
 const predictOnly = process.argv.includes('--predict');
 const appVsBareOnly = process.argv.includes('--app-vs-bare');
 const qwen35Only = process.argv.includes('--qwen35');
+const loadOnly = process.argv.includes('--load');
+/** The app is built here rather than into dist/, which the e2e suite and a developer's preview use. */
+const APP_BUILD = 'bench/.build/app';
 
 const messages = [
   { role: 'system', content: 'You are a helpful assistant.' },
   { role: 'user', content: 'Explain in a few sentences why running a language model on the device keeps data private.' },
+];
+
+/**
+ * Engine settings the load section forces from the app's URL (`?ort-build=`, `?ort-opt=`, read
+ * by the inference worker), one warm load each: every onnxruntime-web build at the default
+ * optimisation level, every level on the default build. The one matching the default is a second
+ * measurement of it, so the spread between two identical loads shows in the same table.
+ */
+const LEVERS: LoadPlan['levers'] = [
+  ...['asyncify', 'plain', 'jspi'].map((build) => ({ name: `build ${build}`, query: { 'ort-build': build } })),
+  ...['disabled', 'basic', 'extended', 'all'].map((level) => ({ name: `graph optimisation ${level}`, query: { 'ort-opt': level } })),
 ];
 
 /** What each section measures; smoke runs every section once on the tiny model. */
@@ -50,6 +70,8 @@ const PLAN = smoke
       downloads: { warmups: 0, repeats: 1 },
       // The 1.4 GB Qwen3.5 model stays out of the smoke run (CI).
       qwen35: null,
+      // Two levers are enough to keep the table's code running.
+      load: { model: TINY_QWEN3, newTokens: 16, speed: { warmups: 1, repeats: 1 }, levers: LEVERS.slice(1, 2).concat(LEVERS.slice(-2, -1)), leverRepeats: 1 },
     }
   : {
       speedModel: QWEN3_0_6B_SHAPED,
@@ -64,6 +86,7 @@ const PLAN = smoke
       soakGenerations: 200,
       downloads: { warmups: 0, repeats: 2 },
       qwen35: { newTokens: 16, text: { warmups: 1, repeats: 3 }, pictures: { warmups: 1, repeats: 3 } },
+      load: { model: QWEN3_0_6B_SHAPED, newTokens: 32, speed: { warmups: 1, repeats: 3 }, levers: LEVERS, leverRepeats: 1 },
     };
 
 const PREDICT_CASES: PredictCase[] = smoke
@@ -93,21 +116,6 @@ async function runPredictions(hub: string) {
   });
 }
 
-/** Runs one section; a failure is recorded in the results instead of losing the others. */
-async function section<T>(name: string, errors: Record<string, string>, body: () => Promise<T>): Promise<T | null> {
-  const started = Date.now();
-  console.log(`\n▶ ${name}`);
-  try {
-    const result = await body();
-    console.log(`  done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-    return result;
-  } catch (error) {
-    errors[name] = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    console.error(`  FAILED: ${errors[name]}`);
-    return null;
-  }
-}
-
 async function webgpuCapabilities(browser: BrowserContext): Promise<DeviceCapabilities> {
   const page = await browser.newPage();
   await page.goto(BARE_URL);
@@ -124,216 +132,225 @@ async function webgpuCapabilities(browser: BrowserContext): Promise<DeviceCapabi
   };
 }
 
+const resultBase = join('bench/results', `${new Date().toISOString().replaceAll(':', '-')}${smoke ? '-smoke' : ''}${predictOnly ? '-predict' : ''}${appVsBareOnly ? '-app-vs-bare' : ''}${qwen35Only ? '-qwen35' : ''}${loadOnly ? '-load' : ''}`);
+const run = new BenchRun({ base: resultBase, markdown: (figures) => benchMarkdown(figures as unknown as BenchFigures) }).guardProcess();
+const errors = run.errors;
+
 async function main() {
-  const models = predictOnly ? PREDICT_CASES.map((c) => c.model) : appVsBareOnly ? [PLAN.speedModel] : qwen35Only ? [] : [PLAN.speedModel, PLAN.webgpuSweepModel, BENCH_QWEN3, TINY_QWEN3, ...(PLAN.glm ? [PLAN.glm] : []), ...PREDICT_CASES.map((c) => c.model)];
+  const date = new Date().toISOString();
+  Object.assign(run.figures, { date, smoke, machine: machine() });
+  const focused = predictOnly || appVsBareOnly || qwen35Only || loadOnly;
+  const models = predictOnly
+    ? PREDICT_CASES.map((c) => c.model)
+    : appVsBareOnly
+      ? [PLAN.speedModel]
+      : qwen35Only
+        ? []
+        : loadOnly
+          ? [PLAN.load.model]
+          : [PLAN.speedModel, PLAN.webgpuSweepModel, BENCH_QWEN3, TINY_QWEN3, PLAN.load.model, ...(PLAN.glm ? [PLAN.glm] : []), ...PREDICT_CASES.map((c) => c.model)];
   await ensureFixtureModels(DEFAULT_FIXTURES_DIR, [...new Set(models)]);
-  if (PLAN.qwen35 && !predictOnly && !appVsBareOnly) await ensureQwen35Shaped(DEFAULT_FIXTURES_DIR);
-  if (!predictOnly) await runCommand('npx', ['vite', 'build', '--logLevel', 'warn']);
+  if (PLAN.qwen35 && (qwen35Only || !focused)) await ensureQwen35Shaped(DEFAULT_FIXTURES_DIR);
+  if (!predictOnly) await runCommand('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', APP_BUILD, '--emptyOutDir']);
   await runCommand('npx', ['vite', 'build', '--config', 'scripts/bench/bare/vite.config.ts']);
   const mirror = await createMirrorServer({ root: DEFAULT_FIXTURES_DIR, port: 0 });
-  const servers = [
-    serve(['vite', 'preview', '--config', 'scripts/bench/bare/vite.config.ts', '--port', String(BARE_PORT), '--strictPort']),
-    ...(predictOnly ? [] : [serve(['vite', 'preview', '--port', String(APP_PORT), '--strictPort'])]),
-  ];
-  const errors: Record<string, string> = {};
-  const date = new Date().toISOString();
-  try {
-    await waitForHttp(BARE_URL);
-    if (predictOnly) {
-      const predictions = await runPredictions(mirror.url);
-      await writeResult({ date, smoke, machine: machine(), predictions }, null);
-      console.log(predictTable(predictions.rows));
-      return;
-    }
-    await waitForHttp(APP_URL);
-    const hub = mirror.url;
-    const wasmProbe = await launchFor('wasm');
-    const browserVersion = `Chromium ${wasmProbe.browser()?.version() ?? '?'}`;
-    const wasmCaps = await webgpuCapabilities(wasmProbe);
-    await wasmProbe.close();
-    const threads = wasmCaps.hardwareConcurrency;
-    const setup = (model: { id: string }, newTokens: number, backend: 'wasm' | 'webgpu' = 'wasm', dtype: GenerationSetup['dtype'] = 'q8'): GenerationSetup => ({
-      hub,
-      model: model.id,
-      backend,
-      dtype,
-      threads,
-      newTokens,
-      messages,
-    });
-    const speedSetup = setup(PLAN.speedModel, PLAN.newTokens);
+  run.onEnd(() => mirror.close());
+  await run.serve(['vite', 'preview', '--config', 'scripts/bench/bare/vite.config.ts', '--port', String(BARE_PORT), '--strictPort'], BARE_PORT);
+  if (!predictOnly) await run.serve(['vite', 'preview', '--outDir', APP_BUILD, '--port', String(APP_PORT), '--strictPort'], APP_PORT);
+  await waitForHttp(BARE_URL);
+  if (predictOnly) {
+    run.figures.predictions = await run.section('predicted vs measured decode', () => runPredictions(mirror.url));
+    if (run.figures.predictions) console.log(predictTable((run.figures.predictions as { rows: Parameters<typeof predictTable>[0] }).rows));
+    return;
+  }
+  await waitForHttp(APP_URL);
+  const hub = mirror.url;
+  const wasmProbe = await launchFor('wasm');
+  const browserVersion = `Chromium ${wasmProbe.browser()?.version() ?? '?'}`;
+  const wasmCaps = await webgpuCapabilities(wasmProbe);
+  await wasmProbe.close();
+  const threads = wasmCaps.hardwareConcurrency;
+  const setup = (model: { id: string }, newTokens: number, backend: 'wasm' | 'webgpu' = 'wasm', dtype: GenerationSetup['dtype'] = 'q8'): GenerationSetup => ({
+    hub,
+    model: model.id,
+    backend,
+    dtype,
+    threads,
+    newTokens,
+    messages,
+  });
+  const speedSetup = setup(PLAN.speedModel, PLAN.newTokens);
+  Object.assign(run.figures, { browser: browserVersion, settings: { decoding: 'greedy', messages, plan: PLAN } });
 
-    const runQwen35 = async () => {
-      const plan = PLAN.qwen35;
-      if (!plan) return null;
+  const runQwen35 = async () => {
+    const plan = PLAN.qwen35;
+    if (!plan) return null;
+    const qwenSetup = setup(QWEN35_0_8B_SHAPED, plan.newTokens);
+    return run.section(`Qwen3.5 app vs bare: ${qwenSetup.model}`, async () => {
       const [appContext, bareContext] = await Promise.all([launchFor('wasm'), launchFor('wasm')]);
       try {
         const [appPage, barePage] = await Promise.all([appContext.newPage(), bareContext.newPage()]);
-        const qwenSetup = setup(QWEN35_0_8B_SHAPED, plan.newTokens);
-        return await section(`Qwen3.5 app vs bare: ${qwenSetup.model}`, errors, () => measureQwen35(appPage, barePage, qwenSetup, plan.text, plan.pictures));
+        return await measureQwen35(appPage, barePage, qwenSetup, plan.text, plan.pictures);
       } finally {
         await Promise.all([appContext.close(), bareContext.close()]);
-      }
-    };
-
-    if (qwen35Only) {
-      const qwen35 = await runQwen35();
-      await writeResult({ date, smoke, machine: machine(), browser: browserVersion, settings: { decoding: 'greedy', messages, plan: PLAN }, qwen35, errors }, null);
-      if (qwen35) console.log(`app / bare: prefill ${qwen35.ratios.prefill.toFixed(2)}, decode ${qwen35.ratios.decode.toFixed(2)}, picture encode time ${qwen35.ratios.encodeTime.toFixed(2)}`);
-      if (Object.keys(errors).length > 0) process.exitCode = 1;
-      return;
-    }
-
-    if (appVsBareOnly) {
-      const [appContext, bareContext] = await Promise.all([launchFor('wasm'), launchFor('wasm')]);
-      try {
-        const [appPage, barePage] = await Promise.all([appContext.newPage(), bareContext.newPage()]);
-        const appVsBare = await section(`app vs bare: ${speedSetup.model}`, errors, () => measureAppVsBare(appPage, barePage, speedSetup, PLAN.speed));
-        await writeResult({ date, smoke, machine: machine(), browser: browserVersion, settings: { decoding: 'greedy', messages, plan: PLAN }, appVsBare, errors }, null);
-        if (appVsBare) console.log(`app / bare: prefill ${appVsBare.ratios.prefill.toFixed(2)}, decode ${appVsBare.ratios.decode.toFixed(2)}`);
-        if (Object.keys(errors).length > 0) process.exitCode = 1;
-      } finally {
-        await Promise.all([appContext.close(), bareContext.close()]);
-      }
-      return;
-    }
-
-    const initialJs = await section('initial JavaScript', errors, async () => {
-      const browser = await launchFor('wasm', { serviceWorkers: 'block' });
-      try {
-        return await measureInitialJs(browser);
-      } finally {
-        await browser.close();
       }
     });
+  };
 
-    // One browser per path, each with a single foreground page: in one shared browser the page
-    // not in front gets a lower scheduling priority, which skews the comparison.
+  const runLoad = () => {
+    const loadSetup = setup(PLAN.load.model, PLAN.load.newTokens);
+    return run.section(`loading: ${loadSetup.model}`, async () => {
+      const [appContext, bareContext] = await Promise.all([launchFor('wasm'), launchFor('wasm')]);
+      try {
+        return await measureLoad(appContext, await bareContext.newPage(), mirror, DEFAULT_FIXTURES_DIR, loadSetup, PLAN.load);
+      } finally {
+        await Promise.all([appContext.close(), bareContext.close()]);
+      }
+    });
+  };
+
+  if (qwen35Only) {
+    const qwen35 = await runQwen35();
+    run.figures.qwen35 = qwen35;
+    if (qwen35) console.log(`app / bare: prefill ${qwen35.ratios.prefill.toFixed(2)}, decode ${qwen35.ratios.decode.toFixed(2)}, picture encode time ${qwen35.ratios.encodeTime.toFixed(2)}`);
+    return;
+  }
+
+  if (loadOnly) {
+    const load = await runLoad();
+    run.figures.load = load;
+    if (load) console.log(`warm load / store read ${load.warmLoadOverStoreRead.toFixed(2)}, peak memory / weights ${load.peakMemoryOverWeights.toFixed(2)}, download / bare fetch ${load.downloadOverBareFetch.toFixed(2)}`);
+    return;
+  }
+
+  if (appVsBareOnly) {
     const [appContext, bareContext] = await Promise.all([launchFor('wasm'), launchFor('wasm')]);
-    const [appPage, barePage] = await Promise.all([appContext.newPage(), bareContext.newPage()]);
-    let appVsBare = null;
-    let cachedReopen = null;
-    let appVsBareGlm = null;
-    let downloads = null;
     try {
-      appVsBare = await section(`app vs bare: ${speedSetup.model}`, errors, () => measureAppVsBare(appPage, barePage, speedSetup, PLAN.speed));
-      cachedReopen = await section('cached reopen', errors, () => measureCachedReopen(appContext, barePage, mirror, speedSetup, PLAN.reopens));
-      if (PLAN.glm) {
-        const glmSetup = setup(PLAN.glm, 8);
-        appVsBareGlm = await section(`app vs bare: ${glmSetup.model}`, errors, () => measureAppVsBare(appPage, barePage, glmSetup, PLAN.glmRuns));
-      }
-      downloads = await section('downloads', errors, async () => {
-        // A page of its own: the app's store is emptied before each download.
-        const page = await appContext.newPage();
-        const result = await measureDownloads(page, barePage, setup(BENCH_QWEN3, 8), PLAN.downloads);
-        await page.close();
-        return result;
-      });
+      const [appPage, barePage] = await Promise.all([appContext.newPage(), bareContext.newPage()]);
+      const appVsBare = await run.section(`app vs bare: ${speedSetup.model}`, () => measureAppVsBare(appPage, barePage, speedSetup, PLAN.speed));
+      run.figures.appVsBare = appVsBare;
+      if (appVsBare) console.log(`app / bare: prefill ${appVsBare.ratios.prefill.toFixed(2)}, decode ${appVsBare.ratios.decode.toFixed(2)}`);
     } finally {
       await Promise.all([appContext.close(), bareContext.close()]);
     }
-
-    const qwen35 = await runQwen35();
-
-    const threadScaling = await section('WASM threads', errors, () => measureThreadScaling(() => launchFor('wasm'), speedSetup, PLAN.speed));
-
-    const wasmSweepSetup = setup(PLAN.speedModel, PLAN.sweep.newTokens);
-    const wasmSweep = await section('dtype sweep: WASM', errors, async () => {
-      const browser = await launchFor('wasm');
-      try {
-        return await measureDtypeSweep(browser, { backend: 'wasm', setup: wasmSweepSetup, dtypes: ['q8', 'q4'], capabilities: wasmCaps, ...PLAN.sweep });
-      } finally {
-        await browser.close();
-      }
-    });
-    const webgpuSweep = await section('dtype sweep: WebGPU', errors, async () => {
-      const browser = await launchFor('webgpu');
-      try {
-        const capabilities = await webgpuCapabilities(browser);
-        const sweepSetup = setup(PLAN.webgpuSweepModel, PLAN.sweep.webgpuNewTokens, 'webgpu');
-        return { adapter: capabilities.webgpu, ...(await measureDtypeSweep(browser, { backend: 'webgpu', setup: sweepSetup, dtypes: ['fp32', 'q8', 'q4'], capabilities, ...PLAN.sweep })) };
-      } finally {
-        await browser.close();
-      }
-    });
-
-    // Native last among the speed figures, with no browser open: same prompt, tokens and threads as the WASM sweep.
-    const native = await section('native onnxruntime-node', errors, async () => {
-      const rows = [];
-      for (const dtype of ['q8', 'q4'] as const) {
-        const result = await measureNative({ fixturesDir: DEFAULT_FIXTURES_DIR, model: wasmSweepSetup.model, dtype, threads, messages, warmups: PLAN.sweep.warmups, repeats: PLAN.sweep.repeats, newTokens: wasmSweepSetup.newTokens });
-        const browser = wasmSweep?.rows.find((r) => r.dtype === dtype)?.median;
-        rows.push({
-          ...result,
-          browser: browser ?? null,
-          browserOverNative: browser
-            ? { prefill: browser.prefillTokensPerSecond / result.median.prefillTokensPerSecond, decode: browser.decodeTokensPerSecond / result.median.decodeTokensPerSecond }
-            : null,
-        });
-      }
-      return rows;
-    });
-
-    const tinySetup = (newTokens: number) => setup(TINY_QWEN3, newTokens);
-    const longTasks = await section('long tasks while streaming', errors, async () => {
-      const browser = await launchFor('wasm');
-      try {
-        return await measureLongTasks(await browser.newPage(), tinySetup(128), smoke ? { warmups: 1, answers: 1 } : { warmups: 5, answers: 10 });
-      } finally {
-        await browser.close();
-      }
-    });
-    const soak = await section(`soak: ${PLAN.soakGenerations} generations`, errors, async () => {
-      const browser = await launchFor('wasm');
-      try {
-        return await measureSoak(await browser.newPage(), tinySetup(32), PLAN.soakGenerations);
-      } finally {
-        await browser.close();
-      }
-    });
-    // The full run leaves the probe comparison to `--predict`, which takes long on its own.
-    const predictions = smoke ? await section('predicted vs measured decode', errors, () => runPredictions(hub)) : null;
-
-    const result = {
-      date,
-      smoke,
-      machine: machine(),
-      browser: browserVersion,
-      settings: { decoding: 'greedy', messages, plan: PLAN },
-      appVsBare,
-      appVsBareGlm,
-      qwen35,
-      threadScaling,
-      dtypeSweep: { wasm: wasmSweep, webgpu: webgpuSweep },
-      native,
-      cachedReopen,
-      longTasks,
-      initialJs,
-      soak,
-      downloads,
-      predictions,
-      errors,
-    };
-    const markdown = benchMarkdown(result);
-    await writeResult(result, markdown);
-    console.log(`\n${markdown}`);
-    if (Object.keys(errors).length > 0) {
-      console.error(`\n${Object.keys(errors).length} section(s) failed: ${Object.keys(errors).join(', ')}`);
-      process.exitCode = 1;
-    }
-  } finally {
-    await mirror.close();
-    servers.forEach(stop);
+    return;
   }
+
+  await keep('initialJs', run.section('initial JavaScript', async () => {
+    const browser = await launchFor('wasm', { serviceWorkers: 'block' });
+    try {
+      return await measureInitialJs(browser);
+    } finally {
+      await browser.close();
+    }
+  }));
+
+  // One browser per path, each with a single foreground page: in one shared browser the page
+  // not in front gets a lower scheduling priority, which skews the comparison.
+  const [appContext, bareContext] = await Promise.all([launchFor('wasm'), launchFor('wasm')]);
+  const [appPage, barePage] = await Promise.all([appContext.newPage(), bareContext.newPage()]);
+  let appVsBare = null;
+  let cachedReopen = null;
+  let appVsBareGlm = null;
+  let downloads = null;
+  try {
+    appVsBare = await keep('appVsBare', run.section(`app vs bare: ${speedSetup.model}`, () => measureAppVsBare(appPage, barePage, speedSetup, PLAN.speed)));
+    cachedReopen = await keep('cachedReopen', run.section('cached reopen', () => measureCachedReopen(appContext, barePage, mirror, speedSetup, PLAN.reopens)));
+    if (PLAN.glm) {
+      const glmSetup = setup(PLAN.glm, 8);
+      appVsBareGlm = await keep('appVsBareGlm', run.section(`app vs bare: ${glmSetup.model}`, () => measureAppVsBare(appPage, barePage, glmSetup, PLAN.glmRuns)));
+    }
+    downloads = await keep('downloads', run.section('downloads', async () => {
+      // A page of its own: the app's store is emptied before each download.
+      const page = await appContext.newPage();
+      const result = await measureDownloads(page, barePage, setup(BENCH_QWEN3, 8), PLAN.downloads);
+      await page.close();
+      return result;
+    }));
+  } finally {
+    await Promise.all([appContext.close(), bareContext.close()]);
+  }
+
+  // Browsers of its own, opened after the ones above are closed: the renderer's memory is measured.
+  await keep('load', runLoad());
+
+  await keep('qwen35', runQwen35());
+
+  await keep('threadScaling', run.section('WASM threads', () => measureThreadScaling(() => launchFor('wasm'), speedSetup, PLAN.speed)));
+
+  const wasmSweepSetup = setup(PLAN.speedModel, PLAN.sweep.newTokens);
+  const wasmSweep = await run.section('dtype sweep: WASM', async () => {
+    const browser = await launchFor('wasm');
+    try {
+      return await measureDtypeSweep(browser, { backend: 'wasm', setup: wasmSweepSetup, dtypes: ['q8', 'q4'], capabilities: wasmCaps, ...PLAN.sweep });
+    } finally {
+      await browser.close();
+    }
+  });
+  const webgpuSweep = await run.section('dtype sweep: WebGPU', async () => {
+    const browser = await launchFor('webgpu');
+    try {
+      const capabilities = await webgpuCapabilities(browser);
+      const sweepSetup = setup(PLAN.webgpuSweepModel, PLAN.sweep.webgpuNewTokens, 'webgpu');
+      return { adapter: capabilities.webgpu, ...(await measureDtypeSweep(browser, { backend: 'webgpu', setup: sweepSetup, dtypes: ['fp32', 'q8', 'q4'], capabilities, ...PLAN.sweep })) };
+    } finally {
+      await browser.close();
+    }
+  });
+  run.figures.dtypeSweep = { wasm: wasmSweep, webgpu: webgpuSweep };
+
+  // Native last among the speed figures, with no browser open: same prompt, tokens and threads as the WASM sweep.
+  await keep('native', run.section('native onnxruntime-node', async () => {
+    const rows = [];
+    for (const dtype of ['q8', 'q4'] as const) {
+      const result = await measureNative({ fixturesDir: DEFAULT_FIXTURES_DIR, model: wasmSweepSetup.model, dtype, threads, messages, warmups: PLAN.sweep.warmups, repeats: PLAN.sweep.repeats, newTokens: wasmSweepSetup.newTokens });
+      const browser = wasmSweep?.rows.find((r) => r.dtype === dtype)?.median;
+      rows.push({
+        ...result,
+        browser: browser ?? null,
+        browserOverNative: browser
+          ? { prefill: browser.prefillTokensPerSecond / result.median.prefillTokensPerSecond, decode: browser.decodeTokensPerSecond / result.median.decodeTokensPerSecond }
+          : null,
+      });
+    }
+    return rows;
+  }));
+
+  const tinySetup = (newTokens: number) => setup(TINY_QWEN3, newTokens);
+  await keep('longTasks', run.section('long tasks while streaming', async () => {
+    const browser = await launchFor('wasm');
+    try {
+      return await measureLongTasks(await browser.newPage(), tinySetup(128), smoke ? { warmups: 1, answers: 1 } : { warmups: 5, answers: 10 });
+    } finally {
+      await browser.close();
+    }
+  }));
+  await keep('soak', run.section(`soak: ${PLAN.soakGenerations} generations`, async () => {
+    const browser = await launchFor('wasm');
+    try {
+      return await measureSoak(await browser.newPage(), tinySetup(32), PLAN.soakGenerations);
+    } finally {
+      await browser.close();
+    }
+  }));
+  // The full run leaves the probe comparison to `--predict`, which takes long on its own.
+  await keep('predictions', smoke ? run.section('predicted vs measured decode', () => runPredictions(hub)) : Promise.resolve(null));
 }
 
-
-async function writeResult(result: { date: string } & Record<string, unknown>, markdown: string | null): Promise<void> {
-  await mkdir('bench/results', { recursive: true });
-  const base = join('bench/results', `${result.date.replaceAll(':', '-')}${smoke ? '-smoke' : ''}${predictOnly ? '-predict' : ''}${appVsBareOnly ? '-app-vs-bare' : ''}${qwen35Only ? '-qwen35' : ''}`);
-  await writeFile(`${base}.json`, `${JSON.stringify(result, null, 2)}\n`);
-  if (markdown) await writeFile(`${base}.md`, `${markdown}\n`);
-  console.log(`\nWritten to ${base}.json${markdown ? ' and .md' : ''}`);
+/** Puts a section's figure in the results as soon as it is measured, so a run that dies later keeps it. */
+async function keep<T>(key: string, figure: Promise<T>): Promise<T> {
+  const value = await figure;
+  run.figures[key] = value;
+  return value;
 }
 
-await main();
+try {
+  await main();
+} catch (error) {
+  // Outside any section (a build, a server that never came up): the run stops here, recorded.
+  errors.bench = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  console.error(`\nThe bench stopped: ${errors.bench}`);
+}
+const markdown = await run.end();
+if (markdown) console.log(`\n${markdown}`);
+process.exitCode = run.failed ? 1 : 0;

@@ -12,11 +12,34 @@ export interface AppLoad {
   downloadMs: number;
   sessionInitMs: number;
   warmupMs: number;
+  /** Every "<label> <time>" of the page's Load lines, by label (download, session, store read, tokenizer …). */
+  phases: Record<string, number>;
+  /**
+   * The engine's load metrics as the page holds them (phase times such as storeReadMs,
+   * tokenizerMs, engineStartMs, sessionCreateMs, and how onnxruntime ran), where the build shows
+   * them; null on a build without.
+   */
+  metrics: Record<string, unknown> | null;
 }
 
-/** Opens the app on a model (not loaded yet) with greedy settings matching the bare path. */
-export async function openAppPage(page: Page, setup: Omit<GenerationSetup, 'threads'>) {
-  await page.goto(`${APP_URL}?hub=${encodeURIComponent(setup.hub)}&model=${encodeURIComponent(setup.model)}`);
+/** The Load line ("12.3 s: download 1.2 s, session 10.1 s, …") as label → ms. */
+export function parseLoadLine(text: string): { totalMs: number; phases: Record<string, number> } {
+  const colon = text.indexOf(':');
+  const phases: Record<string, number> = {};
+  for (const item of text.slice(colon + 1).split(/[,;(]/)) {
+    const match = /^\s*(.*?)\s*([\d.]+\s*m?s)\s*\)?\s*$/.exec(item);
+    if (match?.[1]) phases[match[1]] = parseMs(match[2]);
+  }
+  return { totalMs: parseMs(/^\s*([\d.]+\s*m?s)/.exec(text.slice(0, colon))?.[1] ?? ''), phases };
+}
+
+/**
+ * Opens the app on a model (not loaded yet) with greedy settings matching the bare path.
+ * `appUrl` serves another build of the app (comparing two commits); `query` adds URL parameters.
+ */
+export async function openAppPage(page: Page, setup: Omit<GenerationSetup, 'threads'>, { appUrl = APP_URL, query = {} }: { appUrl?: string; query?: Record<string, string> } = {}) {
+  const params = new URLSearchParams({ hub: setup.hub, model: setup.model, ...query });
+  await page.goto(`${appUrl}?${params}`);
   // The settings live in a drawer that starts closed.
   const drawer = page.getByTestId('settings-drawer');
   await drawer.waitFor();
@@ -34,9 +57,14 @@ export async function openAppPage(page: Page, setup: Omit<GenerationSetup, 'thre
       await page.getByRole('button', { name: 'Load model' }).click();
       await page.getByTestId('model-ready').waitFor({ timeout: 900_000 });
       const wallMs = Date.now() - started;
-      const split = (await page.getByTestId('load-split').textContent()) ?? '';
-      const ms = (label: string) => parseMs(new RegExp(`${label}\\s+([\\d.]+ m?s)`).exec(split)?.[1] ?? '');
-      return { wallMs, totalMs: parseMs(/^\s*([\d.]+ m?s):/.exec(split)?.[1] ?? ''), downloadMs: ms('download'), sessionInitMs: ms('session'), warmupMs: ms('warm-up') };
+      const { totalMs, phases } = parseLoadLine((await page.getByTestId('load-split').textContent()) ?? '');
+      const detail = page.getByTestId('load-phases');
+      let metrics: Record<string, unknown> | null = null;
+      if ((await detail.count()) > 0) {
+        Object.assign(phases, parseLoadLine(`:${(await detail.textContent()) ?? ''}`).phases);
+        metrics = JSON.parse((await detail.getAttribute('data-phases')) ?? 'null') as Record<string, unknown> | null;
+      }
+      return { wallMs, totalMs, downloadMs: phases.download ?? NaN, sessionInitMs: phases.session ?? NaN, warmupMs: phases['warm-up'] ?? NaN, phases, metrics };
     },
     /**
      * One answer to the user message in a new chat, so every run prefills the whole prompt.
@@ -86,6 +114,6 @@ export async function openAppPage(page: Page, setup: Omit<GenerationSetup, 'thre
 }
 
 function parseMs(text: string): number {
-  const [value, unit] = text.split(' ');
-  return Number(value) * (unit === 's' ? 1000 : 1);
+  const match = /([\d.]+)\s*(m?s)/.exec(text);
+  return match ? Number(match[1]) * (match[2] === 's' ? 1000 : 1) : NaN;
 }

@@ -29,9 +29,9 @@ export interface BareSession {
 }
 
 /** Opens the page once; call `load` for each model/backend/dtype. */
-export async function openBarePage(page: Page) {
-  if (!page.url().startsWith(BARE_URL)) {
-    await page.goto(BARE_URL);
+export async function openBarePage(page: Page, bareUrl = BARE_URL) {
+  if (!page.url().startsWith(bareUrl)) {
+    await page.goto(bareUrl);
     await page.waitForFunction(() => (window as unknown as { __bench?: unknown }).__bench);
   }
   return {

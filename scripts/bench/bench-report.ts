@@ -1,6 +1,7 @@
 // The Markdown summary of a bench run: one table of the figures with their goals, then a table
 // per section. Goals are reported as met or not; nothing here fails a run.
 import type { DownloadResult } from './downloads';
+import type { LoadResult } from './load-section';
 import type { measureNative } from './native-onnxruntime';
 import type { measureCachedReopen, measureInitialJs, measureLongTasks, measureSoak } from './page-sections';
 import type { PredictRow } from './predicted-vs-measured';
@@ -10,23 +11,25 @@ import type { measureQwen35 } from './qwen35-section';
 
 type Result<F extends (...args: never[]) => unknown> = Awaited<ReturnType<F>> | null;
 
+/** A run's figures; a focused run (or one that died part-way) has only some of them. */
 export interface BenchFigures {
-  date: string;
-  smoke: boolean;
-  machine: { platform: string; cpus: number; cpuModel?: string; memoryGiB: number; node: string };
-  browser: string;
-  appVsBare: Result<typeof measureAppVsBare>;
-  appVsBareGlm: Result<typeof measureAppVsBare>;
-  qwen35: Result<typeof measureQwen35>;
-  threadScaling: Result<typeof measureThreadScaling>;
-  dtypeSweep: { wasm: Result<typeof measureDtypeSweep>; webgpu: (Awaited<ReturnType<typeof measureDtypeSweep>> & { adapter: { detail: string; isFallbackAdapter: boolean; shaderF16: boolean } }) | null };
-  native: (Awaited<ReturnType<typeof measureNative>> & { browser: { prefillTokensPerSecond: number; decodeTokensPerSecond: number } | null; browserOverNative: { prefill: number; decode: number } | null })[] | null;
-  cachedReopen: Result<typeof measureCachedReopen>;
-  longTasks: Result<typeof measureLongTasks>;
-  initialJs: Result<typeof measureInitialJs>;
-  soak: Result<typeof measureSoak>;
-  downloads: DownloadResult | null;
-  predictions: { rows: PredictRow[] } | null;
+  date?: string;
+  smoke?: boolean;
+  machine?: { platform: string; cpus: number; cpuModel?: string; memoryGiB: number; node: string };
+  browser?: string;
+  appVsBare?: Result<typeof measureAppVsBare>;
+  appVsBareGlm?: Result<typeof measureAppVsBare>;
+  qwen35?: Result<typeof measureQwen35>;
+  threadScaling?: Result<typeof measureThreadScaling>;
+  dtypeSweep?: { wasm: Result<typeof measureDtypeSweep>; webgpu: (Awaited<ReturnType<typeof measureDtypeSweep>> & { adapter: { detail: string; isFallbackAdapter: boolean; shaderF16: boolean } }) | null };
+  native?: (Awaited<ReturnType<typeof measureNative>> & { browser: { prefillTokensPerSecond: number; decodeTokensPerSecond: number } | null; browserOverNative: { prefill: number; decode: number } | null })[] | null;
+  cachedReopen?: Result<typeof measureCachedReopen>;
+  longTasks?: Result<typeof measureLongTasks>;
+  initialJs?: Result<typeof measureInitialJs>;
+  soak?: Result<typeof measureSoak>;
+  downloads?: DownloadResult | null;
+  load?: LoadResult | null;
+  predictions?: { rows: PredictRow[] } | null;
   errors: Record<string, string>;
 }
 
@@ -35,14 +38,14 @@ const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '–');
 const pct = (n: number) => (Number.isFinite(n) ? `${n >= 0 ? '+' : ''}${(n * 100).toFixed(1)}%` : '–');
 const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 const mib = (n: number) => `${(n / 2 ** 20).toFixed(1)} MiB`;
-const ms = (n: number) => (n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${Math.round(n)} ms`);
+const ms = (n: number) => (!Number.isFinite(n) ? '–' : n >= 1000 ? `${(n / 1000).toFixed(2)} s` : `${Math.round(n)} ms`);
 const met = (ok: boolean | null) => (ok === null ? 'n/a' : ok ? 'yes' : '**no**');
 
 export function benchMarkdown(r: BenchFigures): string {
   const lines: string[] = [];
-  lines.push(`# Bench ${r.date}${r.smoke ? ' (smoke: tiny models, no goals)' : ''}`);
+  lines.push(`# Bench ${r.date ?? ''}${r.smoke ? ' (smoke: tiny models, no goals)' : ''}`);
   lines.push('');
-  lines.push(`${r.machine.cpus} × ${r.machine.cpuModel ?? 'CPU'}, ${r.machine.memoryGiB} GiB, ${r.machine.platform}, ${r.browser}, Node ${r.machine.node}. Medians of repeats.`);
+  if (r.machine) lines.push(`${r.machine.cpus} × ${r.machine.cpuModel ?? 'CPU'}, ${r.machine.memoryGiB} GiB, ${r.machine.platform}, ${r.browser ?? 'browser not started'}, Node ${r.machine.node}. Medians of repeats.`);
   lines.push('');
   lines.push('| figure | measured | goal | met |');
   lines.push('| --- | ---: | ---: | :---: |');
@@ -63,7 +66,7 @@ export function benchMarkdown(r: BenchFigures): string {
     row(`WASM ${t.threads} threads / 1 thread, prefill`, `${f2(t.speedup.prefill)}×`, '≥ 1.7×', t.speedup.prefill >= 1.7);
     row(`WASM ${t.threads} threads / 1 thread, decode`, `${f2(t.speedup.decode)}×`, '–', null);
   }
-  for (const sweep of [r.dtypeSweep.wasm, r.dtypeSweep.webgpu]) {
+  for (const sweep of [r.dtypeSweep?.wasm, r.dtypeSweep?.webgpu]) {
     if (!sweep) continue;
     row(`app's ${sweep.backend} weights = fastest decode`, `${sweep.appChoice} (fastest: ${sweep.fastestDecode})`, 'same', sweep.appChoiceIsFastest);
   }
@@ -88,6 +91,14 @@ export function benchMarkdown(r: BenchFigures): string {
   if (r.soak) {
     row(`soak ${r.soak.generations} generations: page memory growth`, pct(r.soak.growth.page), '< 10%', r.soak.growth.page < 0.1);
     row(`soak ${r.soak.generations} generations: worker memory growth`, pct(r.soak.growth.worker), '< 10%', r.soak.growth.worker < 0.1);
+  }
+  if (r.load) {
+    const l = r.load;
+    row(`warm load / store read, ${l.model} ${l.dtype}`, f2(l.warmLoadOverStoreRead), '≤ 4', l.warmLoadOverStoreRead <= 4);
+    row(`renderer peak memory / weights, ${l.model} ${l.dtype}`, f2(l.peakMemoryOverWeights), '≤ 1.6', l.peakMemoryOverWeights <= 1.6);
+    row(`download / bare fetch, ${l.model} ${l.dtype}`, f2(l.downloadOverBareFetch), '≥ 0.8', l.downloadOverBareFetch >= 0.8);
+    row(`app / bare prefill (load section), ${l.model} ${l.dtype}`, f2(l.appVsBare.ratios.prefill), '≥ 0.95', l.appVsBare.ratios.prefill >= 0.95);
+    row(`app / bare decode (load section), ${l.model} ${l.dtype}`, f2(l.appVsBare.ratios.decode), '≥ 0.95', l.appVsBare.ratios.decode >= 0.95);
   }
   for (const name of Object.keys(r.errors)) row(`section failed: ${name}`, 'error', '–', false);
 
@@ -116,7 +127,7 @@ export function benchMarkdown(r: BenchFigures): string {
     lines.push(`| ${t.threads} | ${f1(t.all.median.prefillTokensPerSecond)} | ${f1(t.all.median.decodeTokensPerSecond)} |`);
     lines.push(`| 1 | ${f1(t.one.median.prefillTokensPerSecond)} | ${f1(t.one.median.decodeTokensPerSecond)} |`);
   }
-  for (const sweep of [r.dtypeSweep.wasm, r.dtypeSweep.webgpu]) {
+  for (const sweep of [r.dtypeSweep?.wasm, r.dtypeSweep?.webgpu]) {
     if (!sweep) continue;
     const adapter = 'adapter' in sweep ? ` (${(sweep as { adapter: { detail: string } }).adapter.detail})` : '';
     lines.push('', `## Weights on ${sweep.backend}${adapter} — ${sweep.model}, ${sweep.newTokens} new tokens`, '');
@@ -159,6 +170,41 @@ export function benchMarkdown(r: BenchFigures): string {
     lines.push(`| app download manager (verify + store) | ${ms(d.app.median.ms)} | ${f1(d.app.median.bytesPerSecond / 2 ** 20)} |`);
     lines.push(`| bare fetch, same files | ${ms(d.bare.median.ms)} | ${f1(d.bare.median.bytesPerSecond / 2 ** 20)} |`);
   }
+  if (r.load) lines.push('', ...loadMarkdown(r.load));
   if (r.predictions) lines.push('', '## Predicted vs measured decode', '', predictTable(r.predictions.rows));
+  if (Object.keys(r.errors).length > 0) {
+    lines.push('', '## Failed sections', '');
+    // The first line of each error: the JSON has the whole stack.
+    for (const [name, error] of Object.entries(r.errors)) lines.push(`- **${name}**: ${error.split('\n')[0]}`);
+  }
   return lines.join('\n');
+}
+
+function loadMarkdown(l: LoadResult): string[] {
+  const gib = (n: number) => `${(n / 2 ** 30).toFixed(2)} GiB`;
+  const lines = [`## Loading — ${l.model} ${l.dtype}, WASM, ${l.threads} threads, ${mib(l.weightBytes)} of weights`, ''];
+  lines.push('| step | time | of it | memory peak (renderer PSS / RSS high-water) |', '| --- | ---: | --- | ---: |');
+  const phases = (p: Record<string, number>) => Object.entries(p).map(([name, t]) => `${name} ${ms(t)}`).join(', ');
+  lines.push(`| first load (download, verify, store, session) | ${ms(l.coldLoad.wallMs)} | ${phases(l.coldLoad.phases)} | ${gib(l.coldLoad.memory.pssBytes)} / ${gib(l.coldLoad.memory.rssHighWaterBytes)} |`);
+  lines.push(`| store read: every stored file to its end (${mib(l.storeRead.bytes)}) | ${ms(l.storeRead.ms)} | | |`);
+  lines.push(`| warm load: Load → ready, new page | ${ms(l.warmLoad.wallMs)} | ${phases(l.warmLoad.phases)} | ${gib(l.warmLoad.memory.pssBytes)} / ${gib(l.warmLoad.memory.rssHighWaterBytes)} |`);
+  lines.push(`| warm load and ${l.appVsBare.app.runs.length + 1}+ answers | | | ${gib(l.peakMemory.pssBytes)} / ${gib(l.peakMemory.rssHighWaterBytes)} |`);
+  lines.push('', '| figure | value |', '| --- | ---: |');
+  lines.push(`| warm load / store read | ${f2(l.warmLoadOverStoreRead)} |`);
+  lines.push(`| renderer peak PSS / weights (RSS high-water / weights) | ${f2(l.peakMemoryOverWeights)} (${f2(l.peakRssOverWeights)}) |`);
+  lines.push(`| download / bare fetch (${f1(l.download.app.bytesPerSecond / 2 ** 20)} / ${f1(l.download.bare.bytesPerSecond / 2 ** 20)} MiB/s, ${mib(l.download.app.bytes)}) | ${f2(l.downloadOverBareFetch)} |`);
+  const s = l.appVsBare;
+  lines.push(`| app / bare prefill (${f1(s.app.median.prefillTokensPerSecond)} / ${f1(s.bare.median.prefillTokensPerSecond)} tok/s) | ${f2(s.ratios.prefill)} |`);
+  lines.push(`| app / bare decode (${f1(s.app.median.decodeTokensPerSecond)} / ${f1(s.bare.median.decodeTokensPerSecond)} tok/s) | ${f2(s.ratios.decode)} |`);
+  if (l.levers.length > 0) {
+    lines.push('', '### Levers: warm loads with a setting forced (new page each)', '');
+    lines.push('| setting | Load → ready | phases (last load) | renderer peak | prefill tok/s | decode tok/s |', '| --- | ---: | --- | ---: | ---: | ---: |');
+    lines.push(`| default | ${ms(l.warmLoad.wallMs)} | ${phases(l.warmLoad.phases)} | ${gib(l.peakMemory.pssBytes)} | ${f1(s.app.median.prefillTokensPerSecond)} | ${f1(s.app.median.decodeTokensPerSecond)} |`);
+    for (const lever of l.levers) {
+      const last = lever.loads.at(-1)!;
+      const wall = lever.loads.map((x) => ms(x.wallMs)).join(', ');
+      lines.push(`| ${lever.name} | ${wall} | ${phases(last.phases)} | ${gib(Math.max(...lever.loads.map((x) => x.memory.pssBytes)))} | ${f1(lever.prefillTokensPerSecond)} | ${f1(lever.decodeTokensPerSecond)} |`);
+    }
+  }
+  return lines;
 }

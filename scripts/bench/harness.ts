@@ -1,9 +1,9 @@
 // Plumbing shared by the bench sections: browsers, servers, child processes, medians.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { chromium } from '@playwright/test';
+import { type BrowserContext, chromium } from '@playwright/test';
 import type { Backend } from '../../src/lib/engines/types';
 import { median } from '../../src/lib/metrics/statistics';
 
@@ -54,17 +54,32 @@ export async function launchFor(backend: Backend, { serviceWorkers = 'allow' }: 
       backend === 'wasm' ? '--disable-features=WebGPU' : '--enable-unsafe-webgpu',
     ],
   });
-  // The profile holds gigabytes of stored models by the end of a run; it goes once the browser has exited.
+  // The profile holds gigabytes of stored models by the end of a run; it goes once the browser has
+  // exited, or with the process if the run ends before closing it.
+  liveProfiles.add(profile);
+  profiles.set(context, profile);
   const close = context.close.bind(context);
   context.close = async (options) => {
     await close(options);
-    try {
-      rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
-    } catch (error) {
-      console.warn(`Could not remove the browser profile ${profile}: ${error}`);
-    }
+    removeProfile(profile);
   };
   return context;
+}
+
+const profiles = new WeakMap<BrowserContext, string>();
+/** The profile folder a context from `launchFor` runs on: it names the browser's processes (scripts/bench/renderer-memory.ts). */
+export const profileOf = (context: BrowserContext): string => profiles.get(context)!;
+
+const liveProfiles = new Set<string>();
+process.on('exit', () => liveProfiles.forEach(removeProfile));
+
+function removeProfile(profile: string): void {
+  liveProfiles.delete(profile);
+  try {
+    rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+  } catch (error) {
+    console.warn(`Could not remove the browser profile ${profile}: ${error}`);
+  }
 }
 
 export function machine() {
@@ -85,19 +100,6 @@ export function runCommand(command: string, args: string[]): Promise<void> {
     const child = spawn(command, args, { stdio: 'inherit' });
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited ${code}`))));
   });
-}
-
-/** Starts a server in its own process group, so stopping it also stops what npx started. */
-export function serve(args: string[]): ChildProcess {
-  return spawn('npx', args, { stdio: 'ignore', detached: true });
-}
-
-export function stop(server: ChildProcess): void {
-  try {
-    if (server.pid) process.kill(-server.pid, 'SIGTERM');
-  } catch {
-    // already gone
-  }
 }
 
 export async function waitForHttp(url: string): Promise<void> {

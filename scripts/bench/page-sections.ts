@@ -98,7 +98,7 @@ export async function measureLongTasks(page: Page, setup: Omit<GenerationSetup, 
  * pre-compresses would serve it). The service worker is blocked so its background precache of the
  * engine chunks for offline use is not counted as page weight.
  */
-export async function measureInitialJs(context: BrowserContext) {
+export async function measureInitialJs(context: BrowserContext, appUrl = APP_URL) {
   const page = await context.newPage();
   const scripts: { url: string; bytes: number; gzipBytes: number }[] = [];
   const pending: Promise<void>[] = [];
@@ -106,13 +106,16 @@ export async function measureInitialJs(context: BrowserContext) {
     const type = response.request().resourceType();
     const url = response.url();
     if (type !== 'script' && !/\.m?js(\?|$)/.test(url)) return;
-    pending.push(
-      response.body().then((body) => {
-        scripts.push({ url: url.replace(APP_URL, '/'), bytes: body.length, gzipBytes: gzipSync(body, { level: 9 }).length });
-      }),
-    );
+    // Caught here, not only where awaited below: if the page or browser goes away mid-load, the
+    // navigation throws first and nothing would ever await these, so the body's rejection would
+    // end the whole bench process past its cleanup.
+    const body = response.body().then((bytes) => {
+      scripts.push({ url: url.replace(appUrl, '/'), bytes: bytes.length, gzipBytes: gzipSync(bytes, { level: 9 }).length });
+    });
+    body.catch(() => {});
+    pending.push(body);
   });
-  await page.goto(APP_URL, { waitUntil: 'networkidle' });
+  await page.goto(appUrl, { waitUntil: 'networkidle' });
   await Promise.all(pending);
   scripts.sort((a, b) => b.gzipBytes - a.gzipBytes);
   return { scripts, bytes: scripts.reduce((n, s) => n + s.bytes, 0), gzipBytes: scripts.reduce((n, s) => n + s.gzipBytes, 0) };

@@ -1,0 +1,186 @@
+// `npm run bench -- --load`: how long the app takes to get a stored model ready and how much
+// memory it takes doing so, each against the floor the hardware sets, all from one run:
+//   - download: the app's first load from the mirror (download manager, verify, store) against
+//     plain fetches of the same files (the downloads section's method, on this model);
+//   - store read: a page script reading every stored file of the model from the Cache API to
+//     the end, in the same profile;
+//   - warm load: Load → ready in a new page of the same profile, the model already stored;
+//   - memory: the peak of the page's renderer process (with its workers) while it loads and
+//     answers, over the bytes of the weights;
+//   - app vs bare prefill and decode on the loaded model;
+//   - levers: the same warm load with the engine's session options forced from the URL, if the
+//     build reads them.
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from '@playwright/test';
+import { DTYPE_FILES } from '../../test/fixtures/model-repos';
+import type { MirrorServer } from '../mirror-server';
+import { openAppPage, type AppLoad } from './app-page';
+import { type GenerationSetup, openBarePage } from './bare-page';
+import { alternate, loadAverage, profileOf } from './harness';
+import { type RendererPeak, sampleRendererMemory } from './renderer-memory';
+import type { Repeats } from './speed-sections';
+
+/**
+ * A forced engine setting, as URL parameters the app's worker reads. The levers the engine
+ * exposes are listed here; a build that ignores a parameter loads as by default, which the
+ * table shows as no difference.
+ */
+export interface Lever {
+  name: string;
+  query: Record<string, string>;
+}
+
+export interface LoadPlan {
+  speed: Repeats;
+  /** Warm loads per lever (each in a new page), after the default's. */
+  levers: Lever[];
+  leverRepeats: number;
+}
+
+/** Bytes the mirror served since its log was emptied, and the URLs that carried them. */
+function mirrorTraffic(mirror: MirrorServer) {
+  const served = mirror.requests.filter((r) => r.bytes > 0);
+  return { bytes: served.reduce((sum, r) => sum + r.bytes, 0), urls: [...new Set(served.map((r) => `${mirror.url}${r.path}`))] };
+}
+
+/** The weight files' bytes on disk: the ONNX file of the dtype and its external data, if any. */
+export function weightBytes(fixturesDir: string, model: string, dtype: GenerationSetup['dtype']): number {
+  const onnx = join(fixturesDir, model, DTYPE_FILES[dtype]);
+  let bytes = statSync(onnx).size;
+  for (const suffix of ['_data', ...Array.from({ length: 8 }, (_, i) => `_data_${i + 1}`)]) {
+    try {
+      bytes += statSync(`${onnx}${suffix}`).size;
+    } catch {
+      // no such part
+    }
+  }
+  return bytes;
+}
+
+/**
+ * Reads the model's stored files out of the app's Cache API bucket to their last byte, one
+ * after another, as a load would: the files the manifest lists for the dtype plus the small
+ * ones (config, tokenizer), or every stored file of the model where no manifest says.
+ */
+async function readStore(page: Page, setup: GenerationSetup) {
+  return (await page.evaluate(
+    `(async ({ model, dtype }) => {
+      const cache = await caches.open('transformers-cache');
+      const urls = (await cache.keys()).map((r) => r.url).filter((u) => u.includes('/' + model + '/'));
+      const manifestUrl = urls.find((u) => u.endsWith('.playground/manifest.json'));
+      const manifest = manifestUrl ? await (await cache.match(manifestUrl)).json() : null;
+      const weights = manifest?.filesByDtype?.[dtype];
+      const isWeight = (u) => /\\.onnx(_data(_\\d+)?)?$/.test(u);
+      const chosen = weights ? urls.filter((u) => !isWeight(u) || weights.some((f) => u.endsWith('/' + f))) : urls;
+      const started = performance.now();
+      let bytes = 0;
+      for (const url of chosen) {
+        const reader = (await cache.match(url)).body.getReader();
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          bytes += value.byteLength;
+        }
+      }
+      return { ms: performance.now() - started, bytes, files: chosen.map((u) => u.slice(u.indexOf('/' + model + '/') + model.length + 2)) };
+    })(${JSON.stringify({ model: setup.model, dtype: setup.dtype })})`,
+  )) as { ms: number; bytes: number; files: string[] };
+}
+
+const PHASES = ['storeReadMs', 'tokenizerMs', 'engineStartMs', 'sessionCreateMs', 'warmupMs'] as const;
+
+/** The engine's phase times of a load, each null where the build doesn't report it. */
+function phaseTimes(load: AppLoad): Record<(typeof PHASES)[number], number | null> {
+  return Object.fromEntries(PHASES.map((phase) => [phase, typeof load.metrics?.[phase] === 'number' ? load.metrics[phase] : null])) as Record<(typeof PHASES)[number], number | null>;
+}
+
+/** A load with the page's load phases and the renderer's peak while it ran. */
+interface MeasuredLoad extends AppLoad {
+  fetchedBytes: number;
+  memory: RendererPeak;
+}
+
+async function loadInNewPage(context: BrowserContext, mirror: MirrorServer, setup: GenerationSetup, query: Record<string, string> = {}) {
+  const page = await context.newPage();
+  const app = await openAppPage(page, setup, { query });
+  mirror.requests.length = 0;
+  const memory = sampleRendererMemory(profileOf(context));
+  const load = await app.load();
+  const measured: MeasuredLoad = { ...load, fetchedBytes: mirrorTraffic(mirror).bytes, memory: memory.peek() };
+  return { page, app, load: measured, memory };
+}
+
+export async function measureLoad(appContext: BrowserContext, barePage: Page, mirror: MirrorServer, fixturesDir: string, setup: GenerationSetup, plan: LoadPlan) {
+  const weights = weightBytes(fixturesDir, setup.model, setup.dtype);
+
+  // 1. First load: the download, against plain fetches of what the app fetched.
+  const cold = await loadInNewPage(appContext, mirror, setup);
+  cold.memory.stop();
+  const fetched = mirrorTraffic(mirror);
+  const bare = await openBarePage(barePage);
+  const bareFetch = await bare.fetchFiles(fetched.urls);
+  const download = {
+    app: { bytes: fetched.bytes, ms: cold.load.downloadMs, bytesPerSecond: (fetched.bytes * 1000) / cold.load.downloadMs },
+    bare: { ...bareFetch, bytesPerSecond: (bareFetch.bytes * 1000) / bareFetch.ms },
+    files: fetched.urls.map((u) => u.slice(u.indexOf(`/${setup.model}/`) + setup.model.length + 2)),
+  };
+
+  // 2. The floor of a warm load: the same stored bytes read in the same profile.
+  const storeRead = await readStore(cold.page, setup);
+  await cold.page.close();
+
+  // 3. The warm load and answers in a new page (a new renderer), sampled until the last answer.
+  const warm = await loadInNewPage(appContext, mirror, setup);
+  const bareSession = await bare.load(setup);
+  const loadAverages = [loadAverage()];
+  const speed = await alternate(warm.app.run, bareSession.run, plan.speed.warmups, plan.speed.repeats);
+  loadAverages.push(loadAverage());
+  const peak = warm.memory.stop();
+  await warm.page.close();
+
+  // 4. Levers: each a warm load in a new page with a setting forced, its memory and one answer.
+  const levers: { name: string; query: Record<string, string>; loads: MeasuredLoad[]; prefillTokensPerSecond: number; decodeTokensPerSecond: number }[] = [];
+  for (const lever of plan.levers) {
+    const loads: MeasuredLoad[] = [];
+    let answer = null;
+    for (let i = 0; i < plan.leverRepeats; i++) {
+      const run = await loadInNewPage(appContext, mirror, setup, lever.query);
+      if (i === plan.leverRepeats - 1) answer = await run.app.run();
+      loads.push({ ...run.load, memory: run.memory.stop() });
+      await run.page.close();
+    }
+    levers.push({ ...lever, loads, prefillTokensPerSecond: answer!.prefillTokensPerSecond, decodeTokensPerSecond: answer!.decodeTokensPerSecond });
+  }
+
+  return {
+    model: setup.model,
+    dtype: setup.dtype,
+    threads: setup.threads,
+    weightBytes: weights,
+    download,
+    storeRead,
+    coldLoad: cold.load,
+    warmLoad: warm.load,
+    phases: { warm: phaseTimes(warm.load), cold: phaseTimes(cold.load) },
+    peakMemory: peak,
+    appVsBare: {
+      promptTokens: bareSession.promptTokens,
+      newTokens: setup.newTokens,
+      app: speed.a,
+      bare: speed.b,
+      loadAverage: loadAverages,
+      ratios: {
+        prefill: speed.a.median.prefillTokensPerSecond / speed.b.median.prefillTokensPerSecond,
+        decode: speed.a.median.decodeTokensPerSecond / speed.b.median.decodeTokensPerSecond,
+      },
+    },
+    levers,
+    warmLoadOverStoreRead: warm.load.wallMs / storeRead.ms,
+    peakMemoryOverWeights: peak.pssBytes / weights,
+    peakRssOverWeights: peak.rssHighWaterBytes / weights,
+    downloadOverBareFetch: download.app.bytesPerSecond / download.bare.bytesPerSecond,
+  };
+}
+
+export type LoadResult = Awaited<ReturnType<typeof measureLoad>>;
