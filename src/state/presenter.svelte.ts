@@ -64,7 +64,7 @@ export class Presenter {
         return;
       }
       this.chat.pictures.take();
-      this.chat.pictures.add(await prepareTaskPictures(preset, support.pixelBudget));
+      await this.chat.pictures.add(await prepareTaskPictures(preset, support.pixelBudget));
     }
     this.presetError = null;
     this.settings.useForVisit(preset.title, { systemPrompt: preset.systemPrompt, params: preset.params });

@@ -16,6 +16,7 @@ import { DeviceClaim } from '../../src/state/device-claim.svelte';
 import type { ScorecardTask } from '../../src/lib/scorecard/suite-types';
 import { pictureName } from '../../src/lib/scorecard/suite-pictures';
 import { PictureError, type PreparedPicture } from '../../src/lib/vision/picture-input';
+import { DEFAULT_PICTURE_SIZING } from '../../src/lib/vision/image-budget';
 import { tinyPng } from './support/tiny-png';
 
 function metrics(): GenerationMetrics {
@@ -57,6 +58,8 @@ async function fakePictures(task: ScorecardTask, pixelBudget: number): Promise<P
       tokens: (side / 32) ** 2,
       originalWidth: side,
       originalHeight: side,
+      source: new Blob(),
+      sizing: { ...DEFAULT_PICTURE_SIZING, pixelBudget },
     };
   });
 }

@@ -1,9 +1,9 @@
 // Turns a picture the user attached (file picker, drop, paste) into what a vision model reads:
-// decoded in the page, resized on the device to the pixel budget (image-budget.ts), kept as RGBA
+// decoded in the page, resized on the device to the pixel budget on the model's grid (image-budget.ts), kept as RGBA
 // pixels for the worker and as a small data: URL for the thumbnail. Nothing here touches the
 // network: the picture goes to the inference worker and nowhere else.
 import type { ChatImage } from '../engines/types';
-import { DEFAULT_PIXEL_BUDGET, planImage } from './image-budget';
+import { DEFAULT_PIXEL_BUDGET, QWEN_VL_GRID, planImage, type ImageGrid, type PictureSizing } from './image-budget';
 
 /** Formats every current browser decodes the same way. */
 export const PICTURE_TYPES: readonly string[] = ['image/png', 'image/jpeg', 'image/webp', 'image/gif'];
@@ -25,9 +25,18 @@ export interface PreparedPicture {
   /** The size it had before it was resized. */
   originalWidth: number;
   originalHeight: number;
+  /** The file it was made from, to size it again for another model. */
+  source: Blob;
+  /** What it was sized for. */
+  sizing: PictureSizing;
 }
 
-export async function preparePicture(file: Blob, name: string, pixelBudget = DEFAULT_PIXEL_BUDGET): Promise<PreparedPicture> {
+export async function preparePicture(
+  file: Blob,
+  name: string,
+  pixelBudget = DEFAULT_PIXEL_BUDGET,
+  grid: Readonly<ImageGrid> = QWEN_VL_GRID,
+): Promise<PreparedPicture> {
   if (!PICTURE_TYPES.includes(file.type)) {
     throw new PictureError(`"${name}" is ${file.type ? `a ${file.type} file` : 'not a picture'}: attach a PNG, JPEG, WebP or GIF.`);
   }
@@ -41,7 +50,7 @@ export async function preparePicture(file: Blob, name: string, pixelBudget = DEF
     throw new PictureError(`"${name}" could not be read as a picture: the file is damaged or not what its type says.`);
   }
   try {
-    const planned = planImage(bitmap.width, bitmap.height, pixelBudget);
+    const planned = planImage(bitmap.width, bitmap.height, pixelBudget, grid);
     const canvas = new OffscreenCanvas(planned.width, planned.height);
     const context = canvas.getContext('2d', { willReadFrequently: true });
     if (!context) throw new PictureError('This browser cannot draw pictures off screen, so it cannot resize one.');
@@ -55,6 +64,8 @@ export async function preparePicture(file: Blob, name: string, pixelBudget = DEF
       tokens: planned.tokens,
       originalWidth: bitmap.width,
       originalHeight: bitmap.height,
+      source: file,
+      sizing: { pixelBudget, grid },
     };
   } catch (error) {
     if (error instanceof Error && error.name === 'ImageShapeError') throw new PictureError(`"${name}": ${error.message}`);
