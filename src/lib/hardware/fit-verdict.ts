@@ -13,6 +13,85 @@ export const SLOW_TOKENS_PER_SECOND = 5;
 /** onnxruntime-web's WASM build is 32-bit: one heap of at most 4 GiB holds weights and activations. */
 export const WASM_HEAP_LIMIT = 4 * 2 ** 30;
 
+/**
+ * How a model's weights reach onnxruntime-web on WASM. It decides how many copies of them are alive
+ * at once while the session is created, and WASM memory keeps its high-water mark for good.
+ * - `inline`: the weights sit inside the `.onnx`. JS reads the whole file, the runtime copies it into
+ *   its heap and parses it there, so the JS copy, the heap copy, the parsed graph and the tensors overlap.
+ * - `external-data`: graph and weights apart (`.onnx` + `.onnx_data`), the weights handed over as one
+ *   JS array; the runtime copies each weight straight into its tensor, but the JS copy lives on
+ *   until the session exists.
+ * - `external-data-blob`: the same, the weights handed over as a Blob read piece by piece: JS never
+ *   holds them.
+ */
+export type WasmLoadPath = 'inline' | 'external-data' | 'external-data-blob';
+
+export interface WasmLoadCost {
+  /** The tab's peak memory while loading, per byte of weights. */
+  peakPerWeightByte: number;
+  /** How much of that peak is JS's own copy of the weights, outside the WASM heap (0 or 1). */
+  jsCopies: number;
+  /** Where the figure comes from. */
+  source: string;
+}
+
+/**
+ * The renderer's peak memory while loading (the page with its workers: PSS from /proc, sampled every
+ * 250 ms from Load to ready) over the bytes of the weight files, by load path. Measured on the
+ * 2-core bench VM (Chromium 156, onnxruntime-web 1.31 asyncify build, one fresh worker per load)
+ * with the bench's models (scripts/bench/bench-models.ts), three loads each, alternating in one page.
+ * The peak includes the page and the runtime (about 0.3 GB), so small models come out a little
+ * costlier than this. Change these only with a new measurement.
+ */
+export const WASM_LOAD_COST: Readonly<Record<WasmLoadPath, WasmLoadCost>> = {
+  inline: {
+    peakPerWeightByte: 3.84,
+    jsCopies: 1,
+    source: 'Qwen3-0.6B-shaped q8, one 755 MB .onnx: peaks of 2742, 2748 and 2800 MiB for 720 MiB of weights',
+  },
+  'external-data': {
+    peakPerWeightByte: 2.2,
+    jsCopies: 1,
+    source: 'GLM-Edge-1.5B-shaped q8, .onnx + 1.6 GB .onnx_data: peaks of 3378, 3316 and 3383 MiB for 1523 MiB of weights',
+  },
+  'external-data-blob': {
+    peakPerWeightByte: 1.2,
+    jsCopies: 0,
+    source: 'derived: the external-data figure less the JS copy a Blob avoids, until a load this way is measured',
+  },
+};
+
+/**
+ * The q4 (MatMulNBits) kernels of the WASM build unpack a weight to fp32 for each call, on the same
+ * heap: the biggest one, the quantized lm_head, adds vocab × hidden × 4 bytes at its peak (594 MiB
+ * for Qwen3-0.6B's shape). With it the inline figure puts the Qwen3-0.6B-shaped q4 model (530 MB)
+ * at 2,534 MiB; its loads peaked at 2,570 and 2,581 MiB.
+ */
+export function wasmQ4UnpackBytes(shape: ModelShape, dtype: Dtype): number {
+  return dtype === 'q4' || dtype === 'q4f16' ? shape.vocabSize * shape.hiddenSize * 4 : 0;
+}
+
+/**
+ * The path a model the app stored takes on WASM when the caller doesn't say: the store keeps weights
+ * as external data (an inline export is split into graph and `.onnx_data` when stored), and the
+ * engine hands them to the runtime as one array. Becomes `external-data-blob` when the engine passes
+ * a Blob.
+ */
+export const STORED_MODEL_WASM_LOAD_PATH: WasmLoadPath = 'external-data';
+
+/** What loading on WASM takes: the tab's peak, and the part of it that must fit the 4 GiB heap. */
+export function wasmLoadNeeds(weightBytes: number, shape: ModelShape, dtype: Dtype, path: WasmLoadPath) {
+  const cost = WASM_LOAD_COST[path];
+  const unpack = wasmQ4UnpackBytes(shape, dtype);
+  const heapFactor = cost.peakPerWeightByte - cost.jsCopies;
+  return {
+    path,
+    heapFactor,
+    peakBytes: weightBytes * cost.peakPerWeightByte + unpack,
+    heapBytes: weightBytes * heapFactor + unpack,
+  };
+}
+
 export interface DeviceBudget {
   /** The adapter's maxima; null without WebGPU or where unreported. */
   maxBufferSize: number | null;
@@ -49,6 +128,8 @@ export interface FitInput {
   contextTokens: number;
   /** Predicted decode tok/s (corrected, when the device has learned one); null when unknown. */
   predictedTokensPerSecond: number | null;
+  /** How the weights would reach the WASM runtime; STORED_MODEL_WASM_LOAD_PATH when left out. */
+  wasmLoadPath?: WasmLoadPath;
 }
 
 export type FitStatus = 'ok' | 'slow' | 'wont-fit' | 'unknown';
@@ -77,6 +158,12 @@ export function estimateModelBytes(shape: ModelShape, dtype: Dtype): number {
   return shape.numLayers * layerWeights(shape) * BYTES_PER_WEIGHT[dtype] + 2 * table + vision;
 }
 
+const LOAD_PATH_WORDS: Readonly<Record<WasmLoadPath, string>> = {
+  inline: 'weights inside the .onnx',
+  'external-data': 'weights as external data',
+  'external-data-blob': 'weights as external data, read as a Blob',
+};
+
 export function fitVerdict(input: FitInput, budget: DeviceBudget): FitVerdict {
   const { shape, dtype, backend } = input;
   const checks: FitCheck[] = [];
@@ -92,15 +179,25 @@ export function fitVerdict(input: FitInput, budget: DeviceBudget): FitVerdict {
     checks.push({ kind: 'storage', status: 'ok', message: `${b(input.downloadBytes)} to download, ${b(budget.storageFreeBytes)} free.` });
   }
 
-  // The weight file is read into JS memory before the runtime copies it into its own (the WASM
-  // heap, or GPU buffers), so loading briefly needs it twice.
-  const ram = 2 * weights + (backend === 'wasm' ? kv : 0);
+  // On WebGPU the weight file is read into JS memory before the runtime copies it into GPU buffers,
+  // so loading briefly needs it twice. On WASM the measured peak per weight byte says it.
+  let ram = 2 * weights;
   if (backend === 'wasm') {
-    const heap = weights + kv;
+    const load = wasmLoadNeeds(weights, shape, dtype, input.wasmLoadPath ?? STORED_MODEL_WASM_LOAD_PATH);
+    ram = Math.max(load.peakBytes, weights + 2 * kv);
+    // After the load the transient copies are free again, and the KV cache grows into that room.
+    const running = weights + kv;
+    const factor = load.heapFactor.toFixed(2).replace(/\.?0+$/, '');
+    const unpack = wasmQ4UnpackBytes(shape, dtype);
+    const loading = load.heapBytes >= running;
+    const why = loading
+      ? `${b(weights)} of weights × ${factor}${unpack ? ` and ${b(unpack)} to unpack 4-bit weights` : ''} (${LOAD_PATH_WORDS[load.path]})`
+      : `${b(weights)} of weights and ${b(kv)} of KV cache at ${input.contextTokens} tokens`;
+    const need = Math.max(load.heapBytes, running);
     checks.push(
-      heap > WASM_HEAP_LIMIT
-        ? { kind: 'wasm-heap', status: 'wont-fit', message: `Weights and KV cache need ${b(heap)}; WASM can address 4 GiB.` }
-        : { kind: 'wasm-heap', status: 'ok', message: `${b(heap)} of the 4 GiB WASM heap.` },
+      need > WASM_HEAP_LIMIT
+        ? { kind: 'wasm-heap', status: 'wont-fit', message: `Needs ≈ ${b(need)} of WASM memory ${loading ? 'at load' : 'with a full context'}: ${why}, more than WASM's 4 GiB heap.` }
+        : { kind: 'wasm-heap', status: 'ok', message: `≈ ${b(need)} of the 4 GiB WASM heap: ${why}.` },
     );
   }
   if (budget.deviceMemoryBytes === null) {
