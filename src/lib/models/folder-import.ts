@@ -8,6 +8,7 @@ import { EngineError } from '../engines/errors';
 import { isValidRepoId, LOCAL_ORG } from './hub-urls';
 import { parseConfig } from './model-inspection';
 import type { ManifestFile, ModelStore } from './model-store';
+import { isSplittable, splitIntoStore, splitManifestEntries, withDataFiles } from './onnx-split/split-stored-file';
 
 export const LOCAL_MODELS_PATH = '/local-models';
 const REVISION = 'main';
@@ -169,7 +170,9 @@ function decoderFileFor(dtype: Dtype, byPath: Map<string, PickedFile>): string |
 
 /**
  * Copies the plan's files into the store, under an id no other folder holds, and writes the
- * manifest that makes the model loadable. Returns the plan with the id it got.
+ * manifest that makes the model loadable. Big inline weights are split on the way in (graph +
+ * `<file>_data`, read once from the picked file), so the engine loads them as a Blob; one that
+ * can't be split is stored as it is. Returns the plan with the id it got and the files as stored.
  */
 export async function importFolderModel(
   plan: FolderImportPlan,
@@ -182,14 +185,31 @@ export async function importFolderModel(
   // A re-import of the same folder replaces its old copy completely.
   await store.deleteModel(location);
   const files: Record<string, ManifestFile> = {};
+  const splitGraphs: string[] = [];
+  let filesByDtype = plan.filesByDtype;
+  const paths = plan.files.map((f) => f.path);
   let storedBytes = 0;
   try {
-    for (const picked of plan.files) {
-      await store.put(store.fileUrl(location, picked.path), picked.file, contentTypeOf(picked.path), null);
-      files[picked.path] = { size: picked.file.size, sha256: null };
-      storedBytes += picked.file.size;
+    for (const { path, file } of plan.files) {
+      let keptInline: string | null = null;
+      if (isSplittable(path, file.size, paths)) {
+        const outcome = await splitIntoStore(store, location, path, file.stream());
+        if (outcome.split) {
+          Object.assign(files, splitManifestEntries(outcome.split, { size: file.size, sha256: null }));
+          splitGraphs.push(path);
+        }
+        // A file the splitter can't handle is stored whole and never read for a split again. A
+        // store that failed (a full disk) fails the whole file's write below the same way.
+        else if (outcome.final) keptInline = outcome.reason;
+      }
+      if (!splitGraphs.includes(path)) {
+        await store.put(store.fileUrl(location, path), file, contentTypeOf(path), null);
+        files[path] = { size: file.size, sha256: null, ...(keptInline ? { keptInline } : {}) };
+      }
+      storedBytes += file.size;
       onProgress(storedBytes, plan.totalBytes);
     }
+    filesByDtype = withDataFiles(plan.filesByDtype, splitGraphs);
     await store.writeManifest({
       version: 1,
       ...location,
@@ -198,7 +218,7 @@ export async function importFolderModel(
       files,
       repoFiles: files,
       completeDtypes: plan.dtypes,
-      filesByDtype: plan.filesByDtype,
+      filesByDtype,
       source: 'folder',
       folderName,
       updatedAt: new Date().toISOString(),
@@ -209,7 +229,7 @@ export async function importFolderModel(
     await store.deleteModel(location).catch(() => {});
     throw error;
   }
-  return { ...plan, repoId, clashedWith: repoId === plan.repoId ? null : plan.repoId };
+  return { ...plan, filesByDtype, repoId, clashedWith: repoId === plan.repoId ? null : plan.repoId };
 }
 
 function contentTypeOf(path: string): string {

@@ -18,6 +18,14 @@ export interface ModelLocation {
 export interface ManifestFile {
   size: number;
   sha256: string | null;
+  /**
+   * Set on a weight file the store split into graph + `<path>_data`: `size` is then the graph's,
+   * and this is the file as the hub listed it and the download verified it (the data file beside
+   * it has its own entry). A later download of the same path is skipped while both parts are stored.
+   */
+  splitFrom?: { size: number; sha256: string | null };
+  /** Set on a weight file the store could not split (why): it stays inline and is not read for a split again. */
+  keptInline?: string;
 }
 
 export interface ModelManifest extends ModelLocation {
@@ -80,6 +88,11 @@ export class ModelStore {
   async sizeOf(url: string): Promise<number | null> {
     const response = await this.cache.match(url);
     return response ? storedSize(response) : null;
+  }
+
+  /** A stored file's bytes as a stream, read from disk as they are consumed; null when the URL isn't stored. */
+  async body(url: string): Promise<ReadableStream<Uint8Array> | null> {
+    return (await this.cache.match(url))?.body ?? null;
   }
 
   async readJson(url: string): Promise<unknown> {

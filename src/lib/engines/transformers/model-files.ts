@@ -3,8 +3,9 @@
 // only: all network traffic for weights goes through our download manager (resume, verification,
 // quota check), and a stored model loads with the network off.
 import type { Backend, Dtype, ModelRef, ProgressFile } from '../types';
-import { ModelStore, type ManifestFile, type ModelManifest } from '../../models/model-store';
-import { downloadModelFiles, type DownloadSnapshot } from '../../models/download/model-download';
+import { ModelStore, type ManifestFile, type ModelLocation, type ModelManifest } from '../../models/model-store';
+import { downloadModelFiles, type DownloadSnapshot, type StoredFile } from '../../models/download/model-download';
+import { dataPathOf, isSplittable, splitManifestEntries, splitStoredFile, withDataFiles } from '../../models/onnx-split/split-stored-file';
 import type { RemoteFile } from '../../models/download/file-download';
 import { onnxFileFor } from '../backend-selection';
 import { modelLayout, sessionDtypes, sessionFile, type SessionDtypes, type SessionName } from './session-dtypes';
@@ -51,10 +52,17 @@ export async function storeModelFiles(options: StoreModelOptions): Promise<Store
   const storedSessions = storedConfig ? sessionDtypesFor(storedConfig, options) : null;
   const known = manifest && (await storedFileSet(store, manifest, dtype, storedSessions));
   if (known) {
-    // Complete from an earlier download (or a folder import): no network at all.
+    // Complete from an earlier download (or a folder import): no network at all. A model stored
+    // before weights were split is split now, once; where that fails it loads inline as before.
+    const split = await splitWeights(store, manifest, known);
     // A use: recorded with the manifest already in hand.
-    await store.writeManifest({ ...manifest, lastUsedAt: new Date().toISOString() });
-    return { fetchedBytes: 0, totalBytes: known.totalBytes, files: known.files, sessionDtypes: storedSessions };
+    await store.writeManifest({
+      ...manifest,
+      files: { ...manifest.files, ...split.entries },
+      filesByDtype: withDataFiles(manifest.filesByDtype, split.graphs),
+      lastUsedAt: new Date().toISOString(),
+    });
+    return { fetchedBytes: 0, totalBytes: sumSizes(split.stored), files: progressFiles(split.stored), sessionDtypes: storedSessions };
   }
 
   // One failed step (a missing config.json) stops the steps running beside it.
@@ -71,6 +79,16 @@ export async function storeModelFiles(options: StoreModelOptions): Promise<Store
       estimate: () => navigator.storage.estimate(),
     });
   const wanted = (path: string) => !(options.listing && OPTIONAL_FILES.has(path) && !(path in options.listing));
+  // Weights split in an earlier load are stored as graph + data, not as the hub lists them: they
+  // are kept as they are, not fetched again for their listed size.
+  const splitEarlier = manifest ? await storedSplits(store, manifest, options.listing) : new Map<string, StoredFile[]>();
+  const kept: StoredFile[] = [];
+  const toFetch = (paths: string[]) =>
+    paths.filter((path) => {
+      const parts = splitEarlier.get(path);
+      if (parts) kept.push(...parts);
+      return !parts;
+    });
 
   // The config decides which ONNX files the model needs (sessions, external data chunks), but
   // waiting for it would delay every other file by a round trip: fetch it beside the files the
@@ -78,7 +96,7 @@ export async function storeModelFiles(options: StoreModelOptions): Promise<Store
   const likely = likelyFiles(options).filter(wanted);
   const [configStep, likelyStep] = await Promise.all([
     download([remoteFile(store, options, 'config.json')], () => {}),
-    download(likely.map((path) => remoteFile(store, options, path))),
+    download(toFetch(likely).map((path) => remoteFile(store, options, path))),
   ].map((step) => step.catch((error: unknown) => {
     steps.abort(error);
     throw error;
@@ -91,12 +109,16 @@ export async function storeModelFiles(options: StoreModelOptions): Promise<Store
     device: options.backend,
   });
   const rest = [...new Set([...modelFiles, ...TOKENIZER_FILES, ...(sessions ? PROCESSOR_FILES : [])])].filter((path) => wanted(path) && path !== 'config.json' && !likely.includes(path));
-  const restStep = await download(rest.map((path) => remoteFile(store, options, path)));
-  const result = { fetchedBytes: likelyStep.fetchedBytes + restStep.fetchedBytes, stored: [...likelyStep.stored, ...restStep.stored] };
+  const restStep = await download(toFetch(rest).map((path) => remoteFile(store, options, path)));
+  const fetchedBytes = configStep.fetchedBytes + likelyStep.fetchedBytes + restStep.fetchedBytes;
 
-  const stored = [...configStep.stored, ...result.stored];
+  const downloaded = [...configStep.stored, ...likelyStep.stored, ...restStep.stored];
   const files: Record<string, ManifestFile> = { ...manifest?.files };
-  for (const file of stored) files[file.path] = { size: file.size, sha256: file.sha256 };
+  for (const file of downloaded) files[file.path] = { size: file.size, sha256: file.sha256 };
+  // Verified and stored as the hub has them: now split the big inline weights, once.
+  const split = await splitWeights(store, { ...model, files }, downloaded);
+  Object.assign(files, split.entries);
+  const stored = [...split.stored, ...kept];
   await store.writeManifest({
     version: 1,
     hub: model.hub,
@@ -107,19 +129,86 @@ export async function storeModelFiles(options: StoreModelOptions): Promise<Store
     files,
     repoFiles: options.listing ?? manifest?.repoFiles ?? null,
     completeDtypes: [...new Set([...(manifest?.completeDtypes ?? []), dtype])],
-    filesByDtype: { ...manifest?.filesByDtype, [dtype]: stored.map((f) => f.path) },
+    // Another dtype's set may hold a file split now (a vision encoder both use): it gets the data file too.
+    filesByDtype: withDataFiles({ ...manifest?.filesByDtype, [dtype]: stored.map((f) => f.path) }, split.graphs),
     source: manifest?.source ?? 'hub',
     updatedAt: new Date().toISOString(),
     // Stored for a load: this is a use too.
     lastUsedAt: new Date().toISOString(),
   });
-  const totalBytes = stored.reduce((sum, f) => sum + f.size, 0);
-  return {
-    fetchedBytes: configStep.fetchedBytes + result.fetchedBytes,
-    totalBytes,
-    files: stored.map((f) => ({ file: f.path, loadedBytes: f.size, totalBytes: f.size })),
-    sessionDtypes: sessions,
-  };
+  return { fetchedBytes, totalBytes: sumSizes(stored), files: progressFiles(stored), sessionDtypes: sessions };
+}
+
+function sumSizes(files: readonly StoredFile[]): number {
+  return files.reduce((sum, f) => sum + f.size, 0);
+}
+
+function progressFiles(files: readonly StoredFile[]): ProgressFile[] {
+  return files.map((f) => ({ file: f.path, loadedBytes: f.size, totalBytes: f.size }));
+}
+
+interface SplitWeights {
+  /** The files as stored now: each split graph followed by its data file. */
+  stored: StoredFile[];
+  /** Manifest entries for the split files and for files that stay inline for good. */
+  entries: Record<string, ManifestFile>;
+  /** The graphs split this time. */
+  graphs: string[];
+}
+
+/**
+ * Splits each inline weight file of `stored` big enough to gain from it (see isSplittable) into
+ * graph + external data, so the engine can hand the weights to onnxruntime as a Blob. A file that
+ * can't be split stays inline and loads as before: when it is no ONNX model the splitter handles,
+ * that is recorded and it is not read again; when storage is short, the next load tries again.
+ */
+async function splitWeights(store: ModelStore, manifest: ModelLocation & { files: Record<string, ManifestFile> }, stored: readonly StoredFile[]): Promise<SplitWeights> {
+  const paths = stored.map((f) => f.path);
+  const out: SplitWeights = { stored: [], entries: {}, graphs: [] };
+  for (const file of stored) {
+    const record = manifest.files[file.path];
+    if (!isSplittable(file.path, file.size, paths) || record?.splitFrom || record?.keptInline) {
+      out.stored.push(file);
+      continue;
+    }
+    const outcome = await splitStoredFile(store, manifest, file.path, file.size, estimateStorage);
+    if (!outcome.split) {
+      out.stored.push(file);
+      if (outcome.final) out.entries[file.path] = { size: file.size, sha256: file.sha256, keptInline: outcome.reason };
+      continue;
+    }
+    const { graph, data } = outcome.split;
+    out.stored.push({ path: graph.path, size: graph.size, sha256: null }, { path: data.path, size: data.size, sha256: null });
+    Object.assign(out.entries, splitManifestEntries(outcome.split, { size: file.size, sha256: file.sha256 ?? record?.sha256 ?? null }));
+    out.graphs.push(graph.path);
+  }
+  return out;
+}
+
+function estimateStorage() {
+  return navigator.storage.estimate();
+}
+
+/**
+ * Weights an earlier load split whose graph and data are both still stored at their recorded
+ * sizes, by graph path. One the listing now gives another size or sha256 for (the hub's file
+ * changed) is not among them, so it is fetched again.
+ */
+async function storedSplits(store: ModelStore, manifest: ModelManifest, listing: Record<string, ManifestFile> | null): Promise<Map<string, StoredFile[]>> {
+  const found = new Map<string, StoredFile[]>();
+  for (const [path, entry] of Object.entries(manifest.files)) {
+    const original = entry.splitFrom;
+    const data = manifest.files[dataPathOf(path)];
+    const listed = listing?.[path];
+    if (!original || !data) continue;
+    if (listed && (listed.size !== original.size || (listed.sha256 && original.sha256 && listed.sha256 !== original.sha256))) continue;
+    if (!(await store.has(store.fileUrl(manifest, path), entry.size)) || !(await store.has(store.fileUrl(manifest, dataPathOf(path)), data.size))) continue;
+    found.set(path, [
+      { path, size: entry.size, sha256: null },
+      { path: dataPathOf(path), size: data.size, sha256: null },
+    ]);
+  }
+  return found;
 }
 
 /**
@@ -151,7 +240,7 @@ async function storedFileSet(
   manifest: ModelManifest,
   dtype: Dtype,
   sessions: SessionDtypes | null,
-): Promise<{ totalBytes: number; files: ProgressFile[] } | null> {
+): Promise<StoredFile[] | null> {
   const paths = manifest.completeDtypes.includes(dtype) ? manifest.filesByDtype[dtype] : undefined;
   if (!paths?.length) return null;
   // A vision-language model's set for this dtype may have been stored for the other backend, whose
@@ -159,11 +248,11 @@ async function storedFileSet(
   if (sessions && !(Object.entries(sessions) as [SessionName, Dtype][]).every(([session, sessionDtype]) => paths.includes(sessionFile(session, sessionDtype)))) {
     return null;
   }
-  const files: ProgressFile[] = [];
+  const files: StoredFile[] = [];
   for (const path of paths) {
-    const size = manifest.files[path]?.size ?? null;
-    if (!(await store.has(store.fileUrl(manifest, path), size))) return null;
-    files.push({ file: path, loadedBytes: size ?? 0, totalBytes: size ?? 0 });
+    const recorded = manifest.files[path];
+    if (!(await store.has(store.fileUrl(manifest, path), recorded?.size ?? null))) return null;
+    files.push({ path, size: recorded?.size ?? 0, sha256: recorded?.sha256 ?? null });
   }
-  return { totalBytes: files.reduce((sum, f) => sum + f.totalBytes, 0), files };
+  return files;
 }
