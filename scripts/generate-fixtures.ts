@@ -18,11 +18,12 @@ import {
   generateModelRepo,
 } from '../test/fixtures/model-repos';
 import { QWEN35_FIXTURE_REPOS, QWEN35_SESSIONS, ensureQwen35Models, generateQwen35Repo, qwen35SessionFile } from '../test/fixtures/tiny-qwen35';
+import { GGUF_FIXTURE_REPOS, ensureGgufModels, generateGgufRepo, ggufRepoFileSizes } from '../test/fixtures/tiny-gguf';
 import { GLM_OCR_FIXTURE_REPOS, ensureGlmOcrModels, generateGlmOcrRepo } from '../test/fixtures/tiny-glm-ocr';
 
 function usage(): never {
   console.log('usage: tsx scripts/generate-fixtures.ts [--out <dir>] [--force] [--only <org/name>]...');
-  console.log(`repos: ${[...FIXTURE_REPOS, ...QWEN35_FIXTURE_REPOS, ...GLM_OCR_FIXTURE_REPOS].map((r) => r.id).join(', ')}`);
+  console.log(`repos: ${[...FIXTURE_REPOS, ...QWEN35_FIXTURE_REPOS, ...GLM_OCR_FIXTURE_REPOS, ...GGUF_FIXTURE_REPOS].map((r) => r.id).join(', ')}`);
   process.exit(2);
 }
 
@@ -43,17 +44,20 @@ async function main(): Promise<void> {
   const specs: FixtureRepoSpec[] = FIXTURE_REPOS.filter((s) => only.length === 0 || only.includes(s.id));
   const qwen35 = QWEN35_FIXTURE_REPOS.filter((s) => only.length === 0 || only.includes(s.id));
   const glmOcr = GLM_OCR_FIXTURE_REPOS.filter((s) => only.length === 0 || only.includes(s.id));
-  if (specs.length === 0 && qwen35.length === 0 && glmOcr.length === 0) usage();
+  const gguf = GGUF_FIXTURE_REPOS.filter((s) => only.length === 0 || only.includes(s.id));
+  if (specs.length === 0 && qwen35.length === 0 && glmOcr.length === 0 && gguf.length === 0) usage();
 
   const t0 = performance.now();
   if (force) {
     for (const spec of specs) await generateModelRepo(out, spec);
     for (const spec of qwen35) await generateQwen35Repo(out, spec);
     for (const spec of glmOcr) await generateGlmOcrRepo(out, spec);
+    for (const spec of gguf) await generateGgufRepo(out, spec);
   } else {
     await ensureFixtureModels(out, specs);
     await ensureQwen35Models(out, qwen35);
     await ensureGlmOcrModels(out, glmOcr);
+    await ensureGgufModels(out, gguf);
   }
   const cwd = process.cwd();
   console.log(`fixtures in ${relative(cwd, out) || '.'} (${(performance.now() - t0).toFixed(0)} ms)`);
@@ -78,6 +82,12 @@ async function main(): Promise<void> {
         const s = await stat(resolve(out, spec.id, file));
         console.log(`    ${file.padEnd(40)} ${String(s.size).padStart(10)} bytes  (dtype ${dtype})`);
       }
+    }
+  }
+  for (const spec of gguf) {
+    console.log(`  ${spec.id}  [gguf ${spec.arch}]`);
+    for (const [file, bytes] of Object.entries(await ggufRepoFileSizes(out, spec))) {
+      console.log(`    ${file.padEnd(40)} ${String(bytes).padStart(10)} bytes`);
     }
   }
 }
