@@ -188,11 +188,13 @@ export async function importFolderModel(
   const splitGraphs: string[] = [];
   let filesByDtype = plan.filesByDtype;
   const paths = plan.files.map((f) => f.path);
+  const visionLanguage = modelLayout({ model_type: plan.modelType }) === 'vision-language';
   let storedBytes = 0;
   try {
     for (const { path, file } of plan.files) {
       let keptInline: string | null = null;
-      if (isSplittable(path, file.size, paths)) {
+      // A vision-language model's sessions stay inline, as in a download (see model-files.ts).
+      if (!visionLanguage && isSplittable(path, file.size, paths)) {
         const outcome = await splitIntoStore(store, location, path, file.stream());
         if (outcome.split) {
           Object.assign(files, splitManifestEntries(outcome.split, { size: file.size, sha256: null }));

@@ -54,7 +54,7 @@ export async function storeModelFiles(options: StoreModelOptions): Promise<Store
   if (known) {
     // Complete from an earlier download (or a folder import): no network at all. A model stored
     // before weights were split is split now, once; where that fails it loads inline as before.
-    const split = await splitWeights(store, manifest, known);
+    const split = storedSessions ? unsplit(known) : await splitWeights(store, manifest, known);
     // A use: recorded with the manifest already in hand.
     await store.writeManifest({
       ...manifest,
@@ -116,7 +116,7 @@ export async function storeModelFiles(options: StoreModelOptions): Promise<Store
   const files: Record<string, ManifestFile> = { ...manifest?.files };
   for (const file of downloaded) files[file.path] = { size: file.size, sha256: file.sha256 };
   // Verified and stored as the hub has them: now split the big inline weights, once.
-  const split = await splitWeights(store, { ...model, files }, downloaded);
+  const split = sessions ? unsplit(downloaded) : await splitWeights(store, { ...model, files }, downloaded);
   Object.assign(files, split.entries);
   const stored = [...split.stored, ...kept];
   await store.writeManifest({
@@ -183,6 +183,15 @@ async function splitWeights(store: ModelStore, manifest: ModelLocation & { files
     out.graphs.push(graph.path);
   }
   return out;
+}
+
+/**
+ * A vision-language model's sessions (decoder, embeddings, vision encoder) stay inline: the engine
+ * hands external data to one-session models only (transformers.js gives every session the same
+ * session options, so each would be handed every session's data).
+ */
+function unsplit(stored: readonly StoredFile[]): SplitWeights {
+  return { stored: [...stored], entries: {}, graphs: [] };
 }
 
 function estimateStorage() {
