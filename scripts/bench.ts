@@ -202,7 +202,7 @@ async function main() {
     return run.section(`loading: ${loadSetup.model}`, async () => {
       const [appContext, bareContext] = await Promise.all([launchFor('wasm'), launchFor('wasm')]);
       try {
-        return await measureLoad(appContext, await bareContext.newPage(), mirror, DEFAULT_FIXTURES_DIR, loadSetup, PLAN.load);
+        return await measureLoad(appContext, await bareContext.newPage(), mirror, DEFAULT_FIXTURES_DIR, loadSetup, PLAN.load, (partial) => (run.figures.load = partial));
       } finally {
         await Promise.all([appContext.close(), bareContext.close()]);
       }
@@ -217,8 +217,7 @@ async function main() {
   }
 
   if (loadOnly) {
-    const load = await runLoad();
-    run.figures.load = load;
+    const load = await keep('load', runLoad());
     if (load) console.log(`warm load / store read ${load.warmLoadOverStoreRead.toFixed(2)}, peak memory / weights ${load.peakMemoryOverWeights.toFixed(2)}, download / bare fetch ${load.downloadOverBareFetch.toFixed(2)}`);
     return;
   }
@@ -337,10 +336,13 @@ async function main() {
   await keep('predictions', smoke ? run.section('predicted vs measured decode', () => runPredictions(hub)) : Promise.resolve(null));
 }
 
-/** Puts a section's figure in the results as soon as it is measured, so a run that dies later keeps it. */
+/**
+ * Puts a section's figure in the results as soon as it is measured, so a run that dies later keeps
+ * it. A failed section (null) leaves what it recorded part-way.
+ */
 async function keep<T>(key: string, figure: Promise<T>): Promise<T> {
   const value = await figure;
-  run.figures[key] = value;
+  if (value !== null || !(key in run.figures)) run.figures[key] = value;
   return value;
 }
 

@@ -111,8 +111,14 @@ async function loadInNewPage(context: BrowserContext, mirror: MirrorServer, setu
   return { page, app, load: measured, memory };
 }
 
-export async function measureLoad(appContext: BrowserContext, barePage: Page, mirror: MirrorServer, fixturesDir: string, setup: GenerationSetup, plan: LoadPlan) {
+/**
+ * `progress` gets the figures measured so far after each step, so a run stopped part-way (by the
+ * clock or a signal) still writes them.
+ */
+export async function measureLoad(appContext: BrowserContext, barePage: Page, mirror: MirrorServer, fixturesDir: string, setup: GenerationSetup, plan: LoadPlan, progress: (partial: Record<string, unknown>) => void = () => {}) {
   const weights = weightBytes(fixturesDir, setup.model, setup.dtype);
+  const partial: Record<string, unknown> = { model: setup.model, dtype: setup.dtype, threads: setup.threads, weightBytes: weights, partial: true };
+  const step = (figures: Record<string, unknown>) => progress(Object.assign(partial, figures));
 
   // 1. First load: the download, against plain fetches of what the app fetched.
   const cold = await loadInNewPage(appContext, mirror, setup);
@@ -125,19 +131,23 @@ export async function measureLoad(appContext: BrowserContext, barePage: Page, mi
     bare: { ...bareFetch, bytesPerSecond: (bareFetch.bytes * 1000) / bareFetch.ms },
     files: fetched.urls.map((u) => u.slice(u.indexOf(`/${setup.model}/`) + setup.model.length + 2)),
   };
+  step({ download, coldLoad: cold.load, downloadOverBareFetch: download.app.bytesPerSecond / download.bare.bytesPerSecond });
 
   // 2. The floor of a warm load: the same stored bytes read in the same profile.
   const storeRead = await readStore(cold.page, setup);
   await cold.page.close();
+  step({ storeRead });
 
   // 3. The warm load and answers in a new page (a new renderer), sampled until the last answer.
   const warm = await loadInNewPage(appContext, mirror, setup);
+  step({ warmLoad: warm.load, warmLoadOverStoreRead: warm.load.wallMs / storeRead.ms });
   const bareSession = await bare.load(setup);
   const loadAverages = [loadAverage()];
   const speed = await alternate(warm.app.run, bareSession.run, plan.speed.warmups, plan.speed.repeats);
   loadAverages.push(loadAverage());
   const peak = warm.memory.stop();
   await warm.page.close();
+  step({ peakMemory: peak, peakMemoryOverWeights: peak.pssBytes / weights, appVsBare: { app: speed.a, bare: speed.b } });
 
   // 4. Levers: each a warm load in a new page with a setting forced, its memory and one answer.
   const levers: { name: string; query: Record<string, string>; loads: MeasuredLoad[]; prefillTokensPerSecond: number; decodeTokensPerSecond: number }[] = [];
@@ -151,6 +161,7 @@ export async function measureLoad(appContext: BrowserContext, barePage: Page, mi
       await run.page.close();
     }
     levers.push({ ...lever, loads, prefillTokensPerSecond: answer!.prefillTokensPerSecond, decodeTokensPerSecond: answer!.decodeTokensPerSecond });
+    step({ levers });
   }
 
   return {

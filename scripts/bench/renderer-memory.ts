@@ -82,12 +82,16 @@ export interface RendererPeak {
  * VmHWM is a lifetime figure, so a renderer that already existed before the start brings its
  * earlier peak along: give each measured load a new page (a new renderer) to keep that out.
  */
-export function sampleRendererMemory(profile: string, intervalMs = 200) {
+export function sampleRendererMemory(profile: string, intervalMs = 200, rescanEvery = 10) {
   const peak: RendererPeak = { pssBytes: 0, allRenderersPssBytes: 0, rssHighWaterBytes: 0, renderers: 0, samples: 0 };
   const seen = new Set<number>();
-  const sample = () => {
+  // Listing every process costs far more than reading a few: the renderers are looked up again
+  // only every `rescanEvery` samples (a new one starts with a new page, rarely mid-load).
+  let pids: number[] = [];
+  const sample = (rescan = peak.samples % rescanEvery === 0) => {
+    if (rescan) pids = rendererPids(profile);
     let sum = 0;
-    for (const pid of rendererPids(profile)) {
+    for (const pid of pids) {
       const reading = read(pid);
       if (!reading) continue;
       seen.add(pid);
@@ -103,12 +107,12 @@ export function sampleRendererMemory(profile: string, intervalMs = 200) {
   return {
     /** The peaks so far, the sampler still running. */
     peek(): RendererPeak {
-      sample();
+      sample(true);
       return { ...peak, renderers: seen.size };
     },
     stop(): RendererPeak {
       clearInterval(timer);
-      sample();
+      sample(true);
       return { ...peak, renderers: seen.size };
     },
   };
