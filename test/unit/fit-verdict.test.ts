@@ -60,6 +60,14 @@ const MEASURED: MeasuredLoad[] = [
     weightBytes: 351_796 + 1_597_012_480,
     peakBytes: mib * MiB,
   })),
+  {
+    what: 'Qwen3-1.7B-shaped q8, .onnx + .onnx_data (loaded, then answered 8 tokens): 4214 MiB',
+    shape: QWEN3_1_7B,
+    dtype: 'q8',
+    path: 'external-data',
+    weightBytes: 359_300 + 2_036_199_936,
+    peakBytes: 4214 * MiB,
+  },
 ];
 
 const ROOMY: DeviceBudget = { maxBufferSize: null, maxStorageBufferBindingSize: null, gpuMemoryBytes: null, deviceMemoryBytes: 8 * 2 ** 30, storageFreeBytes: 100e9 };
