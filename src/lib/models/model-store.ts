@@ -120,8 +120,9 @@ export class ModelStore {
     const headers = new Headers({ 'content-type': contentType, 'x-stored-at': new Date().toISOString() });
     if (size !== null) headers.set('content-length', String(size));
     if (sha256) headers.set('x-sha256', sha256);
-    // A few chunks of slack let the network run ahead of the disk without unbounded buffering.
-    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>(undefined, { highWaterMark: 8 });
+    // Slack counted in bytes, not chunks, so the network runs ahead while the cache catches up and
+    // the buffer stays bounded: eight chunks held downloads on loopback back to the cache's pace.
+    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>(undefined, new ByteLengthQueuingStrategy({ highWaterMark: 16 * 2 ** 20 }));
     const writer = writable.getWriter();
     let failure: unknown = null;
     const stored = this.cache.put(url, new Response(readable, { headers })).catch((error: unknown) => {
