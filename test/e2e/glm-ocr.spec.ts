@@ -54,6 +54,8 @@ test('the tiny GLM-OCR reads a picture attached through Attach image, and its te
   expect(handed).toMatch(/^Extract vendor, invoice_number, .* from this invoice:\n\n/);
   expect(handed.endsWith(invoiceLine('red'))).toBe(true);
   expect(handed).not.toContain('NORTHWIND');
+  // The box shows all of it, the read text under the instruction included, without scrolling inside it.
+  expect(await box.evaluate((area) => area.scrollHeight - area.clientHeight)).toBeLessThanOrEqual(1);
   await expect(page.getByTestId('preset-in-use')).toContainText('Invoice to JSON');
   await expect(page.getByTestId('invoice-handoff')).toBeVisible();
   await page.getByRole('button', { name: 'Send' }).click();
