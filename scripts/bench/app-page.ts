@@ -55,8 +55,11 @@ export async function openAppPage(page: Page, setup: Omit<GenerationSetup, 'thre
     async load(): Promise<AppLoad> {
       const started = Date.now();
       await page.getByRole('button', { name: 'Load model' }).click();
-      await page.getByTestId('model-ready').waitFor({ timeout: 900_000 });
+      // A load that fails says so on the page: stop there rather than wait out the timeout.
+      const failed = page.getByText(/^Loading ".*" failed:/);
+      await page.getByTestId('model-ready').or(failed).first().waitFor({ timeout: 900_000 });
       const wallMs = Date.now() - started;
+      if (await failed.isVisible()) throw new Error(`The app's load failed: ${await failed.textContent()}`);
       const { totalMs, phases } = parseLoadLine((await page.getByTestId('load-split').textContent()) ?? '');
       const detail = page.getByTestId('load-phases');
       let metrics: Record<string, unknown> | null = null;
