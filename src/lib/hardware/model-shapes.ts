@@ -54,6 +54,20 @@ export const CATALOG_SHAPES: Readonly<Record<string, ModelShape>> = {
   // Qwen3.5 interleaves linear-attention (Gated DeltaNet, fixed-size state) and full-attention
   // layers 3:1; its projections differ from a plain decoder's, so bytes are estimated as if each
   // layer were an ordinary attention + MLP block. The vision encoder is not counted here.
+  'onnx-community/GLM-OCR-ONNX': shape({
+    // zai-org/GLM-OCR text_config: a GLM-0.5B decoder with a plain attention cache.
+    hiddenSize: 1536,
+    intermediateSize: 4608,
+    numLayers: 16,
+    numHeads: 16,
+    numKvHeads: 8,
+    headDim: 128,
+    vocabSize: 59392,
+    tieWordEmbeddings: false,
+    // The CogViT encoder and its connector: 0.9B in all, less the decoder.
+    visionParams: 400e6,
+    approximate: 'GLM-OCR is a 0.9B document reader (CogViT encoder + GLM-0.5B decoder); sizes and bytes are approximate.',
+  }),
   'onnx-community/Qwen3.5-0.8B-ONNX-OPT': shape({
     hiddenSize: 1024,
     intermediateSize: 3584,
