@@ -1,6 +1,7 @@
 // Inference worker entry: exposes the typed inference API; the engines load lazily inside it.
 import { expose } from 'comlink';
 import { createInferenceApi } from '../src/lib/engines/inference-api';
+import { UnsupportedModelError } from '../src/lib/engines/errors';
 // Self-hosted onnxruntime-web runtime files (the pinned version transformers.js uses), so loading
 // never reaches a CDN and works offline. The engine picks one build per worker (ort-setup.ts).
 import asyncifyMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.mjs?url';
@@ -29,6 +30,9 @@ const api = createInferenceApi(async (kind) => {
       ]);
       return new WebLLMEngine(browserWebLLMBoundary());
     }
+    case 'llamacpp':
+      // GGUF models have a worker of their own (llamacpp.worker.ts); this one never gets them.
+      throw new UnsupportedModelError('GGUF models run in the llama.cpp worker, not this one.');
   }
 });
 

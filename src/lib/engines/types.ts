@@ -10,7 +10,7 @@ export type Backend = 'webgpu' | 'wasm';
 /** Weight formats, named the way transformers.js names its ONNX files. */
 export type Dtype = 'fp32' | 'fp16' | 'q8' | 'q4' | 'q4f16';
 
-export type EngineKind = 'transformers' | 'webllm';
+export type EngineKind = 'transformers' | 'webllm' | 'llamacpp';
 
 export interface ModelRef {
   engine: EngineKind;
@@ -28,6 +28,8 @@ export interface LoadOptions {
   listing?: Record<string, { size: number; sha256: string | null }> | null;
   /** The WebLLM build to run; required when the model's engine is 'webllm'. */
   webllm?: WebLLMModelSpec;
+  /** The GGUF file(s) to run; required when the model's engine is 'llamacpp'. */
+  gguf?: GgufLoadSpec;
   /** onnxruntime-web choices forced for measuring one against another (`?ort-build=`, `?ort-opt=`). */
   ort?: OrtOverrides;
 }
@@ -51,6 +53,11 @@ export interface OrtSetup {
   graphOptimizationLevel: GraphOptimizationLevel;
   /** Whether the weights in `.onnx_data` files went to the runtime as Blobs from the store, never whole in JS. */
   externalDataAsBlob: boolean;
+}
+
+/** What llama.cpp loads: repo paths of one GGUF file, or of every part of a split one in order. */
+export interface GgufLoadSpec {
+  files: string[];
 }
 
 /** A WebLLM (MLC) build: its WebLLM model id and compiled model library, from the catalog. */

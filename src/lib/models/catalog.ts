@@ -3,8 +3,10 @@
 import type { Backend, Dtype } from '../engines/types';
 import { DEFAULT_HUB, isValidRepoId } from './hub-urls';
 import { SUPPORTED_MODEL_TYPES } from './model-inspection';
+import { architectureRefusal } from './gguf/gguf-model-info';
+import { isGgufPath } from './gguf/gguf-repo';
 
-export type CatalogEngine = 'transformers' | 'webllm';
+export type CatalogEngine = 'transformers' | 'webllm' | 'llamacpp';
 
 export type ModelFamily =
   | 'Qwen3'
@@ -79,7 +81,18 @@ export interface WebLLMCatalogEntry extends CatalogEntryBase {
   maxHistorySize?: number;
 }
 
-export type CatalogEntry = TransformersCatalogEntry | WebLLMCatalogEntry;
+/** GGUF weights run by llama.cpp (wllama): on WASM, and on WebGPU where the browser offers it. */
+export interface LlamaCppCatalogEntry extends CatalogEntryBase {
+  engine: 'llamacpp';
+  /** Repo path of the GGUF file per dtype ('q8' a Q8_0 file, 'q4' a Q4_K_M one), or every part of a split one in order. */
+  ggufFiles: Partial<Record<Dtype, string | readonly string[]>>;
+  /** llama.cpp's architecture (`general.architecture`), e.g. `qwen3`, `chatglm`. */
+  modelType: string;
+  /** The transformers.js catalog entry of the same model, for a like-for-like comparison. */
+  sameModelAs?: string;
+}
+
+export type CatalogEntry = TransformersCatalogEntry | WebLLMCatalogEntry | LlamaCppCatalogEntry;
 
 /** Card URL for a repo on the public hub. */
 export function modelCardUrl(repoId: string): string {
@@ -369,8 +382,69 @@ export const WEBLLM_CATALOG: readonly WebLLMCatalogEntry[] = [
   }),
 ];
 
-/** Every model the picker offers: transformers.js models first, then the WebLLM builds. */
-export const ALL_MODELS: readonly CatalogEntry[] = [...CATALOG, ...WEBLLM_CATALOG];
+/**
+ * A GGUF build from the lab's (or a well-known quantizer's) repo. Who made the model, its licence,
+ * size and context are those of the transformers.js entry of the same model; the file names are
+ * the repo's own.
+ */
+function ggufBuild(entry: Pick<LlamaCppCatalogEntry, 'repoId' | 'label' | 'strengths' | 'ggufFiles' | 'modelType'> & { sameModelAs: string }): LlamaCppCatalogEntry {
+  const twin = CATALOG.find((c): c is TransformersCatalogEntry => c.repoId === entry.sameModelAs && c.engine === 'transformers');
+  if (!twin) throw new Error(`${entry.repoId}: sameModelAs "${entry.sameModelAs}" is not in the catalog.`);
+  const offered = (['q4', 'q8'] as const).filter((dtype) => entry.ggufFiles[dtype] !== undefined);
+  return {
+    engine: 'llamacpp',
+    modelCardUrl: modelCardUrl(entry.repoId),
+    dtypes: { wasm: offered, webgpu: offered },
+    family: twin.family,
+    lab: twin.lab,
+    country: twin.country,
+    licence: twin.licence,
+    parametersB: twin.parametersB,
+    parameters: twin.parameters,
+    contextLength: twin.contextLength,
+    ...(twin.thinkingToggle ? { thinkingToggle: true } : {}),
+    ...entry,
+  };
+}
+
+/** GGUF builds run by llama.cpp: the labs' own where they publish them, else unsloth's 4-bit quantizations. */
+export const LLAMACPP_CATALOG: readonly LlamaCppCatalogEntry[] = [
+  ggufBuild({
+    repoId: 'Qwen/Qwen3-0.6B-GGUF',
+    label: 'Qwen3 0.6B (GGUF Q8_0, llama.cpp)',
+    sameModelAs: 'onnx-community/Qwen3-0.6B-ONNX',
+    modelType: 'qwen3',
+    ggufFiles: { q8: 'Qwen3-0.6B-Q8_0.gguf' },
+    strengths: "Qwen's own GGUF, the file llama.cpp, Ollama and LM Studio deploy; 8-bit.",
+  }),
+  ggufBuild({
+    repoId: 'unsloth/Qwen3-0.6B-GGUF',
+    label: 'Qwen3 0.6B (GGUF Q4_K_M, llama.cpp)',
+    sameModelAs: 'onnx-community/Qwen3-0.6B-ONNX',
+    modelType: 'qwen3',
+    ggufFiles: { q4: 'Qwen3-0.6B-Q4_K_M.gguf', q8: 'Qwen3-0.6B-Q8_0.gguf' },
+    strengths: 'Qwen3 0.6B in 4-bit K-quants: about 400 MB, the fastest decode on a CPU here.',
+  }),
+  ggufBuild({
+    repoId: 'Qwen/Qwen3-1.7B-GGUF',
+    label: 'Qwen3 1.7B (GGUF Q8_0, llama.cpp)',
+    sameModelAs: 'onnx-community/Qwen3-1.7B-ONNX',
+    modelType: 'qwen3',
+    ggufFiles: { q8: 'Qwen3-1.7B-Q8_0.gguf' },
+    strengths: "Qwen's own 1.7B GGUF in 8-bit: better reasoning than 0.6B, about 1.8 GB.",
+  }),
+  ggufBuild({
+    repoId: 'zai-org/glm-edge-1.5b-chat-gguf',
+    label: 'GLM-Edge 1.5B Chat (GGUF Q4_K_M, llama.cpp)',
+    sameModelAs: 'onnx-community/glm-edge-1.5b-chat-ONNX',
+    modelType: 'chatglm',
+    ggufFiles: { q4: 'ggml-model-Q4_K_M.gguf' },
+    strengths: "Zhipu's own GGUF of GLM-Edge 1.5B chat, 4-bit: about 980 MB.",
+  }),
+];
+
+/** Every model the picker offers: transformers.js models first, then the WebLLM and llama.cpp builds. */
+export const ALL_MODELS: readonly CatalogEntry[] = [...CATALOG, ...WEBLLM_CATALOG, ...LLAMACPP_CATALOG];
 
 export function findCatalogEntry(repoId: string): CatalogEntry | undefined {
   return ALL_MODELS.find((entry) => entry.repoId === repoId);
@@ -537,7 +611,7 @@ export function validateCatalogEntry(entry: CatalogEntry): string[] {
   const e = entry as Partial<CatalogEntry> & Record<string, unknown>;
   const repoId = typeof e.repoId === 'string' ? e.repoId : '';
 
-  if (e.engine !== 'transformers' && e.engine !== 'webllm') problems.push(`Unknown engine "${String(e.engine)}".`);
+  if (e.engine !== 'transformers' && e.engine !== 'webllm' && e.engine !== 'llamacpp') problems.push(`Unknown engine "${String(e.engine)}".`);
   if (!isValidRepoId(repoId)) problems.push(`repoId "${repoId}" is not a valid hub id (org/name).`);
   if (e.modelCardUrl !== modelCardUrl(repoId)) {
     problems.push(`modelCardUrl "${String(e.modelCardUrl)}" does not point at ${modelCardUrl(repoId)}.`);
@@ -591,6 +665,22 @@ export function validateCatalogEntry(entry: CatalogEntry): string[] {
     // The picker gates WebLLM records on these features, so an f16 build must declare what it needs.
     if (features && webgpu.some((d) => F16_DTYPES.has(d)) && !features.includes('shader-f16')) {
       problems.push('An fp16 WebLLM build must list "shader-f16" in requiredFeatures.');
+    }
+  }
+
+  if (e.engine === 'llamacpp') {
+    const l = e as Partial<LlamaCppCatalogEntry>;
+    if (!isNonEmptyString(l.modelType) || architectureRefusal(l.modelType) !== null) {
+      problems.push(`modelType "${String(l.modelType)}" is not an architecture the bundled llama.cpp runs.`);
+    }
+    for (const dtype of new Set([...wasm, ...webgpu])) {
+      const files = l.ggufFiles?.[dtype];
+      const list = typeof files === 'string' ? [files] : Array.isArray(files) ? files : [];
+      if (list.length === 0) problems.push(`dtype "${dtype}" is offered but ggufFiles names no file for it.`);
+      for (const file of list) if (!isGgufPath(file)) problems.push(`ggufFiles.${dtype} "${String(file)}" is not a .gguf model file.`);
+    }
+    if (l.sameModelAs !== undefined && !CATALOG.some((c) => c.repoId === l.sameModelAs)) {
+      problems.push(`sameModelAs "${String(l.sameModelAs)}" is not a transformers.js catalog entry.`);
     }
   }
 
