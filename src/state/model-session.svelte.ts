@@ -14,6 +14,7 @@ import type {
   Backend,
   ChatMessage,
   Dtype,
+  EngineKind,
   GenerationParams,
   GenerationResult,
   LoadMetrics,
@@ -32,7 +33,9 @@ import {
   summarizeError,
   type ErrorSummary,
 } from '../lib/engines/errors';
-import { findCatalogEntry, type WebLLMCatalogEntry } from '../lib/models/catalog';
+import { findCatalogEntry, type LlamaCppCatalogEntry, type WebLLMCatalogEntry } from '../lib/models/catalog';
+import { namesGgufRepo, planGgufLoad } from '../lib/models/gguf/gguf-lookup';
+import { ModelStore } from '../lib/models/model-store';
 import { webGpuFailureWorthFallback, webllmUnavailableReason } from '../lib/engines/backend-fallback';
 import { detectCapabilities } from '../lib/hardware/capabilities';
 import type { ModelInspection } from '../lib/models/model-inspection';
@@ -78,13 +81,15 @@ export class ModelSession {
   cancelling = $state(false);
 
   #worker: ModelWorker;
+  /** The engine the next worker is started for: GGUF models run in a worker of their own. */
+  #workerEngine: EngineKind = 'transformers';
   #lastRequest = $state.raw<LoadRequest | null>(null);
   #loadSeq = 0;
 
   constructor(
     private readonly settings: Settings,
     private readonly lookups: InspectionLookups = new InspectionLookups(),
-    startWorker: StartInferenceWorker = inferenceWorkerStarter(defaultWorker),
+    startWorker: StartInferenceWorker = inferenceWorkerStarter(() => defaultWorker(this.#workerEngine)),
   ) {
     this.#worker = new ModelWorker(startWorker, {
       onLost: (error) => this.#workerLost(error),
@@ -155,7 +160,9 @@ export class ModelSession {
     await this.#endPreviousWorker();
     if (seq !== this.#loadSeq) return;
     const entry = findCatalogEntry(request.repoId);
+    this.#workerEngine = entry?.engine ?? (namesGgufRepo(request.repoId) ? 'llamacpp' : 'transformers');
     if (entry?.engine === 'webllm') return this.#loadWebLLM(seq, request, entry);
+    if (this.#workerEngine === 'llamacpp') return this.#loadLlamaCpp(seq, request, entry?.engine === 'llamacpp' ? entry : null);
     return this.#loadTransformers(seq, request);
   }
 
@@ -253,6 +260,40 @@ export class ModelSession {
             thinkingToggle: entry.thinkingToggle === true,
           },
         },
+      );
+      if (seq !== this.#loadSeq) return;
+      this.#ready(request.repoId, result);
+    } catch (error) {
+      if (seq !== this.#loadSeq) return;
+      this.#failed(error);
+    }
+  }
+
+  /** GGUF models: the file(s) for this backend and dtype from the catalog or the hub's listing, run by llama.cpp. */
+  async #loadLlamaCpp(seq: number, request: LoadRequest, entry: LlamaCppCatalogEntry | null): Promise<void> {
+    this.inspection = null;
+    try {
+      const caps = await this.detect();
+      const backend = chooseBackend(caps, request.backendOverride);
+      const plan = await planGgufLoad({
+        repoId: request.repoId,
+        hub: request.hub,
+        revision: REVISION,
+        backend: backend.value,
+        entry,
+        dtypeOverride: request.dtypeOverride,
+        store: await ModelStore.tryOpen(),
+      });
+      if (seq !== this.#loadSeq) return;
+      const decision: LoadDecision = { backend, dtype: { value: plan.dtype, reason: plan.dtypeReason }, threads: chooseWasmThreads(caps) };
+      this.decision = decision;
+      this.status = 'loading';
+      void navigator.storage?.persist?.().catch(() => false);
+      const result = await this.#loadInWorker(
+        seq,
+        { engine: 'llamacpp', repoId: request.repoId, revision: REVISION, hub: request.hub },
+        decision,
+        { wasmThreads: decision.threads.value, listing: plan.listing, gguf: { files: plan.files } },
       );
       if (seq !== this.#loadSeq) return;
       this.#ready(request.repoId, result);
@@ -381,8 +422,9 @@ export class ModelSession {
   }
 }
 
-function defaultWorker(): Worker {
+function defaultWorker(engine: EngineKind): Worker {
   workerGate.assertAllowed('model');
+  if (engine === 'llamacpp') return new Worker(new URL('../../workers/llamacpp.worker.ts', import.meta.url), { type: 'module', name: 'llamacpp' });
   return new Worker(new URL('../../workers/inference.worker.ts', import.meta.url), {
     type: 'module',
     name: 'inference',
