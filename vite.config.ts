@@ -4,6 +4,7 @@
 // is cross-origin isolated (SharedArrayBuffer, onnxruntime-web's WASM threads). In the build, the
 // service worker (src/pwa/sw.ts) adds the same headers for hosts that cannot, and offline, and
 // scripts/vite-host-headers-plugin.ts writes them as dist/_headers for hosts that can.
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
@@ -14,6 +15,18 @@ import { workerEntryFileName } from './src/lib/security/host-headers.ts';
 export default defineConfig({
   plugins: [
     svelte(),
+    // transformers.js' onnxruntime-web import goes to a module that can also run the JSPI build
+    // (src/lib/engines/transformers/ort-bundle.ts); every other import of it is left as it is.
+    {
+      name: 'onnxruntime-bundle-choice',
+      enforce: 'pre',
+      resolveId(source, importer) {
+        if (source === 'onnxruntime-web/webgpu' && importer?.includes('@huggingface/transformers')) {
+          return fileURLToPath(new URL('./src/lib/engines/transformers/ort-bundle.ts', import.meta.url));
+        }
+        return null;
+      },
+    },
     contentSecurityPolicy(),
     hostHeaders(),
     VitePWA({
@@ -47,6 +60,9 @@ export default defineConfig({
         // icons and the manifest. Model weights never come from this origin, so none can match.
         // The plugin adds manifest.webmanifest itself.
         globPatterns: ['**/*.{html,js,mjs,css,wasm,svg,png}'],
+        // ORT's plain build runs only when `?ort-build=plain` forces it, to measure it against the
+        // others: it is fetched then, never precached (JSPI and asyncify are the ones loads use).
+        globIgnores: ['**/ort-wasm-simd-threaded-*.{wasm,mjs}'],
         // ORT's threaded wasm is ~25 MB.
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
       },

@@ -17,8 +17,11 @@ export type OrtAssets = Readonly<Record<OrtBuild, OrtAssetUrls>>;
 export const ORT_BUILDS: readonly OrtBuild[] = ['asyncify', 'plain', 'jspi'];
 export const GRAPH_OPTIMIZATION_LEVELS: readonly GraphOptimizationLevel[] = ['disabled', 'basic', 'extended', 'all'];
 
-/** The build a WASM load runs when nothing is forced. */
-export const DEFAULT_WASM_BUILD: OrtBuild = 'asyncify';
+/**
+ * The build a WASM load runs when nothing is forced: JSPI, the one that reads external data from a
+ * Blob a range at a time, so JS never holds the weights (asyncify where JSPI is missing).
+ */
+export const DEFAULT_WASM_BUILD: OrtBuild = 'jspi';
 /** The optimisation level every load uses when nothing is forced. */
 export const DEFAULT_GRAPH_OPTIMIZATION_LEVEL: GraphOptimizationLevel = 'all';
 
@@ -36,6 +39,19 @@ export function chooseOrtBuild(backend: Backend, overrides: OrtOverrides | undef
   if (backend === 'webgpu') return 'asyncify';
   const wanted = overrides?.build ?? DEFAULT_WASM_BUILD;
   return wanted === 'jspi' && !jspi ? 'asyncify' : wanted;
+}
+
+/** Where the engine leaves its choice of bundle for ort-bundle.ts to read when it is first imported. */
+export const ORT_BUNDLE_CHOICE = Symbol.for('on-device-playground.ort-bundle');
+
+/**
+ * Picks the onnxruntime-web bundle transformers.js will run on (ort-bundle.ts): the JSPI build's
+ * own bundle (its JS is the one that reads external data from a Blob a range at a time), else the
+ * WebGPU bundle, whose glue module and binary are chosen by wasmPaths. Must run before
+ * transformers.js is first imported in this worker; the worker keeps that bundle for its life.
+ */
+export function chooseOrtBundle(build: OrtBuild, scope: object = globalThis): void {
+  (scope as Record<symbol, unknown>)[ORT_BUNDLE_CHOICE] = build === 'jspi' ? 'jspi' : 'asyncify';
 }
 
 /** Session options for every session of a load. */
@@ -89,6 +105,11 @@ const listeners = new WeakMap<InferenceSessionStatics, Set<CreateListener>>();
  * Reports the duration of every session created through `session.create` (transformers.js calls
  * it once per ONNX file) to `listener` until the returned function is called. The runtime's
  * `InferenceSession` class is shared with transformers.js, so its static `create` is wrapped once.
+ *
+ * The wrapper also creates sessions one at a time. transformers.js starts a vision-language
+ * model's sessions together, but the runtime keeps one set of mounted external data files and
+ * drops all of them when any creation ends; a creation that waits on a Blob read (JSPI) or the GPU
+ * would lose its files to another's end. Each duration counts from its own start, not its wait.
  */
 export function onSessionCreated(session: InferenceSessionStatics, listener: CreateListener): () => void {
   let set = listeners.get(session);
@@ -97,14 +118,19 @@ export function onSessionCreated(session: InferenceSessionStatics, listener: Cre
     set = subscribers;
     listeners.set(session, subscribers);
     const create = session.create.bind(session);
-    session.create = async (...args: never[]) => {
-      const started = performance.now();
-      try {
-        return await create(...args);
-      } finally {
-        const ms = performance.now() - started;
-        for (const notify of subscribers) notify(ms);
-      }
+    let previous: Promise<unknown> = Promise.resolve();
+    session.create = (...args: never[]) => {
+      const turn = previous.then(async () => {
+        const started = performance.now();
+        try {
+          return await create(...args);
+        } finally {
+          const ms = performance.now() - started;
+          for (const notify of subscribers) notify(ms);
+        }
+      });
+      previous = turn.catch(() => {});
+      return turn;
     };
   }
   set.add(listener);

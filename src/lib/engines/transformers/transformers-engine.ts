@@ -43,15 +43,17 @@ import { correctTextOnlyRopeDeltas, dropEmptyPictureInputs } from './qwen-vl-wor
 import { DEFAULT_PIXEL_BUDGET } from '../../vision/image-budget';
 import { imageGridFromConfig } from '../../vision/processor-grid';
 import { LoadPhaseClock } from './load-phases';
-import { chooseOrtBuild, jspiAvailable, onSessionCreated, sessionOptionsFor, startEngine, type OrtAssets } from './ort-setup';
+import { chooseOrtBuild, chooseOrtBundle, jspiAvailable, onSessionCreated, sessionOptionsFor, startEngine, type OrtAssets } from './ort-setup';
+import { externalDataBlobs, externalDataFormat, graphsWithExternalData } from './external-data';
+import { MODEL_CACHE_NAME, ModelStore } from '../../models/model-store';
 
 type Transformers = typeof import('@huggingface/transformers');
 type Tokenizer = Awaited<ReturnType<Transformers['AutoTokenizer']['from_pretrained']>>;
 type CausalLM = Awaited<ReturnType<Transformers['AutoModelForCausalLM']['from_pretrained']>>;
 type KvCache = InstanceType<Transformers['DynamicCache']>;
 type Tensor = InstanceType<Transformers['Tensor']>;
-/** The onnxruntime-web module transformers.js runs on (the same instance: the bundler shares it). */
-type OnnxRuntime = typeof import('onnxruntime-web/webgpu');
+/** The onnxruntime-web module transformers.js runs on (the same instance: the build config points it there). */
+type OnnxRuntime = typeof import('./ort-bundle');
 
 interface LoadedModel {
   tokenizer: Tokenizer;
@@ -88,6 +90,7 @@ export class TransformersEngine implements Engine {
   /** The build the runtime was started with: it runs for the worker's life once started. */
   #ortBuild: OrtBuild | null = null;
   #engineStart: Promise<void> | null = null;
+  #ort: Promise<OnnxRuntime> | null = null;
 
   constructor(private readonly ortAssets: OrtAssets | null) {}
 
@@ -99,9 +102,11 @@ export class TransformersEngine implements Engine {
     onEvent: EngineEventHandler,
   ): Promise<LoadResult> {
     await this.unload();
-    const tf = await this.#library();
-    const ort = await this.#runtime();
+    // The bundle is chosen before transformers.js first imports it, and stays for the worker's life.
     const build = (this.#ortBuild ??= chooseOrtBuild(backend, options.ort, jspiAvailable()));
+    chooseOrtBundle(build);
+    const ort = await (this.#ort ??= import('./ort-bundle'));
+    const tf = await this.#library();
     this.#configure(tf, model, options, build);
     const clock = new LoadPhaseClock();
 
@@ -144,7 +149,22 @@ export class TransformersEngine implements Engine {
 
     // Everything is in the store now: transformers.js reads it from there and never the network.
     const fromStore = { revision: model.revision, local_files_only: true };
-    const session_options = sessionOptionsFor(options.ort);
+    // Weights split to `.onnx_data` files (every big model once stored) go to the JSPI build as
+    // Blobs from the store; other builds get them through transformers.js, each session its own.
+    const graphs = graphsWithExternalData(stored.files);
+    const asBlobs = build === 'jspi' && graphs.size > 0;
+    let externalData: Awaited<ReturnType<typeof externalDataBlobs>> = [];
+    if (asBlobs) {
+      try {
+        const cache = await caches.open(MODEL_CACHE_NAME);
+        externalData = await externalDataBlobs(await ModelStore.open(), (url) => cache.match(url), model, graphs);
+      } catch (error) {
+        throw describeLoadError(error, model, backend);
+      }
+    }
+    const session_options = { ...sessionOptionsFor(options.ort), ...(asBlobs ? { externalData } : {}) };
+    // Set either way: it overrides a hub config's own chunk counts, which may not match what is stored.
+    const use_external_data_format = asBlobs ? false : (externalDataFormat(graphs) ?? false);
     let modelConfig: Awaited<ReturnType<Transformers['AutoConfig']['from_pretrained']>>;
     try {
       modelConfig = await tf.AutoConfig.from_pretrained(model.repoId, fromStore);
@@ -162,8 +182,8 @@ export class TransformersEngine implements Engine {
       const createdBefore = clock.phases().sessionCreateMs;
       try {
         return await (sessions
-          ? tf.AutoModelForImageTextToText.from_pretrained(model.repoId, { ...fromStore, config: modelConfig, device: backend, dtype: sessions, session_options })
-          : tf.AutoModelForCausalLM.from_pretrained(model.repoId, { ...fromStore, config: modelConfig, device: backend, dtype, session_options }));
+          ? tf.AutoModelForImageTextToText.from_pretrained(model.repoId, { ...fromStore, config: modelConfig, device: backend, dtype: sessions, session_options, use_external_data_format })
+          : tf.AutoModelForCausalLM.from_pretrained(model.repoId, { ...fromStore, config: modelConfig, device: backend, dtype, session_options, use_external_data_format }));
       } finally {
         clock.addStoreRead(performance.now() - loadStarted, clock.phases().sessionCreateMs - createdBefore);
       }
@@ -212,7 +232,7 @@ export class TransformersEngine implements Engine {
         ? { supported: true, pixelBudget: DEFAULT_PIXEL_BUDGET, grid: imageGridFromConfig(processor.image_processor.config) }
         : { supported: false, reason: `${model.repoId} reads text only: load a model that sees pictures (Qwen3.5, or GLM-OCR for documents) to attach one.` },
       ...(sessions ? { sessionDtypes: sessions } : {}),
-      onnxRuntime: { build, graphOptimizationLevel: session_options.graphOptimizationLevel, externalDataAsBlob: false },
+      onnxRuntime: { build, graphOptimizationLevel: session_options.graphOptimizationLevel, externalDataAsBlob: asBlobs },
     };
     const imageTokenId = typeof config.image_token_id === 'number' ? config.image_token_id : null;
     this.#loaded = {
@@ -494,10 +514,6 @@ export class TransformersEngine implements Engine {
   async #library(): Promise<Transformers> {
     this.#lib ??= await import('@huggingface/transformers');
     return this.#lib;
-  }
-
-  #runtime(): Promise<OnnxRuntime> {
-    return import('onnxruntime-web/webgpu');
   }
 
   #configure(tf: Transformers, model: ModelRef, options: LoadOptions, build: OrtBuild): void {

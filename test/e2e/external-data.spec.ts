@@ -1,0 +1,38 @@
+// A model whose weights sit in an .onnx_data file beside a graph-only .onnx loads with those
+// weights handed to onnxruntime as a Blob from the store (JSPI build), and answers exactly as the
+// same weights stored inline do.
+import { test, expect, type Page } from '@playwright/test';
+import { FIXTURE_MODELS_DIR } from './ports';
+import { chooseBackend, lastAnswer, loadModel, openApp, send, setGeneration, waitForAnswerDone, watch } from './app';
+import { TINY_QWEN3, ensureFixtureModels, type FixtureRepoSpec } from '../fixtures/model-repos';
+
+/** tiny-qwen3's q8 weights (same seed and dims: the same answers), its initializers in model_quantized.onnx_data. */
+const EXTERNAL: FixtureRepoSpec = { ...TINY_QWEN3, id: 'fixtures/tiny-qwen3-external', dtypes: ['q8'], externalData: true };
+
+test.beforeAll(async () => {
+  await ensureFixtureModels(FIXTURE_MODELS_DIR, [TINY_QWEN3, EXTERNAL]);
+});
+
+async function greedyAnswer(page: Page, model: string): Promise<{ text: string; runtime: { build: string; externalDataAsBlob: boolean } }> {
+  await openApp(page, model, undefined, '&ort-build=jspi');
+  await chooseBackend(page, 'WASM (CPU)');
+  await setGeneration(page, { temperature: 0, maxNewTokens: 24 });
+  await loadModel(page);
+  await send(page, 'Tell me about the sea.');
+  await waitForAnswerDone(page);
+  const text = (await lastAnswer(page).locator('.markdown').textContent()) ?? '';
+  const runtime = JSON.parse((await page.getByTestId('load-phases').getAttribute('data-runtime')) ?? 'null');
+  return { text, runtime };
+}
+
+test('weights in external data, read as a Blob, give the same greedy answer as the inline model', async ({ page }) => {
+  const watchers = watch(page);
+  const inline = await greedyAnswer(page, TINY_QWEN3.id);
+  expect(inline.runtime).toMatchObject({ build: 'jspi', externalDataAsBlob: false });
+  expect(inline.text.length).toBeGreaterThan(0);
+
+  const external = await greedyAnswer(page, EXTERNAL.id);
+  expect(external.runtime).toMatchObject({ build: 'jspi', externalDataAsBlob: true });
+  expect(external.text).toBe(inline.text);
+  expect(watchers.consoleErrors).toEqual([]);
+});
