@@ -13,8 +13,8 @@ test.beforeAll(async () => {
   await ensureFixtureModels(FIXTURE_MODELS_DIR, [TINY_QWEN3, EXTERNAL]);
 });
 
-async function greedyAnswer(page: Page, model: string): Promise<{ text: string; runtime: { build: string; externalDataAsBlob: boolean } }> {
-  await openApp(page, model, undefined, '&ort-build=jspi');
+async function greedyAnswer(page: Page, model: string, build = 'jspi'): Promise<{ text: string; runtime: { build: string; externalDataAsBlob: boolean } }> {
+  await openApp(page, model, undefined, `&ort-build=${build}`);
   await chooseBackend(page, 'WASM (CPU)');
   await setGeneration(page, { temperature: 0, maxNewTokens: 24 });
   await loadModel(page);
@@ -33,6 +33,15 @@ test('weights in external data, read as a Blob, give the same greedy answer as t
 
   const external = await greedyAnswer(page, EXTERNAL.id);
   expect(external.runtime).toMatchObject({ build: 'jspi', externalDataAsBlob: true });
+  expect(external.text).toBe(inline.text);
+  expect(watchers.consoleErrors).toEqual([]);
+});
+
+test('on the asyncify build, the same external data reaches the runtime through transformers.js, with the same answer', async ({ page }) => {
+  const watchers = watch(page);
+  const inline = await greedyAnswer(page, TINY_QWEN3.id, 'asyncify');
+  const external = await greedyAnswer(page, EXTERNAL.id, 'asyncify');
+  expect(external.runtime).toMatchObject({ build: 'asyncify', externalDataAsBlob: false });
   expect(external.text).toBe(inline.text);
   expect(watchers.consoleErrors).toEqual([]);
 });
