@@ -31,6 +31,7 @@ import {
 } from '../lib/benchmark/prompts';
 import { cancelUnfinished, initialOutcomes, outcomeKey, type CaseOutcome } from '../lib/benchmark/outcomes';
 import { RunCancelled, untilAborted } from '../lib/async/until-aborted';
+import { engineOfModel } from '../lib/models/model-engine';
 
 const DEVICE_HOLDER = 'The benchmark';
 
@@ -259,6 +260,7 @@ export class BenchmarkRunner extends DeviceRunner {
     const promptTokens = samples[0].promptTokens;
     const row: BenchmarkRow = {
       modelId: group.modelId,
+      engine: engineOfModel(group.modelId),
       backend: group.backend,
       dtype: session.runtime!.dtype,
       promptSize: size,

@@ -19,7 +19,7 @@ import { workerGate } from '../lib/security/worker-gate';
 
 const BACKENDS: Backend[] = ['wasm', 'webgpu'];
 const DTYPES: Dtype[] = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'];
-const ENGINES: OutlookEngine[] = ['transformers', 'webllm'];
+const ENGINES: readonly OutlookEngine[] = ['transformers', 'webllm', 'llamacpp'];
 /** Shorter answers measure decode too coarsely to learn from. */
 const MIN_TOKENS_TO_LEARN = 8;
 
@@ -139,7 +139,8 @@ export class DeviceOutlook {
   #shapeOf(run: FinishedRun): ModelShape | null {
     if (run.runtime.shape) return run.runtime.shape;
     const entry = findCatalogEntry(run.repoId);
-    return entry?.engine === 'webllm' ? (CATALOG_SHAPES[entry.sameModelAs] ?? null) : (CATALOG_SHAPES[run.repoId] ?? null);
+    const sameModel = entry?.engine === 'webllm' || entry?.engine === 'llamacpp' ? entry.sameModelAs : undefined;
+    return CATALOG_SHAPES[sameModel ?? run.repoId] ?? null;
   }
 
   async #reloadLearning(): Promise<void> {
@@ -161,10 +162,10 @@ export class DeviceOutlook {
     this.measured = measured;
   }
 
-  /** WebLLM's kernels are not onnxruntime's: its corrections are learned apart. */
+  /** WebLLM's and llama.cpp's kernels are not onnxruntime's: their corrections are learned apart. */
   async #learningKey(engine: OutlookEngine, backend: Backend, dtype: Dtype): Promise<LearningKey> {
     const device = await (this.#device ??= this.#probeApi().deviceKey());
-    return { device: engine === 'webllm' ? `${device}|engine=webllm` : device, backend, dtype };
+    return { device: engine === 'transformers' ? device : `${device}|engine=${engine}`, backend, dtype };
   }
 
   #backends(caps: DeviceCapabilities): Backend[] {

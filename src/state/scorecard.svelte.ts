@@ -20,6 +20,7 @@ import { prepareTaskPictures, TaskPictures, type PreparePictures } from '../lib/
 import { imageSupportOf } from '../lib/vision/image-support';
 import { DEFAULT_PIXEL_BUDGET } from '../lib/vision/image-budget';
 import { RunCancelled, untilAborted } from '../lib/async/until-aborted';
+import { engineOfModel } from '../lib/models/model-engine';
 
 const DEVICE_HOLDER = 'The scorecard';
 
@@ -338,6 +339,7 @@ export class Scorecard extends DeviceRunner {
       this.#update(index, { status: 'done' });
       this.context.results.addScorecardRun({
         modelId,
+        engine: engineOfModel(modelId),
         backend: session.runtime.backend,
         dtype: session.runtime.dtype,
         suiteName: suite.name,

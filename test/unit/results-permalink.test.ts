@@ -147,7 +147,7 @@ describe('results links', () => {
     const cases: [unknown, RegExp][] = [
       [[1, 2, 3], /not a results link of this app/],
       [null, /not a results link of this app/],
-      [{ ...good, v: 99 }, /link format version 99; this app reads version 2/],
+      [{ ...good, v: 99 }, /link format version 99; this app reads version 3/],
       [{ ...good, m: 'laptop' }, /the machine should be a list/],
       [{ ...good, i: [42] }, /model id 1 should be text/],
       [{ ...good, b: [[7, ...good.b[0].slice(1)]] }, /benchmark row 1 names model 8, but the link lists 1/],

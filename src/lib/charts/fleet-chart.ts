@@ -1,6 +1,7 @@
-// One model's fleet as bars: decode speed per results file, one series per backend and weights,
+// One model's fleet as bars: decode speed per results file, one series per engine, backend and weights,
 // so machines line up side by side and a slow one stands out at a glance.
 import { label } from '../engines/backend-selection';
+import { enginePrefix } from '../models/model-engine';
 import { formatValue } from '../export/results-tables';
 import { FLEET_PROMPT_SIZE, type FleetModel, type FleetRow } from '../export/fleet-table';
 import { countOf, type BarChartData } from './bar-chart-data';
@@ -36,5 +37,5 @@ export function fleetDecodeChart(model: FleetModel): BarChartData {
 }
 
 function seriesName(row: FleetRow): string {
-  return `${label(row.backend)} ${row.dtype}`;
+  return `${enginePrefix(row.engine)}${label(row.backend)} ${row.dtype}`;
 }

@@ -1,10 +1,12 @@
-// A team's results files in one table per model: one row per file × backend × weights with its
+// A team's results files in one table per model: one row per file × engine × backend × weights with its
 // decode and prefill speed, scorecard total and GPU correctness, and a row marked when its decode
 // speed is far below what the rest of the fleet gets with the same backend and weights. The screen,
 // the CSV and the Markdown all come from these rows, so a download says what the screen showed.
-import type { Backend, Dtype } from '../engines/types';
+import type { Backend, Dtype, EngineKind } from '../engines/types';
 import type { GpuCorrectness, PromptSize, ResultsDocument, ScorecardRun } from '../results/result-types';
 import { label } from '../engines/backend-selection';
+import { ENGINE_LABELS, enginePrefix } from '../models/model-engine';
+import { recordedEngine } from '../results/result-engine';
 import { median } from '../metrics/statistics';
 import { scoreTotals } from '../scorecard/score-summary';
 import { toCsv, type CsvCell } from './csv';
@@ -32,6 +34,8 @@ export interface FleetRow {
   source: string;
   /** The document's machine line with its GPU ("Chrome 143 · macOS · 12 cores · Apple M2 Pro"). */
   machine: string;
+  /** The runtime: the same weights run on llama.cpp and onnxruntime are different rows. */
+  engine: EngineKind;
   backend: Backend;
   dtype: Dtype;
   /** Median decode tok/s at FLEET_PROMPT_SIZE; NaN when the file has no such run. */
@@ -55,12 +59,13 @@ export function machineLine(document: ResultsDocument): string {
   return `${name} · ${gpu ?? 'no WebGPU'}`;
 }
 
-function caseKey(modelId: string, backend: Backend, dtype: Dtype): string {
-  return [modelId, backend, dtype].join('\u0000');
+function caseKey(modelId: string, engine: EngineKind, backend: Backend, dtype: Dtype): string {
+  return [modelId, engine, backend, dtype].join('\u0000');
 }
 
 interface DocumentCase {
   modelId: string;
+  engine: EngineKind;
   backend: Backend;
   dtype: Dtype;
   /** The case's benchmark medians at FLEET_PROMPT_SIZE. */
@@ -75,10 +80,11 @@ interface DocumentCase {
  */
 function documentCases(document: ResultsDocument): DocumentCase[] {
   const cases = new Map<string, DocumentCase>();
-  const caseOf = (item: { modelId: string; backend: Backend; dtype: Dtype }) => {
-    const key = caseKey(item.modelId, item.backend, item.dtype);
+  const caseOf = (item: { modelId: string; engine?: EngineKind; backend: Backend; dtype: Dtype }) => {
+    const engine = recordedEngine(item);
+    const key = caseKey(item.modelId, engine, item.backend, item.dtype);
     let found = cases.get(key);
-    if (!found) cases.set(key, (found = { modelId: item.modelId, backend: item.backend, dtype: item.dtype, decode: [], prefill: [], runs: [] }));
+    if (!found) cases.set(key, (found = { modelId: item.modelId, engine, backend: item.backend, dtype: item.dtype, decode: [], prefill: [], runs: [] }));
     return found;
   };
   for (const row of document.benchmark) {
@@ -105,13 +111,14 @@ function documentRows(source: NamedDocument): (FleetRow & { modelId: string })[]
     const key = `${check.repoId}\u0000${check.dtype}`;
     if (!checks.has(key)) checks.set(key, check);
   }
-  return documentCases(document).map(({ modelId, backend, dtype, decode, prefill, runs }) => {
+  return documentCases(document).map(({ modelId, engine, backend, dtype, decode, prefill, runs }) => {
     // Tasks a model's template couldn't be asked (no tool support) are outside its score, as on the scorecard.
     const totals = scoreTotals(runs.flatMap((run) => run.results));
     return {
       modelId,
       source: source.name,
       machine: machineLine(document),
+      engine,
       backend,
       dtype,
       // One run per case is usual; a file with repeated runs gives the median of their medians.
@@ -139,7 +146,7 @@ export function fleetModels(sources: readonly NamedDocument[]): FleetModel[] {
 }
 
 function markOutliers(rows: readonly FleetRow[]): FleetRow[] {
-  const groupOf = (row: FleetRow) => `${row.backend} ${row.dtype}`;
+  const groupOf = (row: FleetRow) => `${row.engine} ${row.backend} ${row.dtype}`;
   const groups = new Map<string, number[]>();
   for (const row of rows) {
     if (!Number.isFinite(row.decode)) continue;
@@ -156,7 +163,7 @@ function markOutliers(rows: readonly FleetRow[]): FleetRow[] {
       ...row,
       outlier:
         `Decode ${formatValue(row.decode, 'tok/s')} tok/s is below half the fleet median of ${formatValue(fleet, 'tok/s')} tok/s ` +
-        `for ${label(row.backend)} ${row.dtype} (${speeds.length} machines).`,
+        `for ${enginePrefix(row.engine)}${label(row.backend)} ${row.dtype} (${speeds.length} machines).`,
     };
   });
 }
@@ -173,6 +180,7 @@ export function formatCorrectness(check: GpuCorrectness | null): string {
 export const FLEET_HEADER = [
   'Machine',
   'File',
+  'Engine',
   'Backend',
   'Weights',
   'Decode (tok/s)',
@@ -187,6 +195,7 @@ export function fleetCells(row: FleetRow): string[] {
   return [
     row.machine,
     row.source,
+    ENGINE_LABELS[row.engine],
     label(row.backend),
     row.dtype,
     formatValue(row.decode, 'tok/s'),
@@ -203,6 +212,7 @@ export function fleetCsv(models: readonly FleetModel[]): string {
     'modelId',
     'machine',
     'file',
+    'engine',
     'backend',
     'dtype',
     'promptSize',
@@ -220,6 +230,7 @@ export function fleetCsv(models: readonly FleetModel[]): string {
       modelId,
       row.machine,
       row.source,
+      row.engine,
       row.backend,
       row.dtype,
       FLEET_PROMPT_SIZE,
@@ -242,7 +253,7 @@ export function fleetMarkdown(models: readonly FleetModel[]): string {
     '# Fleet results',
     '',
     `${files.size} results ${files.size === 1 ? 'file' : 'files'}. Speeds are medians at the ${FLEET_PROMPT_SIZE} prompt size; ` +
-      `a decode speed below half the fleet median for the same backend and weights is marked as an outlier.`,
+      `a decode speed below half the fleet median for the same engine, backend and weights is marked as an outlier.`,
     ...models.flatMap((model) => ['', `## ${model.modelId}`, '', markdownTable([...FLEET_HEADER], model.rows.map(fleetCells))]),
     '',
   ].join('\n');

@@ -13,7 +13,8 @@ import {
   type ScorecardTaskResult,
   type SummaryStat,
 } from '../results/result-types';
-import type { Backend, Dtype } from '../engines/types';
+import type { Backend, Dtype, EngineKind } from '../engines/types';
+import { ENGINES as ENGINE_KINDS } from '../models/model-engine';
 import { TASK_CATEGORIES } from '../scorecard/suite-types';
 import {
   MAX_BENCHMARK_ROWS,
@@ -37,6 +38,7 @@ export type ParsedResults = { ok: true; document: ResultsDocument; leftOut?: Lef
 /** The values a results file (or link) may name, in the order its error messages list them. */
 export const BACKENDS: readonly Backend[] = ['webgpu', 'wasm'];
 export const DTYPES: readonly Dtype[] = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'];
+export const ENGINES: readonly EngineKind[] = ENGINE_KINDS;
 export const PROMPT_SIZES: readonly BenchmarkRow['promptSize'][] = ['short', 'medium', 'long'];
 const UNSUPPORTED: readonly NonNullable<ScorecardTaskResult['unsupported']>[] = ['tools', 'images'];
 
@@ -154,6 +156,7 @@ function readBenchmarkRow(value: unknown, at: string): BenchmarkRow {
   const data = asObject(value, at);
   return {
     modelId: str(data, 'modelId', at),
+    ...readEngine(data, at),
     backend: oneOf(data, 'backend', BACKENDS, at),
     dtype: oneOf(data, 'dtype', DTYPES, at),
     promptSize: oneOf(data, 'promptSize', PROMPT_SIZES, at),
@@ -165,6 +168,11 @@ function readBenchmarkRow(value: unknown, at: string): BenchmarkRow {
     prefillTokensPerSecond: readStat(data, 'prefillTokensPerSecond', at),
     decodeTokensPerSecond: readStat(data, 'decodeTokensPerSecond', at),
   };
+}
+
+/** Absent in files from before the engine was recorded (see recordedEngine). */
+function readEngine(data: Json, at: string): { engine?: EngineKind } {
+  return data.engine === undefined ? {} : { engine: oneOf(data, 'engine', ENGINES, at) };
 }
 
 function readLoadPhases(parent: Json, at: string): LoadPhaseStats {
@@ -194,6 +202,7 @@ function readScorecardRun(value: unknown, at: string, tasks: Part): ScorecardRun
   tasks.read += results.part.read;
   return {
     modelId: str(data, 'modelId', at),
+    ...readEngine(data, at),
     backend: oneOf(data, 'backend', BACKENDS, at),
     dtype: oneOf(data, 'dtype', DTYPES, at),
     suiteName: str(data, 'suiteName', at),

@@ -2,7 +2,9 @@
 // (benchmark medians and ranges, each scorecard task's verdict, time and tokens, the model ids,
 // the machine line and the hardware summary), as arrays under one-letter keys. Answers, checker
 // details, the user agent and the raw hardware report stay in the JSON file. Versioned by `v`;
-// reading it checks every value, and a bad one gives an error saying where, never a throw. A link
+// reading it checks every value, and a bad one gives an error saying where, never a throw. Version 3
+// adds each row's engine as one more cell at the end (absent or null where the row didn't record
+// one), so version 2 links, which lack it, still read. A link
 // holds no more than a file: what is over the limits in results-limits.ts is left out, and said.
 import {
   RESULTS_FORMAT,
@@ -12,10 +14,10 @@ import {
   type ScorecardTaskResult,
   type SummaryStat,
 } from '../results/result-types';
-import type { Backend, Dtype } from '../engines/types';
+import type { Backend, Dtype, EngineKind } from '../engines/types';
 import { TASK_CATEGORIES } from '../scorecard/suite-types';
 import { BENCHMARK_MEASURES, hardwareLines } from './results-tables';
-import { BACKENDS, DTYPES, PROMPT_SIZES, shownValue } from './results-json';
+import { BACKENDS, DTYPES, ENGINES, PROMPT_SIZES, shownValue } from './results-json';
 import {
   MAX_BENCHMARK_ROWS,
   MAX_SCORECARD_RUNS,
@@ -27,16 +29,18 @@ import {
 } from '../results/results-limits';
 import { NOT_ASKED } from '../scorecard/score-summary';
 
-export const LINK_VERSION = 2;
+export const LINK_VERSION = 3;
+/** Links from before the engine was recorded: the same cells, less the engine at the end. */
+const ENGINELESS_LINK_VERSION = 2;
 
 type StatCells = [median: number | null, min: number | null, max: number | null, n: number];
-type BenchmarkCells = [model: number, backend: Backend, dtype: Dtype, size: BenchmarkRow['promptSize'], promptTokens: number, newTokens: number, ...stats: StatCells];
+type BenchmarkCells = [model: number, backend: Backend, dtype: Dtype, size: BenchmarkRow['promptSize'], promptTokens: number, newTokens: number, ...stats: [...StatCells, ...StatCells, ...StatCells, ...StatCells], engine: EngineKind | null];
 /** verdict: 0 failed, 1 passed, 2 not asked (no tool support in the model's template), 3 not asked (the model reads text only). */
 type TaskCells = [taskId: string, category: number, verdict: 0 | 1 | 2 | 3, ms: number, promptTokens: number, generatedTokens: number];
-type RunCells = [model: number, backend: Backend, dtype: Dtype, suiteName: string, finishedAt: string, tasks: TaskCells[]];
+type RunCells = [model: number, backend: Backend, dtype: Dtype, suiteName: string, finishedAt: string, tasks: TaskCells[], engine: EngineKind | null];
 
 export interface LinkPayload {
-  v: typeof LINK_VERSION;
+  v: typeof LINK_VERSION | typeof ENGINELESS_LINK_VERSION;
   /** exportedAt */
   t: string;
   /** The machine: label, logical cores, device memory (GB), GPU. */
@@ -79,6 +83,7 @@ export function toLinkPayload(document: ResultsDocument): LinkPayload {
       row.promptTokens,
       row.newTokens,
       ...BENCHMARK_MEASURES.flatMap((m) => statCells(row[m.key])),
+      row.engine ?? null,
     ] as BenchmarkCells),
     s: document.scorecard.map((run): RunCells => [
       model(run.modelId),
@@ -94,6 +99,7 @@ export function toLinkPayload(document: ResultsDocument): LinkPayload {
         task.promptTokens,
         task.generatedTokens,
       ]),
+      run.engine ?? null,
     ]),
     i: [...positions.keys()],
   };
@@ -119,7 +125,7 @@ export function fromLinkPayload(data: unknown): LinkRead {
 
 function readPayload(data: unknown): { document: ResultsDocument; leftOut: LeftOut | null } {
   if (!isRecord(data) || !('v' in data)) throw new LinkProblem('it is not a results link of this app.');
-  if (data.v !== LINK_VERSION) {
+  if (data.v !== LINK_VERSION && data.v !== ENGINELESS_LINK_VERSION) {
     throw new LinkProblem(`it is link format version ${shownValue(data.v)}; this app reads version ${LINK_VERSION}. Ask for the JSON file instead.`);
   }
   const [label, cores, memory, gpu] = list(data.m, 'the machine', 4);
@@ -155,7 +161,8 @@ function readPayload(data: unknown): { document: ResultsDocument; leftOut: LeftO
 type ModelAt = (value: unknown, at: string) => string;
 
 function readRow(value: unknown, at: string, modelAt: ModelAt): BenchmarkRow {
-  const cells = list(value, at, 6 + 4 * BENCHMARK_MEASURES.length);
+  const statsEnd = 6 + 4 * BENCHMARK_MEASURES.length;
+  const cells = listWithEngine(value, at, statsEnd);
   const stat = (m: number): SummaryStat => {
     const part = (k: number) => {
       const cell = cells[6 + 4 * m + k];
@@ -165,6 +172,7 @@ function readRow(value: unknown, at: string, modelAt: ModelAt): BenchmarkRow {
   };
   return {
     modelId: modelAt(cells[0], at),
+    ...engineCell(cells[statsEnd], at),
     backend: oneOf(cells[1], BACKENDS, `${at}, backend`),
     dtype: oneOf(cells[2], DTYPES, `${at}, weights`),
     promptSize: oneOf(cells[3], PROMPT_SIZES, `${at}, prompt size`),
@@ -179,18 +187,24 @@ function readRow(value: unknown, at: string, modelAt: ModelAt): BenchmarkRow {
 
 /** Adds the run's task count, in the link and as read, to `counted`. */
 function readRun(value: unknown, at: string, modelAt: ModelAt, counted: Part): ScorecardRun {
-  const [model, backend, dtype, suiteName, finishedAt, tasks] = list(value, at, 6);
+  const [model, backend, dtype, suiteName, finishedAt, tasks, engine] = listWithEngine(value, at, 6);
   const results = firstOf(list(tasks, `${at}, tasks`), MAX_TASKS_PER_RUN);
   counted.total += results.part.total;
   counted.read += results.part.read;
   return {
     modelId: modelAt(model, at),
+    ...engineCell(engine, at),
     backend: oneOf(backend, BACKENDS, `${at}, backend`),
     dtype: oneOf(dtype, DTYPES, `${at}, weights`),
     suiteName: text(suiteName, `${at}, suite name`),
     finishedAt: text(finishedAt, `${at}, finish time`),
     results: results.items.map((cells, n) => readTask(cells, `${at}, task ${n + 1}`)),
   };
+}
+
+/** Absent (a version 2 link) or null: the row didn't record its engine, as in files from before (see recordedEngine). */
+function engineCell(value: unknown, at: string): { engine?: EngineKind } {
+  return value === undefined || value === null ? {} : { engine: oneOf(value, ENGINES, `${at}, engine`) };
 }
 
 function readTask(value: unknown, at: string): ScorecardTaskResult {
@@ -223,6 +237,13 @@ function list(value: unknown, at: string, length?: number): unknown[] {
   if (!Array.isArray(value)) throw new LinkProblem(`${at} should be a list, but it is ${shownValue(value)}.`);
   if (length !== undefined && value.length !== length) throw new LinkProblem(`${at} has ${value.length} values instead of ${length}.`);
   return value;
+}
+
+/** A row's cells: `length` of them, and the engine after them where the link records it. */
+function listWithEngine(value: unknown, at: string, length: number): unknown[] {
+  const cells = list(value, at);
+  if (cells.length !== length && cells.length !== length + 1) throw new LinkProblem(`${at} has ${cells.length} values instead of ${length}.`);
+  return cells;
 }
 
 function text(value: unknown, at: string): string {

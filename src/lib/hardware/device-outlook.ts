@@ -4,7 +4,7 @@
 // actually measured here once the model has answered.
 import { chooseBackend, chooseDtype, type DeviceCapabilities } from '../engines/backend-selection';
 import { webllmUnavailableReason } from '../engines/backend-fallback';
-import type { Backend, Dtype } from '../engines/types';
+import type { Backend, Dtype, EngineKind } from '../engines/types';
 import type { CatalogEntry } from '../models/catalog';
 import { estimateModelBytes, fitVerdict, type DeviceBudget, type FitVerdict } from './fit-verdict';
 import { CATALOG_SHAPES, type ModelShape } from './model-shapes';
@@ -16,7 +16,7 @@ import { toCsv, type CsvCell } from '../export/csv';
 /** KV cache the verdict reserves: the app's answers plus a long conversation fit in it. */
 export const OUTLOOK_CONTEXT_TOKENS = 4096;
 
-export type OutlookEngine = 'transformers' | 'webllm';
+export type OutlookEngine = EngineKind;
 
 export interface OutlookModel {
   repoId: string;

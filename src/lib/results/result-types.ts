@@ -1,7 +1,7 @@
 // The results the app measures and shares: benchmark rows, scorecard runs and the machine they
 // were taken on. One document type carries them into exports, permalinks and imports, so two
 // machines' results can be read back and compared in one table.
-import type { Backend, Dtype, LoadPhases } from '../engines/types';
+import type { Backend, Dtype, EngineKind, LoadPhases } from '../engines/types';
 
 /** Median, min and max of one measure over the repeats of a benchmark case. */
 export interface SummaryStat {
@@ -19,6 +19,8 @@ export type PromptSize = 'short' | 'medium' | 'long';
 /** One model × backend × prompt size of a benchmark run. */
 export interface BenchmarkRow {
   modelId: string;
+  /** The runtime that ran it; absent in files from before a third engine, read as recordedEngine() says. */
+  engine?: EngineKind;
   backend: Backend;
   dtype: Dtype;
   promptSize: PromptSize;
@@ -67,6 +69,8 @@ export interface ScorecardTaskResult {
 
 export interface ScorecardRun {
   modelId: string;
+  /** The runtime that ran it; absent in files from before a third engine, read as recordedEngine() says. */
+  engine?: EngineKind;
   backend: Backend;
   dtype: Dtype;
   suiteName: string;
