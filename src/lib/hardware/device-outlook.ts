@@ -6,6 +6,7 @@ import { chooseBackend, chooseDtype, type DeviceCapabilities } from '../engines/
 import { webllmUnavailableReason } from '../engines/backend-fallback';
 import type { Backend, Dtype, EngineKind } from '../engines/types';
 import type { CatalogEntry } from '../models/catalog';
+import { ggufWeightsLabel } from '../models/gguf/gguf-quant-name';
 import { estimateModelBytes, fitVerdict, type DeviceBudget, type FitVerdict } from './fit-verdict';
 import { CATALOG_SHAPES, type ModelShape } from './model-shapes';
 import type { Correction } from './prediction-learning';
@@ -29,6 +30,8 @@ export interface OutlookModel {
   blockedReason?: string | null;
   /** Set for a model that already ran here: the backend and weights it ran with. */
   ranWith?: { backend: Backend; dtype: Dtype };
+  /** GGUF builds: the quantization of the file each dtype loads (`Q4_K_M`). */
+  ggufWeights?: Partial<Record<Dtype, string>>;
 }
 
 export interface OutlookRow {
@@ -37,6 +40,8 @@ export interface OutlookRow {
   engine: OutlookEngine;
   backend: Backend | null;
   dtype: Dtype | null;
+  /** The weights in the words of their format: a GGUF file's quantization (`Q4_K_M`); the dtype where absent. */
+  weights?: string | null;
   /** Why the model can't run here at all; the other fields are then null. */
   unavailable: string | null;
   /** Predicted decode tok/s: the model's own figure and the one corrected by earlier runs. */
@@ -72,12 +77,23 @@ export function outlookModelOf(entry: CatalogEntry, caps: DeviceCapabilities): O
       blockedReason: webllmUnavailableReason(entry, caps),
     };
   }
+  if (entry.engine === 'llamacpp') {
+    const offered = [...new Set([...entry.dtypes.wasm, ...entry.dtypes.webgpu])];
+    return {
+      repoId: entry.repoId,
+      label: entry.label,
+      engine: 'llamacpp',
+      shape: entry.sameModelAs ? (CATALOG_SHAPES[entry.sameModelAs] ?? null) : null,
+      dtypes: entry.dtypes,
+      ggufWeights: Object.fromEntries(offered.map((dtype) => [dtype, ggufWeightsLabel(entry.ggufFiles[dtype], dtype)])),
+    };
+  }
   return { repoId: entry.repoId, label: entry.label, engine: 'transformers', shape: CATALOG_SHAPES[entry.repoId] ?? null, dtypes: entry.dtypes };
 }
 
 export function outlookRow(model: OutlookModel, input: OutlookInput): OutlookRow {
   const base = { repoId: model.repoId, label: model.label, engine: model.engine };
-  const none = { backend: null, dtype: null, predictedRaw: null, predicted: null, learnedRuns: 0, verdict: null, measured: null, notes: [], estimatedBytes: null };
+  const none = { backend: null, dtype: null, weights: null, predictedRaw: null, predicted: null, learnedRuns: 0, verdict: null, measured: null, notes: [], estimatedBytes: null };
   if (model.blockedReason) return { ...base, ...none, unavailable: model.blockedReason };
 
   let backend: Backend;
@@ -88,6 +104,10 @@ export function outlookRow(model: OutlookModel, input: OutlookInput): OutlookRow
     } else if (model.engine === 'webllm') {
       backend = 'webgpu';
       dtype = model.dtypes.webgpu[0];
+    } else if (model.engine === 'llamacpp') {
+      // The load takes the first file offered (4-bit: llama.cpp's K-quant kernels are its fastest on a CPU).
+      backend = chooseBackend(input.caps, null).value;
+      dtype = model.dtypes[backend][0];
     } else {
       backend = chooseBackend(input.caps, null).value;
       dtype = chooseDtype(backend, input.caps, model.dtypes[backend], null).value;
@@ -100,6 +120,7 @@ export function outlookRow(model: OutlookModel, input: OutlookInput): OutlookRow
   const notes: string[] = [];
   if (model.shape?.approximate) notes.push(model.shape.approximate);
   if (model.engine === 'webllm') notes.push("Estimated from onnxruntime's WebGPU kernels; WebLLM's compiled kernels are often faster.");
+  const bytes = model.shape ? estimateModelBytes(model.shape, dtype, model.engine) : null;
   const probe = input.probes[backend];
   let predictedRaw: number | null = null;
   let predicted: number | null = null;
@@ -111,6 +132,12 @@ export function outlookRow(model: OutlookModel, input: OutlookInput): OutlookRow
     predicted = prediction.tokensPerSecond * correction.factor;
     learnedRuns = correction.runs;
     notes.push(...prediction.notes);
+    // The probe times onnxruntime's kernels, which say little of llama.cpp's (its 4-bit decode ran
+    // 7× onnxruntime's on the bench VM): its speed is predicted only once it has answered here.
+    if (model.engine === 'llamacpp' && learnedRuns === 0) {
+      predicted = null;
+      notes.push('No speed predicted for llama.cpp until it has answered on this device.');
+    }
   }
   const verdict = model.shape
     ? fitVerdict(
@@ -118,9 +145,10 @@ export function outlookRow(model: OutlookModel, input: OutlookInput): OutlookRow
           shape: model.shape,
           dtype,
           backend,
-          downloadBytes: estimateModelBytes(model.shape, dtype),
+          downloadBytes: bytes,
           contextTokens: OUTLOOK_CONTEXT_TOKENS,
           predictedTokensPerSecond: predicted,
+          engine: model.engine,
         },
         input.budget,
       )
@@ -129,6 +157,7 @@ export function outlookRow(model: OutlookModel, input: OutlookInput): OutlookRow
     ...base,
     backend,
     dtype,
+    weights: model.ggufWeights?.[dtype] ?? dtype,
     unavailable: null,
     predictedRaw,
     predicted,
@@ -136,7 +165,7 @@ export function outlookRow(model: OutlookModel, input: OutlookInput): OutlookRow
     verdict,
     measured: input.measured(model.repoId, backend, dtype),
     notes: [...new Set(notes)],
-    estimatedBytes: model.shape ? estimateModelBytes(model.shape, dtype) : null,
+    estimatedBytes: bytes,
   };
 }
 
@@ -150,7 +179,7 @@ export function outlookToCsv(rows: readonly OutlookRow[]): string {
     r.repoId,
     r.engine,
     r.backend,
-    r.dtype,
+    r.weights ?? r.dtype,
     round(r.predicted),
     round(r.predictedRaw),
     r.learnedRuns,

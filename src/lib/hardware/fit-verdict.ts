@@ -2,7 +2,7 @@
 // user wants) against what this device admits to: storage left, the WASM heap, RAM, the WebGPU
 // adapter's buffer limits — and the predicted speed. Each check says what it compared, or that
 // the browser doesn't tell (WebGPU never reports GPU memory); the verdict is data for the UI.
-import type { Backend, Dtype } from '../engines/types';
+import type { Backend, Dtype, EngineKind } from '../engines/types';
 import { formatBytes } from '../render/format';
 import type { HardwareReport } from './hardware-report';
 import type { ModelShape } from './model-shapes';
@@ -62,6 +62,27 @@ export const WASM_LOAD_COST: Readonly<Record<WasmLoadPath, WasmLoadCost>> = {
     source: 'derived: the external-data figure less the JS copy a Blob avoids, until a load this way is measured',
   },
 };
+
+/**
+ * llama.cpp (wllama) on WASM: the renderer's memory over the bytes of the GGUF file, with the model
+ * loaded and answering (n_ctx 1024). wllama places the file in its heap and maps the weights there
+ * without a copy, so the file is held about once, plus the KV cache, compute buffers and the page.
+ * Measured on the 2-core bench VM (Chromium 156, wllama 3.8.1, 2 threads) on Qwen3-0.6B-shaped
+ * files: 618 MiB for the 426 MB Q4_K file (1.52×), 903 MiB for the 802 MB Q8_0 file (1.18×). The
+ * larger ratio is kept: the page and the KV cache weigh more beside a small file. wllama's build is
+ * memory64, so unlike onnxruntime-web's it is not bound by a 4 GiB heap.
+ */
+export const LLAMACPP_LOAD_COST = {
+  peakPerFileByte: 1.52,
+  source: 'Qwen3-0.6B-shaped GGUF in wllama: 618 MiB renderer PSS for a 426 MB Q4_K file, 903 MiB for an 802 MB Q8_0 file',
+} as const;
+
+/**
+ * Bytes per weight of the GGUF file a dtype names: Q8_0 stores 32 int8 weights and an fp16 scale
+ * per block (34 bytes / 32); the 4-bit files are Q4_K_M, which llama.cpp's quantize tool puts at
+ * 4.89 bits a weight on average (some tensors stay in Q6_K).
+ */
+export const GGUF_BYTES_PER_WEIGHT: Readonly<Partial<Record<Dtype, number>>> = { q8: 34 / 32, q4: 4.89 / 8, fp16: 2, fp32: 4 };
 
 /**
  * The q4 (MatMulNBits) kernels of the WASM build unpack a weight to fp32 for each call, on the same
@@ -132,6 +153,8 @@ export interface FitInput {
   predictedTokensPerSecond: number | null;
   /** How the weights would reach the WASM runtime; STORED_MODEL_WASM_LOAD_PATH when left out. */
   wasmLoadPath?: WasmLoadPath;
+  /** The runtime: 'llamacpp' loads a GGUF file (see LLAMACPP_LOAD_COST); onnxruntime when left out. */
+  engine?: EngineKind;
 }
 
 export type FitStatus = 'ok' | 'slow' | 'wont-fit' | 'unknown';
@@ -154,10 +177,11 @@ export interface FitVerdict {
  * Weight bytes estimated from the shape: the layers, the embedding table, a separate lm_head, and a
  * vision encoder where the model has one (kept float: 2 bytes a weight beside fp16 weights, else 4).
  */
-export function estimateModelBytes(shape: ModelShape, dtype: Dtype): number {
-  const table = shape.vocabSize * shape.hiddenSize * BYTES_PER_WEIGHT[dtype];
+export function estimateModelBytes(shape: ModelShape, dtype: Dtype, engine: EngineKind = 'transformers'): number {
+  const perWeight = (engine === 'llamacpp' ? GGUF_BYTES_PER_WEIGHT[dtype] : undefined) ?? BYTES_PER_WEIGHT[dtype];
+  const table = shape.vocabSize * shape.hiddenSize * perWeight;
   const vision = (shape.visionParams ?? 0) * (dtype === 'fp16' || dtype === 'q4f16' ? 2 : 4);
-  return shape.numLayers * layerWeights(shape) * BYTES_PER_WEIGHT[dtype] + 2 * table + vision;
+  return shape.numLayers * layerWeights(shape) * perWeight + 2 * table + vision;
 }
 
 const LOAD_PATH_WORDS: Readonly<Record<WasmLoadPath, string>> = {
@@ -169,8 +193,10 @@ const LOAD_PATH_WORDS: Readonly<Record<WasmLoadPath, string>> = {
 export function fitVerdict(input: FitInput, budget: DeviceBudget): FitVerdict {
   const { shape, dtype, backend } = input;
   const checks: FitCheck[] = [];
-  const weights = input.modelBytes ?? estimateModelBytes(shape, dtype);
-  const kv = kvCacheBytes(shape, dtype, input.contextTokens);
+  const llamacpp = input.engine === 'llamacpp';
+  const weights = input.modelBytes ?? estimateModelBytes(shape, dtype, input.engine);
+  // llama.cpp keeps its KV cache in fp16 whatever the weights.
+  const kv = kvCacheBytes(shape, llamacpp ? 'fp16' : dtype, input.contextTokens);
   const b = formatBytes;
 
   if (input.downloadBytes === null || budget.storageFreeBytes === null) {
@@ -184,7 +210,14 @@ export function fitVerdict(input: FitInput, budget: DeviceBudget): FitVerdict {
   // On WebGPU the weight file is read into JS memory before the runtime copies it into GPU buffers,
   // so loading briefly needs it twice. On WASM the measured peak per weight byte says it.
   let ram = 2 * weights;
-  if (backend === 'wasm') {
+  if (backend === 'wasm' && llamacpp) {
+    ram = Math.max(weights * LLAMACPP_LOAD_COST.peakPerFileByte, weights + kv);
+    checks.push({
+      kind: 'wasm-heap',
+      status: 'ok',
+      message: `≈ ${b(ram)} of WASM memory: ${b(weights)} GGUF file × ${LLAMACPP_LOAD_COST.peakPerFileByte} (mapped once) or with ${b(kv)} of KV cache at ${input.contextTokens} tokens; llama.cpp's memory64 build is not bound by the 4 GiB heap.`,
+    });
+  } else if (backend === 'wasm') {
     const load = wasmLoadNeeds(weights, shape, dtype, input.wasmLoadPath ?? STORED_MODEL_WASM_LOAD_PATH);
     ram = Math.max(load.peakBytes, weights + 2 * kv);
     // After the load the transient copies are free again, and the KV cache grows into that room.
