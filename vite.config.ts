@@ -5,28 +5,32 @@
 // service worker (src/pwa/sw.ts) adds the same headers for hosts that cannot, and offline, and
 // scripts/vite-host-headers-plugin.ts writes them as dist/_headers for hosts that can.
 import { fileURLToPath } from 'node:url';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
 import { contentSecurityPolicy } from './scripts/vite-csp-plugin.ts';
 import { hostHeaders } from './scripts/vite-host-headers-plugin.ts';
 import { workerEntryFileName } from './src/lib/security/host-headers.ts';
 
+// transformers.js' onnxruntime-web import goes to a module that can also run the JSPI build
+// (src/lib/engines/transformers/ort-bundle.ts); every other import of it is left as it is. The
+// workers that run transformers.js are bundled apart in a build, so they need it as well
+// (`worker.plugins`); without it they would run the WebGPU bundle beside the engine's choice.
+const onnxruntimeBundleChoice = (): Plugin => ({
+  name: 'onnxruntime-bundle-choice',
+  enforce: 'pre',
+  resolveId(source, importer) {
+    if (source === 'onnxruntime-web/webgpu' && importer?.includes('@huggingface/transformers')) {
+      return fileURLToPath(new URL('./src/lib/engines/transformers/ort-bundle.ts', import.meta.url));
+    }
+    return null;
+  },
+});
+
 export default defineConfig({
   plugins: [
     svelte(),
-    // transformers.js' onnxruntime-web import goes to a module that can also run the JSPI build
-    // (src/lib/engines/transformers/ort-bundle.ts); every other import of it is left as it is.
-    {
-      name: 'onnxruntime-bundle-choice',
-      enforce: 'pre',
-      resolveId(source, importer) {
-        if (source === 'onnxruntime-web/webgpu' && importer?.includes('@huggingface/transformers')) {
-          return fileURLToPath(new URL('./src/lib/engines/transformers/ort-bundle.ts', import.meta.url));
-        }
-        return null;
-      },
-    },
+    onnxruntimeBundleChoice(),
     contentSecurityPolicy(),
     hostHeaders(),
     VitePWA({
@@ -76,6 +80,7 @@ export default defineConfig({
   },
   worker: {
     format: 'es',
+    plugins: () => [onnxruntimeBundleChoice()],
     // One folder per worker policy, so a static host can give each its header by path.
     rolldownOptions: { output: { entryFileNames: (chunk) => workerEntryFileName(chunk.name) } },
   },

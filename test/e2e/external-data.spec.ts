@@ -13,8 +13,15 @@ test.beforeAll(async () => {
   await ensureFixtureModels(FIXTURE_MODELS_DIR, [TINY_QWEN3, EXTERNAL]);
 });
 
-async function greedyAnswer(page: Page, model: string, build = 'jspi'): Promise<{ text: string; runtime: { build: string; externalDataAsBlob: boolean } }> {
-  await openApp(page, model, undefined, `&ort-build=${build}`);
+interface Loaded {
+  text: string;
+  runtime: { build: string; externalDataAsBlob: boolean };
+  phases: { sessionCreateMs?: number; storeReadMs?: number };
+}
+
+/** Loads `model` on WASM, the build forced with `?ort-build=` unless `build` is null (the default then). */
+async function greedyAnswer(page: Page, model: string, build: string | null = 'jspi'): Promise<Loaded> {
+  await openApp(page, model, undefined, build ? `&ort-build=${build}` : '');
   await chooseBackend(page, 'WASM (CPU)');
   await setGeneration(page, { temperature: 0, maxNewTokens: 24 });
   await loadModel(page);
@@ -22,8 +29,21 @@ async function greedyAnswer(page: Page, model: string, build = 'jspi'): Promise<
   await waitForAnswerDone(page);
   const text = (await lastAnswer(page).locator('.markdown').textContent()) ?? '';
   const runtime = JSON.parse((await page.getByTestId('load-phases').getAttribute('data-runtime')) ?? 'null');
-  return { text, runtime };
+  const phases = JSON.parse((await page.getByTestId('load-phases').getAttribute('data-phases')) ?? 'null');
+  return { text, runtime, phases };
 }
+
+test('on the default WASM build (JSPI) the model with external data loads, and its session creation is timed', async ({ page }) => {
+  const watchers = watch(page);
+  const inline = await greedyAnswer(page, TINY_QWEN3.id, 'asyncify');
+  const external = await greedyAnswer(page, EXTERNAL.id, null);
+  expect(external.runtime).toMatchObject({ build: 'jspi', externalDataAsBlob: true });
+  expect(external.text).toBe(inline.text);
+  // The sessions are created by the runtime the engine times (and creates one at a time), so their
+  // creation is counted as such rather than as reading the store.
+  expect(external.phases.sessionCreateMs).toBeGreaterThan(0);
+  expect(watchers.consoleErrors).toEqual([]);
+});
 
 test('weights in external data, read as a Blob, give the same greedy answer as the inline model', async ({ page }) => {
   const watchers = watch(page);
