@@ -1,5 +1,6 @@
-// Importing a model from a folder the user picks: reading the picked files, checking the layout,
-// storing them, and reporting progress and problems.
+// Importing a model from a folder the user picks, or a GGUF file (or a folder of one GGUF model):
+// reading the picked files, checking the layout or the GGUF header, storing them, and reporting
+// progress and problems.
 import {
   importFolderModel,
   planFolderImport,
@@ -8,6 +9,7 @@ import {
   type PickedFile,
 } from '../lib/models/folder-import';
 import { ModelStore } from '../lib/models/model-store';
+import { ggufPickName, isGgufPick, planGgufImport } from '../lib/models/gguf/gguf-import';
 import { QuotaExceededError, summarizeError, type ErrorSummary } from '../lib/engines/errors';
 import { assertFits, freeBytes, isQuotaError, quotaMessage } from '../lib/models/download/storage-budget';
 
@@ -20,12 +22,15 @@ export class FolderImport {
   error = $state.raw<ErrorSummary | null>(null);
   imported = $state.raw<FolderImportResult | null>(null);
 
-  /** Files from `<input type=file webkitdirectory>`: each has its path in `webkitRelativePath`. */
+  /**
+   * Files from `<input type=file webkitdirectory>` (each has its path in `webkitRelativePath`), or
+   * GGUF file(s) from a plain file input.
+   */
   async importFileList(list: FileList | File[]): Promise<FolderImportResult | null> {
     const files = [...list];
     const rel = relativeToModelFolder(files.map((f) => f.webkitRelativePath || f.name));
     const picked = files.map((file) => ({ path: rel.strip(file.webkitRelativePath || file.name), file }));
-    return this.#import(rel.folderName ?? 'model', picked);
+    return this.#import(isGgufPick(picked) ? ggufPickName(rel.folderName, picked) : (rel.folderName ?? 'model'), picked);
   }
 
   /** A folder from the File System Access directory picker. */
@@ -42,7 +47,7 @@ export class FolderImport {
     this.imported = null;
     this.storedBytes = 0;
     try {
-      const plan = await planFolderImport(folderName, picked, location.origin);
+      const plan = isGgufPick(picked) ? await planGgufImport(folderName, picked, location.origin) : await planFolderImport(folderName, picked, location.origin);
       this.totalBytes = plan.totalBytes;
       const estimate = await navigator.storage?.estimate?.().catch(() => ({})) ?? {};
       assertFits(`"${folderName}"`, plan.totalBytes, estimate);

@@ -38,6 +38,8 @@ export interface FolderImportPlan {
   files: PickedFile[];
   filesByDtype: Partial<Record<Dtype, string[]>>;
   totalBytes: number;
+  /** sha256 of files hashed while planning (a GGUF pick's), recorded with them in the manifest. */
+  sha256?: Record<string, string>;
 }
 
 export interface FolderImportResult extends FolderImportPlan {
@@ -205,8 +207,9 @@ export async function importFolderModel(
         else if (outcome.final) keptInline = outcome.reason;
       }
       if (!splitGraphs.includes(path)) {
-        await store.put(store.fileUrl(location, path), file, contentTypeOf(path), null);
-        files[path] = { size: file.size, sha256: null, ...(keptInline ? { keptInline } : {}) };
+        const sha256 = plan.sha256?.[path] ?? null;
+        await store.put(store.fileUrl(location, path), file, contentTypeOf(path), sha256);
+        files[path] = { size: file.size, sha256, ...(keptInline ? { keptInline } : {}) };
       }
       storedBytes += file.size;
       onProgress(storedBytes, plan.totalBytes);

@@ -73,6 +73,7 @@ export async function storeGgufFiles(options: StoreGgufOptions): Promise<StoredG
     completeDtypes: [...new Set([...(manifest?.completeDtypes ?? []), dtype])],
     filesByDtype: { ...manifest?.filesByDtype, [dtype]: [...options.files] },
     source: manifest?.source ?? 'hub',
+    ...(manifest?.folderName ? { folderName: manifest.folderName } : {}),
     updatedAt: new Date().toISOString(),
     lastUsedAt: new Date().toISOString(),
   });

@@ -40,7 +40,8 @@ export async function planGgufLoad(options: GgufLookupOptions): Promise<GgufLoad
   const manifest = await options.store?.readManifest({ hub, repoId, revision });
   const listing = manifest && manifest.completeDtypes.length > 0 ? (manifest.repoFiles ?? manifest.files) : await listRepo(options);
   const paths = Object.keys(listing ?? {});
-  const offered: Dtype[] = entry ? [...entry.dtypes[options.backend]] : ggufDtypes(paths);
+  // A file imported from disk may not name its quantization: what the store holds of it counts too.
+  const offered: Dtype[] = entry ? [...entry.dtypes[options.backend]] : [...new Set([...ggufDtypes(paths), ...(manifest?.completeDtypes ?? [])])];
   const stored = manifest?.completeDtypes ?? [];
   const dtype = options.dtypeOverride && offered.includes(options.dtypeOverride) ? options.dtypeOverride : (offered.find((d) => stored.includes(d)) ?? offered[0]);
   if (!dtype) throw new UnsupportedModelError(`"${repoId}" has no GGUF file in Q8_0 or 4-bit that llama.cpp can load here.`);
