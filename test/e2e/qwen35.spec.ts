@@ -2,10 +2,15 @@
 // sessions, hybrid linear/full attention) load by id from the mirror, chat over several turns with
 // the cache carried, and answer questions about pictures attached by picker, drop and paste. The
 // scripted vision model names a picture's dominant colour, so its answer proves the pixels arrived.
+// The Benchmark view measures it, and the scorecard's tool tasks render its tools through its own
+// template and read its XML tool calls.
 import { test, expect, type Page } from '@playwright/test';
 import { MIRROR, STATIC_MIRROR } from './ports';
 import { attachWithPicker, solidPng } from './pictures';
 import { answerRows, expectOnlyHosts, lastAnswer, loadModel, openApp, send, setGeneration, waitForAnswerDone, watch } from './app';
+import { BENCHMARK, leadingNumber, openBenchmark, tableRows } from './benchmark-page';
+import { importSuite } from './scorecard-suites';
+import { BUILTIN_SUITE } from '../../src/lib/scorecard/builtin-suite';
 
 /** Hands `bytes` to the page as a File inside a DataTransfer and fires `kind` on `selector`. */
 async function transferPicture(page: Page, kind: 'drop' | 'paste', selector: string, bytes: Buffer, name: string): Promise<void> {
@@ -167,4 +172,93 @@ test('from a plain mirror with no file listing, Qwen3.5 loads its three sessions
   const fetched = downloads.filter((url) => url.startsWith(STATIC_MIRROR)).map((url) => url.split('/resolve/main/')[1]);
   expect(fetched).toEqual(expect.arrayContaining(['onnx/embed_tokens_quantized.onnx', 'onnx/decoder_model_merged_quantized.onnx', 'onnx/vision_encoder.onnx', 'preprocessor_config.json']));
   expect(fetched).not.toContain('onnx/embed_tokens_q4.onnx');
+});
+
+test('the Benchmark view measures the tiny Qwen3.5 on WASM: a row per prompt size with prefill and decode speeds', async ({ page, baseURL }) => {
+  test.setTimeout(300_000);
+  const watchers = watch(page);
+  await openBenchmark(page, 'fixtures/tiny-qwen35');
+  await page.getByLabel(BENCHMARK.repeats).fill('1');
+  await page.getByRole('button', { name: BENCHMARK.run }).click();
+  await expect(page.getByTestId('benchmark-message')).toHaveText('Benchmark finished: 3 of 3 cases measured.', { timeout: 280_000 });
+
+  const rows = await tableRows(page);
+  expect(rows.map((r) => `${r.cells[0]} ${r.cells[1]} ${r.cells[2]} ${r.cells[3]} ${r.status}`)).toEqual([
+    'fixtures/tiny-qwen35 WASM q8 short done',
+    'fixtures/tiny-qwen35 WASM q8 medium done',
+    'fixtures/tiny-qwen35 WASM q8 long done',
+  ]);
+  for (const { cells } of rows) {
+    const [, , , size, promptTokens, load, ttft, prefill, decode] = cells;
+    expect(Number(promptTokens), `${size} prompt tokens`).toBeGreaterThan(0);
+    for (const [name, cell] of Object.entries({ load, ttft, prefill, decode })) {
+      expect(leadingNumber(cell), `${size} ${name}: "${cell}"`).toBeGreaterThan(0);
+    }
+    expect(prefill, size).toMatch(/ tok\/s$/);
+    expect(decode, size).toMatch(/ tok\/s$/);
+  }
+  await expect(page.getByRole('img', { name: /Bar chart of median prefill and decode speed .* for 3 cases/ })).toBeVisible();
+  expect(watchers.consoleErrors).toEqual([]);
+  expectOnlyHosts(watchers.requests, [baseURL!, MIRROR]);
+});
+
+/** The built-in suite's Tools category on its own, as an imported suite. */
+const TOOLS_SUITE = {
+  format: 'on-device-playground/scorecard-suite',
+  version: 2,
+  name: 'Built-in tool tasks',
+  tasks: BUILTIN_SUITE.tasks.filter((task) => task.category === 'tools'),
+};
+
+test('the scorecard runs the Tools category on Qwen3.5: its XML tool call is read and scored; random weights fail honestly', async ({ page, baseURL }) => {
+  test.setTimeout(600_000);
+  const watchers = watch(page);
+  const taskCount = TOOLS_SUITE.tasks.length;
+  expect(taskCount).toBeGreaterThanOrEqual(2);
+  await openApp(page, 'fixtures/tiny-qwen35-tool');
+  await page.getByRole('tab', { name: 'Scorecard' }).click();
+  const view = page.getByRole('region', { name: 'Scorecard' });
+  await view.getByRole('button', { name: 'Add a model' }).click();
+  await view.getByLabel('Models to score: model 2').fill('fixtures/tiny-qwen35');
+  await importSuite(page, 'tools.json', TOOLS_SUITE);
+  await view.getByRole('radio', { name: 'Run only the imported suite' }).check();
+  await expect(view.getByTestId('suite-summary')).toHaveText(`Built-in tool tasks: ${taskCount} tasks in 1 categories`);
+  await view.getByRole('button', { name: 'Run scorecard' }).click();
+  await expect(view.getByTestId('scorecard-message')).toHaveText('Scorecard finished: 2 of 2 models scored.', { timeout: 580_000 });
+
+  // Both templates take tools: every task is asked of both, none is set aside.
+  const totals = view.getByRole('table', { name: 'Scorecard totals' });
+  const scoreOf = (model: string) => totals.locator('tr', { has: page.getByRole('rowheader', { name: model, exact: true }) }).getByTestId('score');
+  await expect(scoreOf('fixtures/tiny-qwen35-tool')).toHaveText(`1 / ${taskCount}`);
+  await expect(scoreOf('fixtures/tiny-qwen35')).toHaveText(`0 / ${taskCount}`);
+  await expect(view.getByTestId('no-tool-support')).toHaveCount(0);
+  await expect(view.getByRole('table', { name: 'Scores by category' }).locator('tbody td')).toHaveText([`1 / ${taskCount}`, `0 / ${taskCount}`]);
+
+  // The call comes in Qwen3.5's XML form and is read as a call with its argument.
+  const answers = view.getByRole('region', { name: 'Answers of fixtures/tiny-qwen35-tool', exact: true });
+  const lookup = answers.locator('details[data-task="tool-order-status"]');
+  await lookup.locator('summary').click();
+  await expect(lookup).toHaveAttribute('data-passed', 'true');
+  await expect(lookup.getByTestId('answer')).toHaveText(
+    '<tool_call>\n<function=get_order_status>\n<parameter=order_id>\nA-1042\n</parameter>\n</function>\n</tool_call>',
+  );
+  await expect(lookup.getByTestId('verdict')).toHaveText('Passed: called get_order_status with the expected arguments');
+  // The same call where another order, another tool or no tool was wanted fails, and says why.
+  const verdicts: Record<string, string> = {
+    'tool-order-eta': 'Failed: called get_order_status, but argument "order_id" is "A-1042", expected "C-5508"',
+    'tool-refund': 'Failed: called get_order_status, expected create_refund',
+    'tool-no-call-needed': 'Failed: called get_order_status, but this question needs no tool',
+  };
+  for (const [id, verdict] of Object.entries(verdicts)) {
+    const task = answers.locator(`details[data-task="${id}"]`);
+    await task.locator('summary').click();
+    await expect(task).toHaveAttribute('data-passed', 'false');
+    await expect(task.getByTestId('verdict')).toHaveText(verdict);
+  }
+
+  const random = view.getByRole('region', { name: 'Answers of fixtures/tiny-qwen35', exact: true }).locator('details');
+  await expect(random).toHaveCount(taskCount);
+  for (const task of await random.all()) await expect(task).toHaveAttribute('data-passed', 'false');
+  expect(watchers.consoleErrors).toEqual([]);
+  expectOnlyHosts(watchers.requests, [baseURL!, MIRROR]);
 });
