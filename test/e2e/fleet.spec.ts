@@ -15,6 +15,8 @@ import { FLEET_HEADER, fleetCells, fleetModels } from '../../src/lib/export/flee
 import { label } from '../../src/lib/engines/backend-selection';
 import { REALISTIC_MODEL } from '../unit/support/realistic-results';
 import { teamDocuments } from '../unit/support/fleet-documents';
+import { ENGINE_LABELS } from '../../src/lib/models/model-engine';
+import type { EngineKind } from '../../src/lib/engines/types';
 
 const team = teamDocuments();
 const payloads = team.map(({ name, document }) => ({ name, mimeType: 'application/json', buffer: Buffer.from(resultsJson(document)) }));
@@ -68,6 +70,7 @@ test('three machines in one fleet table; a broken file is named, the rest stay; 
     records.map((r) => [
       r.machine,
       r.file,
+      ENGINE_LABELS[r.engine as EngineKind],
       label(r.backend as 'webgpu' | 'wasm'),
       r.dtype,
       formatValue(Number(r.decodeTokensPerSecond), 'tok/s'),
