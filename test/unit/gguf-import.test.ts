@@ -3,17 +3,24 @@
 // quantization stands for; a file that isn't GGUF, is cut short, or holds an architecture the
 // bundled llama.cpp can't run is refused by its own error name, with the file named in the message.
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dtypeOfQuantization, ggufPickName, isGgufPick, localGgufRepoId, planGgufImport } from '../../src/lib/models/gguf/gguf-import';
 import { engineOfModel } from '../../src/lib/models/model-engine';
 import type { PickedFile } from '../../src/lib/models/folder-import';
 import { GgmlType } from '../../src/lib/models/gguf/gguf-format';
 import { encodeGguf, gv } from '../fixtures/gguf-writer';
 import { encodeTensorData } from '../fixtures/gguf-quants';
+import { generateGgufRepo, TINY_QWEN3_GGUF } from '../fixtures/tiny-gguf';
 
-const DIR = join(import.meta.dirname, '../.generated/models/fixtures/tiny-qwen3-gguf');
+// The tiny GGUF test model, written for this file alone (unit tests run before the browser tests
+// generate the shared fixtures).
+const ROOT = mkdtempSync(join(tmpdir(), 'gguf-import-'));
+const DIR = join(ROOT, TINY_QWEN3_GGUF.id);
+beforeAll(() => generateGgufRepo(ROOT, TINY_QWEN3_GGUF), 60_000);
+afterAll(() => rmSync(ROOT, { recursive: true, force: true }));
 const ORIGIN = 'http://127.0.0.1:4173';
 
 function pick(path: string, bytes: Uint8Array): PickedFile {
