@@ -281,16 +281,23 @@ function mlcBuild(
     contextLength: 4096,
     dtypes: { wasm: [], webgpu: [f16 ? 'q4f16' : 'q4'] },
     requiredFeatures: f16 ? ['shader-f16'] : [],
+    ...twinFacts(twin),
+    modelType: twin.modelType,
+    // WebLLM's Qwen3.5 builds are text only: the twin's vision does not carry over.
+    ...entry,
+  };
+}
+
+/** What another build of the same model shares with its ONNX entry: who made it, its size, its licence. */
+function twinFacts(twin: TransformersCatalogEntry) {
+  return {
     family: twin.family,
     lab: twin.lab,
     country: twin.country,
     licence: twin.licence,
     parametersB: twin.parametersB,
     parameters: twin.parameters,
-    modelType: twin.modelType,
     ...(twin.thinkingToggle ? { thinkingToggle: true } : {}),
-    // WebLLM's Qwen3.5 builds are text only: the twin's vision does not carry over.
-    ...entry,
   };
 }
 
@@ -395,14 +402,8 @@ function ggufBuild(entry: Pick<LlamaCppCatalogEntry, 'repoId' | 'label' | 'stren
     engine: 'llamacpp',
     modelCardUrl: modelCardUrl(entry.repoId),
     dtypes: { wasm: offered, webgpu: offered },
-    family: twin.family,
-    lab: twin.lab,
-    country: twin.country,
-    licence: twin.licence,
-    parametersB: twin.parametersB,
-    parameters: twin.parameters,
+    ...twinFacts(twin),
     contextLength: twin.contextLength,
-    ...(twin.thinkingToggle ? { thinkingToggle: true } : {}),
     ...entry,
   };
 }
