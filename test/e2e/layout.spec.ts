@@ -85,6 +85,19 @@ test('first open at 1366×768: Load model is on screen, the regions are apart, n
   expect(await sentencesSeenThreeTimes(page)).toEqual([]);
 });
 
+test('on a phone, the page scrolls its last lines out from under the "Ready to work offline" notice', async ({ page }) => {
+  await page.setViewportSize(SIZES.phone);
+  await openApp(page, 'fixtures/tiny-qwen3');
+  // A first visit is not yet cross-origin isolated, so the notice stays, offering the reload.
+  const notice = page.getByRole('status').filter({ hasText: 'Ready to work offline' });
+  await expect(notice).toBeVisible({ timeout: 30_000 });
+  await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+  const noticeBox = (await notice.boundingBox())!;
+  const metricsBox = (await page.getByRole('region', { name: 'Metrics' }).boundingBox())!;
+  expect(metricsBox.y + metricsBox.height, 'the Metrics panel ends above the notice').toBeLessThanOrEqual(noticeBox.y);
+  await expectNoSidewaysScroll(page, 'phone, notice');
+});
+
 test('with a model stored and loaded, at 1366 and 1920 wide, and on a phone', async ({ page }) => {
   test.setTimeout(180_000);
   await page.setViewportSize(SIZES.laptop);
