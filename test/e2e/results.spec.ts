@@ -12,6 +12,8 @@ import { parseMarkdownTables } from '../../src/lib/export/markdown-table';
 import { BENCHMARK_MEASURES, formatValue } from '../../src/lib/export/results-tables';
 import type { ResultsDocument, SummaryStat, TaskCategory } from '../../src/lib/results/result-types';
 import { CATEGORY_LABELS } from '../../src/lib/scorecard/suite-types';
+import { ENGINE_LABELS } from '../../src/lib/models/model-engine';
+import type { EngineKind } from '../../src/lib/engines/types';
 
 const MODELS = ['fixtures/tiny-qwen3', 'fixtures/tiny-glm'];
 
@@ -87,6 +89,7 @@ test('a real benchmark exports, shares and compares with the numbers on screen',
   const col = (name: string) => screen.header.indexOf(name);
   expect(new Set(screen.rows.map((r) => r[col('Model')]))).toEqual(new Set(MODELS));
   expect(screen.rows.every((r) => r[col('Backend')] === 'WASM')).toBe(true);
+  expect(screen.rows.every((r) => r[col('Engine')] === 'ONNX (transformers.js)')).toBe(true);
   const key = (model: string, size: string) => `${model}|${size}`;
   const shown = new Map(screen.rows.map((r) => [key(r[col('Model')], r[col('Prompt')]), r]));
 
@@ -112,6 +115,7 @@ test('a real benchmark exports, shares and compares with the numbers on screen',
   for (const record of records) {
     const onScreen = shown.get(key(record.modelId, record.promptSize))!;
     expect(record.backend).toBe('wasm');
+    expect(record.engine).toBe('transformers');
     for (const measure of BENCHMARK_MEASURES) expect(shownStat(onScreen[col(measure.title)])).toEqual(rounded(csvStat(record, measure), measure));
   }
 
@@ -164,7 +168,7 @@ test('a real benchmark exports, shares and compares with the numbers on screen',
   const comparison = view.getByRole('table', { name: /^Benchmark comparison/ });
   let compared = await tableText(comparison);
   expect(compared.groups).toEqual(['Case', `This session (${document.machine.label})`, `same-machine.json (${document.machine.label})`, 'Ratio (second ÷ first)']);
-  expect(compared.header.slice(0, 4)).toEqual(['Model', 'Backend', 'Dtype', 'Prompt']);
+  expect(compared.header.slice(0, 5)).toEqual(['Model', 'Engine', 'Backend', 'Dtype', 'Prompt']);
   expect(compared.rows).toHaveLength(6);
   const ratioCells = (rows: string[][]) => rows.map((r) => r.slice(-3));
   expect(ratioCells(compared.rows).flat().every((cell) => cell === '1.00×')).toBe(true);
@@ -249,10 +253,10 @@ test('a scorecard run exports per task and per category, and compares by model a
   const view = resultsView(page);
   // The screen names categories as people say them; the CSV files keep the ids.
   const screen = await tableText(view.getByRole('table', { name: 'Scorecard by model and category' }));
-  const byKey = new Map(screen.rows.map((row) => [`${row[0]}|${row[1]}`, row]));
-  expect(byKey.get('fixtures/tiny-scripted|Customer support')?.slice(2, 5)).toEqual(['1', '1', '100%']);
-  expect(byKey.get('fixtures/tiny-scripted|Coding')?.slice(2, 5)).toEqual(['0', '1', '0%']);
-  expect(byKey.get('fixtures/tiny-code-right|Coding')?.slice(2, 5)).toEqual(['1', '1', '100%']);
+  const byKey = new Map(screen.rows.map((row) => [`${row[0]}|${row[2]}`, row]));
+  expect(byKey.get('fixtures/tiny-scripted|Customer support')?.slice(1, 6)).toEqual(['ONNX (transformers.js)', 'Customer support', '1', '1', '100%']);
+  expect(byKey.get('fixtures/tiny-scripted|Coding')?.slice(3, 6)).toEqual(['0', '1', '0%']);
+  expect(byKey.get('fixtures/tiny-code-right|Coding')?.slice(3, 6)).toEqual(['1', '1', '100%']);
   expect(screen.rows).toHaveLength(4);
   await expect(view.getByRole('img', { name: /^Bar chart of scorecard pass rate per category for 2 models/ })).toBeVisible();
 
@@ -273,8 +277,8 @@ test('a scorecard run exports per task and per category, and compares by model a
   // Per model × category: the screen's counts.
   const summary = csvRecords((await downloadText(page, view.getByRole('button', { name: 'Download scorecard summary CSV' }))).text);
   const categoryName = (id: string) => CATEGORY_LABELS[id as TaskCategory] ?? `unknown category ${id}`;
-  expect(summary.map((s) => [s.modelId, categoryName(s.category), s.passed, s.total, `${Math.round(Number(s.passRate) * 100)}%`])).toEqual(
-    screen.rows.map((row) => row.slice(0, 5)),
+  expect(summary.map((s) => [s.modelId, ENGINE_LABELS[s.engine as EngineKind], categoryName(s.category), s.passed, s.total, `${Math.round(Number(s.passRate) * 100)}%`])).toEqual(
+    screen.rows.map((row) => row.slice(0, 6)),
   );
   const markdown = parseMarkdownTables((await downloadText(page, view.getByRole('button', { name: 'Download Markdown' }))).text);
   const mdScorecard = markdown.find((t) => t.heading === 'Scorecard')!;
@@ -284,7 +288,7 @@ test('a scorecard run exports per task and per category, and compares by model a
   const importer = view.getByLabel('Import results (JSON)');
   await importer.setInputFiles({ name: 'same.json', mimeType: 'application/json', buffer: Buffer.from(json.text) });
   const comparison = view.getByRole('table', { name: /^Scorecard comparison/ });
-  const ratios = async () => new Map((await tableText(comparison)).rows.map((row) => [`${row[0]}|${row[1]}`, row.at(-1)]));
+  const ratios = async () => new Map((await tableText(comparison)).rows.map((row) => [`${row[0]}|${row[2]}`, row.at(-1)]));
   expect((await ratios()).get('fixtures/tiny-scripted|Customer support')).toBe('1.00×');
   expect((await ratios()).get('fixtures/tiny-scripted|Coding')).toBe('–');
 

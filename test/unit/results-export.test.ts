@@ -398,17 +398,17 @@ describe('comparison', () => {
     second.benchmark = [{ ...benchmark[0], decodeTokensPerSecond: stat(424.698, 1, 1000) }];
     const table = benchmarkComparisonTable({ name: 'This session', document: sampleDocument() }, { name: 'laptop.json', document: second });
     expect(table.groups).toEqual([
-      { title: 'Case', span: 4 },
+      { title: 'Case', span: 5 },
       { title: 'This session (Chromium 156 · Linux · 2 cores)', span: 3 },
       { title: 'laptop.json (Laptop)', span: 3 },
       { title: 'Ratio (second ÷ first)', span: 3 },
     ]);
-    expect(table.header).toEqual(['Model', 'Backend', 'Dtype', 'Prompt', ...Array(3).fill(['First token (ms)', 'Prefill (tok/s)', 'Decode (tok/s)']).flat()]);
+    expect(table.header).toEqual(['Model', 'Engine', 'Backend', 'Dtype', 'Prompt', ...Array(3).fill(['First token (ms)', 'Prefill (tok/s)', 'Decode (tok/s)']).flat()]);
     expect(table.rows).toEqual([
-      ['fixtures/tiny-qwen3', 'WASM', 'q8', 'short', '41', '1551.3', '212.3', '41', '1551.3', '424.7', '1.00×', '1.00×', '2.00×'],
-      ['fixtures/tiny-glm', 'WebGPU', 'q4', 'long', '981', '1051.5', '20.0', '–', '–', '–', '–', '–', '–'],
+      ['fixtures/tiny-qwen3', 'ONNX (transformers.js)', 'WASM', 'q8', 'short', '41', '1551.3', '212.3', '41', '1551.3', '424.7', '1.00×', '1.00×', '2.00×'],
+      ['fixtures/tiny-glm', 'ONNX (transformers.js)', 'WebGPU', 'q4', 'long', '981', '1051.5', '20.0', '–', '–', '–', '–', '–', '–'],
     ]);
     const scores = scorecardComparisonTable({ name: 'a', document: sampleDocument() }, { name: 'b', document: second });
-    expect(scores.rows[0]).toEqual(['fixtures/tiny-qwen3', 'Arithmetic and logic', '1/2 (50%)', '1/2 (50%)', '1.00×']);
+    expect(scores.rows[0]).toEqual(['fixtures/tiny-qwen3', 'ONNX (transformers.js)', 'Arithmetic and logic', '1/2 (50%)', '1/2 (50%)', '1.00×']);
   });
 });

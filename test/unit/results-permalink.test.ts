@@ -117,7 +117,7 @@ describe('results links', () => {
     // The tables are really there, not two empty ones that happen to agree.
     const tables = documentTables(shared);
     expect(tables.benchmark.rows).toHaveLength(6);
-    expect(tables.scorecard.rows.map((row) => row[1])).toContain('Customer support');
+    expect(tables.scorecard.rows.map((row) => row[2])).toContain('Customer support');
     expect(tables.hardware?.rows.map((row) => row[0])).toEqual(['WebGPU', 'WASM', 'Memory', 'Storage', 'Browser']);
     // Each task keeps its verdict, category, time and tokens; the words stay in the file.
     const sent = document.scorecard[0].results;

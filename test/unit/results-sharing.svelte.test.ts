@@ -40,7 +40,7 @@ describe('ResultsSharing', () => {
     expect(sharing.comparison).toBeNull();
 
     const csv = parseCsv(sharing.exportFile('benchmark-csv').text);
-    expect(csv[1].slice(0, 2)).toEqual(['fixtures/a', 'wasm']);
+    expect(csv[1].slice(0, 2)).toEqual(['fixtures/a', 'transformers']);
 
     const other = JSON.parse(sharing.exportFile('json').text);
     other.benchmark[0].decodeTokensPerSecond.median = 50;

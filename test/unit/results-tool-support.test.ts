@@ -29,7 +29,7 @@ describe('tasks not asked for lack of tool support', () => {
     expect(tools).toMatchObject({ passed: 0, total: 0, unsupported: toolCount });
     const table = scorecardSummaryTable(document.scorecard);
     expect(table.header).toContain('Not asked');
-    expect(table.rows.find((row) => row[1] === 'Tool calling (agents)')).toEqual(['qwen3-0.6b', 'Tool calling (agents)', '0', '0', '–', String(toolCount), '–', '1'].map((cell, i) => (i === 0 ? document.scorecard[0].modelId : cell)));
+    expect(table.rows.find((row) => row[2] === 'Tool calling (agents)')).toEqual(['qwen3-0.6b', 'ONNX (transformers.js)', 'Tool calling (agents)', '0', '0', '–', String(toolCount), '–', '1'].map((cell, i) => (i === 0 ? document.scorecard[0].modelId : cell)));
     // No column for it when every task was asked.
     expect(scorecardSummaryTable(realisticDocument().scorecard).header).not.toContain('Not asked');
   });
@@ -40,7 +40,7 @@ describe('tasks not asked for lack of tool support', () => {
     const toolRow = tasks.find((line) => line.includes('tool-order-status'))!;
     expect(toolRow).toContain('false,no tool support,no tool support in its template');
     const summary = scorecardSummaryCsv(document).split('\r\n');
-    expect(summary[0]).toBe('modelId,category,passed,total,passRate,notAsked,medianMs,runs');
+    expect(summary[0]).toBe('modelId,engine,category,passed,total,passRate,notAsked,medianMs,runs');
     expect(summary.find((line) => line.includes(',tools,'))).toContain(`,tools,0,0,,${toolCount},`);
   });
 

@@ -325,6 +325,6 @@ describe('tasks not asked because the model reads text only', () => {
     expect(scorecardSummaryCsv(document).split('\r\n').find((line) => line.includes(',vision,'))).toContain(`,vision,0,0,,${vision},`);
     const table = scorecardSummaryTable(document.scorecard);
     expect(table.header).toContain('Not asked');
-    expect(table.rows.find((r) => r[1] === 'Vision (pictures)')?.slice(2, 6)).toEqual(['0', '0', '–', String(vision)]);
+    expect(table.rows.find((r) => r[2] === 'Vision (pictures)')?.slice(3, 7)).toEqual(['0', '0', '–', String(vision)]);
   });
 });

@@ -1,7 +1,10 @@
-// Two machines' results side by side: benchmark rows matched by model × backend × dtype × prompt
-// size, scorecard summaries by model × category, each with the second machine's figure divided by
-// the first's.
+// Two machines' results side by side: benchmark rows matched by model × engine × backend × dtype ×
+// prompt size, scorecard summaries by model × engine × category, each with the second machine's
+// figure divided by the first's.
 import type { BenchmarkRow, ResultsDocument } from '../results/result-types';
+import type { EngineKind } from '../engines/types';
+import { ENGINE_LABELS } from '../models/model-engine';
+import { recordedEngine } from '../results/result-engine';
 import { label } from '../engines/backend-selection';
 import {
   BENCHMARK_MEASURES,
@@ -19,6 +22,7 @@ export const COMPARED_MEASURES = BENCHMARK_MEASURES.filter((m) => m.key !== 'loa
 
 export interface BenchmarkComparisonRow {
   modelId: string;
+  engine: EngineKind;
   backend: BenchmarkRow['backend'];
   dtype: BenchmarkRow['dtype'];
   promptSize: BenchmarkRow['promptSize'];
@@ -28,6 +32,7 @@ export interface BenchmarkComparisonRow {
 
 export interface ScorecardComparisonRow {
   modelId: string;
+  engine: EngineKind;
   category: ScorecardSummaryRow['category'];
   first: ScorecardSummaryRow | null;
   second: ScorecardSummaryRow | null;
@@ -44,18 +49,18 @@ function matchRows<T, R>(first: readonly T[], second: readonly T[], key: (row: T
 }
 
 export function compareBenchmark(first: ResultsDocument, second: ResultsDocument): BenchmarkComparisonRow[] {
-  const key = (row: BenchmarkRow) => [row.modelId, row.backend, row.dtype, row.promptSize].join('\u0000');
+  const key = (row: BenchmarkRow) => [row.modelId, recordedEngine(row), row.backend, row.dtype, row.promptSize].join('\u0000');
   return matchRows(first.benchmark, second.benchmark, key, (a, b) => {
     const row = (a ?? b)!;
-    return { modelId: row.modelId, backend: row.backend, dtype: row.dtype, promptSize: row.promptSize, first: a, second: b };
+    return { modelId: row.modelId, engine: recordedEngine(row), backend: row.backend, dtype: row.dtype, promptSize: row.promptSize, first: a, second: b };
   });
 }
 
 export function compareScorecard(first: ResultsDocument, second: ResultsDocument): ScorecardComparisonRow[] {
-  const key = (row: ScorecardSummaryRow) => `${row.modelId}\u0000${row.category}`;
+  const key = (row: ScorecardSummaryRow) => [row.modelId, row.engine, row.category].join('\u0000');
   return matchRows(scorecardSummary(first.scorecard), scorecardSummary(second.scorecard), key, (a, b) => {
     const row = (a ?? b)!;
-    return { modelId: row.modelId, category: row.category, first: a, second: b };
+    return { modelId: row.modelId, engine: row.engine, category: row.category, first: a, second: b };
   });
 }
 
@@ -91,14 +96,15 @@ export function benchmarkComparisonTable(first: NamedDocument, second: NamedDocu
     COMPARED_MEASURES.map((m) => (row ? formatValue(row[m.key].median, m.unit) : '–'));
   return {
     groups: [
-      { title: 'Case', span: 4 },
+      { title: 'Case', span: 5 },
       { title: groupTitle(first), span },
       { title: groupTitle(second), span },
       { title: 'Ratio (second ÷ first)', span },
     ],
-    header: ['Model', 'Backend', 'Dtype', 'Prompt', ...[0, 1, 2].flatMap(() => COMPARED_MEASURES.map((m) => m.title))],
+    header: ['Model', 'Engine', 'Backend', 'Dtype', 'Prompt', ...[0, 1, 2].flatMap(() => COMPARED_MEASURES.map((m) => m.title))],
     rows: compareBenchmark(first.document, second.document).map((row) => [
       row.modelId,
+      ENGINE_LABELS[row.engine],
       label(row.backend),
       row.dtype,
       row.promptSize,
@@ -113,9 +119,10 @@ export function benchmarkComparisonTable(first: NamedDocument, second: NamedDocu
 export function scorecardComparisonTable(first: NamedDocument, second: NamedDocument): TextTable {
   const score = (row: ScorecardSummaryRow | null) => (row ? `${row.passed}/${row.total} (${formatPercent(passRate(row))})` : '–');
   return {
-    header: ['Model', 'Category', groupTitle(first), groupTitle(second), 'Ratio (second ÷ first)'],
+    header: ['Model', 'Engine', 'Category', groupTitle(first), groupTitle(second), 'Ratio (second ÷ first)'],
     rows: compareScorecard(first.document, second.document).map((row) => [
       row.modelId,
+      ENGINE_LABELS[row.engine],
       categoryName(row.category),
       score(row.first),
       score(row.second),

@@ -1,9 +1,11 @@
 // The results as CSV, one file per table: benchmark rows (median, min, max and samples of every
-// measure, at full precision), scorecard tasks, and the scorecard summary per model × category.
+// measure, at full precision), scorecard tasks, and the scorecard summary per model × engine ×
+// category. The engine is its id (`transformers`, `webllm`, `llamacpp`), as the JSON file has it.
 import type { ResultsDocument, ScorecardTaskResult, SummaryStat } from '../results/result-types';
 import { toCsv, type CsvCell } from './csv';
 import { BENCHMARK_MEASURES, passRate, scorecardSummary } from './results-tables';
 import { NOT_ASKED } from '../scorecard/score-summary';
+import { recordedEngine } from '../results/result-engine';
 
 /** A task's outcome in one word: a task the model could not be asked is neither passed nor failed. */
 function verdictOf(task: ScorecardTaskResult): string {
@@ -21,6 +23,7 @@ export function statColumn(measure: string, part: keyof SummaryStat): string {
 export function benchmarkCsv(document: ResultsDocument): string {
   const header = [
     'modelId',
+    'engine',
     'backend',
     'dtype',
     'promptSize',
@@ -30,6 +33,7 @@ export function benchmarkCsv(document: ResultsDocument): string {
   ];
   const rows = document.benchmark.map((row): CsvCell[] => [
     row.modelId,
+    recordedEngine(row),
     row.backend,
     row.dtype,
     row.promptSize,
@@ -43,6 +47,7 @@ export function benchmarkCsv(document: ResultsDocument): string {
 export function scorecardTasksCsv(document: ResultsDocument): string {
   const header = [
     'modelId',
+    'engine',
     'backend',
     'dtype',
     'suiteName',
@@ -60,6 +65,7 @@ export function scorecardTasksCsv(document: ResultsDocument): string {
   const rows = document.scorecard.flatMap((run) =>
     run.results.map((task): CsvCell[] => [
       run.modelId,
+      recordedEngine(run),
       run.backend,
       run.dtype,
       run.suiteName,
@@ -79,9 +85,10 @@ export function scorecardTasksCsv(document: ResultsDocument): string {
 }
 
 export function scorecardSummaryCsv(document: ResultsDocument): string {
-  const header = ['modelId', 'category', 'passed', 'total', 'passRate', 'notAsked', 'medianMs', 'runs'];
+  const header = ['modelId', 'engine', 'category', 'passed', 'total', 'passRate', 'notAsked', 'medianMs', 'runs'];
   const rows = scorecardSummary(document.scorecard).map((row): CsvCell[] => [
     row.modelId,
+    row.engine,
     row.category,
     row.passed,
     row.total,

@@ -8,6 +8,9 @@ import { formatRange } from '../render/format';
 import { CATEGORY_LABELS } from '../scorecard/suite-types';
 import { isScored } from '../scorecard/score-summary';
 import type { BenchmarkRow, ResultsDocument, ScorecardRun, SummaryStat, TaskCategory } from '../results/result-types';
+import type { EngineKind } from '../engines/types';
+import { ENGINE_LABELS } from '../models/model-engine';
+import { recordedEngine } from '../results/result-engine';
 
 export interface TextTable {
   /** Column groups above the header (a comparison's machines), spanning all the columns between them. */
@@ -48,9 +51,10 @@ export type BenchmarkMeasure = (typeof BENCHMARK_MEASURES)[number];
 
 export function benchmarkTable(rows: readonly BenchmarkRow[]): TextTable {
   return {
-    header: ['Model', 'Backend', 'Dtype', 'Prompt', 'Prompt tokens', 'New tokens', 'Repeats', ...BENCHMARK_MEASURES.map((m) => m.title)],
+    header: ['Model', 'Engine', 'Backend', 'Dtype', 'Prompt', 'Prompt tokens', 'New tokens', 'Repeats', ...BENCHMARK_MEASURES.map((m) => m.title)],
     rows: rows.map((row) => [
       row.modelId,
+      ENGINE_LABELS[recordedEngine(row)],
       label(row.backend),
       row.dtype,
       row.promptSize,
@@ -62,9 +66,10 @@ export function benchmarkTable(rows: readonly BenchmarkRow[]): TextTable {
   };
 }
 
-/** Pass counts of one model in one category, over every run of that model. */
+/** Pass counts of one model on one engine in one category, over every run of that model there. */
 export interface ScorecardSummaryRow {
   modelId: string;
+  engine: EngineKind;
   category: TaskCategory;
   passed: number;
   /** Tasks answered and checked. */
@@ -77,12 +82,13 @@ export interface ScorecardSummaryRow {
 }
 
 export function scorecardSummary(runs: readonly ScorecardRun[]): ScorecardSummaryRow[] {
-  const groups = new Map<string, { modelId: string; category: TaskCategory; passed: number; unsupported: number; ms: number[]; runs: Set<ScorecardRun> }>();
+  const groups = new Map<string, { modelId: string; engine: EngineKind; category: TaskCategory; passed: number; unsupported: number; ms: number[]; runs: Set<ScorecardRun> }>();
   for (const run of runs) {
+    const engine = recordedEngine(run);
     for (const task of run.results) {
-      const key = `${run.modelId}\u0000${task.category}`;
+      const key = [run.modelId, engine, task.category].join('\u0000');
       let group = groups.get(key);
-      if (!group) groups.set(key, (group = { modelId: run.modelId, category: task.category, passed: 0, unsupported: 0, ms: [], runs: new Set() }));
+      if (!group) groups.set(key, (group = { modelId: run.modelId, engine, category: task.category, passed: 0, unsupported: 0, ms: [], runs: new Set() }));
       group.runs.add(run);
       if (!isScored(task)) {
         group.unsupported++;
@@ -94,6 +100,7 @@ export function scorecardSummary(runs: readonly ScorecardRun[]): ScorecardSummar
   }
   return [...groups.values()].map((g) => ({
     modelId: g.modelId,
+    engine: g.engine,
     category: g.category,
     passed: g.passed,
     total: g.ms.length,
@@ -116,9 +123,10 @@ export function scorecardSummaryTable(runs: readonly ScorecardRun[]): TextTable 
   // The column appears only when some model could not be asked some tasks.
   const unsupported = rows.some((row) => row.unsupported > 0);
   return {
-    header: ['Model', 'Category', 'Passed', 'Tasks', 'Pass rate', ...(unsupported ? ['Not asked'] : []), 'Median time (ms)', 'Runs'],
+    header: ['Model', 'Engine', 'Category', 'Passed', 'Tasks', 'Pass rate', ...(unsupported ? ['Not asked'] : []), 'Median time (ms)', 'Runs'],
     rows: rows.map((row) => [
       row.modelId,
+      ENGINE_LABELS[row.engine],
       categoryName(row.category),
       String(row.passed),
       String(row.total),
