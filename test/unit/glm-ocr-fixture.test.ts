@@ -8,9 +8,10 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { AutoModelForImageTextToText, AutoProcessor, type PreTrainedTokenizer, RawImage, env } from '@huggingface/transformers';
+import { AutoModelForImageTextToText, AutoProcessor, env } from '@huggingface/transformers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onnx } from '../fixtures/onnx-graph-builder';
+import { chatText, greedyAnswer, sessionDtypes, solidImage } from './support/vision-fixture-runs';
 import { GLM_OCR_SESSIONS, NO_DOCUMENT_ANSWER, TINY_GLM_OCR, ensureGlmOcrModels, glmOcrSessionFile, invoiceLine, resolveGlmOcr } from '../fixtures/tiny-glm-ocr';
 
 let root = '';
@@ -27,17 +28,6 @@ beforeAll(async () => {
 afterAll(async () => {
   if (root) await rm(root, { recursive: true, force: true });
 });
-
-type Message = { role: string; content: string | { type: string; text?: string }[] };
-function chatText(tokenizer: PreTrainedTokenizer, messages: Message[]): string {
-  return tokenizer.apply_chat_template(messages as never, { add_generation_prompt: true, tokenize: false } as never) as unknown as string;
-}
-
-function solidImage(rgb: [number, number, number], size = 112): RawImage {
-  const data = new Uint8ClampedArray(size * size * 3);
-  for (let i = 0; i < size * size; i++) data.set(rgb, i * 3);
-  return new RawImage(data, size, size, 3);
-}
 
 describe('tiny GLM-OCR repo', () => {
   it('has the GLM-OCR config keys transformers.js reads, and a decoder with a plain KV cache and 3-D positions', async () => {
@@ -68,7 +58,7 @@ describe('tiny GLM-OCR repo', () => {
     const processor = await AutoProcessor.from_pretrained(TINY_GLM_OCR.id);
     expect(processor.constructor.name).toBe('Glm46VProcessor');
     const text = chatText(processor.tokenizer!, [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: 'Text Recognition:' }] }]);
-    const inputs = await processor(text, solidImage([255, 0, 0]));
+    const inputs = await processor(text, solidImage([255, 0, 0], 112));
     expect(inputs.pixel_values.dims).toEqual([64, 1176]);
     expect(Array.from(inputs.image_grid_thw.data as BigInt64Array, Number)).toEqual([1, 8, 8]);
     const ids = Array.from(inputs.input_ids.data as BigInt64Array, Number);
@@ -82,19 +72,14 @@ describe('tiny GLM-OCR repo', () => {
   ] as const)('GlmOcrForConditionalGeneration reads the %s invoice line from a picture mostly that colour, in every weight format', async (colour, rgb) => {
     const processor = await AutoProcessor.from_pretrained(TINY_GLM_OCR.id);
     const text = chatText(processor.tokenizer!, [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: 'Text Recognition:' }] }]);
-    const inputs = await processor(text, solidImage([...rgb]));
+    const inputs = await processor(text, solidImage([...rgb], 112));
     for (const dtype of TINY_GLM_OCR.dtypes) {
-      const model = await AutoModelForImageTextToText.from_pretrained(TINY_GLM_OCR.id, {
-        dtype: { embed_tokens: dtype === 'q4' ? 'q8' : dtype, vision_encoder: dtype, decoder_model_merged: dtype } as never,
-      });
-      try {
+      const load = async () => {
+        const model = await AutoModelForImageTextToText.from_pretrained(TINY_GLM_OCR.id, { dtype: sessionDtypes(dtype) });
         expect(model.constructor.name).toBe('GlmOcrForConditionalGeneration');
-        const out = (await model.generate({ ...inputs, max_new_tokens: 8, do_sample: false })) as unknown as { data: BigInt64Array };
-        const fresh = Array.from(out.data).slice(inputs.input_ids.dims[1]).map(Number);
-        expect(processor.tokenizer!.decode(fresh, { skip_special_tokens: false }), dtype).toBe(`${invoiceLine(colour)}<|user|>`);
-      } finally {
-        await model.dispose();
-      }
+        return model;
+      };
+      expect(await greedyAnswer(load, processor.tokenizer!, inputs), dtype).toBe(`${invoiceLine(colour)}<|user|>`);
     }
   });
 

@@ -41,6 +41,9 @@ import {
 import { convDim } from '../fixtures/tiny-qwen35-weights';
 import { MATMUL_INTEGER_MAX_WEIGHT_CODE } from '../../src/lib/hardware/probe/matmul-integer-codes';
 import { qwen35ReferenceLogits } from './support/qwen35-reference';
+import { type ChatMessage as Message, chatText, greedyAnswer, sessionDtypes, solidImage as solidImageOf } from './support/vision-fixture-runs';
+
+const solidImage = (rgb: [number, number, number], size = 64) => solidImageOf(rgb, size);
 
 const DTYPES: FixtureDtype[] = ['fp32', 'q8', 'q4'];
 let root = '';
@@ -140,18 +143,6 @@ const argmax = (a: ArrayLike<number>) => {
   for (let i = 1; i < a.length; i++) if (a[i]! > a[best]!) best = i;
   return best;
 };
-
-type Message = { role: string; content: unknown; tool_calls?: unknown };
-/** apply_chat_template → text; template kwargs (enable_thinking, tools) are missing from the option types. */
-function chatText(tokenizer: PreTrainedTokenizer, messages: Message[], extra: Record<string, unknown> = {}): string {
-  return tokenizer.apply_chat_template(messages as never, { add_generation_prompt: true, tokenize: false, ...extra } as never) as unknown as string;
-}
-
-function solidImage(rgb: [number, number, number], size = 64): RawImage {
-  const data = new Uint8ClampedArray(size * size * 3);
-  for (let i = 0; i < size * size; i++) data.set(rgb, i * 3);
-  return new RawImage(data, size, size, 3);
-}
 
 // ---------------------------------------------------------------------------------------------
 
@@ -456,16 +447,8 @@ describe('transformers.js 4.3.1 (node)', () => {
     const text = chatText(processor.tokenizer!, [{ role: 'user', content: [{ type: 'image' }, { type: 'text', text: 'Which colour is this picture?' }] }]);
     const inputs = await processor(text, solidImage([...rgb]));
     for (const dtype of DTYPES) {
-      const model = await Qwen3_5ForConditionalGeneration.from_pretrained(TINY_QWEN35_VISION.id, {
-        dtype: { embed_tokens: dtype === 'q4' ? 'q8' : dtype, vision_encoder: dtype, decoder_model_merged: dtype } as never,
-      });
-      try {
-        const out = (await model.generate({ ...inputs, max_new_tokens: 8, do_sample: false })) as unknown as { data: BigInt64Array };
-        const fresh = Array.from(out.data).slice(inputs.input_ids.dims[1]).map(Number);
-        expect(processor.tokenizer!.decode(fresh, { skip_special_tokens: false }), dtype).toBe(`${colourAnswer(colour)}<|im_end|>`);
-      } finally {
-        await model.dispose();
-      }
+      const load = () => Qwen3_5ForConditionalGeneration.from_pretrained(TINY_QWEN35_VISION.id, { dtype: sessionDtypes(dtype) });
+      expect(await greedyAnswer(load, processor.tokenizer!, inputs), dtype).toBe(`${colourAnswer(colour)}<|im_end|>`);
     }
   });
 
