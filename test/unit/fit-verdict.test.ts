@@ -60,6 +60,17 @@ const MEASURED: MeasuredLoad[] = [
     weightBytes: 351_796 + 1_597_012_480,
     peakBytes: mib * MiB,
   })),
+  // `npm run bench -- --load` (bench/results/2026-12-07T19-34-01.201Z-load.json), the JSPI build
+  // reading the weights from the stored Blob: the first load, the warm load with its answers, and
+  // the warm loads forced to the JSPI build and to it without graph optimisation.
+  ...[1182.66, 1193.38, 1122.0, 1289.76, 1316.15].map((mib) => ({
+    what: `Qwen3-0.6B-shaped q8, .onnx + .onnx_data read as a Blob: ${mib} MiB`,
+    shape: QWEN3_0_6B,
+    dtype: 'q8' as const,
+    path: 'external-data-blob' as const,
+    weightBytes: 755_324_836,
+    peakBytes: mib * MiB,
+  })),
   {
     what: 'Qwen3-1.7B-shaped q8, .onnx + .onnx_data (loaded, then answered 8 tokens): 4214 MiB',
     shape: QWEN3_1_7B,
