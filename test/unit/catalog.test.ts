@@ -2,9 +2,13 @@
 // validator really rejects each kind of broken entry.
 
 import { describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { prebuiltAppConfig } from '@mlc-ai/web-llm';
 import {
   CATALOG,
+  LLAMACPP_CATALOG,
   WEBLLM_CATALOG,
   UNAVAILABLE_MODELS,
   findCatalogEntry,
@@ -253,5 +257,35 @@ describe('WEBLLM_CATALOG', () => {
     expect(ids).toEqual(expect.arrayContaining(['Qwen3-0.6B-q4f16_1-MLC', 'Qwen3-0.6B-q4f32_1-MLC', 'Qwen3-1.7B-q4f16_1-MLC']));
     for (const entry of WEBLLM_CATALOG) expect(entry.dtypes.wasm).toEqual([]);
     expect(findCatalogEntry('mlc-ai/Qwen3-0.6B-q4f32_1-MLC')?.engine).toBe('webllm');
+  });
+});
+
+describe('LLAMACPP_CATALOG', () => {
+  /** Architecture names compiled into the bundled llama.cpp: its arch table holds each as a NUL-ended C string. */
+  async function wllamaArchitectures(names: readonly string[]): Promise<string[]> {
+    const root = dirname(createRequire(import.meta.url).resolve('@wllama/wllama/package.json'));
+    const wasm = await readFile(join(root, 'esm', 'wasm', 'wllama.wasm'));
+    return names.filter((name) => wasm.includes(Buffer.from(`\0${name}\0`)));
+  }
+
+  it('offers Qwen3.5 0.8B and 2B as GGUF in Q4_K_M and Q8_0, said to run text only, each tied to its ONNX build', async () => {
+    const builds = ['0.8B', '2B'].map((size) => LLAMACPP_CATALOG.find((entry) => entry.sameModelAs === `onnx-community/Qwen3.5-${size}-ONNX-OPT`));
+    for (const entry of builds) {
+      expect(entry, 'a Qwen3.5 GGUF build').toBeDefined();
+      expect(validateCatalogEntry(entry!)).toEqual([]);
+      expect(entry!.modelType).toBe('qwen35');
+      expect(entry!.ggufFiles).toEqual({ q4: expect.stringMatching(/-Q4_K_M\.gguf$/), q8: expect.stringMatching(/-Q8_0\.gguf$/) });
+      expect(entry!.dtypes).toEqual({ wasm: ['q4', 'q8'], webgpu: ['q4', 'q8'] });
+      // The ONNX build reads pictures; the GGUF runs the language model only, and says so.
+      expect(findCatalogEntry(entry!.sameModelAs!)?.vision).toBe(true);
+      expect(entry!.vision).toBeUndefined();
+      expect(entry!.label).toMatch(/text only/);
+      expect(entry!.strengths).toMatch(/text only: pictures need the ONNX build/);
+      expect(entry!.parameters).toBe(findCatalogEntry(entry!.sameModelAs!)?.parameters);
+    }
+    // Every architecture the GGUF builds declare is compiled into the bundled wllama's llama.cpp.
+    const declared = [...new Set(LLAMACPP_CATALOG.map((entry) => entry.modelType))];
+    expect(declared).toContain('qwen35');
+    expect(await wllamaArchitectures(declared)).toEqual(declared);
   });
 });

@@ -408,6 +408,13 @@ function ggufBuild(entry: Pick<LlamaCppCatalogEntry, 'repoId' | 'label' | 'stren
   };
 }
 
+/**
+ * What the GGUF builds of Qwen3.5 run: llama.cpp here loads the language model only (wllama has no
+ * path for the vision projector, the repos' separate mmproj file), so they chat in text; pictures
+ * need the ONNX build.
+ */
+const QWEN35_GGUF_TEXT_ONLY = 'text only: pictures need the ONNX build';
+
 /** GGUF builds run by llama.cpp: the labs' own where they publish them, else unsloth's 4-bit quantizations. */
 export const LLAMACPP_CATALOG: readonly LlamaCppCatalogEntry[] = [
   ggufBuild({
@@ -434,6 +441,25 @@ export const LLAMACPP_CATALOG: readonly LlamaCppCatalogEntry[] = [
     ggufFiles: { q8: 'Qwen3-1.7B-Q8_0.gguf' },
     strengths: "Qwen's own 1.7B GGUF in 8-bit: better reasoning than 0.6B, about 1.8 GB.",
   }),
+  // No GGUF of Qwen3.5 0.8B or 2B from Qwen itself was found; unsloth's are the ones llama.cpp users
+  // deploy (architecture `qwen35`, compiled into wllama 3.13.0's llama.cpp). The file names follow
+  // unsloth's naming (`Qwen3.5-4B-Q4_K_M.gguf` in its 4B repo) and were not checked against these
+  // repos' listings: a name that differs fails the load as a file not found. Sizes are estimates.
+  ...(
+    [
+      ['0.8B', 'Qwen3.5 0.8B through llama.cpp, 4-bit about 450 MB'],
+      ['2B', 'Qwen3.5 2B through llama.cpp, 4-bit about 1.3 GB'],
+    ] as const
+  ).map(([size, what]) =>
+    ggufBuild({
+      repoId: `unsloth/Qwen3.5-${size}-GGUF`,
+      label: `Qwen3.5 ${size} (GGUF Q4_K_M/Q8_0, llama.cpp, text only)`,
+      sameModelAs: `onnx-community/Qwen3.5-${size}-ONNX-OPT`,
+      modelType: 'qwen35',
+      ggufFiles: { q4: `Qwen3.5-${size}-Q4_K_M.gguf`, q8: `Qwen3.5-${size}-Q8_0.gguf` },
+      strengths: `${what}; ${QWEN35_GGUF_TEXT_ONLY}.`,
+    }),
+  ),
   ggufBuild({
     repoId: 'zai-org/glm-edge-1.5b-chat-gguf',
     label: 'GLM-Edge 1.5B Chat (GGUF Q4_K_M, llama.cpp)',
