@@ -20,6 +20,7 @@ import {
 import { QWEN35_FIXTURE_REPOS, QWEN35_SESSIONS, ensureQwen35Models, generateQwen35Repo, qwen35SessionFile } from '../test/fixtures/tiny-qwen35';
 import { GGUF_FIXTURE_REPOS, ensureGgufModels, generateGgufRepo, ggufRepoFileSizes } from '../test/fixtures/tiny-gguf';
 import { GLM_OCR_FIXTURE_REPOS, ensureGlmOcrModels, generateGlmOcrRepo } from '../test/fixtures/tiny-glm-ocr';
+import { ensureRefusedGgufModel } from '../test/fixtures/tiny-gguf-refused';
 
 function usage(): never {
   console.log('usage: tsx scripts/generate-fixtures.ts [--out <dir>] [--force] [--only <org/name>]...');
@@ -59,6 +60,8 @@ async function main(): Promise<void> {
     await ensureGlmOcrModels(out, glmOcr);
     await ensureGgufModels(out, gguf);
   }
+  // The GGUF the app refuses before download; written with every full run (its stamp skips it when current).
+  if (only.length === 0) await ensureRefusedGgufModel(out);
   const cwd = process.cwd();
   console.log(`fixtures in ${relative(cwd, out) || '.'} (${(performance.now() - t0).toFixed(0)} ms)`);
   for (const spec of specs) {

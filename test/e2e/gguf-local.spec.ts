@@ -87,7 +87,8 @@ test('a GGUF download cut off mid-file resumes with Range, is verified against t
     root: tempRoot,
     port: 0,
     faults: [
-      { kind: 'drop-after-bytes', path: Q8_FILE, bytes: 96_000 },
+      // Twice: the read of the file's head before the download (a Range request for its first 256 KiB), then the download.
+      { kind: 'drop-after-bytes', path: Q8_FILE, bytes: 96_000, times: 2 },
       { kind: 'throttle', path: Q8_FILE, bytesPerSecond: 200_000, times: Infinity },
     ],
   });
@@ -107,7 +108,9 @@ test('a GGUF download cut off mid-file resumes with Range, is verified against t
   const fixture = await sha256(Q8_PATH);
   expect(stored).toEqual({ listed: fixture, actual: fixture });
 
-  const gets = mirror.requests.filter((r) => r.method === 'GET' && r.path.endsWith(`/${GGUF_MODEL}/resolve/main/${Q8_FILE}`));
+  const fileGets = mirror.requests.filter((r) => r.method === 'GET' && r.path.endsWith(`/${GGUF_MODEL}/resolve/main/${Q8_FILE}`));
+  expect(fileGets[0]!.range).toBe('bytes=0-262143');
+  const gets = fileGets.slice(1);
   expect(gets[0].faults).toContain('drop-after-bytes');
   expect(gets[0].range).toBeUndefined();
   // Only what was missing is asked for again. (A reset connection may lose the last bytes in flight.)

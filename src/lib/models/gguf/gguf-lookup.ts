@@ -1,12 +1,14 @@
 // Before a GGUF load: which file(s) of the repo to read for this backend and dtype, and what the
 // hub lists for them (size, sha256) so the download is verified. A model stored already answers
-// from its manifest with no network at all (offline loads); otherwise the hub's tree listing.
+// from its manifest with no network at all (offline loads); otherwise the hub's tree listing, and
+// the file's head, so an architecture llama.cpp can't run is refused before anything is stored.
 import type { Backend, Dtype } from '../../engines/types';
 import { ModelNotFoundError, NetworkError, UnsupportedModelError } from '../../engines/errors';
 import type { LlamaCppCatalogEntry } from '../catalog';
-import { treeUrl, type HubTreeEntry } from '../hub-urls';
+import { LOCAL_ORG, resolveFileUrl, treeUrl, type HubTreeEntry } from '../hub-urls';
 import type { ManifestFile, ModelStore } from '../model-store';
 import { ggufDtypes, ggufFilesFor } from './gguf-repo';
+import { assertRemoteGgufRunnable } from './gguf-remote-head';
 
 const LOOKUP_TIMEOUT_MS = 20_000;
 
@@ -48,6 +50,10 @@ export async function planGgufLoad(options: GgufLookupOptions): Promise<GgufLoad
   const named = entry?.ggufFiles[dtype];
   const files = named !== undefined ? (typeof named === 'string' ? [named] : [...named]) : (manifest?.filesByDtype[dtype] ?? ggufFilesFor(paths, dtype));
   if (!files?.length) throw new UnsupportedModelError(`"${repoId}" has no ${dtype} GGUF file.`);
+  // Only the first part of a split model names its architecture.
+  if (!stored.includes(dtype) && !repoId.startsWith(`${LOCAL_ORG}/`)) {
+    await assertRemoteGgufRunnable(resolveFileUrl(hub, repoId, revision, files[0]!), { fetch: options.fetch, signal: AbortSignal.timeout(LOOKUP_TIMEOUT_MS) });
+  }
   const reason =
     options.dtypeOverride === dtype
       ? `${dtype} chosen by you: ${files.join(', ')}.`

@@ -248,9 +248,8 @@ function readArray(c: HeadCursor, key: string, limits: GgufReadLimits, depth: nu
   throw new GgufFormatError(`Metadata "${key}" is an array of value type ${type}, which GGUF doesn't define.`);
 }
 
-/** One pass over the head; throws NeedMoreBytes when `bytes` ends before the tensor table does. */
-function parseHead(bytes: Uint8Array, atEof: boolean, fileBytes: number, limits: GgufReadLimits): GgufHeader {
-  const c = new HeadCursor(bytes, atEof, fileBytes, limits);
+/** Magic, version and counts: what every pass reads first. */
+function parsePreamble(c: HeadCursor, bytes: Uint8Array, limits: GgufReadLimits): { version: number; tensorCount: number; kvCount: number } {
   const magic = c.u32();
   if (magic !== GGUF_MAGIC) {
     const found = Array.from(bytes.subarray(0, 4), (b) => (b >= 0x20 && b < 0x7f ? String.fromCharCode(b) : '.')).join('');
@@ -263,8 +262,13 @@ function parseHead(bytes: Uint8Array, atEof: boolean, fileBytes: number, limits:
     }
     throw new GgufUnsupportedVersionError(version);
   }
-  const tensorCount = c.count('tensor count', limits.maxTensorCount);
-  const kvCount = c.count('metadata count', limits.maxKvCount);
+  return { version, tensorCount: c.count('tensor count', limits.maxTensorCount), kvCount: c.count('metadata count', limits.maxKvCount) };
+}
+
+/** One pass over the head; throws NeedMoreBytes when `bytes` ends before the tensor table does. */
+function parseHead(bytes: Uint8Array, atEof: boolean, fileBytes: number, limits: GgufReadLimits): GgufHeader {
+  const c = new HeadCursor(bytes, atEof, fileBytes, limits);
+  const { version, tensorCount, kvCount } = parsePreamble(c, bytes, limits);
 
   const metadata = new Map<string, GgufValue>();
   for (let i = 0; i < kvCount; i++) {
@@ -323,6 +327,26 @@ function parseHead(bytes: Uint8Array, atEof: boolean, fileBytes: number, limits:
   return { version, metadata, tensors, alignment, dataOffset, tensorDataBytes, fileBytes };
 }
 
+/**
+ * A pass that stops at `general.architecture`, which converters write among the first keys: the
+ * architecture of a multi-megabyte header is known from its first few hundred bytes. Null when the
+ * file has no such key (a later part of a split model).
+ */
+function parseArchitecture(bytes: Uint8Array, atEof: boolean, fileBytes: number, limits: GgufReadLimits): string | null {
+  const c = new HeadCursor(bytes, atEof, fileBytes, limits);
+  const { kvCount } = parsePreamble(c, bytes, limits);
+  for (let i = 0; i < kvCount; i++) {
+    const key = c.string('metadata key');
+    const type = c.u32();
+    const value = type === GgufValueType.ARRAY ? readArray(c, key, limits, 1) : readScalar(c, type, key);
+    if (key === 'general.architecture') {
+      if (typeof value !== 'string') throw new GgufFormatError('general.architecture is not a string.');
+      return value;
+    }
+  }
+  return null;
+}
+
 export interface ReadGgufOptions {
   limits?: Partial<GgufReadLimits>;
   /** First read size; doubled until the header fits. */
@@ -335,27 +359,58 @@ export interface ReadGgufOptions {
 }
 
 /**
- * Reads the header of the GGUF file `blob`: reads the first 256 KiB, and twice as much each time
- * the header runs past what was read, up to `maxHeaderBytes`. Tensor data is never read.
+ * Where a head is read from: a Blob, or a file on a server read with Range requests. `read(end)`
+ * gives the file's first `end` bytes, fewer only where the file ends sooner.
  */
-export async function readGgufHeader(blob: Blob, options: ReadGgufOptions = {}): Promise<GgufHeader> {
+export interface GgufHeadSource {
+  /** The file's size; null while a server hasn't said. */
+  readonly size: number | null;
+  read(end: number): Promise<Uint8Array>;
+}
+
+function blobSource(blob: Blob): GgufHeadSource {
+  return { size: blob.size, read: async (end) => new Uint8Array(await blob.slice(0, Math.min(end, blob.size)).arrayBuffer()) };
+}
+
+/**
+ * Reads the first 256 KiB and runs `parse` on them, then twice as much each time the part it needs
+ * runs past what was read, up to `maxHeaderBytes`.
+ */
+async function parseGrowing<T>(
+  source: GgufHeadSource,
+  options: ReadGgufOptions,
+  parse: (bytes: Uint8Array, atEof: boolean, fileBytes: number, limits: GgufReadLimits) => T,
+): Promise<T> {
   const limits: GgufReadLimits = { ...DEFAULT_GGUF_LIMITS, ...options.limits };
-  const fileBytes = blob.size;
   let want = Math.min(options.initialReadBytes ?? 256 * 1024, limits.maxHeaderBytes);
   for (;;) {
-    const end = Math.min(want, fileBytes);
-    const bytes = new Uint8Array(await blob.slice(0, end).arrayBuffer());
-    const atEof = end >= fileBytes;
+    const bytes = await source.read(want);
+    const atEof = bytes.byteLength < want || (source.size !== null && want >= source.size);
     try {
-      const header = parseHead(bytes, atEof, fileBytes, limits);
-      if (options.requireTensorData !== false && header.tensors.length > 0 && header.dataOffset + header.tensorDataBytes > fileBytes) {
-        throw new GgufTruncatedError('tensor-data', header.dataOffset + header.tensorDataBytes, fileBytes);
-      }
-      return header;
+      return parse(bytes, atEof, source.size ?? bytes.byteLength, limits);
     } catch (e) {
       if (!(e instanceof NeedMoreBytes)) throw e;
       if (want >= limits.maxHeaderBytes) throw new GgufLimitError('header size in bytes', null, limits.maxHeaderBytes);
       want = Math.min(want * 2, limits.maxHeaderBytes);
     }
   }
+}
+
+/**
+ * Reads the header of the GGUF file `blob`: reads the first 256 KiB, and twice as much each time
+ * the header runs past what was read, up to `maxHeaderBytes`. Tensor data is never read.
+ */
+export async function readGgufHeader(blob: Blob, options: ReadGgufOptions = {}): Promise<GgufHeader> {
+  return parseGrowing(blobSource(blob), options, (bytes, atEof, fileBytes, limits) => {
+    const header = parseHead(bytes, atEof, fileBytes, limits);
+    if (options.requireTensorData !== false && header.tensors.length > 0 && header.dataOffset + header.tensorDataBytes > fileBytes) {
+      throw new GgufTruncatedError('tensor-data', header.dataOffset + header.tensorDataBytes, fileBytes);
+    }
+    return header;
+  });
+}
+
+/** `general.architecture` of a GGUF file, read from as little of its head as holds it; null when absent. */
+export function readGgufArchitecture(source: GgufHeadSource, options: Pick<ReadGgufOptions, 'limits' | 'initialReadBytes'> = {}): Promise<string | null> {
+  return parseGrowing(source, options, parseArchitecture);
 }
