@@ -10,6 +10,7 @@ import { benchmarkComparisonTable, compareBenchmark, compareScorecard, scorecard
 import { resultsMarkdown } from '../../src/lib/export/results-markdown';
 import { parseMarkdownTables, tableRecords } from '../../src/lib/export/markdown-table';
 import { csvRecords } from '../../src/lib/export/csv';
+import { speedChartData } from '../../src/lib/benchmark/chart-data';
 import { realisticDocument, REALISTIC_MODEL } from './support/realistic-results';
 
 /** One ONNX row and one llama.cpp row of the same model id, backend and weights label, and a WebLLM row recorded before engines were. */
@@ -87,5 +88,12 @@ describe('the engine column', () => {
     expect(table.rows.map((row) => row[1])).toEqual(['ONNX (transformers.js)', 'llama.cpp (GGUF)', 'WebLLM (MLC)']);
     const scores = scorecardComparisonTable({ name: 'a', document: first }, { name: 'b', document: second });
     expect(scores.header.slice(0, 3)).toEqual(['Model', 'Engine', 'Category']);
+  });
+
+  it('tells the two engines apart in the speed chart’s bar labels, ONNX rows named as before', () => {
+    const labels = speedChartData(threeEngineDocument().benchmark).labels;
+    expect(labels[0]).toBe('Qwen3-0.6B-ONNX · WASM · short');
+    expect(labels[1]).toBe('Qwen3-0.6B-ONNX · llama.cpp (GGUF) WASM · short');
+    expect(labels[2]).toBe('Qwen3-0.6B-q4f16_1-MLC · WebLLM (MLC) WebGPU · short');
   });
 });

@@ -1,13 +1,16 @@
-// What the benchmark chart draws, as plain data: one bar group per model × backend × prompt
-// size, median prefill and decode speed with their min–max in the tooltip, and a sentence
+// What the benchmark chart draws, as plain data: one bar group per model × engine × backend ×
+// prompt size, median prefill and decode speed with their min–max in the tooltip, and a sentence
 // summarising it for screen readers.
 import { label as backendLabel } from '../engines/backend-selection';
 import type { BenchmarkRow, SummaryStat } from '../results/result-types';
+import { enginePrefix } from '../models/model-engine';
+import { recordedEngine } from '../results/result-engine';
 import { formatRange, formatRate } from '../render/format';
 import type { BarChartData } from '../charts/bar-chart-data';
 
-export function caseLabel(row: Pick<BenchmarkRow, 'modelId' | 'backend' | 'promptSize'>): string {
-  return `${shortModelName(row.modelId)} · ${backendLabel(row.backend)} · ${row.promptSize}`;
+/** "Qwen3-0.6B-ONNX · WASM · short"; a row from another engine than ONNX names it ("· llama.cpp (GGUF) WASM ·"). */
+export function caseLabel(row: Pick<BenchmarkRow, 'modelId' | 'engine' | 'backend' | 'promptSize'>): string {
+  return `${shortModelName(row.modelId)} · ${enginePrefix(recordedEngine(row))}${backendLabel(row.backend)} · ${row.promptSize}`;
 }
 
 /** "onnx-community/Qwen3-0.6B-ONNX" → "Qwen3-0.6B-ONNX": the org adds length, not meaning, on an axis. */
