@@ -9,21 +9,29 @@
 //   --qwen35    only the Qwen3.5-0.8B-shaped model: app vs bare text speed and a 448×448 picture's encode
 //   --load      only loading the Qwen3-0.6B-shaped model: download, store read, warm load, renderer
 //               memory, app vs bare, and the engine's levers (at most about 10 minutes on 2 cores)
+//   --llamacpp  only llama.cpp on GGUF Q4_K and Q8_0 against onnxruntime q8 on the Qwen3-0.6B
+//               shape: decode, prefill, warm load, renderer memory (at most about 10 minutes)
 //
-// A section that fails is recorded in both files and the run goes on; whatever way the process
-// ends, the files are written and the servers stopped (scripts/bench/bench-run.ts).
+// A section that fails is recorded in both files and the run goes on; so is one that runs past
+// its time limit, whose browsers are then closed. Whatever way the process ends, the files are
+// written and the servers stopped (scripts/bench/bench-run.ts).
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext } from '@playwright/test';
 import type { DeviceCapabilities } from '../src/lib/engines/backend-selection';
-import { DEFAULT_FIXTURES_DIR, TINY_QWEN3, ensureFixtureModels } from '../test/fixtures/model-repos';
+import { DEFAULT_FIXTURES_DIR, DTYPE_FILES, TINY_QWEN3, ensureFixtureModels, type FixtureRepoSpec } from '../test/fixtures/model-repos';
+import { QWEN3_0_6B_SHAPED_GGUF, TINY_QWEN3_GGUF, ensureGgufModels, ggufFileName, type GgufQuant, type GgufRepoSpec } from '../test/fixtures/tiny-gguf';
 import { createMirrorServer } from './mirror-server';
 import type { GenerationSetup } from './bench/bare-page';
 import { BENCH_QWEN3, GLM_EDGE_1_5B_SHAPED, QWEN3_0_6B_SHAPED } from './bench/bench-models';
 import { measureDownloads } from './bench/downloads';
-import { APP_PORT, APP_URL, BARE_PORT, BARE_URL, launchFor, machine, runCommand, waitForHttp } from './bench/harness';
+import { APP_PORT, APP_URL, BARE_PORT, BARE_URL, closeAllBrowsers, launchFor, machine, runCommand, waitForHttp } from './bench/harness';
 import { type BenchFigures, benchMarkdown } from './bench/bench-report';
 import { BenchRun } from './bench/bench-run';
-import { type LoadPlan, measureLoad } from './bench/load-section';
+import { type LoadPlan, measureLoad, weightBytes } from './bench/load-section';
+import { type LlamaCppPlan, measureLlamaCpp } from './bench/llamacpp-section';
+import type { EngineVariant } from './bench/llamacpp-report';
+import { withTimeLimit } from './bench/time-limit';
 import { measureNative } from './bench/native-onnxruntime';
 import { measureCachedReopen, measureInitialJs, measureLongTasks, measureSoak } from './bench/page-sections';
 import { type PredictCase, predictTable, predictedVsMeasured } from './bench/predicted-vs-measured';
@@ -36,6 +44,7 @@ const predictOnly = process.argv.includes('--predict');
 const appVsBareOnly = process.argv.includes('--app-vs-bare');
 const qwen35Only = process.argv.includes('--qwen35');
 const loadOnly = process.argv.includes('--load');
+const llamacppOnly = process.argv.includes('--llamacpp');
 /** The app is built here rather than into dist/, which the e2e suite and a developer's preview use. */
 const APP_BUILD = 'bench/.build/app';
 
@@ -71,7 +80,9 @@ const PLAN = smoke
       // The 1.4 GB Qwen3.5 model stays out of the smoke run (CI).
       qwen35: null,
       // Two levers are enough to keep the table's code running.
-      load: { model: TINY_QWEN3, newTokens: 16, speed: { warmups: 1, repeats: 1 }, levers: LEVERS.slice(1, 2).concat(LEVERS.slice(-2, -1)), leverRepeats: 1 },
+      load: { model: TINY_QWEN3, newTokens: 16, speed: { warmups: 1, repeats: 1 }, levers: LEVERS.slice(1, 2).concat(LEVERS.slice(-2, -1)), leverRepeats: 1, leverLimitMs: 60_000 },
+      // The tiny GGUF has no Q4_K: its 4-bit file is Q4_0.
+      llamacpp: { shape: 'tiny Qwen3', onnx: TINY_QWEN3, gguf: TINY_QWEN3_GGUF, quants: ['Q4_0', 'Q8_0'] as GgufQuant[], newTokens: 16, rounds: 1 },
     }
   : {
       speedModel: QWEN3_0_6B_SHAPED,
@@ -86,8 +97,27 @@ const PLAN = smoke
       soakGenerations: 200,
       downloads: { warmups: 0, repeats: 2 },
       qwen35: { newTokens: 16, text: { warmups: 1, repeats: 3 }, pictures: { warmups: 1, repeats: 3 } },
-      load: { model: QWEN3_0_6B_SHAPED, newTokens: 32, speed: { warmups: 1, repeats: 3 }, levers: LEVERS, leverRepeats: 1 },
+      // A lever's warm load and answer took 20–45 s here; one that stalls is cut off.
+      load: { model: QWEN3_0_6B_SHAPED, newTokens: 32, speed: { warmups: 1, repeats: 3 }, levers: LEVERS, leverRepeats: 1, leverLimitMs: 150_000 },
+      llamacpp: { shape: 'Qwen3-0.6B', onnx: QWEN3_0_6B_SHAPED, gguf: QWEN3_0_6B_SHAPED_GGUF, quants: ['Q4_K', 'Q8_0'] as GgufQuant[], newTokens: 32, rounds: 3 },
     };
+
+/**
+ * Each section's time limit: past it the section is recorded as "did not finish", its browsers
+ * are closed and the run goes on, so no section can hold the run. Sized at a few times what the
+ * section takes here; every smoke section runs in well under a minute.
+ */
+const limit = (fullMinutes: number): number => (smoke ? Math.min(fullMinutes, 5) : fullMinutes) * 60_000;
+
+/** The llama.cpp section's rows: onnxruntime q8 first, then each GGUF quantization of the same shape. */
+function llamaCppPlan(fixturesDir: string, onnx: FixtureRepoSpec, gguf: GgufRepoSpec, quants: GgufQuant[]): LlamaCppPlan['variants'] {
+  const onnxRow: EngineVariant = { name: 'onnxruntime q8', engine: 'onnxruntime', model: onnx.id, dtype: 'q8', files: [DTYPE_FILES.q8], weightBytes: weightBytes(fixturesDir, onnx.id, 'q8') };
+  const ggufRows = quants.map((quant): EngineVariant => {
+    const file = ggufFileName(gguf, quant);
+    return { name: `llama.cpp ${quant}`, engine: 'llama.cpp', model: gguf.id, dtype: quant === 'Q8_0' ? 'q8' : 'q4', files: [file], weightBytes: statSync(join(fixturesDir, gguf.id, file)).size };
+  });
+  return [onnxRow, ...ggufRows];
+}
 
 const PREDICT_CASES: PredictCase[] = smoke
   ? [
@@ -132,14 +162,14 @@ async function webgpuCapabilities(browser: BrowserContext): Promise<DeviceCapabi
   };
 }
 
-const resultBase = join('bench/results', `${new Date().toISOString().replaceAll(':', '-')}${smoke ? '-smoke' : ''}${predictOnly ? '-predict' : ''}${appVsBareOnly ? '-app-vs-bare' : ''}${qwen35Only ? '-qwen35' : ''}${loadOnly ? '-load' : ''}`);
-const run = new BenchRun({ base: resultBase, markdown: (figures) => benchMarkdown(figures as unknown as BenchFigures) }).guardProcess();
+const resultBase = join('bench/results', `${new Date().toISOString().replaceAll(':', '-')}${smoke ? '-smoke' : ''}${predictOnly ? '-predict' : ''}${appVsBareOnly ? '-app-vs-bare' : ''}${qwen35Only ? '-qwen35' : ''}${loadOnly ? '-load' : ''}${llamacppOnly ? '-llamacpp' : ''}`);
+const run = new BenchRun({ base: resultBase, markdown: (figures) => benchMarkdown(figures as unknown as BenchFigures), abandon: closeAllBrowsers }).guardProcess();
 const errors = run.errors;
 
 async function main() {
   const date = new Date().toISOString();
   Object.assign(run.figures, { date, smoke, machine: machine() });
-  const focused = predictOnly || appVsBareOnly || qwen35Only || loadOnly;
+  const focused = predictOnly || appVsBareOnly || qwen35Only || loadOnly || llamacppOnly;
   const models = predictOnly
     ? PREDICT_CASES.map((c) => c.model)
     : appVsBareOnly
@@ -148,8 +178,11 @@ async function main() {
         ? []
         : loadOnly
           ? [PLAN.load.model]
-          : [PLAN.speedModel, PLAN.webgpuSweepModel, BENCH_QWEN3, TINY_QWEN3, PLAN.load.model, ...(PLAN.glm ? [PLAN.glm] : []), ...PREDICT_CASES.map((c) => c.model)];
+          : llamacppOnly
+            ? [PLAN.llamacpp.onnx]
+            : [PLAN.speedModel, PLAN.webgpuSweepModel, BENCH_QWEN3, TINY_QWEN3, PLAN.load.model, PLAN.llamacpp.onnx, ...(PLAN.glm ? [PLAN.glm] : []), ...PREDICT_CASES.map((c) => c.model)];
   await ensureFixtureModels(DEFAULT_FIXTURES_DIR, [...new Set(models)]);
+  if (llamacppOnly || !focused) await ensureGgufModels(DEFAULT_FIXTURES_DIR, [PLAN.llamacpp.gguf]);
   if (PLAN.qwen35 && (qwen35Only || !focused)) await ensureQwen35Shaped(DEFAULT_FIXTURES_DIR);
   if (!predictOnly) await runCommand('npx', ['vite', 'build', '--logLevel', 'warn', '--outDir', APP_BUILD, '--emptyOutDir']);
   await runCommand('npx', ['vite', 'build', '--config', 'scripts/bench/bare/vite.config.ts']);
@@ -159,7 +192,7 @@ async function main() {
   if (!predictOnly) await run.serve(['vite', 'preview', '--outDir', APP_BUILD, '--port', String(APP_PORT), '--strictPort'], APP_PORT);
   await waitForHttp(BARE_URL);
   if (predictOnly) {
-    run.figures.predictions = await run.section('predicted vs measured decode', () => runPredictions(mirror.url));
+    run.figures.predictions = await run.section('predicted vs measured decode', () => runPredictions(mirror.url), limit(60));
     if (run.figures.predictions) console.log(predictTable((run.figures.predictions as { rows: Parameters<typeof predictTable>[0] }).rows));
     return;
   }
@@ -167,8 +200,7 @@ async function main() {
   const hub = mirror.url;
   const wasmProbe = await launchFor('wasm');
   const browserVersion = `Chromium ${wasmProbe.browser()?.version() ?? '?'}`;
-  const wasmCaps = await webgpuCapabilities(wasmProbe);
-  await wasmProbe.close();
+  const wasmCaps = await withTimeLimit('reading the browser\'s capabilities', 120_000, () => webgpuCapabilities(wasmProbe)).finally(() => wasmProbe.close());
   const threads = wasmCaps.hardwareConcurrency;
   const setup = (model: { id: string }, newTokens: number, backend: 'wasm' | 'webgpu' = 'wasm', dtype: GenerationSetup['dtype'] = 'q8'): GenerationSetup => ({
     hub,
@@ -194,7 +226,7 @@ async function main() {
       } finally {
         await Promise.all([appContext.close(), bareContext.close()]);
       }
-    });
+    }, limit(30));
   };
 
   const runLoad = () => {
@@ -206,8 +238,26 @@ async function main() {
       } finally {
         await Promise.all([appContext.close(), bareContext.close()]);
       }
-    });
+    }, limit(30));
   };
+
+  const runLlamaCpp = () => {
+    const plan = PLAN.llamacpp;
+    const llamaPlan: LlamaCppPlan = { shape: plan.shape, variants: llamaCppPlan(DEFAULT_FIXTURES_DIR, plan.onnx, plan.gguf, plan.quants), rounds: plan.rounds };
+    return run.section(
+      `llama.cpp against onnxruntime: ${plan.gguf.id}, ${plan.onnx.id}`,
+      () => measureLlamaCpp(() => launchFor('wasm'), mirror, { hub, backend: 'wasm', threads, newTokens: plan.newTokens, messages }, llamaPlan, (partial) => (run.figures.llamacpp = partial)),
+      limit(20),
+    );
+  };
+
+  if (llamacppOnly) {
+    const llamacpp = await keep('llamacpp', runLlamaCpp());
+    if (llamacpp) {
+      for (const [name, r] of Object.entries(llamacpp.ratios)) console.log(`${name} / onnxruntime q8: decode ${r.decode.toFixed(2)}, prefill ${r.prefill.toFixed(2)}, warm load ${r.warmLoad.toFixed(2)}, renderer peak ${r.peakMemory.toFixed(2)}`);
+    }
+    return;
+  }
 
   if (qwen35Only) {
     const qwen35 = await runQwen35();
@@ -226,7 +276,7 @@ async function main() {
     const [appContext, bareContext] = await Promise.all([launchFor('wasm'), launchFor('wasm')]);
     try {
       const [appPage, barePage] = await Promise.all([appContext.newPage(), bareContext.newPage()]);
-      const appVsBare = await run.section(`app vs bare: ${speedSetup.model}`, () => measureAppVsBare(appPage, barePage, speedSetup, PLAN.speed));
+      const appVsBare = await run.section(`app vs bare: ${speedSetup.model}`, () => measureAppVsBare(appPage, barePage, speedSetup, PLAN.speed), limit(20));
       run.figures.appVsBare = appVsBare;
       if (appVsBare) console.log(`app / bare: prefill ${appVsBare.ratios.prefill.toFixed(2)}, decode ${appVsBare.ratios.decode.toFixed(2)}`);
     } finally {
@@ -242,7 +292,7 @@ async function main() {
     } finally {
       await browser.close();
     }
-  }));
+  }, limit(5)));
 
   // One browser per path, each with a single foreground page: in one shared browser the page
   // not in front gets a lower scheduling priority, which skews the comparison.
@@ -253,11 +303,11 @@ async function main() {
   let appVsBareGlm = null;
   let downloads = null;
   try {
-    appVsBare = await keep('appVsBare', run.section(`app vs bare: ${speedSetup.model}`, () => measureAppVsBare(appPage, barePage, speedSetup, PLAN.speed)));
-    cachedReopen = await keep('cachedReopen', run.section('cached reopen', () => measureCachedReopen(appContext, barePage, mirror, speedSetup, PLAN.reopens)));
+    appVsBare = await keep('appVsBare', run.section(`app vs bare: ${speedSetup.model}`, () => measureAppVsBare(appPage, barePage, speedSetup, PLAN.speed), limit(20)));
+    cachedReopen = await keep('cachedReopen', run.section('cached reopen', () => measureCachedReopen(appContext, barePage, mirror, speedSetup, PLAN.reopens), limit(15)));
     if (PLAN.glm) {
       const glmSetup = setup(PLAN.glm, 8);
-      appVsBareGlm = await keep('appVsBareGlm', run.section(`app vs bare: ${glmSetup.model}`, () => measureAppVsBare(appPage, barePage, glmSetup, PLAN.glmRuns)));
+      appVsBareGlm = await keep('appVsBareGlm', run.section(`app vs bare: ${glmSetup.model}`, () => measureAppVsBare(appPage, barePage, glmSetup, PLAN.glmRuns), limit(40)));
     }
     downloads = await keep('downloads', run.section('downloads', async () => {
       // A page of its own: the app's store is emptied before each download.
@@ -265,7 +315,7 @@ async function main() {
       const result = await measureDownloads(page, barePage, setup(BENCH_QWEN3, 8), PLAN.downloads);
       await page.close();
       return result;
-    }));
+    }, limit(10)));
   } finally {
     await Promise.all([appContext.close(), bareContext.close()]);
   }
@@ -273,9 +323,11 @@ async function main() {
   // Browsers of its own, opened after the ones above are closed: the renderer's memory is measured.
   await keep('load', runLoad());
 
+  await keep('llamacpp', runLlamaCpp());
+
   await keep('qwen35', runQwen35());
 
-  await keep('threadScaling', run.section('WASM threads', () => measureThreadScaling(() => launchFor('wasm'), speedSetup, PLAN.speed)));
+  await keep('threadScaling', run.section('WASM threads', () => measureThreadScaling(() => launchFor('wasm'), speedSetup, PLAN.speed), limit(20)));
 
   const wasmSweepSetup = setup(PLAN.speedModel, PLAN.sweep.newTokens);
   const wasmSweep = await run.section('dtype sweep: WASM', async () => {
@@ -285,7 +337,7 @@ async function main() {
     } finally {
       await browser.close();
     }
-  });
+  }, limit(20));
   const webgpuSweep = await run.section('dtype sweep: WebGPU', async () => {
     const browser = await launchFor('webgpu');
     try {
@@ -295,7 +347,7 @@ async function main() {
     } finally {
       await browser.close();
     }
-  });
+  }, limit(40));
   run.figures.dtypeSweep = { wasm: wasmSweep, webgpu: webgpuSweep };
 
   // Native last among the speed figures, with no browser open: same prompt, tokens and threads as the WASM sweep.
@@ -313,7 +365,7 @@ async function main() {
       });
     }
     return rows;
-  }));
+  }, limit(20)));
 
   const tinySetup = (newTokens: number) => setup(TINY_QWEN3, newTokens);
   await keep('longTasks', run.section('long tasks while streaming', async () => {
@@ -323,7 +375,7 @@ async function main() {
     } finally {
       await browser.close();
     }
-  }));
+  }, limit(10)));
   await keep('soak', run.section(`soak: ${PLAN.soakGenerations} generations`, async () => {
     const browser = await launchFor('wasm');
     try {
@@ -331,9 +383,9 @@ async function main() {
     } finally {
       await browser.close();
     }
-  }));
+  }, limit(20)));
   // The full run leaves the probe comparison to `--predict`, which takes long on its own.
-  await keep('predictions', smoke ? run.section('predicted vs measured decode', () => runPredictions(hub)) : Promise.resolve(null));
+  await keep('predictions', smoke ? run.section('predicted vs measured decode', () => runPredictions(hub), limit(60)) : Promise.resolve(null));
 }
 
 /**
@@ -355,4 +407,6 @@ try {
 }
 const markdown = await run.end();
 if (markdown) console.log(`\n${markdown}`);
-process.exitCode = run.failed ? 1 : 0;
+// Exit now rather than when the event loop drains: a section abandoned past its limit may still
+// hold timers or native work that would keep the process alive.
+process.exit(run.failed ? 1 : 0);

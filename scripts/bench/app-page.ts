@@ -74,7 +74,7 @@ export async function openAppPage(page: Page, setup: Omit<GenerationSetup, 'thre
      * `window` is the page's clock from the Send click to the answer's metrics row. With `picture`,
      * the PNG is attached through the picker first, and the answer reports its encoder time.
      */
-    async run(picture?: { name: string; png: Buffer }): Promise<Run & { window: [number, number]; imageTokens: number; imageEncodeMs: number }> {
+    async run(picture?: { name: string; png: Buffer }): Promise<Run & { window: [number, number]; imageTokens: number; imageEncodeMs: number; promptTokens: number; cachedTokens: number }> {
       if (answers > 0) {
         await page.getByRole('button', { name: 'New chat' }).click();
         await table.waitFor({ state: 'detached' });
@@ -111,7 +111,14 @@ export async function openAppPage(page: Page, setup: Omit<GenerationSetup, 'thre
         window,
         imageTokens: Number(row.image_tokens ?? 0),
         imageEncodeMs: Number(row.image_encode_ms ?? 0),
+        promptTokens: Number(row.prompt_tokens),
+        // Prompt tokens the engine took from a cache rather than read: 0 when it read the whole prompt.
+        cachedTokens: Number(row.cached_tokens ?? 0),
       };
+    },
+    /** The Metrics panel's runtime line once a model is loaded ("Running on WASM · q8 · 2 threads"). */
+    async runtime(): Promise<string> {
+      return ((await page.getByTestId('runtime').textContent()) ?? '').replace(/\s+/g, ' ').trim();
     },
   };
 }

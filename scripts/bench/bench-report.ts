@@ -1,6 +1,7 @@
 // The Markdown summary of a bench run: one table of the figures with their goals, then a table
 // per section. Goals are reported as met or not; nothing here fails a run.
 import type { DownloadResult } from './downloads';
+import { type LlamaCppResult, llamaCppMarkdown } from './llamacpp-report';
 import type { LoadResult } from './load-section';
 import type { measureNative } from './native-onnxruntime';
 import type { measureCachedReopen, measureInitialJs, measureLongTasks, measureSoak } from './page-sections';
@@ -31,6 +32,8 @@ export interface BenchFigures {
   /** A load section stopped part-way holds `partial: true` and only the figures it reached. */
   load?: LoadResult | (Partial<LoadResult> & { partial: true }) | null;
   predictions?: { rows: PredictRow[] } | null;
+  /** A llama.cpp section stopped part-way holds `partial: true` and only the figures it reached. */
+  llamacpp?: LlamaCppResult | { partial: true } | null;
   errors: Record<string, string>;
 }
 
@@ -106,6 +109,18 @@ export function benchMarkdown(r: BenchFigures): string {
     row(`app / bare prefill (load section), ${l.model} ${l.dtype}`, f2(l.appVsBare.ratios.prefill), '≥ 0.95', l.appVsBare.ratios.prefill >= 0.95);
     row(`app / bare decode (load section), ${l.model} ${l.dtype}`, f2(l.appVsBare.ratios.decode), '≥ 0.95', l.appVsBare.ratios.decode >= 0.95);
   }
+  for (const lever of r.load && !('partial' in r.load) ? r.load.levers : []) {
+    if (lever.failure) row(`load lever "${lever.name}"`, lever.failure.error.split('\n')[0], '–', false);
+  }
+  if (r.llamacpp && !('partial' in r.llamacpp)) {
+    const onnx = r.llamacpp.variants.find((v) => v.engine === 'onnxruntime')?.name ?? 'onnxruntime';
+    for (const [name, ratio] of Object.entries(r.llamacpp.ratios)) {
+      row(`${name} / ${onnx}, decode tok/s (${r.llamacpp.shape} shape)`, f2(ratio.decode), '–', null);
+      row(`${name} / ${onnx}, prefill tok/s`, f2(ratio.prefill), '–', null);
+      row(`${name} / ${onnx}, warm load time`, f2(ratio.warmLoad), '–', null);
+      row(`${name} / ${onnx}, renderer peak`, f2(ratio.peakMemory), '–', null);
+    }
+  }
   for (const name of Object.keys(r.errors)) row(`section failed: ${name}`, 'error', '–', false);
 
   for (const avb of [r.appVsBare, r.appVsBareGlm]) {
@@ -178,6 +193,8 @@ export function benchMarkdown(r: BenchFigures): string {
   }
   if (r.load && !('partial' in r.load)) lines.push('', ...loadMarkdown(r.load));
   else if (r.load) lines.push('', '## Loading (stopped part-way: the figures reached are in the JSON)');
+  if (r.llamacpp && !('partial' in r.llamacpp)) lines.push('', ...llamaCppMarkdown(r.llamacpp));
+  else if (r.llamacpp) lines.push('', '## llama.cpp against onnxruntime (stopped part-way: the figures reached are in the JSON)');
   if (r.predictions) lines.push('', '## Predicted vs measured decode', '', predictTable(r.predictions.rows));
   if (Object.keys(r.errors).length > 0) {
     lines.push('', '## Failed sections', '');
@@ -208,9 +225,11 @@ function loadMarkdown(l: LoadResult): string[] {
     lines.push('| setting | Load → ready | phases (last load) | renderer peak | prefill tok/s | decode tok/s |', '| --- | ---: | --- | ---: | ---: | ---: |');
     lines.push(`| default | ${ms(l.warmLoad.wallMs)} | ${phases(l.warmLoad.phases)} | ${gib(l.peakMemory.pssBytes)} | ${f1(s.app.median.prefillTokensPerSecond)} | ${f1(s.app.median.decodeTokensPerSecond)} |`);
     for (const lever of l.levers) {
-      const last = lever.loads.at(-1)!;
-      const wall = lever.loads.map((x) => ms(x.wallMs)).join(', ');
-      lines.push(`| ${lever.name} | ${wall} | ${phases(last.phases)} | ${gib(Math.max(...lever.loads.map((x) => x.memory.pssBytes)))} | ${f1(lever.prefillTokensPerSecond)} | ${f1(lever.decodeTokensPerSecond)} |`);
+      const last = lever.loads.at(-1);
+      // A lever that ran out of time or failed says so where its next figure would be.
+      const wall = [...lever.loads.map((x) => ms(x.wallMs)), ...(lever.failure ? [lever.failure.error.split('\n')[0]] : [])].join(', ');
+      const peak = lever.loads.length > 0 ? gib(Math.max(...lever.loads.map((x) => x.memory.pssBytes))) : '–';
+      lines.push(`| ${lever.name} | ${wall} | ${last ? phases(last.phases) : ''} | ${peak} | ${f1(lever.prefillTokensPerSecond ?? NaN)} | ${f1(lever.decodeTokensPerSecond ?? NaN)} |`);
     }
   }
   return lines;

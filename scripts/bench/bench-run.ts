@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { dirname } from 'node:path';
+import { TimeLimitError, didNotFinish, withTimeLimit } from './time-limit';
 
 export class PortTakenError extends Error {
   override readonly name = 'PortTakenError';
@@ -29,7 +30,15 @@ export interface BenchRunOptions {
   base: string;
   /** The Markdown of the figures so far; it must cope with any of them missing. */
   markdown: (figures: Record<string, unknown>) => string;
+  /**
+   * Closes what a section past its time limit left open (the browsers), so its abandoned work
+   * stops and the next section starts on a quiet machine.
+   */
+  abandon?: () => Promise<unknown>;
 }
+
+/** How long closing the mirror and the like may take at the end before the run stops waiting. */
+const CLOSE_LIMIT_MS = 15_000;
 
 type ExitReason = 'unhandledRejection' | 'uncaughtException' | 'SIGINT' | 'SIGTERM';
 
@@ -83,17 +92,21 @@ export class BenchRun {
     this.closers.push(close);
   }
 
-  /** Runs one section; a failure is recorded and the run goes on to the next. */
-  async section<T>(name: string, body: () => Promise<T>): Promise<T | null> {
+  /**
+   * Runs one section; a failure is recorded and the run goes on to the next. Past `limitMs` the
+   * section is recorded as "did not finish in N s", `abandon` closes what it opened, and the run
+   * goes on without waiting for it.
+   */
+  async section<T>(name: string, body: () => Promise<T>, limitMs?: number): Promise<T | null> {
     const started = Date.now();
-    console.log(`\n▶ ${name}`);
+    console.log(`\n▶ ${name}${limitMs === undefined ? '' : ` (at most ${limitMs >= 60_000 ? `${Math.round(limitMs / 60_000)} min` : `${Math.round(limitMs / 1000)} s`})`}`);
     this.current = name;
     try {
-      const result = await body();
+      const result = limitMs === undefined ? await body() : await withTimeLimit(name, limitMs, body, this.options.abandon);
       console.log(`  done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
       return result;
     } catch (error) {
-      this.errors[name] = describe(error);
+      this.errors[name] = error instanceof TimeLimitError ? didNotFinish(error.limitMs) : describe(error);
       console.error(`  FAILED: ${this.errors[name]}`);
       return null;
     } finally {
@@ -129,7 +142,7 @@ export class BenchRun {
       } catch (error) {
         console.error(`Could not write the results: ${describe(error)}`);
       }
-      await Promise.allSettled(this.closers.map((close) => close()));
+      await Promise.allSettled(this.closers.map((close) => withTimeLimit('closing', CLOSE_LIMIT_MS, close)));
       this.stopServers();
       for (const [event, listener] of this.listeners) process.off(event, listener);
       return markdown;

@@ -58,12 +58,24 @@ export async function launchFor(backend: Backend, { serviceWorkers = 'allow' }: 
   // exited, or with the process if the run ends before closing it.
   liveProfiles.add(profile);
   profiles.set(context, profile);
+  liveContexts.add(context);
   const close = context.close.bind(context);
   context.close = async (options) => {
+    liveContexts.delete(context);
     await close(options);
     removeProfile(profile);
   };
   return context;
+}
+
+const liveContexts = new Set<BrowserContext>();
+
+/**
+ * Closes every browser `launchFor` opened that is still open: what a section past its time limit
+ * leaves behind. Its pending page calls then fail at once, so its abandoned work ends too.
+ */
+export async function closeAllBrowsers(): Promise<void> {
+  await Promise.allSettled([...liveContexts].map((context) => context.close()));
 }
 
 const profiles = new WeakMap<BrowserContext, string>();

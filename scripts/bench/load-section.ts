@@ -9,7 +9,8 @@
 //     answers, over the bytes of the weights;
 //   - app vs bare prefill and decode on the loaded model;
 //   - levers: the same warm load with the engine's session options forced from the URL, if the
-//     build reads them.
+//     build reads them; each within a time limit, past which its row says it did not finish and
+//     the table goes on.
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from '@playwright/test';
@@ -20,6 +21,7 @@ import { type GenerationSetup, openBarePage } from './bare-page';
 import { alternate, loadAverage, profileOf } from './harness';
 import { type RendererPeak, sampleRendererMemory } from './renderer-memory';
 import type { Repeats } from './speed-sections';
+import { settleWithin, withTimeLimit } from './time-limit';
 
 /**
  * A forced engine setting, as URL parameters the app's worker reads. The levers the engine
@@ -36,7 +38,27 @@ export interface LoadPlan {
   /** Warm loads per lever (each in a new page), after the default's. */
   levers: Lever[];
   leverRepeats: number;
+  /** A lever's loads and answer past this are abandoned: its row says it did not finish. */
+  leverLimitMs: number;
 }
+
+/** One row of the lever table: its loads, and its answer's speeds unless it failed or ran out of time. */
+export interface LeverRow extends Lever {
+  loads: MeasuredLoad[];
+  prefillTokensPerSecond: number | null;
+  decodeTokensPerSecond: number | null;
+  /** Why the row has no answer: `didNotFinish` when the time limit ran out, else the error. */
+  failure: { didNotFinish: boolean; error: string } | null;
+}
+
+/** What a load in progress has opened, for closing it when the load is abandoned. */
+interface Opened {
+  page?: Page;
+  memory?: ReturnType<typeof sampleRendererMemory>;
+}
+
+/** A page being abandoned may be stuck: closing it is bounded too. */
+const PAGE_CLOSE_LIMIT_MS = 20_000;
 
 /** Bytes the mirror served since its log was emptied, and the URLs that carried them. */
 function mirrorTraffic(mirror: MirrorServer) {
@@ -96,16 +118,16 @@ function phaseTimes(load: AppLoad): Record<(typeof PHASES)[number], number | nul
 }
 
 /** A load with the page's load phases and the renderer's peak while it ran. */
-interface MeasuredLoad extends AppLoad {
+export interface MeasuredLoad extends AppLoad {
   fetchedBytes: number;
   memory: RendererPeak;
 }
 
-async function loadInNewPage(context: BrowserContext, mirror: MirrorServer, setup: GenerationSetup, query: Record<string, string> = {}) {
-  const page = await context.newPage();
+async function loadInNewPage(context: BrowserContext, mirror: MirrorServer, setup: GenerationSetup, query: Record<string, string> = {}, opened: Opened = {}) {
+  const page = (opened.page = await context.newPage());
   const app = await openAppPage(page, setup, { query });
   mirror.requests.length = 0;
-  const memory = sampleRendererMemory(profileOf(context));
+  const memory = (opened.memory = sampleRendererMemory(profileOf(context)));
   const load = await app.load();
   const measured: MeasuredLoad = { ...load, fetchedBytes: mirrorTraffic(mirror).bytes, memory: memory.peek() };
   return { page, app, load: measured, memory };
@@ -149,18 +171,31 @@ export async function measureLoad(appContext: BrowserContext, barePage: Page, mi
   await warm.page.close();
   step({ peakMemory: peak, peakMemoryOverWeights: peak.pssBytes / weights, appVsBare: { app: speed.a, bare: speed.b } });
 
-  // 4. Levers: each a warm load in a new page with a setting forced, its memory and one answer.
-  const levers: { name: string; query: Record<string, string>; loads: MeasuredLoad[]; prefillTokensPerSecond: number; decodeTokensPerSecond: number }[] = [];
+  // 4. Levers: each a warm load in a new page with a setting forced, its memory and one answer,
+  // within the lever's time limit.
+  const levers: LeverRow[] = [];
   for (const lever of plan.levers) {
     const loads: MeasuredLoad[] = [];
-    let answer = null;
-    for (let i = 0; i < plan.leverRepeats; i++) {
-      const run = await loadInNewPage(appContext, mirror, setup, lever.query);
-      if (i === plan.leverRepeats - 1) answer = await run.app.run();
-      loads.push({ ...run.load, memory: run.memory.stop() });
-      await run.page.close();
+    const opened: Opened = {};
+    const abandon = async () => {
+      opened.memory?.stop();
+      if (opened.page) await withTimeLimit('closing the page', PAGE_CLOSE_LIMIT_MS, () => opened.page!.close());
+    };
+    const outcome = await settleWithin(`lever ${lever.name}`, plan.leverLimitMs, async () => {
+      let answer = null;
+      for (let i = 0; i < plan.leverRepeats; i++) {
+        const run = await loadInNewPage(appContext, mirror, setup, lever.query, opened);
+        if (i === plan.leverRepeats - 1) answer = await run.app.run();
+        loads.push({ ...run.load, memory: run.memory.stop() });
+        await run.page.close();
+      }
+      return answer!;
+    });
+    if (outcome.failure) {
+      console.warn(`  lever ${lever.name}: ${outcome.failure.error}`);
+      await abandon().catch(() => {});
     }
-    levers.push({ ...lever, loads, prefillTokensPerSecond: answer!.prefillTokensPerSecond, decodeTokensPerSecond: answer!.decodeTokensPerSecond });
+    levers.push({ ...lever, loads, prefillTokensPerSecond: outcome.value?.prefillTokensPerSecond ?? null, decodeTokensPerSecond: outcome.value?.decodeTokensPerSecond ?? null, failure: outcome.failure });
     step({ levers });
   }
 
