@@ -1,21 +1,25 @@
-// The device outlook: this device's probe results (timed in the probe worker, cached per device),
-// what earlier runs here taught the prediction, and the speeds measured here — everything the
-// Models view and the model details need.
+// The device outlook: this device's probe results (onnxruntime's timed in the probe worker,
+// llama.cpp's in a worker of its own; both cached per device), what earlier runs here taught the
+// prediction, and the speeds measured here — everything the Models view and the model details need.
 import { wrap, type Remote } from 'comlink';
 import type { ProbeApi } from '../lib/hardware/probe/probe-api';
 import type { ProbeResult } from '../lib/hardware/probe/probe-runner';
+import type { LlamaCppProbeApi } from '../lib/hardware/probe/llamacpp-probe-api';
+import { LlamaCppProbeCache } from '../lib/hardware/probe/llamacpp-probe-cache';
+import type { LlamaCppProbeResult } from '../lib/hardware/probe/llamacpp-probe-runner';
 import { PredictionLearning, type Correction, type LearningKey } from '../lib/hardware/prediction-learning';
 import { indexedDbStore, type KeyValueStore } from '../lib/hardware/key-value-store';
-import { predictDecode } from '../lib/hardware/speed-prediction';
 import { CATALOG_SHAPES, type ModelShape } from '../lib/hardware/model-shapes';
-import { outlookModelOf, outlookRow, type OutlookEngine, type OutlookModel, type OutlookRow } from '../lib/hardware/device-outlook';
+import { outlookModelOf, outlookRow, predictRaw, type OutlookEngine, type OutlookModel, type OutlookRow } from '../lib/hardware/device-outlook';
 import { deviceBudgetFromReport } from '../lib/hardware/fit-verdict';
 import type { HardwareReport } from '../lib/hardware/hardware-report';
-import type { DeviceCapabilities } from '../lib/engines/backend-selection';
+import { chooseWasmThreads, type DeviceCapabilities } from '../lib/engines/backend-selection';
 import type { Backend, Dtype, GenerationMetrics, RuntimeInfo } from '../lib/engines/types';
 import { summarizeError, type ErrorSummary } from '../lib/engines/errors';
 import { ALL_MODELS, findCatalogEntry } from '../lib/models/catalog';
 import { workerGate } from '../lib/security/worker-gate';
+// The wllama release the app runs GGUF models with: a new one is probed again.
+import { dependencies } from '../../package.json';
 
 const BACKENDS: Backend[] = ['wasm', 'webgpu'];
 const DTYPES: Dtype[] = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'];
@@ -35,6 +39,10 @@ export interface FinishedRun {
 
 export class DeviceOutlook {
   probes = $state.raw<Partial<Record<Backend, ProbeResult>>>({});
+  /** llama.cpp's own probe per backend (GGUF builds are predicted from it). */
+  llamaCppProbes = $state.raw<Partial<Record<Backend, LlamaCppProbeResult>>>({});
+  /** Why llama.cpp couldn't be probed: the onnxruntime probe's predictions still stand. */
+  llamaCppError = $state.raw<ErrorSummary | null>(null);
   status = $state<ProbeStatus>('idle');
   /** The backend being probed right now. */
   probing = $state<Backend | null>(null);
@@ -48,12 +56,16 @@ export class DeviceOutlook {
   #api: Remote<ProbeApi> | null = null;
   #device: Promise<string> | null = null;
   readonly #learning: PredictionLearning;
+  readonly #llamaCppCache: LlamaCppProbeCache;
 
   constructor(
     private readonly createWorker: () => Worker = defaultProbeWorker,
     store: KeyValueStore = indexedDbStore('playground-learning'),
+    private readonly createLlamaCppWorker: () => Worker = defaultLlamaCppProbeWorker,
+    probeStore: KeyValueStore = indexedDbStore('playground-probe'),
   ) {
     this.#learning = new PredictionLearning(store);
+    this.#llamaCppCache = new LlamaCppProbeCache(probeStore);
   }
 
   /** Reads what earlier visits stored (probes, learned corrections) without timing anything. */
@@ -66,6 +78,13 @@ export class DeviceOutlook {
         if (hit) cached[backend] = hit;
       }
       this.probes = cached;
+      const device = await this.#deviceKey();
+      const llamaCpp: Partial<Record<Backend, LlamaCppProbeResult>> = {};
+      for (const backend of this.#backends(caps)) {
+        const hit = await this.#llamaCppCache.get(device, backend, WLLAMA_VERSION);
+        if (hit) llamaCpp[backend] = hit;
+      }
+      this.llamaCppProbes = llamaCpp;
       if (Object.keys(cached).length > 0) this.status = 'ready';
       await this.#reloadLearning();
     } catch (error) {
@@ -85,6 +104,7 @@ export class DeviceOutlook {
         const result = await api.probe(backend, { rerun });
         this.probes = { ...this.probes, [backend]: result };
       }
+      await this.#measureLlamaCpp(caps, rerun);
       this.status = 'ready';
     } catch (error) {
       this.error = summarizeError(error);
@@ -94,12 +114,42 @@ export class DeviceOutlook {
     }
   }
 
+  /**
+   * Times llama.cpp on each backend (a few seconds each) in a worker started for it and ended after,
+   * so llama.cpp's memory goes with it. A failure is kept apart: onnxruntime's predictions stand.
+   */
+  async #measureLlamaCpp(caps: DeviceCapabilities, rerun: boolean): Promise<void> {
+    this.llamaCppError = null;
+    const device = await this.#deviceKey();
+    let worker: Worker | null = null;
+    try {
+      for (const backend of this.#backends(caps)) {
+        let result = rerun ? null : await this.#llamaCppCache.get(device, backend, WLLAMA_VERSION);
+        if (!result) {
+          this.probing = backend;
+          worker ??= this.createLlamaCppWorker();
+          result = await wrap<LlamaCppProbeApi>(worker).probe(backend, chooseWasmThreads(caps).value);
+          await this.#llamaCppCache.put(device, result);
+        }
+        this.llamaCppProbes = { ...this.llamaCppProbes, [backend]: result };
+      }
+    } catch (error) {
+      const summary = summarizeError(error);
+      this.llamaCppError = summary;
+      // Shown where the probe's errors are: onnxruntime's predictions stand, the GGUF builds get none.
+      this.error = { name: summary.name, message: `llama.cpp couldn't be timed here, so the GGUF builds have no predicted speed: ${summary.message}` };
+    } finally {
+      worker?.terminate();
+    }
+  }
+
   rows(caps: DeviceCapabilities, report: HardwareReport | null): OutlookRow[] {
     if (!report) return [];
     const input = {
       caps,
       budget: deviceBudgetFromReport(report),
       probes: this.probes,
+      llamaCppProbes: this.llamaCppProbes,
       correction: (engine: OutlookEngine, backend: Backend, dtype: Dtype) =>
         this.corrections[correctionKey(engine, backend, dtype)] ?? { factor: 1, runs: 0 },
       measured: (repoId: string, backend: Backend, dtype: Dtype) => this.measured[measuredKey(repoId, backend, dtype)] ?? null,
@@ -129,9 +179,9 @@ export class DeviceOutlook {
         },
       ];
     }
-    const probe = this.probes[runtime.backend];
-    if (!probe || !shape) return;
-    const predicted = predictDecode(shape, runtime.dtype, runtime.backend, probe, { contextTokens: metrics.promptTokens + metrics.generatedTokens / 2 });
+    if (!shape) return;
+    const predicted = predictRaw(run.engine, shape, runtime.dtype, runtime.backend, { probes: this.probes, llamaCppProbes: this.llamaCppProbes }, metrics.promptTokens + metrics.generatedTokens / 2);
+    if (!predicted) return;
     await this.#learning.record(await this.#learningKey(run.engine, runtime.backend, runtime.dtype), predicted.tokensPerSecond, metrics.decodeTokensPerSecond, run.repoId);
     await this.#reloadLearning();
   }
@@ -162,10 +212,19 @@ export class DeviceOutlook {
     this.measured = measured;
   }
 
-  /** WebLLM's and llama.cpp's kernels are not onnxruntime's: their corrections are learned apart. */
+  /**
+   * WebLLM's and llama.cpp's kernels are not onnxruntime's: their corrections are learned apart.
+   * llama.cpp's are ratios to its own probe's predictions (`probe=llamacpp`), not to the
+   * onnxruntime-based ones runs were once compared with.
+   */
   async #learningKey(engine: OutlookEngine, backend: Backend, dtype: Dtype): Promise<LearningKey> {
-    const device = await (this.#device ??= this.#probeApi().deviceKey());
-    return { device: engine === 'transformers' ? device : `${device}|engine=${engine}`, backend, dtype };
+    const device = await this.#deviceKey();
+    const apart = engine === 'llamacpp' ? `|engine=llamacpp|probe=llamacpp` : `|engine=${engine}`;
+    return { device: engine === 'transformers' ? device : `${device}${apart}`, backend, dtype };
+  }
+
+  #deviceKey(): Promise<string> {
+    return (this.#device ??= this.#probeApi().deviceKey());
   }
 
   #backends(caps: DeviceCapabilities): Backend[] {
@@ -183,6 +242,13 @@ function correctionKey(engine: OutlookEngine, backend: Backend, dtype: Dtype): s
 
 function measuredKey(repoId: string, backend: Backend, dtype: Dtype): string {
   return `${repoId}|${backend}|${dtype}`;
+}
+
+const WLLAMA_VERSION = dependencies['@wllama/wllama'];
+
+function defaultLlamaCppProbeWorker(): Worker {
+  workerGate.assertAllowed('probe');
+  return new Worker(new URL('../../workers/llamacpp-probe.worker.ts', import.meta.url), { type: 'module', name: 'llamacpp-probe' });
 }
 
 function defaultProbeWorker(): Worker {

@@ -1,9 +1,9 @@
 // GGUF builds in the Models view: each says the quantization of the file it would load, its size,
 // and a fit verdict from llama.cpp's own memory rule (the file mapped about once, measured in
 // wllama), not onnxruntime's, and not held to onnxruntime's 4 GiB heap; no speed is predicted from
-// onnxruntime's kernels until llama.cpp has answered on the device.
+// onnxruntime's kernels (llamacpp-prediction.test.ts: llama.cpp's own probe predicts it).
 import { describe, expect, it } from 'vitest';
-import { outlookModelOf, outlookRow, outlookToCsv, type OutlookInput } from '../../src/lib/hardware/device-outlook';
+import { LLAMACPP_NOT_PROBED, outlookModelOf, outlookRow, outlookToCsv, type OutlookInput } from '../../src/lib/hardware/device-outlook';
 import { findCatalogEntry, LLAMACPP_CATALOG, type CatalogEntry } from '../../src/lib/models/catalog';
 import type { DeviceCapabilities } from '../../src/lib/engines/backend-selection';
 import type { ProbeResult } from '../../src/lib/hardware/probe/probe-runner';
@@ -58,19 +58,14 @@ describe('GGUF builds in the outlook', () => {
     expect(csvRecords(outlookToCsv([q4]))[0]).toMatchObject({ engine: 'llamacpp', weights: 'Q4_K_M' });
   });
 
-  it("predict no speed from onnxruntime's kernels until llama.cpp answered here, then the learned one", () => {
+  it("predict no speed from onnxruntime's kernels, even once llama.cpp answered here: its own probe predicts it", () => {
     const entry = findCatalogEntry('unsloth/Qwen3-0.6B-GGUF') as CatalogEntry;
-    const fresh = outlookRow(outlookModelOf(entry, CPU_ONLY), input());
-    expect(fresh.predicted).toBeNull();
-    expect(fresh.predictedRaw).toBeGreaterThan(0);
-    expect(fresh.notes).toContain('No speed predicted for llama.cpp until it has answered on this device.');
-    const asked: string[] = [];
-    const learned = outlookRow(
-      outlookModelOf(entry, CPU_ONLY),
-      input({ correction: (engine, backend, dtype) => (asked.push(`${engine} ${backend} ${dtype}`), { factor: 7, runs: 2 }) }),
-    );
-    expect(asked).toEqual(['llamacpp wasm q4']);
-    expect(learned.predicted).toBeCloseTo(fresh.predictedRaw! * 7, 6);
+    for (const correction of [{ factor: 1, runs: 0 }, { factor: 7, runs: 2 }]) {
+      const row = outlookRow(outlookModelOf(entry, CPU_ONLY), input({ correction: () => correction }));
+      expect(row.predicted).toBeNull();
+      expect(row.predictedRaw).toBeNull();
+      expect(row.notes).toContain(LLAMACPP_NOT_PROBED);
+    }
   });
 });
 

@@ -1,7 +1,8 @@
 // "Will it run here, and how fast?" for every model in the catalog (and the loaded one), before
 // anything downloads: the backend and weights the app would pick, the predicted decode speed from
-// this device's probe (scaled by what earlier runs here taught it), the fit verdict, and the speed
-// actually measured here once the model has answered.
+// this device's probe (onnxruntime's for ONNX and WebLLM builds, llama.cpp's own for GGUF builds),
+// scaled by what earlier runs here taught it, the fit verdict, and the speed actually measured here
+// once the model has answered.
 import { chooseBackend, chooseDtype, type DeviceCapabilities } from '../engines/backend-selection';
 import { webllmUnavailableReason } from '../engines/backend-fallback';
 import type { Backend, Dtype, EngineKind } from '../engines/types';
@@ -11,7 +12,9 @@ import { estimateModelBytes, fitVerdict, type DeviceBudget, type FitVerdict } fr
 import { CATALOG_SHAPES, type ModelShape } from './model-shapes';
 import type { Correction } from './prediction-learning';
 import type { ProbeResult } from './probe/probe-runner';
+import type { LlamaCppProbeResult } from './probe/llamacpp-probe-runner';
 import { predictDecode } from './speed-prediction';
+import { predictLlamaCppDecode } from './llamacpp-speed-prediction';
 import { toCsv, type CsvCell } from '../export/csv';
 
 /** KV cache the verdict reserves: the app's answers plus a long conversation fit in it. */
@@ -47,6 +50,11 @@ export interface OutlookRow {
   /** Predicted decode tok/s: the model's own figure and the one corrected by earlier runs. */
   predictedRaw: number | null;
   predicted: number | null;
+  /**
+   * The probe `predictedRaw` comes from: onnxruntime's kernels, or llama.cpp timed on its own
+   * probe models (GGUF builds); null without a prediction. Always set by `outlookRow`.
+   */
+  predictedFrom?: PredictionSource | null;
   /** Runs on this device the correction comes from (0: uncorrected). */
   learnedRuns: number;
   verdict: FitVerdict | null;
@@ -58,10 +66,14 @@ export interface OutlookRow {
   estimatedBytes: number | null;
 }
 
+export type PredictionSource = 'onnx-probe' | 'llamacpp-probe';
+
 export interface OutlookInput {
   caps: DeviceCapabilities;
   budget: DeviceBudget;
   probes: Partial<Record<Backend, ProbeResult>>;
+  /** llama.cpp's own probe per backend: GGUF builds are predicted from it, never from onnxruntime's. */
+  llamaCppProbes?: Partial<Record<Backend, LlamaCppProbeResult>>;
   correction(engine: OutlookEngine, backend: Backend, dtype: Dtype): Correction;
   measured(repoId: string, backend: Backend, dtype: Dtype): number | null;
 }
@@ -93,7 +105,7 @@ export function outlookModelOf(entry: CatalogEntry, caps: DeviceCapabilities): O
 
 export function outlookRow(model: OutlookModel, input: OutlookInput): OutlookRow {
   const base = { repoId: model.repoId, label: model.label, engine: model.engine };
-  const none = { backend: null, dtype: null, weights: null, predictedRaw: null, predicted: null, learnedRuns: 0, verdict: null, measured: null, notes: [], estimatedBytes: null };
+  const none = { backend: null, dtype: null, weights: null, predictedRaw: null, predicted: null, predictedFrom: null, learnedRuns: 0, verdict: null, measured: null, notes: [], estimatedBytes: null };
   if (model.blockedReason) return { ...base, ...none, unavailable: model.blockedReason };
 
   let backend: Backend;
@@ -121,23 +133,20 @@ export function outlookRow(model: OutlookModel, input: OutlookInput): OutlookRow
   if (model.shape?.approximate) notes.push(model.shape.approximate);
   if (model.engine === 'webllm') notes.push("Estimated from onnxruntime's WebGPU kernels; WebLLM's compiled kernels are often faster.");
   const bytes = model.shape ? estimateModelBytes(model.shape, dtype, model.engine) : null;
-  const probe = input.probes[backend];
   let predictedRaw: number | null = null;
   let predicted: number | null = null;
+  let predictedFrom: PredictionSource | null = null;
   let learnedRuns = 0;
-  if (probe && model.shape) {
-    const prediction = predictDecode(model.shape, dtype, backend, probe, { contextTokens: 512 });
+  const prediction = model.shape ? predictRaw(model.engine, model.shape, dtype, backend, input) : null;
+  if (prediction) {
     const correction = input.correction(model.engine, backend, dtype);
     predictedRaw = prediction.tokensPerSecond;
     predicted = prediction.tokensPerSecond * correction.factor;
+    predictedFrom = prediction.source;
     learnedRuns = correction.runs;
     notes.push(...prediction.notes);
-    // The probe times onnxruntime's kernels, which say little of llama.cpp's (its 4-bit decode ran
-    // 7× onnxruntime's on the bench VM): its speed is predicted only once it has answered here.
-    if (model.engine === 'llamacpp' && learnedRuns === 0) {
-      predicted = null;
-      notes.push('No speed predicted for llama.cpp until it has answered on this device.');
-    }
+  } else if (model.engine === 'llamacpp' && model.shape) {
+    notes.push(LLAMACPP_NOT_PROBED);
   }
   const verdict = model.shape
     ? fitVerdict(
@@ -161,11 +170,74 @@ export function outlookRow(model: OutlookModel, input: OutlookInput): OutlookRow
     unavailable: null,
     predictedRaw,
     predicted,
+    predictedFrom,
     learnedRuns,
     verdict,
     measured: input.measured(model.repoId, backend, dtype),
     notes: [...new Set(notes)],
     estimatedBytes: bytes,
+  };
+}
+
+/** Said on a GGUF build's row until llama.cpp's probe has run on this device. */
+export const LLAMACPP_NOT_PROBED = "No speed predicted for llama.cpp until this device is measured: onnxruntime's probe says little of llama.cpp's kernels.";
+
+/**
+ * The raw decode prediction for a model on `backend`, from the probe of its own runtime: GGUF
+ * builds from llama.cpp's probe, the others from onnxruntime's. Null without that probe.
+ */
+export function predictRaw(
+  engine: OutlookEngine,
+  shape: ModelShape,
+  dtype: Dtype,
+  backend: Backend,
+  input: Pick<OutlookInput, 'probes' | 'llamaCppProbes'>,
+  contextTokens = 512,
+): { tokensPerSecond: number; source: PredictionSource; notes: string[] } | null {
+  if (engine === 'llamacpp') {
+    const probe = input.llamaCppProbes?.[backend];
+    if (!probe) return null;
+    const p = predictLlamaCppDecode(shape, dtype, backend, probe, { contextTokens });
+    return { tokensPerSecond: p.tokensPerSecond, source: 'llamacpp-probe', notes: p.notes };
+  }
+  const probe = input.probes[backend];
+  if (!probe) return null;
+  const p = predictDecode(shape, dtype, backend, probe, { contextTokens });
+  return { tokensPerSecond: p.tokensPerSecond, source: 'onnx-probe', notes: p.notes };
+}
+
+/** How a row's decode speed is known: measured here, predicted and corrected by runs here, predicted only, or not at all. */
+export type DecodeSpeedBasis = 'measured' | 'learned' | 'predicted' | 'none';
+
+/** What an engine choice weighs per build: the row's decode speed here and how it is known. */
+export interface DecodeSpeedFact {
+  repoId: string;
+  engine: OutlookEngine;
+  backend: Backend | null;
+  dtype: Dtype | null;
+  /** The measured speed where there is one, else the corrected prediction, else null. */
+  decodeTokensPerSecond: number | null;
+  /** The corrected prediction alone (null without a probe of the build's own runtime). */
+  predictedTokensPerSecond: number | null;
+  basis: DecodeSpeedBasis;
+  predictedFrom: PredictionSource | null;
+  fit: FitVerdict['verdict'] | null;
+  unavailable: string | null;
+}
+
+export function decodeSpeedFact(row: OutlookRow): DecodeSpeedFact {
+  const basis: DecodeSpeedBasis = row.measured !== null ? 'measured' : row.predicted === null ? 'none' : row.learnedRuns > 0 ? 'learned' : 'predicted';
+  return {
+    repoId: row.repoId,
+    engine: row.engine,
+    backend: row.backend,
+    dtype: row.dtype,
+    decodeTokensPerSecond: row.measured ?? row.predicted,
+    predictedTokensPerSecond: row.predicted,
+    basis,
+    predictedFrom: row.predictedFrom ?? null,
+    fit: row.verdict?.verdict ?? null,
+    unavailable: row.unavailable,
   };
 }
 

@@ -1,0 +1,106 @@
+// The llama.cpp probe's models are GGUF files the app's own reader (and llama.cpp's loader, in the
+// browser tests) takes as a Qwen3 of Qwen3-0.6B's layer width, and the probe turns llama.cpp's
+// timings into bytes per second by taking off the narrow model's per-token cost.
+import { describe, expect, it } from 'vitest';
+import { inspectGguf } from '../../src/lib/models/gguf/gguf-model-info';
+import { readGgufHeader } from '../../src/lib/models/gguf/gguf-reader';
+import { dequantizeQ4_K, dequantizeQ8_0 } from '../../src/lib/models/gguf/gguf-quants';
+import {
+  PROBE_LAYERS_SHAPE,
+  PROBE_OVERHEAD_SHAPE,
+  probeModel,
+} from '../../src/lib/hardware/probe/llamacpp-probe-model';
+import { runLlamaCppProbe, type CompletionTimings, type WllamaLike } from '../../src/lib/hardware/probe/llamacpp-probe-runner';
+
+const blob = (bytes: Uint8Array) => new Blob([bytes as Uint8Array<ArrayBuffer>]);
+
+describe('probeModel', () => {
+  it('writes Qwen3-0.6B-wide layers in Q4_K and Q8_0 that read back as a runnable qwen3 GGUF', async () => {
+    for (const [quant, bytesPerWeight] of [
+      ['Q4_K', 144 / 256],
+      ['Q8_0', 34 / 32],
+    ] as const) {
+      const model = probeModel(PROBE_LAYERS_SHAPE, quant);
+      const info = await inspectGguf(blob(model.bytes));
+      expect(info).toMatchObject({
+        architecture: 'qwen3',
+        blockCount: 4,
+        embeddingLength: 1024,
+        feedForwardLength: 3072,
+        headCount: 16,
+        headCountKv: 8,
+        vocabSize: 512,
+        tokenizerModel: 'gpt2',
+        tokenizerPre: 'qwen2',
+        fileBytes: model.bytes.length,
+      });
+      expect(info.quantization).toBe(quant);
+      // Four layers of 15.73 M projection weights plus the 1024 × 512 output matrix, in the format's blocks.
+      const layerWeights = 4 * (1024 * (2048 + 2 * 1024) + 2048 * 1024 + 3 * 1024 * 3072);
+      expect(model.layerWeights).toBe(layerWeights);
+      // fp32 norms: attention and MLP (1024) and q/k (128) in each of 4 layers, and the final one.
+      const normBytes = 4 * 4 * (2 * 1024 + 2 * 128) + 4 * 1024;
+      expect(model.decodeWeightBytes).toBe((layerWeights + 1024 * 512) * bytesPerWeight + normBytes);
+      // 35 MB of Q4_K, 67 MB of Q8_0: past a CPU's caches, as a model's weights are.
+      expect(model.decodeWeightBytes).toBeGreaterThan(32e6);
+    }
+  });
+
+  it('fills its matrices with finite values of a trained projection’s size', async () => {
+    const model = probeModel(PROBE_LAYERS_SHAPE, 'Q4_K');
+    const header = await readGgufHeader(blob(model.bytes));
+    const down = header.tensors.find((t) => t.name === 'blk.3.ffn_down.weight')!;
+    const start = header.dataOffset + Number(down.offset);
+    const values = dequantizeQ4_K(model.bytes.subarray(start, start + 3072 * 64 * (144 / 256)), 3072 * 64);
+    const rms = Math.sqrt(values.reduce((s, v) => s + v * v, 0) / values.length);
+    expect(values.every(Number.isFinite)).toBe(true);
+    // Uniform in ±1/sqrt(3072): an RMS of 1/sqrt(3 × 3072), within the 4-bit grid's error.
+    expect(rms).toBeGreaterThan(0.8 / Math.sqrt(3 * 3072));
+    expect(rms).toBeLessThan(1.2 / Math.sqrt(3 * 3072));
+    const small = probeModel(PROBE_OVERHEAD_SHAPE, 'Q8_0');
+    const smallHeader = await readGgufHeader(blob(small.bytes));
+    const q = smallHeader.tensors.find((t) => t.name === 'blk.0.attn_q.weight')!;
+    const at = smallHeader.dataOffset + Number(q.offset);
+    expect(dequantizeQ8_0(small.bytes.subarray(at, at + 256 * 34 / 32 * 64), 256 * 64).every(Number.isFinite)).toBe(true);
+  });
+});
+
+describe('runLlamaCppProbe', () => {
+  it("takes the narrow model's per-token cost off each format's fastest decode and reads prompts as GFLOP/s", async () => {
+    // Stands in for wllama, which runs only in a browser (test/e2e/llamacpp-probe.spec.ts runs the real one):
+    // each load answers with the timings a device with these rates would give, its first timed
+    // answer three times slower, as on a machine busy with something else.
+    const loads: { bytes: number; params: unknown }[] = [];
+    const perTokenMs = 2;
+    const rates: Record<string, number> = { Q4_K: 2e9, Q8_0: 3e9 };
+    const create = (): WllamaLike => {
+      let size = 0;
+      let answers = 0;
+      return {
+        async loadModel(blobs, params) {
+          size = blobs[0]!.size;
+          loads.push({ bytes: size, params });
+        },
+        async createCompletion({ prompt, max_tokens }): Promise<{ timings: CompletionTimings }> {
+          const quant = size < 10e6 ? null : size < 50e6 ? 'Q4_K' : 'Q8_0';
+          const model = quant ? probeModel(PROBE_LAYERS_SHAPE, quant) : null;
+          const msPerToken = perTokenMs + (model ? (model.decodeWeightBytes * 1000) / rates[quant!]! : 0);
+          const promptMs = model ? (2 * model.layerWeights * prompt.length) / 10 / 1e6 : 1;
+          // Answer 0 warms up; answer 1 is the first timed one.
+          const busy = answers++ === 1 ? 3 : 1;
+          return { timings: { prompt_n: prompt.length, prompt_ms: busy * promptMs, predicted_n: max_tokens, predicted_ms: busy * msPerToken * max_tokens } };
+        },
+        async exit() {},
+      };
+    };
+    const result = await runLlamaCppProbe(create, { backend: 'wasm', threads: 2, wllamaVersion: 'test' });
+    expect(loads).toHaveLength(3);
+    expect(loads.every((l) => (l.params as { n_threads: number; n_gpu_layers: number }).n_threads === 2)).toBe(true);
+    expect(loads.every((l) => (l.params as { n_gpu_layers: number }).n_gpu_layers === 0)).toBe(true);
+    expect(result.perTokenMs).toBe(perTokenMs);
+    expect(result.decodeBytesPerSecond.Q4_K).toBeCloseTo(2e9, -3);
+    expect(result.decodeBytesPerSecond.Q8_0).toBeCloseTo(3e9, -3);
+    expect(result.prefillGflops.Q4_K).toBeCloseTo(10, 9);
+    expect(result.setup).toMatchObject({ decodeTokens: 8, repeats: 3, promptTokens: 'A: the quick brown fox.'.length });
+  });
+});
