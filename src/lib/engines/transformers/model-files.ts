@@ -5,7 +5,7 @@
 import type { Backend, Dtype, ModelRef, ProgressFile } from '../types';
 import { ModelStore, type ManifestFile, type ModelLocation, type ModelManifest } from '../../models/model-store';
 import { downloadModelFiles, type DownloadSnapshot, type StoredFile } from '../../models/download/model-download';
-import { dataPathOf, isSplittable, splitManifestEntries, splitStoredFile, withDataFiles } from '../../models/onnx-split/split-stored-file';
+import { dataPathOf, isSplittable, splitManifestEntries, splitStoredFile, withDataFiles, type SplitFile } from '../../models/onnx-split/split-stored-file';
 import type { RemoteFile } from '../../models/download/file-download';
 import { onnxFileFor } from '../backend-selection';
 import { modelLayout, sessionDtypes, sessionFile, type SessionDtypes, type SessionName } from './session-dtypes';
@@ -27,6 +27,8 @@ export interface StoreModelOptions {
   listing: Record<string, ManifestFile> | null;
   signal: AbortSignal;
   onProgress(snapshot: DownloadSnapshot): void;
+  /** The share (0..1) of the weights split so far, while stored weights are split into graph + data. */
+  onPreparing?(fraction: number): void;
 }
 
 export interface StoredModel {
@@ -54,7 +56,7 @@ export async function storeModelFiles(options: StoreModelOptions): Promise<Store
   if (known) {
     // Complete from an earlier download (or a folder import): no network at all. A model stored
     // before weights were split is split now, once; where that fails it loads inline as before.
-    const split = storedSessions ? unsplit(known) : await splitWeights(store, manifest, known);
+    const split = storedSessions ? unsplit(known) : await splitWeights(store, manifest, known, options.onPreparing);
     // A use: recorded with the manifest already in hand.
     await store.writeManifest({
       ...manifest,
@@ -68,8 +70,9 @@ export async function storeModelFiles(options: StoreModelOptions): Promise<Store
   // One failed step (a missing config.json) stops the steps running beside it.
   const steps = new AbortController();
   options.signal.addEventListener('abort', () => steps.abort(options.signal.reason), { once: true });
-  const download = (files: RemoteFile[], onProgress = options.onProgress) =>
+  const download = (files: RemoteFile[], onProgress = options.onProgress, splitWhileStoring?: (file: RemoteFile) => boolean) =>
     downloadModelFiles(files, {
+      splitWhileStoring,
       label: `"${model.repoId}" (${dtype})`,
       repoId: model.repoId,
       store,
@@ -94,9 +97,14 @@ export async function storeModelFiles(options: StoreModelOptions): Promise<Store
   // waiting for it would delay every other file by a round trip: fetch it beside the files the
   // listing already shows are needed, then whatever the config adds.
   const likely = likelyFiles(options).filter(wanted);
+  // Big inline weights the listing sizes are split as they stream in: the original is never
+  // stored. The listing names the data files a repo has, so one with external data already is left
+  // as it is. The likely step's weights are the one-session graph (`onnx/model_q4.onnx`).
+  const listed = options.listing ? Object.keys(options.listing) : [];
+  const splitWhileStoring = (file: RemoteFile) => file.size !== null && isSplittable(file.path, file.size, listed) && !manifest?.files[file.path]?.keptInline;
   const [configStep, likelyStep] = await Promise.all([
     download([remoteFile(store, options, 'config.json')], () => {}),
-    download(toFetch(likely).map((path) => remoteFile(store, options, path))),
+    download(toFetch(likely).map((path) => remoteFile(store, options, path)), options.onProgress, splitWhileStoring),
   ].map((step) => step.catch((error: unknown) => {
     steps.abort(error);
     throw error;
@@ -109,14 +117,15 @@ export async function storeModelFiles(options: StoreModelOptions): Promise<Store
     device: options.backend,
   });
   const rest = [...new Set([...modelFiles, ...TOKENIZER_FILES, ...(sessions ? PROCESSOR_FILES : [])])].filter((path) => wanted(path) && path !== 'config.json' && !likely.includes(path));
-  const restStep = await download(toFetch(rest).map((path) => remoteFile(store, options, path)));
+  // A vision-language model's sessions stay inline (see unsplit).
+  const restStep = await download(toFetch(rest).map((path) => remoteFile(store, options, path)), options.onProgress, sessions ? undefined : splitWhileStoring);
   const fetchedBytes = configStep.fetchedBytes + likelyStep.fetchedBytes + restStep.fetchedBytes;
 
   const downloaded = [...configStep.stored, ...likelyStep.stored, ...restStep.stored];
   const files: Record<string, ManifestFile> = { ...manifest?.files };
   for (const file of downloaded) files[file.path] = { size: file.size, sha256: file.sha256 };
-  // Verified and stored as the hub has them: now split the big inline weights, once.
-  const split = sessions ? unsplit(downloaded) : await splitWeights(store, { ...model, files }, downloaded);
+  // Verified and stored: big inline weights the download did not split (the listing gave no size) are split now, once.
+  const split = sessions ? unsplit(downloaded) : await splitWeights(store, { ...model, files }, downloaded, options.onPreparing);
   Object.assign(files, split.entries);
   const stored = [...split.stored, ...kept];
   await store.writeManifest({
@@ -162,27 +171,55 @@ interface SplitWeights {
  * can't be split stays inline and loads as before: when it is no ONNX model the splitter handles,
  * that is recorded and it is not read again; when storage is short, the next load tries again.
  */
-async function splitWeights(store: ModelStore, manifest: ModelLocation & { files: Record<string, ManifestFile> }, stored: readonly StoredFile[]): Promise<SplitWeights> {
+async function splitWeights(
+  store: ModelStore,
+  manifest: ModelLocation & { files: Record<string, ManifestFile> },
+  stored: readonly StoredFile[],
+  onPreparing?: (fraction: number) => void,
+): Promise<SplitWeights> {
   const paths = stored.map((f) => f.path);
   const out: SplitWeights = { stored: [], entries: {}, graphs: [] };
-  for (const file of stored) {
+  const toSplit = stored.filter((file) => {
     const record = manifest.files[file.path];
-    if (!isSplittable(file.path, file.size, paths) || record?.splitFrom || record?.keptInline) {
+    return !file.split && !file.keptInline && isSplittable(file.path, file.size, paths) && !record?.splitFrom && !record?.keptInline;
+  });
+  // Each file's share of the progress is its share of the bytes.
+  const totalBytes = toSplit.reduce((sum, f) => sum + f.size, 0);
+  let doneBytes = 0;
+  for (const file of stored) {
+    if (file.split) {
+      addSplit(out, file.split, file);
+      continue;
+    }
+    if (file.keptInline) {
+      out.stored.push(file);
+      out.entries[file.path] = { size: file.size, sha256: file.sha256, keptInline: file.keptInline };
+      continue;
+    }
+    if (!toSplit.includes(file)) {
       out.stored.push(file);
       continue;
     }
-    const outcome = await splitStoredFile(store, manifest, file.path, file.size, estimateStorage);
+    const report = onPreparing && ((fraction: number) => onPreparing((doneBytes + fraction * file.size) / totalBytes));
+    report?.(0);
+    const outcome = await splitStoredFile(store, manifest, file.path, file.size, estimateStorage, report);
+    doneBytes += file.size;
+    report?.(0);
     if (!outcome.split) {
       out.stored.push(file);
       if (outcome.final) out.entries[file.path] = { size: file.size, sha256: file.sha256, keptInline: outcome.reason };
       continue;
     }
-    const { graph, data } = outcome.split;
-    out.stored.push({ path: graph.path, size: graph.size, sha256: null }, { path: data.path, size: data.size, sha256: null });
-    Object.assign(out.entries, splitManifestEntries(outcome.split, { size: file.size, sha256: file.sha256 ?? record?.sha256 ?? null }));
-    out.graphs.push(graph.path);
+    addSplit(out, outcome.split, { size: file.size, sha256: file.sha256 ?? manifest.files[file.path]?.sha256 ?? null });
   }
   return out;
+}
+
+function addSplit(out: SplitWeights, split: SplitFile, original: { size: number; sha256: string | null }): void {
+  const { graph, data } = split;
+  out.stored.push({ path: graph.path, size: graph.size, sha256: null }, { path: data.path, size: data.size, sha256: null });
+  Object.assign(out.entries, splitManifestEntries(split, original));
+  out.graphs.push(graph.path);
 }
 
 /**
@@ -191,7 +228,13 @@ async function splitWeights(store: ModelStore, manifest: ModelLocation & { files
  * session options, so each would be handed every session's data).
  */
 function unsplit(stored: readonly StoredFile[]): SplitWeights {
-  return { stored: [...stored], entries: {}, graphs: [] };
+  const out: SplitWeights = { stored: [], entries: {}, graphs: [] };
+  // Only a one-session graph's name is split as it downloads; should such a model have one, it stays split.
+  for (const file of stored) {
+    if (file.split) addSplit(out, file.split, file);
+    else out.stored.push(file);
+  }
+  return out;
 }
 
 function estimateStorage() {

@@ -74,6 +74,8 @@ interface ConversationCache {
 }
 
 const WARMUP_TEXT = 'Hello';
+/** The Load line while stored weights are split (see preparingReporter). */
+const PREPARING_WEIGHTS = 'Preparing weights';
 
 export class TransformersEngine implements Engine {
   #lib: Transformers | null = null;
@@ -128,6 +130,7 @@ export class TransformersEngine implements Engine {
         listing: options.listing ?? null,
         signal: abort.signal,
         onProgress: (snapshot) => onEvent({ type: 'progress', phase: 'download', fraction: fractionOf(snapshot), ...snapshot }),
+        onPreparing: preparingReporter(onEvent),
       });
     } catch (error) {
       throw describeLoadError(error, model, backend);
@@ -597,6 +600,21 @@ async function warmUp(tokenizer: Tokenizer, model: CausalLM): Promise<void> {
   const inputs = tokenizer(WARMUP_TEXT) as unknown as { input_ids: Tensor; attention_mask: Tensor };
   // Two new tokens run both the prefill graph path and one cached decode step.
   await model.generate({ ...inputs, max_new_tokens: 2, do_sample: false } as never);
+}
+
+/**
+ * Splitting stored weights into graph + data (a model stored by an earlier version, or fetched
+ * without a listed size) reads the whole file once: the Load line says so, with how far it is, at
+ * most once per whole percent.
+ */
+function preparingReporter(onEvent: EngineEventHandler): (fraction: number) => void {
+  let shown = -1;
+  return (fraction) => {
+    const percent = Math.floor(fraction * 100);
+    if (percent === shown) return;
+    shown = percent;
+    onEvent({ type: 'progress', phase: 'init', stage: PREPARING_WEIGHTS, fraction, loadedBytes: 0, totalBytes: 0, bytesPerSecond: null, etaSeconds: null, files: [] });
+  };
 }
 
 function fractionOf(snapshot: DownloadSnapshot): number | null {

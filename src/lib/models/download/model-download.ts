@@ -4,7 +4,10 @@
 import type { ProgressFile } from '../../engines/types';
 import { DownloadCancelledError, QuotaExceededError } from '../../engines/errors';
 import type { ModelStore } from '../model-store';
-import { downloadFile, type RemoteFile } from './file-download';
+import { downloadFile, type FileSink, type RemoteFile } from './file-download';
+import { OnnxSplitError } from '../onnx-split/onnx-split-error';
+import { openSplittingWriter, type SplittingWriter } from '../onnx-split/split-while-storing';
+import { dataPathOf, type SplitFile } from '../onnx-split/split-stored-file';
 import { assertFits, freeBytes, isQuotaError, isStorageRefusal, quotaMessage, storageRefusedMessage, type StorageNumbers } from './storage-budget';
 import { TransferRate } from './transfer-rate';
 
@@ -29,13 +32,24 @@ export interface ModelDownloadOptions {
   concurrency?: number;
   /** Least time between two progress reports. */
   progressIntervalMs?: number;
+  /**
+   * Whether to split this inline weight file into graph + `<path>_data` as it streams in (see
+   * split-while-storing.ts), instead of storing it as the hub has it. A file the splitter turns
+   * out not to handle is fetched again and stored whole.
+   */
+  splitWhileStoring?(file: RemoteFile): boolean;
   now?: () => number;
 }
 
 export interface StoredFile {
   path: string;
+  /** The file as the hub has it (for a split file: the original, as listed and verified). */
   size: number;
   sha256: string | null;
+  /** Set when the file was split as it streamed in: what the store holds instead of it. */
+  split?: SplitFile;
+  /** Set when a file meant to be split while stored could not be (why): it is stored whole. */
+  keptInline?: string;
 }
 
 export interface ModelDownloadResult {
@@ -75,18 +89,39 @@ export async function downloadModelFiles(files: RemoteFile[], options: ModelDown
   const storedNow: string[] = [];
   let fetchedBytes = 0;
 
+  const fetchOnce = (file: RemoteFile, openSink: (size: number | null, contentType: string) => FileSink) =>
+    downloadFile(file, {
+      repoId: options.repoId,
+      fetch: options.fetch,
+      signal: runAbort.signal,
+      onBytes: (delta) => progress.add(file.path, delta),
+      // An unlisted file's size arrives with its first answer; the bar grows against it from then on.
+      onAnnouncedSize: (size) => progress.setTotal(file.path, size),
+      openSink,
+    });
+  const plainSink = (file: RemoteFile) => (size: number | null, contentType: string) => store.openWriter(file.url, size, contentType, file.sha256);
+
   const fetchAndStore = async (file: RemoteFile) => {
     let fetched;
+    let splitting: SplittingWriter | null = null;
+    let keptInline: string | undefined;
+    const dataPath = dataPathOf(file.path);
+    const dataUrl = `${file.url}_data`;
     try {
-      fetched = await downloadFile(file, {
-        repoId: options.repoId,
-        fetch: options.fetch,
-        signal: runAbort.signal,
-        onBytes: (delta) => progress.add(file.path, delta),
-        // An unlisted file's size arrives with its first answer; the bar grows against it from then on.
-        onAnnouncedSize: (size) => progress.setTotal(file.path, size),
-        openSink: (size, contentType) => store.openWriter(file.url, size, contentType, file.sha256),
-      });
+      if (options.splitWhileStoring?.(file)) {
+        try {
+          fetched = await fetchOnce(file, () => (splitting = openSplittingWriter(store, { path: file.path, url: file.url, dataPath, dataUrl })));
+        } catch (error) {
+          if (!(error instanceof OnnxSplitError)) throw error;
+          // Not a model the splitter handles: stored as the hub has it, from the start again.
+          splitting = null;
+          keptInline = `${file.path}: ${error.message}`;
+          progress.restart(file.path);
+          fetched = await fetchOnce(file, plainSink(file));
+        }
+      } else {
+        fetched = await fetchOnce(file, plainSink(file));
+      }
     } catch (error) {
       if (isQuotaError(error)) {
         const free = freeBytes(await (options.estimate?.() ?? Promise.resolve({})).catch(() => ({})));
@@ -99,9 +134,10 @@ export async function downloadModelFiles(files: RemoteFile[], options: ModelDown
       progress.drop(file.path);
       return;
     }
-    storedNow.push(file.url);
+    const split = (splitting as SplittingWriter | null)?.split ?? null;
+    storedNow.push(file.url, ...(split ? [dataUrl] : []));
     fetchedBytes += fetched.size;
-    stored.push({ path: file.path, size: fetched.size, sha256: file.sha256 });
+    stored.push({ path: file.path, size: fetched.size, sha256: file.sha256, ...(split ? { split } : {}), ...(keptInline ? { keptInline } : {}) });
     progress.finish(file.path, fetched.size);
   };
 
@@ -171,6 +207,13 @@ class ProgressTracker {
     if (entry.loadedBytes > entry.totalBytes) entry.totalBytes = entry.loadedBytes;
     if (delta > 0) this.#rate.add(delta);
     if (this.now() - this.#lastReport >= (this.options.progressIntervalMs ?? 100)) this.flush();
+  }
+
+  /** The file's bytes so far were thrown away: it is fetched again from its start. */
+  restart(path: string): void {
+    const entry = this.#files.get(path)!;
+    entry.loadedBytes = 0;
+    this.flush();
   }
 
   setTotal(path: string, size: number): void {

@@ -51,13 +51,19 @@ export type SplitOutcome = { split: SplitFile } | { split: null; reason: string;
  * failure (not an ONNX model, a full disk, a closed tab) leaves the store as it was and comes back
  * as a reason instead of an error.
  */
-export async function splitIntoStore(store: ModelStore, location: ModelLocation, path: string, source: ReadableStream<Uint8Array>): Promise<SplitOutcome> {
+export async function splitIntoStore(
+  store: ModelStore,
+  location: ModelLocation,
+  path: string,
+  source: ReadableStream<Uint8Array>,
+  onProgress?: (readBytes: number) => void,
+): Promise<SplitOutcome> {
   const dataPath = dataPathOf(path);
   const dataUrl = store.fileUrl(location, dataPath);
   const writer = store.openWriter(dataUrl, null, 'application/octet-stream', null);
   let result;
   try {
-    result = await splitOnnx(source, { dataFileName: dataPath.slice(dataPath.lastIndexOf('/') + 1), writeData: (piece) => writer.write(piece) });
+    result = await splitOnnx(source, { dataFileName: dataPath.slice(dataPath.lastIndexOf('/') + 1), writeData: (piece) => writer.write(piece), onProgress });
     await writer.close();
   } catch (error) {
     await writer.abort(error);
@@ -73,20 +79,24 @@ export async function splitIntoStore(store: ModelStore, location: ModelLocation,
   return { split: { graph: { path, size: result.graph.length }, data: { path: dataPath, size: result.dataBytes } } };
 }
 
-/** splitIntoStore for a file already in the store, when there is room for its data file beside it. */
+/**
+ * splitIntoStore for a file already in the store, when there is room for its data file beside it.
+ * `onProgress` hears the share of the file read so far (0..1) as the split goes.
+ */
 export async function splitStoredFile(
   store: ModelStore,
   location: ModelLocation,
   path: string,
   size: number,
   estimate?: () => Promise<StorageNumbers>,
+  onProgress?: (fraction: number) => void,
 ): Promise<SplitOutcome> {
   // Until the graph replaces the original, the data file needs about the original's size again.
   const free = estimate ? freeBytes(await estimate().catch(() => ({}))) : null;
   if (free !== null && free < size) return { split: null, reason: `${path}: not enough free storage to split it`, final: false };
   const source = await store.body(store.fileUrl(location, path));
   if (!source) return { split: null, reason: `${path} is not stored`, final: false };
-  return splitIntoStore(store, location, path, source);
+  return splitIntoStore(store, location, path, source, onProgress && size > 0 ? (read) => onProgress(Math.min(1, read / size)) : undefined);
 }
 
 /**
