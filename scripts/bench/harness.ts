@@ -107,10 +107,19 @@ export function machine() {
 /** The 1-minute load average: above the core count, other work competed with the runs. */
 export const loadAverage = (): number => Number(os.loadavg()[0].toFixed(2));
 
-export function runCommand(command: string, args: string[]): Promise<void> {
+/** Runs a command to its end (a build); one still running after `limitMs` is stopped and fails the run. */
+export function runCommand(command: string, args: string[], limitMs = 15 * 60_000): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { stdio: 'inherit' });
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited ${code}`))));
+    const timer = setTimeout(() => {
+      child.kill('SIGTERM');
+      reject(new Error(`${command} ${args.join(' ')} did not finish in ${Math.round(limitMs / 1000)} s`));
+    }, limitMs);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve();
+      else reject(new Error(`${command} ${args.join(' ')} exited ${code}`));
+    });
   });
 }
 

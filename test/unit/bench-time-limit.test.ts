@@ -9,6 +9,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { benchMarkdown, type BenchFigures } from '../../scripts/bench/bench-report';
+import { runCommand } from '../../scripts/bench/harness';
 import { TimeLimitError, settleWithin, withTimeLimit } from '../../scripts/bench/time-limit';
 
 const never = () => new Promise<never>(() => {});
@@ -71,6 +72,13 @@ describe('settleWithin', () => {
     const pending = settleWithin('c', 90_000, never);
     await vi.advanceTimersByTimeAsync(90_000);
     expect(await pending).toEqual({ value: null, failure: { didNotFinish: true, error: 'did not finish in 90 s' } });
+  });
+});
+
+describe('runCommand', () => {
+  it('stops a command still running past its limit and fails with "did not finish"', async () => {
+    await expect(runCommand('sleep', ['60'], 1000)).rejects.toThrow('sleep 60 did not finish in 1 s');
+    await expect(runCommand('true', [], 60_000)).resolves.toBeUndefined();
   });
 });
 
