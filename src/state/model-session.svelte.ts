@@ -289,12 +289,21 @@ export class ModelSession {
       this.decision = decision;
       this.status = 'loading';
       void navigator.storage?.persist?.().catch(() => false);
-      const result = await this.#loadInWorker(
-        seq,
-        { engine: 'llamacpp', repoId: request.repoId, revision: REVISION, hub: request.hub },
-        decision,
-        { wasmThreads: decision.threads.value, listing: plan.listing, gguf: { files: plan.files } },
-      );
+      const model: ModelRef = { engine: 'llamacpp', repoId: request.repoId, revision: REVISION, hub: request.hub };
+      const options: LoadOptions = { wasmThreads: decision.threads.value, listing: plan.listing, gguf: { files: plan.files } };
+      let result: LoadResult;
+      try {
+        result = await this.#loadInWorker(seq, model, decision, options);
+      } catch (error) {
+        if (seq !== this.#loadSeq || backend.value !== 'webgpu' || !this.settings.fallbackToWasm || !webGpuFailureWorthFallback(error)) throw error;
+        // The same stored GGUF file on llama.cpp's CPU backend, in a fresh worker.
+        this.#worker.terminate();
+        const failure = summarizeError(error);
+        this.decision = { ...decision, backend: { value: 'wasm', reason: `WebGPU failed to load the model (${failure.message}); fell back to WASM.` } };
+        this.progress = null;
+        this.fallback = `WebGPU couldn't load ${request.repoId} (${failure.name}: ${failure.message}). Running it on WASM (CPU) instead.`;
+        result = await this.#loadInWorker(seq, model, this.decision, options);
+      }
       if (seq !== this.#loadSeq) return;
       this.#ready(request.repoId, result);
     } catch (error) {

@@ -253,6 +253,8 @@ export interface RuntimeInfo {
   sessionDtypes?: Readonly<Record<string, Dtype>>;
   /** How onnxruntime-web ran it; absent for other runtimes. */
   onnxRuntime?: OrtSetup;
+  /** Layers llama.cpp placed on the GPU, of all it has, on WebGPU; absent for other runtimes and on WASM. */
+  gpuLayers?: { offloaded: number; total: number };
 }
 
 export interface LoadResult {

@@ -26,6 +26,9 @@ import type { DownloadSnapshot } from '../../models/download/model-download';
 import { storeGgufFiles } from './gguf-files';
 import { isWllamaAbort, translateWllamaError } from './llamacpp-errors';
 import { metricsFromTimings, stopReasonOf, type LlamaCppFinishReason, type LlamaCppTimings } from './llamacpp-metrics';
+import { LlamaCppLoadLog, noGpuLayersError } from './llamacpp-load-log';
+import { splitByVocabulary, topTokenOf, vocabularyOf } from './llamacpp-top-tokens';
+import { readGgufHeader } from '../../models/gguf/gguf-reader';
 
 /**
  * The context llama.cpp is started with: the model's own where smaller. Its KV cache is allocated
@@ -38,6 +41,8 @@ interface Loaded {
   wllama: Wllama;
   model: ModelRef;
   runtime: RuntimeInfo;
+  /** The GGUF's first part, whose header holds the vocabulary. */
+  firstPart: File;
 }
 
 export class LlamaCppEngine implements Engine {
@@ -76,8 +81,11 @@ export class LlamaCppEngine implements Engine {
     onEvent({ type: 'progress', phase: 'init', fraction: 1, loadedBytes: stored.totalBytes, totalBytes: stored.totalBytes, bytesPerSecond: null, etaSeconds: 0, files: stored.files, stage: 'Starting llama.cpp' });
 
     const { Wllama } = await import('@wllama/wllama');
-    // Quiet: llama.cpp logs every tensor at load; warnings and errors still reach the console.
-    const wllama = new Wllama({ default: this.wasmUrl }, { suppressNativeLog: true, logger: { debug: () => {}, log: () => {}, warn: console.warn, error: console.error } });
+    // llama.cpp's load log is read, not printed (it lists every key and tensor): where the layers
+    // went is only said there. Warnings and errors still reach the console.
+    const log = new LlamaCppLoadLog();
+    const add = (...parts: unknown[]) => log.add(...parts);
+    const wllama = new Wllama({ default: this.wasmUrl }, { suppressNativeLog: false, logger: { debug: add, log: add, warn: console.warn, error: console.error } });
     // Without this wllama fetches a "compat" build from a CDN for some browsers.
     wllama.setCompat(null);
     const contextLength = Math.min(stored.info.contextLength ?? LLAMA_CPP_CONTEXT, LLAMA_CPP_CONTEXT);
@@ -97,6 +105,12 @@ export class LlamaCppEngine implements Engine {
       await wllama.exit().catch(() => {});
       throw translateWllamaError(error, { repoId: model.repoId, backend, contextLength });
     }
+    // The output layer is offloaded as one more layer, so llama.cpp counts blocks + 1.
+    const gpuLayers = backend === 'webgpu' ? log.gpuLayers((stored.info.blockCount ?? 0) + 1) : undefined;
+    if (gpuLayers && gpuLayers.offloaded === 0) {
+      await wllama.exit().catch(() => {});
+      throw noGpuLayersError(model.repoId, gpuLayers, await describeAdapter());
+    }
     const done = performance.now();
     const runtime: RuntimeInfo = {
       backend,
@@ -108,8 +122,9 @@ export class LlamaCppEngine implements Engine {
       // The header's sizes leave head size and tied embeddings to guess: no shape rather than a wrong one.
       shape: null,
       images: { supported: false, reason: `${model.repoId} runs in llama.cpp as text only: load Qwen3.5 (ONNX) to ask about a picture.` },
+      ...(gpuLayers ? { gpuLayers } : {}),
     };
-    this.#loaded = { wllama, model, runtime };
+    this.#loaded = { wllama, model, runtime, firstPart: stored.blobs[0]! };
     return {
       runtime,
       metrics: {
@@ -218,8 +233,37 @@ export class LlamaCppEngine implements Engine {
   /** llama.cpp keeps the previous prompt's KV cache and reuses the part a new prompt shares: nothing to drop. */
   async resetConversation(): Promise<void> {}
 
-  topTokens(): Promise<TopTokens> {
-    return Promise.reject(new UnsupportedModelError("The correctness check compares every position's scores, which the llama.cpp adapter doesn't read out yet; load the ONNX build of this model to check the GPU."));
+  /** See llamacpp-top-tokens.ts: one one-token completion per prefix of the text, the top token from llama.cpp's `n_probs`. */
+  async topTokens(text: string, positions: number): Promise<TopTokens> {
+    const loaded = this.#loaded;
+    if (!loaded) throw new ModelNotLoadedError();
+    if (this.#running) throw new GenerationBusyError();
+    const run = (async () => {
+      const pieces = splitByVocabulary(text, vocabularyOf((await readGgufHeader(loaded.firstPart)).metadata));
+      const tokens = pieces.ids.slice(0, positions);
+      const top: number[] = [];
+      for (const prompt of pieces.prefixes.slice(0, positions)) {
+        try {
+          const response = await loaded.wllama.createCompletion({
+            prompt,
+            max_tokens: 1,
+            temperature: 0,
+            n_probs: 1,
+            cache_prompt: true,
+          } as never);
+          top.push(topTokenOf(response));
+        } catch (error) {
+          throw translateWllamaError(error, { repoId: loaded.model.repoId, backend: loaded.runtime.backend, contextLength: loaded.runtime.contextLength });
+        }
+      }
+      return { tokens, top };
+    })();
+    this.#running = run;
+    try {
+      return await run;
+    } finally {
+      this.#running = null;
+    }
   }
 
   async unload(): Promise<void> {
@@ -256,6 +300,21 @@ export function toWllamaMessages(messages: readonly ChatMessage[]): ChatCompleti
         return { role: message.role, content: message.content };
     }
   });
+}
+
+/** The WebGPU adapter this worker gets, in words, and whether it offers shader-f16; null when there is none. */
+async function describeAdapter(): Promise<{ description: string; shaderF16: boolean } | null> {
+  // Typed here: the worker's lib has no WebGPU types.
+  interface Adapter {
+    features: ReadonlySet<string>;
+    info?: { vendor?: string; architecture?: string; description?: string; isFallbackAdapter?: boolean };
+  }
+  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<Adapter | null> } }).gpu;
+  const adapter = await gpu?.requestAdapter().catch(() => null);
+  if (!adapter) return null;
+  const info = adapter.info;
+  const name = [info?.vendor, info?.architecture || info?.description].filter(Boolean).join(' ') || 'unnamed';
+  return { description: `${name}${info?.isFallbackAdapter ? ', software' : ''}`, shaderF16: adapter.features.has('shader-f16') };
 }
 
 function fractionOf(snapshot: DownloadSnapshot): number | null {
