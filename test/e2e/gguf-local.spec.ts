@@ -1,7 +1,7 @@
 // GGUF the way teams have it: a file picked from disk (their fine-tune) is stored as it is and
 // answers through llama.cpp with every other host blocked, a bad file is refused by name; a GGUF
 // download cut mid-file resumes with Range and is verified against the listing's sha256; and an
-// ONNX model and a GGUF model answer side by side.
+// ONNX model and a GGUF model (Qwen3 and GLM-Edge, each against its ONNX build) answer side by side.
 import { test, expect, type Page } from '@playwright/test';
 import { createHash } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -122,37 +122,43 @@ test('a GGUF download cut off mid-file resumes with Range, is verified against t
   await answerSomething(page);
 });
 
-test('an ONNX model and a GGUF model answer side by side', async ({ page, baseURL }) => {
-  const watchers = watch(page);
-  await page.goto(`/?hub=${encodeURIComponent(MIRROR)}&view=side-by-side`);
-  const view = page.getByRole('region', { name: 'Side by side' });
-  await expect(view.getByRole('button', { name: 'Run side by side' })).toBeEnabled();
-  await view.getByLabel('Model for pane 1').fill('fixtures/tiny-qwen3');
-  await view.getByLabel('Model for pane 2').fill(GGUF_MODEL);
-  await view.getByLabel('Prompt', { exact: true }).fill('Say hello.');
-  await view.getByText('System prompt and generation').click();
-  await view.getByLabel('Max new tokens').fill('16');
-  await view.getByRole('button', { name: 'Run side by side' }).click();
-  await expect(view.getByRole('button', { name: 'Stop all' })).toBeEnabled();
-  await expect(view.getByRole('button', { name: 'Stop all' })).toBeDisabled({ timeout: 110_000 });
+// Each GGUF test model against the ONNX build of its own family.
+for (const { onnx, gguf } of [
+  { onnx: 'fixtures/tiny-qwen3', gguf: GGUF_MODEL },
+  { onnx: 'fixtures/tiny-glm', gguf: 'fixtures/tiny-glm-edge-gguf' },
+]) {
+  test(`${onnx} (ONNX) and ${gguf} (GGUF) answer side by side`, async ({ page, baseURL }) => {
+    const watchers = watch(page);
+    await page.goto(`/?hub=${encodeURIComponent(MIRROR)}&view=side-by-side`);
+    const view = page.getByRole('region', { name: 'Side by side' });
+    await expect(view.getByRole('button', { name: 'Run side by side' })).toBeEnabled();
+    await view.getByLabel('Model for pane 1').fill(onnx);
+    await view.getByLabel('Model for pane 2').fill(gguf);
+    await view.getByLabel('Prompt', { exact: true }).fill('Say hello.');
+    await view.getByText('System prompt and generation').click();
+    await view.getByLabel('Max new tokens').fill('16');
+    await view.getByRole('button', { name: 'Run side by side' }).click();
+    await expect(view.getByRole('button', { name: 'Stop all' })).toBeEnabled();
+    await expect(view.getByRole('button', { name: 'Stop all' })).toBeDisabled({ timeout: 110_000 });
 
-  const panes = view.getByRole('article');
-  await expect(panes).toHaveCount(2);
-  for (const i of [0, 1]) {
-    await expect(panes.nth(i)).toHaveAttribute('data-state', 'done');
-    await expect(panes.nth(i).locator('[aria-live="off"]')).not.toBeEmpty();
-  }
-  const rows = await page.getByRole('table', { name: 'Side-by-side metrics' }).evaluate((table) => {
-    const headers = [...table.querySelectorAll('thead th')].map((th) => th.textContent!.trim());
-    return [...table.querySelectorAll('tbody tr')].map((tr) =>
-      Object.fromEntries([...tr.querySelectorAll('th, td')].map((cell, i) => [headers[i], cell.textContent!.replace(/\s+/g, ' ').trim()])),
-    );
+    const panes = view.getByRole('article');
+    await expect(panes).toHaveCount(2);
+    for (const i of [0, 1]) {
+      await expect(panes.nth(i)).toHaveAttribute('data-state', 'done');
+      await expect(panes.nth(i).locator('[aria-live="off"]')).not.toBeEmpty();
+    }
+    const rows = await page.getByRole('table', { name: 'Side-by-side metrics' }).evaluate((table) => {
+      const headers = [...table.querySelectorAll('thead th')].map((th) => th.textContent!.trim());
+      return [...table.querySelectorAll('tbody tr')].map((tr) =>
+        Object.fromEntries([...tr.querySelectorAll('th, td')].map((cell, i) => [headers[i], cell.textContent!.replace(/\s+/g, ' ').trim()])),
+      );
+    });
+    expect(rows.map((row) => row.Model)).toEqual([`Pane 1: ${onnx}`, `Pane 2: ${gguf}`]);
+    for (const row of rows) {
+      expect(row['Decode speed (higher is better)']).toMatch(/^\d+(\.\d+)? tok\/s/);
+      expect(row['Stop reason']).not.toBe('error');
+    }
+    expectOnlyHosts(watchers.requests, [baseURL!, MIRROR]);
+    expect(watchers.consoleErrors).toEqual([]);
   });
-  expect(rows.map((row) => row.Model)).toEqual(['Pane 1: fixtures/tiny-qwen3', `Pane 2: ${GGUF_MODEL}`]);
-  for (const row of rows) {
-    expect(row['Decode speed (higher is better)']).toMatch(/^\d+(\.\d+)? tok\/s/);
-    expect(row['Stop reason']).not.toBe('error');
-  }
-  expectOnlyHosts(watchers.requests, [baseURL!, MIRROR]);
-  expect(watchers.consoleErrors).toEqual([]);
-});
+}
