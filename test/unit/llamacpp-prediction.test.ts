@@ -48,7 +48,8 @@ const LLAMA_PROBE: LlamaCppProbeResult = {
   decodeBytesPerSecond: { Q4_K: 2e9, Q8_0: 3e9 },
   prefillGflops: { Q4_K: 10, Q8_0: 12 },
   setup: {
-    shape: { hiddenSize: 1024, intermediateSize: 3072, numLayers: 4, numHeads: 16, numKvHeads: 8, headDim: 128, vocabSize: 512 },
+    width: { hiddenSize: 1024, intermediateSize: 3072, numHeads: 16, numKvHeads: 8, headDim: 128, vocabSize: 512 },
+    layers: { Q4_K: 8, Q8_0: 4 },
     promptTokens: 23,
     decodeTokens: 8,
     repeats: 3,

@@ -6,8 +6,9 @@ import { inspectGguf } from '../../src/lib/models/gguf/gguf-model-info';
 import { readGgufHeader } from '../../src/lib/models/gguf/gguf-reader';
 import { dequantizeQ4_K, dequantizeQ8_0 } from '../../src/lib/models/gguf/gguf-quants';
 import {
-  PROBE_LAYERS_SHAPE,
   PROBE_OVERHEAD_SHAPE,
+  PROBE_WEIGHT_BYTES,
+  probeLayersShape,
   probeModel,
 } from '../../src/lib/hardware/probe/llamacpp-probe-model';
 import { runLlamaCppProbe, type CompletionTimings, type WllamaLike } from '../../src/lib/hardware/probe/llamacpp-probe-runner';
@@ -16,15 +17,15 @@ const blob = (bytes: Uint8Array) => new Blob([bytes as Uint8Array<ArrayBuffer>])
 
 describe('probeModel', () => {
   it('writes Qwen3-0.6B-wide layers in Q4_K and Q8_0 that read back as a runnable qwen3 GGUF', async () => {
-    for (const [quant, bytesPerWeight] of [
-      ['Q4_K', 144 / 256],
-      ['Q8_0', 34 / 32],
+    for (const [quant, bytesPerWeight, layers] of [
+      ['Q4_K', 144 / 256, 8],
+      ['Q8_0', 34 / 32, 4],
     ] as const) {
-      const model = probeModel(PROBE_LAYERS_SHAPE, quant);
+      const model = probeModel(probeLayersShape(quant), quant);
       const info = await inspectGguf(blob(model.bytes));
       expect(info).toMatchObject({
         architecture: 'qwen3',
-        blockCount: 4,
+        blockCount: layers,
         embeddingLength: 1024,
         feedForwardLength: 3072,
         headCount: 16,
@@ -35,21 +36,22 @@ describe('probeModel', () => {
         fileBytes: model.bytes.length,
       });
       expect(info.quantization).toBe(quant);
-      // Four layers of 15.73 M projection weights plus the 1024 × 512 output matrix, in the format's blocks.
-      const layerWeights = 4 * (1024 * (2048 + 2 * 1024) + 2048 * 1024 + 3 * 1024 * 3072);
+      // Layers of 15.73 M projection weights plus the 1024 × 512 output matrix, in the format's blocks.
+      const layerWeights = layers * (1024 * (2048 + 2 * 1024) + 2048 * 1024 + 3 * 1024 * 3072);
       expect(model.layerWeights).toBe(layerWeights);
-      // fp32 norms: attention and MLP (1024) and q/k (128) in each of 4 layers, and the final one.
-      const normBytes = 4 * 4 * (2 * 1024 + 2 * 128) + 4 * 1024;
+      // fp32 norms: attention and MLP (1024) and q/k (128) in each layer, and the final one.
+      const normBytes = layers * 4 * (2 * 1024 + 2 * 128) + 4 * 1024;
       expect(model.decodeWeightBytes).toBe((layerWeights + 1024 * 512) * bytesPerWeight + normBytes);
-      // 35 MB of Q4_K, 67 MB of Q8_0: past a CPU's caches, as a model's weights are.
-      expect(model.decodeWeightBytes).toBeGreaterThan(32e6);
+      // 67 MB of Q8_0, 71 MB of Q4_K: about twice a 32 MiB L3, so a step reads mostly from memory.
+      expect(model.decodeWeightBytes).toBeGreaterThan(PROBE_WEIGHT_BYTES);
+      expect(PROBE_WEIGHT_BYTES).toBeGreaterThan(1.9 * 32 * 2 ** 20);
     }
   });
 
   it('fills its matrices with finite values of a trained projection’s size', async () => {
-    const model = probeModel(PROBE_LAYERS_SHAPE, 'Q4_K');
+    const model = probeModel(probeLayersShape('Q4_K'), 'Q4_K');
     const header = await readGgufHeader(blob(model.bytes));
-    const down = header.tensors.find((t) => t.name === 'blk.3.ffn_down.weight')!;
+    const down = header.tensors.find((t) => t.name === 'blk.7.ffn_down.weight')!;
     const start = header.dataOffset + Number(down.offset);
     const values = dequantizeQ4_K(model.bytes.subarray(start, start + 3072 * 64 * (144 / 256)), 3072 * 64);
     const rms = Math.sqrt(values.reduce((s, v) => s + v * v, 0) / values.length);
@@ -74,16 +76,15 @@ describe('runLlamaCppProbe', () => {
     const perTokenMs = 2;
     const rates: Record<string, number> = { Q4_K: 2e9, Q8_0: 3e9 };
     const create = (): WllamaLike => {
-      let size = 0;
+      // Loaded in order: the narrow model, then Q4_K, then Q8_0.
+      const quant = [null, 'Q4_K', 'Q8_0'][loads.length] as 'Q4_K' | 'Q8_0' | null;
+      const model = quant ? probeModel(probeLayersShape(quant), quant) : null;
       let answers = 0;
       return {
         async loadModel(blobs, params) {
-          size = blobs[0]!.size;
-          loads.push({ bytes: size, params });
+          loads.push({ bytes: blobs[0]!.size, params });
         },
         async createCompletion({ prompt, max_tokens }): Promise<{ timings: CompletionTimings }> {
-          const quant = size < 10e6 ? null : size < 50e6 ? 'Q4_K' : 'Q8_0';
-          const model = quant ? probeModel(PROBE_LAYERS_SHAPE, quant) : null;
           const msPerToken = perTokenMs + (model ? (model.decodeWeightBytes * 1000) / rates[quant!]! : 0);
           const promptMs = model ? (2 * model.layerWeights * prompt.length) / 10 / 1e6 : 1;
           // Answer 0 warms up; answer 1 is the first timed one.
@@ -95,6 +96,8 @@ describe('runLlamaCppProbe', () => {
     };
     const result = await runLlamaCppProbe(create, { backend: 'wasm', threads: 2, wllamaVersion: 'test' });
     expect(loads).toHaveLength(3);
+    expect(loads[0]!.bytes).toBeLessThan(2e6);
+    expect(result.setup.layers).toEqual({ Q4_K: 8, Q8_0: 4 });
     expect(loads.every((l) => (l.params as { n_threads: number; n_gpu_layers: number }).n_threads === 2)).toBe(true);
     expect(loads.every((l) => (l.params as { n_gpu_layers: number }).n_gpu_layers === 0)).toBe(true);
     expect(result.perTokenMs).toBe(perTokenMs);

@@ -4,7 +4,7 @@
 // matrix like a real model's. A one-layer narrow model of the same kind times what a token costs
 // apart from its weights. Every matrix repeats one block of quantized random values: the kernels
 // cost the same whatever the values, and writing 60 MB takes a copy, not a quantizer's minutes.
-import { GgmlType } from '../../models/gguf/gguf-format';
+import { GGML_TYPES, GgmlType } from '../../models/gguf/gguf-format';
 import { encodeTensorData } from '../../models/gguf/gguf-quants';
 import { type GgufFilePlan, type GgufTensorPlan, type GgufWriteValue, encodeGguf, gv, layoutGguf } from '../../models/gguf/gguf-writer';
 
@@ -24,11 +24,28 @@ export interface ProbeModelShape {
   vocabSize: number;
 }
 
+/** Qwen3-0.6B's layer: 15.7 M projection weights, 16.7 MB in Q8_0 and 8.8 MB in Q4_K. */
+export const PROBE_LAYER_WIDTH: Readonly<Omit<ProbeModelShape, 'numLayers'>> = { hiddenSize: 1024, intermediateSize: 3072, numHeads: 16, numKvHeads: 8, headDim: 128, vocabSize: 512 };
+
 /**
- * Four of Qwen3-0.6B's layers: 63 M weights, 67 MB in Q8_0 and 35 MB in Q4_K — past most CPUs'
- * caches, as a real model's weights are, and a few seconds to time on two cores.
+ * Weight bytes each format's probe model reads per token: about twice a 32 MiB L3 cache, so most of
+ * each step comes from memory, as a real model's weights do (35 MB of Q4_K ran 1.5× faster per byte
+ * than 67 MB of Q8_0 on a 32 MiB-L3 VM, where the whole models read at about the same rate).
  */
-export const PROBE_LAYERS_SHAPE: Readonly<ProbeModelShape> = { hiddenSize: 1024, intermediateSize: 3072, numLayers: 4, numHeads: 16, numKvHeads: 8, headDim: 128, vocabSize: 512 };
+export const PROBE_WEIGHT_BYTES = 64e6;
+
+/** Bytes per weight of a format's blocks (Q8_0: 34 per 32, Q4_K: 144 per 256). */
+export function probeBytesPerWeight(quant: LlamaCppProbeQuant): number {
+  const { typeSize, blockSize } = GGML_TYPES[QUANT_TYPE[quant]]!;
+  return typeSize / blockSize;
+}
+
+/** As many of Qwen3-0.6B's layers as reach PROBE_WEIGHT_BYTES in `quant`: 4 in Q8_0, 8 in Q4_K. */
+export function probeLayersShape(quant: LlamaCppProbeQuant): ProbeModelShape {
+  const { hiddenSize: H, intermediateSize: I, numHeads, numKvHeads, headDim: D } = PROBE_LAYER_WIDTH;
+  const layerBytes = (H * (numHeads * D + 2 * numKvHeads * D) + numHeads * D * H + 3 * H * I) * probeBytesPerWeight(quant);
+  return { ...PROBE_LAYER_WIDTH, numLayers: Math.ceil(PROBE_WEIGHT_BYTES / layerBytes) };
+}
 /** One narrow layer: its token costs llama.cpp's per-token work (graph, sampling, the server loop), not weights. */
 export const PROBE_OVERHEAD_SHAPE: Readonly<ProbeModelShape> = { hiddenSize: 256, intermediateSize: 512, numLayers: 1, numHeads: 4, numKvHeads: 2, headDim: 64, vocabSize: 512 };
 

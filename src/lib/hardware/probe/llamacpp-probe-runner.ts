@@ -8,11 +8,12 @@ import type { Backend } from '../../engines/types';
 import {
   LLAMACPP_PROBE_QUANTS,
   PROBE_CONTEXT_TOKENS,
-  PROBE_LAYERS_SHAPE,
+  PROBE_LAYER_WIDTH,
   PROBE_OVERHEAD_SHAPE,
   type LlamaCppProbeQuant,
   type ProbeModel,
   type ProbeModelShape,
+  probeLayersShape,
   probeModel,
 } from './llamacpp-probe-model';
 
@@ -54,7 +55,9 @@ export interface LlamaCppProbeResult {
   prefillGflops: Partial<Record<LlamaCppProbeQuant, number>>;
   /** The model and the counts that were timed, so a reader knows what the numbers stand for. */
   setup: {
-    shape: ProbeModelShape;
+    /** The layers' width (Qwen3-0.6B's) and, per format, how many layers were timed. */
+    width: Omit<ProbeModelShape, 'numLayers'>;
+    layers: Partial<Record<LlamaCppProbeQuant, number>>;
     /** Prompt tokens and decoded tokens of each timed answer, and the answers per model. */
     promptTokens: number;
     decodeTokens: number;
@@ -132,9 +135,12 @@ export async function runLlamaCppProbe(createWllama: () => WllamaLike, options: 
   const prefillGflops: LlamaCppProbeResult['prefillGflops'] = {};
   const decodeWeightBytes: LlamaCppProbeResult['setup']['decodeWeightBytes'] = {};
   const decodeMsPerToken: LlamaCppProbeResult['setup']['decodeMsPerToken'] = {};
+  const layers: LlamaCppProbeResult['setup']['layers'] = {};
   let promptTokens = 0;
   for (const quant of quants) {
-    const model = probeModel(PROBE_LAYERS_SHAPE, quant);
+    const shape = probeLayersShape(quant);
+    const model = probeModel(shape, quant);
+    layers[quant] = shape.numLayers;
     const timing = await time(model);
     const msPerToken = timing.decodeMsPerToken;
     // The floor keeps a noisy per-token cost from making a rate absurd.
@@ -154,6 +160,6 @@ export async function runLlamaCppProbe(createWllama: () => WllamaLike, options: 
     perTokenMs,
     decodeBytesPerSecond,
     prefillGflops,
-    setup: { shape: { ...PROBE_LAYERS_SHAPE }, promptTokens, decodeTokens, repeats, decodeWeightBytes, decodeMsPerToken },
+    setup: { width: { ...PROBE_LAYER_WIDTH }, layers, promptTokens, decodeTokens, repeats, decodeWeightBytes, decodeMsPerToken },
   };
 }
