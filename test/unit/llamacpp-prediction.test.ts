@@ -37,7 +37,7 @@ const ONNX_PROBE: ProbeResult = {
   setup: { matrix: [1024, 4096], weightBytes: {}, batch: [32, 512], opChain: 200, tensors: 16 },
 };
 
-/** Round figures: Q4_K read at 2 GB/s, Q8_0 at 3 GB/s, 1 ms a token apart from weights. */
+/** Round figures: Q4_K read at 2 GB/s, Q8_0 at 3 GB/s, 1 ms a token apart from weights, 20 ns a vocabulary entry. */
 const LLAMA_PROBE: LlamaCppProbeResult = {
   backend: 'wasm',
   wllamaVersion: 'test',
@@ -45,6 +45,7 @@ const LLAMA_PROBE: LlamaCppProbeResult = {
   takenAt: '2026-12-07T00:00:00.000Z',
   durationMs: 4000,
   perTokenMs: 1,
+  perVocabEntryNs: 20,
   decodeBytesPerSecond: { Q4_K: 2e9, Q8_0: 3e9 },
   prefillGflops: { Q4_K: 10, Q8_0: 12 },
   setup: {
@@ -74,7 +75,7 @@ const qwen3 = CATALOG_SHAPES['onnx-community/Qwen3-0.6B-ONNX']!;
 const q4Build = findCatalogEntry('unsloth/Qwen3-0.6B-GGUF') as CatalogEntry;
 
 describe('predictLlamaCppDecode', () => {
-  it("adds the weights at the format's probed rate, the fp16 KV cache at Q8_0's, the per-token cost and sampling", () => {
+  it("adds the weights at the format's probed rate, the fp16 KV cache at Q8_0's, the per-token cost and the vocabulary's", () => {
     const p = predictLlamaCppDecode(qwen3, 'q4', 'wasm', LLAMA_PROBE, { contextTokens: 512 });
     // Qwen3-0.6B: 28 layers of 15.73 M projection weights plus the 1024 × 151936 output matrix.
     const weights = 28 * (1024 * (2048 + 2 * 1024) + 2048 * 1024 + 3 * 1024 * 3072) + 151936 * 1024;
@@ -85,11 +86,17 @@ describe('predictLlamaCppDecode', () => {
     expect(p.breakdown.weightsMs).toBeCloseTo((weightBytes * 1000) / 2e9, 9);
     expect(p.breakdown.kvMs).toBeCloseTo((kvBytes * 1000) / 3e9, 9);
     expect(p.breakdown.perTokenMs).toBe(1);
-    expect(p.breakdown.samplingMs).toBeCloseTo((151936 * LLAMACPP_SAMPLING_NS_PER_ENTRY) / 1e6, 9);
-    const ms = (weightBytes * 1000) / 2e9 + (kvBytes * 1000) / 3e9 + 1 + (151936 * LLAMACPP_SAMPLING_NS_PER_ENTRY) / 1e6;
+    expect(p.breakdown.samplingMs).toBeCloseTo((151936 * 20) / 1e6, 9);
+    const ms = (weightBytes * 1000) / 2e9 + (kvBytes * 1000) / 3e9 + 1 + (151936 * 20) / 1e6;
     expect(p.msPerToken).toBeCloseTo(ms, 9);
     expect(p.tokensPerSecond).toBeCloseTo(1000 / ms, 9);
     expect(p.notes).toContain("Predicted from llama.cpp's own Q4_K decode, timed on this device.");
+  });
+
+  it('prices the vocabulary at an estimate for a probe stored before it was timed', () => {
+    const { perVocabEntryNs: _, ...older } = LLAMA_PROBE;
+    const p = predictLlamaCppDecode(qwen3, 'q4', 'wasm', older as LlamaCppProbeResult);
+    expect(p.breakdown.samplingMs).toBeCloseTo((151936 * LLAMACPP_SAMPLING_NS_PER_ENTRY) / 1e6, 9);
   });
 
   it('reads a q8 file as Q8_0 at 34 bytes a block of 32, and an explicit bytes per weight as given', () => {

@@ -7,6 +7,7 @@ import { readGgufHeader } from '../../src/lib/models/gguf/gguf-reader';
 import { dequantizeQ4_K, dequantizeQ8_0 } from '../../src/lib/models/gguf/gguf-quants';
 import {
   PROBE_OVERHEAD_SHAPE,
+  PROBE_VOCAB_SHAPE,
   PROBE_WEIGHT_BYTES,
   probeLayersShape,
   probeModel,
@@ -63,7 +64,9 @@ describe('probeModel', () => {
     const smallHeader = await readGgufHeader(blob(small.bytes));
     const q = smallHeader.tensors.find((t) => t.name === 'blk.0.attn_q.weight')!;
     const at = smallHeader.dataOffset + Number(q.offset);
-    expect(dequantizeQ8_0(small.bytes.subarray(at, at + 256 * 34 / 32 * 64), 256 * 64).every(Number.isFinite)).toBe(true);
+    expect(dequantizeQ8_0(small.bytes.subarray(at, at + 64 * 34 / 32 * 64), 64 * 64).every(Number.isFinite)).toBe(true);
+    // The vocabulary model: Qwen's 151,936 tokens, every one spelled apart.
+    expect((await inspectGguf(blob(probeModel(PROBE_VOCAB_SHAPE, 'Q8_0').bytes))).vocabSize).toBe(151_936);
   });
 });
 
@@ -76,16 +79,18 @@ describe('runLlamaCppProbe', () => {
     const perTokenMs = 2;
     const rates: Record<string, number> = { Q4_K: 2e9, Q8_0: 3e9 };
     const create = (): WllamaLike => {
-      // Loaded in order: the narrow model, then Q4_K, then Q8_0.
-      const quant = [null, 'Q4_K', 'Q8_0'][loads.length] as 'Q4_K' | 'Q8_0' | null;
-      const model = quant ? probeModel(probeLayersShape(quant), quant) : null;
+      // Loaded in order: the narrow model, Q4_K, Q8_0, then the narrow model with Qwen's vocabulary.
+      const kind = (['narrow', 'Q4_K', 'Q8_0', 'vocab'] as const)[loads.length]!;
+      const model = kind === 'Q4_K' || kind === 'Q8_0' ? probeModel(probeLayersShape(kind), kind) : null;
+      // The vocabulary model's extra output rows at the Q8_0 rate, and 20 ns a vocabulary entry.
+      const vocabMs = kind === 'vocab' ? ((151_936 - 512) * 64 * (34 / 32) * 1000) / 3e9 + (151_936 - 512) * 20e-6 : 0;
       let answers = 0;
       return {
         async loadModel(blobs, params) {
           loads.push({ bytes: blobs[0]!.size, params });
         },
         async createCompletion({ prompt, max_tokens }): Promise<{ timings: CompletionTimings }> {
-          const msPerToken = perTokenMs + (model ? (model.decodeWeightBytes * 1000) / rates[quant!]! : 0);
+          const msPerToken = perTokenMs + vocabMs + (model ? (model.decodeWeightBytes * 1000) / rates[kind]! : 0);
           const promptMs = model ? (2 * model.layerWeights * prompt.length) / 10 / 1e6 : 1;
           // Answer 0 warms up; answer 1 is the first timed one.
           const busy = answers++ === 1 ? 3 : 1;
@@ -95,8 +100,9 @@ describe('runLlamaCppProbe', () => {
       };
     };
     const result = await runLlamaCppProbe(create, { backend: 'wasm', threads: 2, wllamaVersion: 'test' });
-    expect(loads).toHaveLength(3);
+    expect(loads).toHaveLength(4);
     expect(loads[0]!.bytes).toBeLessThan(2e6);
+    expect(result.perVocabEntryNs).toBeCloseTo(20, 6);
     expect(result.setup.layers).toEqual({ Q4_K: 8, Q8_0: 4 });
     expect(loads.every((l) => (l.params as { n_threads: number; n_gpu_layers: number }).n_threads === 2)).toBe(true);
     expect(loads.every((l) => (l.params as { n_gpu_layers: number }).n_gpu_layers === 0)).toBe(true);

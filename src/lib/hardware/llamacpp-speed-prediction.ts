@@ -15,9 +15,8 @@ import { kvCacheBytes, layerWeights } from './speed-prediction';
 const PROBED_QUANT: Readonly<Record<Dtype, LlamaCppProbeQuant>> = { q8: 'Q8_0', q4: 'Q4_K', q4f16: 'Q4_K', fp16: 'Q8_0', fp32: 'Q8_0' };
 
 /**
- * The sampler's work per vocabulary entry and token (filling the candidate list, top-k over it):
- * the probe's vocabulary is a few hundred tokens, a real one 150 k. An estimate; the learned
- * correction takes up what it misses on a device.
+ * The sampler's work per vocabulary entry and token, for a probe stored before it timed this
+ * itself (LlamaCppProbeResult.perVocabEntryNs): an estimate the learned correction refines.
  */
 export const LLAMACPP_SAMPLING_NS_PER_ENTRY = 5;
 
@@ -28,7 +27,7 @@ export interface LlamaCppDecodeBreakdown {
   kvMs: number;
   /** What the probe's narrow model paid per token apart from its weights. */
   perTokenMs: number;
-  /** Sampling over the vocabulary. */
+  /** The logits and sampling over the vocabulary, at the probe's cost per entry. */
   samplingMs: number;
 }
 
@@ -75,7 +74,7 @@ export function predictLlamaCppDecode(shape: ModelShape, dtype: Dtype, backend: 
     weightsMs: (weightBytesPerToken * 1000) / rate(probe, quant, 'decodeBytesPerSecond', notes),
     kvMs: (kvBytes * 1000) / rate(probe, 'Q8_0', 'decodeBytesPerSecond', notes),
     perTokenMs: probe.perTokenMs,
-    samplingMs: (shape.vocabSize * LLAMACPP_SAMPLING_NS_PER_ENTRY) / 1e6,
+    samplingMs: (shape.vocabSize * (probe.perVocabEntryNs ?? LLAMACPP_SAMPLING_NS_PER_ENTRY)) / 1e6,
   };
   const msPerToken = breakdown.weightsMs + breakdown.kvMs + breakdown.perTokenMs + breakdown.samplingMs;
   notes.push(`Predicted from llama.cpp's own ${quant} decode, timed on this device.`);

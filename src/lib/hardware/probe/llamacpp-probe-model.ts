@@ -46,8 +46,13 @@ export function probeLayersShape(quant: LlamaCppProbeQuant): ProbeModelShape {
   const layerBytes = (H * (numHeads * D + 2 * numKvHeads * D) + numHeads * D * H + 3 * H * I) * probeBytesPerWeight(quant);
   return { ...PROBE_LAYER_WIDTH, numLayers: Math.ceil(PROBE_WEIGHT_BYTES / layerBytes) };
 }
-/** One narrow layer: its token costs llama.cpp's per-token work (graph, sampling, the server loop), not weights. */
-export const PROBE_OVERHEAD_SHAPE: Readonly<ProbeModelShape> = { hiddenSize: 256, intermediateSize: 512, numLayers: 1, numHeads: 4, numKvHeads: 2, headDim: 64, vocabSize: 512 };
+/** One narrow layer: its token costs llama.cpp's per-token work (graph, the server loop), not weights. */
+export const PROBE_OVERHEAD_SHAPE: Readonly<ProbeModelShape> = { hiddenSize: 64, intermediateSize: 128, numLayers: 1, numHeads: 1, numKvHeads: 1, headDim: 64, vocabSize: 512 };
+/**
+ * The same with Qwen's vocabulary (151,936 tokens): what it adds per token is the logits and the
+ * sampler's work over them (and its 10 MB output matrix, taken off at the Q8_0 rate).
+ */
+export const PROBE_VOCAB_SHAPE: Readonly<ProbeModelShape> = { ...PROBE_OVERHEAD_SHAPE, vocabSize: 151_936 };
 
 export const PROBE_CONTEXT_TOKENS = 512;
 

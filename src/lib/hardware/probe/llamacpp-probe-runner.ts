@@ -10,6 +10,7 @@ import {
   PROBE_CONTEXT_TOKENS,
   PROBE_LAYER_WIDTH,
   PROBE_OVERHEAD_SHAPE,
+  PROBE_VOCAB_SHAPE,
   type LlamaCppProbeQuant,
   type ProbeModel,
   type ProbeModelShape,
@@ -32,6 +33,7 @@ export interface WllamaLike {
     prompt: string;
     max_tokens: number;
     temperature: number;
+    top_p: number;
     ignore_eos: boolean;
     stream?: false;
   }): Promise<{ timings?: CompletionTimings }>;
@@ -49,6 +51,11 @@ export interface LlamaCppProbeResult {
   durationMs: number;
   /** A decoded token of the one-layer narrow model: what every token costs apart from its weights. */
   perTokenMs: number;
+  /**
+   * What each vocabulary entry adds to a token, in ns: the logits and the sampler's work over them
+   * at the app's default sampling (temperature 0.7, top-p 0.9).
+   */
+  perVocabEntryNs: number;
   /** Weight bytes per second a decode step reads, per format, once the per-token cost is taken off. */
   decodeBytesPerSecond: Partial<Record<LlamaCppProbeQuant, number>>;
   /** GFLOP/s (2 × multiply-adds of the layers' projections) of reading a prompt, per format. */
@@ -89,6 +96,9 @@ const prompt = (i: number) => `${String.fromCharCode(65 + i)}: the quick brown f
 const WARM_UP_PROMPT = '#0123456789';
 const WARM_UP_TOKENS = 4;
 
+/** Sampling as the app's chat does by default, so the sampler's share is the one its answers pay. */
+const SAMPLING = { temperature: 0.7, top_p: 0.9 } as const;
+
 /** The fastest decode and prefill of the timed answers. */
 interface ModelTiming {
   decodeMsPerToken: number;
@@ -112,7 +122,7 @@ export async function runLlamaCppProbe(createWllama: () => WllamaLike, options: 
         n_ctx: PROBE_CONTEXT_TOKENS,
       });
       const complete = (text: string, maxTokens: number) =>
-        wllama.createCompletion({ prompt: text, max_tokens: maxTokens, temperature: 0, ignore_eos: true, stream: false });
+        wllama.createCompletion({ prompt: text, max_tokens: maxTokens, ...SAMPLING, ignore_eos: true, stream: false });
       await complete(WARM_UP_PROMPT, WARM_UP_TOKENS);
       const best: ModelTiming = { decodeMsPerToken: Infinity, prefillMsPerToken: Infinity, promptTokens: 0 };
       for (let i = 0; i < repeats; i++) {
@@ -151,6 +161,13 @@ export async function runLlamaCppProbe(createWllama: () => WllamaLike, options: 
     decodeMsPerToken[quant] = msPerToken;
     promptTokens = timing.promptTokens;
   }
+  // The vocabulary's cost: the big-vocabulary model's token less the small one's and its extra
+  // output rows read at the Q8_0 rate (the floor keeps noise from making it negative).
+  const vocabMs = (await time(probeModel(PROBE_VOCAB_SHAPE, 'Q8_0'))).decodeMsPerToken;
+  const extraOutputBytes = (PROBE_VOCAB_SHAPE.vocabSize - PROBE_OVERHEAD_SHAPE.vocabSize) * PROBE_VOCAB_SHAPE.hiddenSize * (34 / 32);
+  const q8Rate = decodeBytesPerSecond.Q8_0 ?? Object.values(decodeBytesPerSecond)[0] ?? Infinity;
+  const vocabOnlyMs = Math.max(0, vocabMs - perTokenMs - (extraOutputBytes * 1000) / q8Rate);
+  const perVocabEntryNs = (vocabOnlyMs * 1e6) / (PROBE_VOCAB_SHAPE.vocabSize - PROBE_OVERHEAD_SHAPE.vocabSize);
   return {
     backend: options.backend,
     wllamaVersion: options.wllamaVersion,
@@ -158,6 +175,7 @@ export async function runLlamaCppProbe(createWllama: () => WllamaLike, options: 
     takenAt: new Date().toISOString(),
     durationMs: now() - started,
     perTokenMs,
+    perVocabEntryNs,
     decodeBytesPerSecond,
     prefillGflops,
     setup: { width: { ...PROBE_LAYER_WIDTH }, layers, promptTokens, decodeTokens, repeats, decodeWeightBytes, decodeMsPerToken },
