@@ -3,7 +3,7 @@
 // (workers/llamacpp.worker.ts); wllama starts its own worker and threads beneath it. The GGUF
 // files come from the app's model store, never from wllama's downloader, and its WebAssembly from
 // this origin: nothing here reaches a CDN.
-import type { ChatCompletionChunk, ChatCompletionMessage, LoadModelParams, Wllama } from '@wllama/wllama';
+import type { ChatCompletionChunk, LoadModelParams, Wllama } from '@wllama/wllama';
 import type {
   Backend,
   ChatMessage,
@@ -18,7 +18,7 @@ import type {
   RuntimeInfo,
   TopTokens,
 } from '../types';
-import { DownloadCancelledError, GenerationBusyError, ImagesUnsupportedError, ModelNotLoadedError, UnsupportedModelError } from '../errors';
+import { DownloadCancelledError, GenerationBusyError, ImagesUnsupportedError, ModelNotLoadedError, ToolsUnsupportedError, UnsupportedModelError } from '../errors';
 import { FlushGate, LIVE_NUMBERS_INTERVAL_MS } from '../flush-gate';
 import { isInterruptRaised } from '../interrupt-flag';
 import { GenerationClock } from '../../metrics/generation-clock';
@@ -26,7 +26,9 @@ import type { DownloadSnapshot } from '../../models/download/model-download';
 import { storeGgufFiles } from './gguf-files';
 import { isWllamaAbort, translateWllamaError } from './llamacpp-errors';
 import { metricsFromTimings, stopReasonOf, type LlamaCppFinishReason, type LlamaCppTimings } from './llamacpp-metrics';
-import { LlamaCppLoadLog, noGpuLayersError } from './llamacpp-load-log';
+import { describeAdapter, LlamaCppLoadLog, noGpuLayersError } from './llamacpp-load-log';
+import { templateTakesTools, toWllamaMessages } from './llamacpp-chat-request';
+import { LlamaCppAnswerText, type LlamaCppDelta } from './llamacpp-answer-text';
 import { splitByVocabulary, topTokenOf, vocabularyOf } from './llamacpp-top-tokens';
 import { readGgufHeader } from '../../models/gguf/gguf-reader';
 
@@ -43,6 +45,8 @@ interface Loaded {
   runtime: RuntimeInfo;
   /** The GGUF's first part, whose header holds the vocabulary. */
   firstPart: File;
+  /** tokenizer.chat_template from the GGUF's header; null when it has none. */
+  chatTemplate: string | null;
 }
 
 export class LlamaCppEngine implements Engine {
@@ -124,7 +128,7 @@ export class LlamaCppEngine implements Engine {
       images: { supported: false, reason: `${model.repoId} runs in llama.cpp as text only: load Qwen3.5 (ONNX) to ask about a picture.` },
       ...(gpuLayers ? { gpuLayers } : {}),
     };
-    this.#loaded = { wllama, model, runtime, firstPart: stored.blobs[0]! };
+    this.#loaded = { wllama, model, runtime, firstPart: stored.blobs[0]!, chatTemplate: stored.info.chatTemplate };
     return {
       runtime,
       metrics: {
@@ -145,6 +149,9 @@ export class LlamaCppEngine implements Engine {
     if (this.#running) throw new GenerationBusyError();
     if (messages.some((message) => message.images?.length)) {
       throw new ImagesUnsupportedError(`${loaded.model.repoId} runs in llama.cpp as text only; the pictures were not sent.`);
+    }
+    if (params.tools?.length && !templateTakesTools(loaded.chatTemplate)) {
+      throw new ToolsUnsupportedError(`The chat template in ${loaded.model.repoId} has no place for tools; llama.cpp would describe them in its own generic words instead, so they were not sent.`);
     }
     const run = this.#generate(loaded, messages, params, onEvent, interruptFlag);
     this.#running = run;
@@ -169,7 +176,7 @@ export class LlamaCppEngine implements Engine {
     };
     let finish: LlamaCppFinishReason = null;
     let timings: LlamaCppTimings | null = null;
-    let thinkingOpen = false;
+    const answer = new LlamaCppAnswerText();
     try {
       const stream = await wllama.createChatCompletion({
         messages: toWllamaMessages(messages),
@@ -184,17 +191,7 @@ export class LlamaCppEngine implements Engine {
       for await (const chunk of stream as AsyncIterable<ChatCompletionChunk>) {
         if (isInterruptRaised(interruptFlag)) abort.abort();
         const choice = chunk.choices[0];
-        const delta = choice?.delta as { content?: string | null; reasoning_content?: string | null } | undefined;
-        // Reasoning parsed apart (should a template force it) goes back inside <think>, as the app reads it.
-        let text = '';
-        if (delta?.reasoning_content) {
-          text += (thinkingOpen ? '' : '<think>') + delta.reasoning_content;
-          thinkingOpen = true;
-        }
-        if (delta?.content) {
-          text += (thinkingOpen ? '</think>' : '') + delta.content;
-          thinkingOpen = false;
-        }
+        const text = answer.add(choice?.delta as LlamaCppDelta | undefined);
         if (text) {
           // One chunk per sampled token.
           clock.tokenArrived();
@@ -213,7 +210,7 @@ export class LlamaCppEngine implements Engine {
     } finally {
       this.#answerAbort = null;
     }
-    if (thinkingOpen && !abort.signal.aborted) pending += '</think>';
+    pending += answer.end(abort.signal.aborted);
     flush();
     const interrupted = abort.signal.aborted;
     const stopReason = stopReasonOf(finish, interrupted, clock.generatedTokens < params.maxNewTokens);
@@ -275,46 +272,6 @@ export class LlamaCppEngine implements Engine {
     this.#loaded = null;
     await loaded?.wllama.exit();
   }
-}
-
-/** The app's messages in the OpenAI shape wllama renders with the GGUF's own chat template. */
-export function toWllamaMessages(messages: readonly ChatMessage[]): ChatCompletionMessage[] {
-  let callId = 0;
-  let lastCallIds: string[] = [];
-  return messages.map((message): ChatCompletionMessage => {
-    switch (message.role) {
-      case 'assistant': {
-        lastCallIds = (message.toolCalls ?? []).map(() => `call_${callId++}`);
-        return {
-          role: 'assistant',
-          content: message.content,
-          ...(message.toolCalls?.length
-            ? { tool_calls: message.toolCalls.map((call, i) => ({ id: lastCallIds[i]!, type: 'function' as const, function: { name: call.name, arguments: JSON.stringify(call.arguments) } })) }
-            : {}),
-        };
-      }
-      case 'tool':
-        // Results follow the calls in order; the template pairs them by position.
-        return { role: 'tool', content: message.content, tool_call_id: lastCallIds.shift() ?? `call_${callId++}` };
-      default:
-        return { role: message.role, content: message.content };
-    }
-  });
-}
-
-/** The WebGPU adapter this worker gets, in words, and whether it offers shader-f16; null when there is none. */
-async function describeAdapter(): Promise<{ description: string; shaderF16: boolean } | null> {
-  // Typed here: the worker's lib has no WebGPU types.
-  interface Adapter {
-    features: ReadonlySet<string>;
-    info?: { vendor?: string; architecture?: string; description?: string; isFallbackAdapter?: boolean };
-  }
-  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<Adapter | null> } }).gpu;
-  const adapter = await gpu?.requestAdapter().catch(() => null);
-  if (!adapter) return null;
-  const info = adapter.info;
-  const name = [info?.vendor, info?.architecture || info?.description].filter(Boolean).join(' ') || 'unnamed';
-  return { description: `${name}${info?.isFallbackAdapter ? ', software' : ''}`, shaderF16: adapter.features.has('shader-f16') };
 }
 
 function fractionOf(snapshot: DownloadSnapshot): number | null {

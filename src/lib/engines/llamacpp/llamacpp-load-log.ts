@@ -54,3 +54,18 @@ export function noGpuLayersError(repoId: string, layers: GpuLayers, adapter: { d
     `llama.cpp put all ${layers.total} layers of "${repoId}" on the CPU, none on WebGPU: ${why}. Run it on WASM (CPU).`,
   );
 }
+
+/** The WebGPU adapter this worker gets, in words, and whether it offers shader-f16; null when there is none. */
+export async function describeAdapter(): Promise<{ description: string; shaderF16: boolean } | null> {
+  // Typed here: the worker's lib has no WebGPU types.
+  interface Adapter {
+    features: ReadonlySet<string>;
+    info?: { vendor?: string; architecture?: string; description?: string; isFallbackAdapter?: boolean };
+  }
+  const gpu = (navigator as Navigator & { gpu?: { requestAdapter(): Promise<Adapter | null> } }).gpu;
+  const adapter = await gpu?.requestAdapter().catch(() => null);
+  if (!adapter) return null;
+  const info = adapter.info;
+  const name = [info?.vendor, info?.architecture || info?.description].filter(Boolean).join(' ') || 'unnamed';
+  return { description: `${name}${info?.isFallbackAdapter ? ', software' : ''}`, shaderF16: adapter.features.has('shader-f16') };
+}
