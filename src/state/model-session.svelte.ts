@@ -61,6 +61,8 @@ export interface LoadRequest {
   hub: string;
   backendOverride: Backend | null;
   dtypeOverride: Dtype | null;
+  /** Why this build of the model was picked among its engines (see engine-choice.ts); absent for a build named outright. */
+  engineReason?: string;
 }
 
 export class ModelSession {
@@ -68,6 +70,8 @@ export class ModelSession {
   capabilities = $state.raw<DeviceCapabilities | null>(null);
   inspection = $state.raw<ModelInspection | null>(null);
   decision = $state.raw<LoadDecision | null>(null);
+  /** The engine the last load runs on, and why, when it was chosen among a model's builds. */
+  engine = $state.raw<Choice<EngineKind> | null>(null);
   progress = $state.raw<ProgressEvent | null>(null);
   runtime = $state.raw<RuntimeInfo | null>(null);
   loadMetrics = $state.raw<LoadMetrics | null>(null);
@@ -117,14 +121,18 @@ export class ModelSession {
     this.capabilities = { ...caps, probedSpeeds: speeds };
   }
 
-  /** Loads the model the settings name (an imported folder model from its local address). */
-  load(): Promise<void> {
-    const repoId = this.settings.modelId.trim();
+  /**
+   * Loads the model the settings name (an imported folder model from its local address), or the
+   * build of it the engine choice picked, with the reason it was picked.
+   */
+  load(build?: { repoId: string; reason: string }): Promise<void> {
+    const repoId = build?.repoId ?? this.settings.modelId.trim();
     return this.#load({
       repoId,
       hub: this.settings.hubFor(repoId),
       backendOverride: this.settings.backendOverride,
       dtypeOverride: this.settings.dtypeOverride,
+      ...(build ? { engineReason: build.reason } : {}),
     });
   }
 
@@ -161,6 +169,7 @@ export class ModelSession {
     if (seq !== this.#loadSeq) return;
     const entry = findCatalogEntry(request.repoId);
     this.#workerEngine = entry?.engine ?? (namesGgufRepo(request.repoId) ? 'llamacpp' : 'transformers');
+    this.engine = request.engineReason ? { value: this.#workerEngine, reason: request.engineReason } : null;
     if (entry?.engine === 'webllm') return this.#loadWebLLM(seq, request, entry);
     if (this.#workerEngine === 'llamacpp') return this.#loadLlamaCpp(seq, request, entry?.engine === 'llamacpp' ? entry : null);
     return this.#loadTransformers(seq, request);
@@ -328,6 +337,7 @@ export class ModelSession {
     this.loadMetrics = null;
     this.loadedModelId = null;
     this.decision = null;
+    this.engine = null;
   }
 
   #ready(repoId: string, result: LoadResult): void {

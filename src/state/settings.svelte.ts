@@ -1,9 +1,10 @@
 // User settings: which hub and model, backend/dtype overrides and generation parameters.
 // Kept in localStorage; `?hub=` and `?model=` in the URL take precedence for one visit.
-import type { Backend, Dtype, GenerationParams } from '../lib/engines/types';
+import type { Backend, Dtype, EngineKind, GenerationParams } from '../lib/engines/types';
 import { DEFAULT_HUB, normalizeHubBase } from '../lib/models/hub-urls';
 import { hubPolicyProblem } from '../lib/security/allowed-hubs';
 import { CATALOG } from '../lib/models/catalog';
+import { ENGINES } from '../lib/models/model-engine';
 import { isLocalModel, localModelsHub } from '../lib/models/folder-import';
 import { safeLocalStorage } from './local-storage';
 
@@ -14,6 +15,8 @@ interface StoredSettings {
   modelId: string;
   backendOverride: Backend | null;
   dtypeOverride: Dtype | null;
+  /** The engine a model family loads on; null: Auto, from this device's measurements. */
+  engineOverride: EngineKind | null;
   /** Retry a model on WASM when WebGPU fails to load it. */
   fallbackToWasm: boolean;
   systemPrompt: string;
@@ -25,6 +28,7 @@ const DEFAULTS: StoredSettings = {
   modelId: CATALOG[0].repoId,
   backendOverride: null,
   dtypeOverride: null,
+  engineOverride: null,
   fallbackToWasm: true,
   systemPrompt: 'You are a helpful assistant.',
   params: { maxNewTokens: 512, temperature: 0.7, topP: 0.9, enableThinking: false },
@@ -35,6 +39,7 @@ export class Settings {
   modelId = $state(DEFAULTS.modelId);
   backendOverride = $state<Backend | null>(DEFAULTS.backendOverride);
   dtypeOverride = $state<Dtype | null>(DEFAULTS.dtypeOverride);
+  engineOverride = $state<EngineKind | null>(DEFAULTS.engineOverride);
   fallbackToWasm = $state(DEFAULTS.fallbackToWasm);
   systemPrompt = $state(DEFAULTS.systemPrompt);
   params = $state<GenerationParams>({ ...DEFAULTS.params });
@@ -76,6 +81,7 @@ export class Settings {
       modelId: this.modelId,
       backendOverride: this.backendOverride,
       dtypeOverride: this.dtypeOverride,
+      engineOverride: this.engineOverride,
       fallbackToWasm: this.fallbackToWasm,
       systemPrompt: this.systemPrompt,
       params: { ...this.params },
@@ -89,7 +95,8 @@ function readStored(storage: Storage | null): StoredSettings {
     const raw = storage?.getItem(STORAGE_KEY);
     if (!raw) return DEFAULTS;
     const parsed = JSON.parse(raw) as Partial<StoredSettings>;
-    return { ...DEFAULTS, ...parsed, params: validParams(parsed.params) };
+    const engine = ENGINES.find((e) => e === parsed.engineOverride) ?? null;
+    return { ...DEFAULTS, ...parsed, engineOverride: engine, params: validParams(parsed.params) };
   } catch {
     return DEFAULTS;
   }

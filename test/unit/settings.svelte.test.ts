@@ -50,4 +50,15 @@ describe('Settings', () => {
     storage.setItem('playground.settings.v1', JSON.stringify({ params: { maxNewTokens: null } }));
     expect(new Settings('', storage).params.maxNewTokens).toBe(512);
   });
+
+  it("keeps the engine picked for a model family across visits, and reads an unknown one as Auto", () => {
+    const storage = memoryStorage();
+    const settings = new Settings('', storage);
+    expect(settings.engineOverride).toBeNull();
+    settings.engineOverride = 'llamacpp';
+    settings.save(storage);
+    expect(new Settings('', storage).engineOverride).toBe('llamacpp');
+    storage.setItem('playground.settings.v1', JSON.stringify({ engineOverride: 'tensorrt' }));
+    expect(new Settings('', storage).engineOverride).toBeNull();
+  });
 });
