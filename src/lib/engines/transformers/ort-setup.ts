@@ -54,19 +54,41 @@ export function chooseOrtBundle(build: OrtBuild, scope: object = globalThis): vo
   (scope as Record<symbol, unknown>)[ORT_BUNDLE_CHOICE] = build === 'jspi' ? 'jspi' : 'asyncify';
 }
 
-/** Session options for every session of a load. */
-export function sessionOptionsFor(overrides: OrtOverrides | undefined): { graphOptimizationLevel: GraphOptimizationLevel } {
-  return { graphOptimizationLevel: overrides?.graphOptimizationLevel ?? DEFAULT_GRAPH_OPTIMIZATION_LEVEL };
+/**
+ * onnxruntime session config entries a load may be given to measure them (`?ort-config=`): each
+ * is a way the runtime could avoid a second copy of the weights while it creates a session.
+ * None is set by default.
+ */
+export const SESSION_CONFIG_ENTRIES = ['session.disable_prepacking', 'session.use_device_allocator_for_initializers', 'session.use_env_allocators'] as const;
+export type SessionConfigEntry = (typeof SESSION_CONFIG_ENTRIES)[number];
+
+/** The overrides with the config entries forced on, as the query gives them. */
+export interface MeasuredOrtOverrides extends OrtOverrides {
+  sessionConfig?: SessionConfigEntry[];
 }
 
-/** `?ort-build=plain&ort-opt=basic` → the overrides; unknown values are ignored. */
-export function ortOverridesFromQuery(search: string): OrtOverrides {
+/** Session options for every session of a load. */
+export function sessionOptionsFor(overrides: MeasuredOrtOverrides | undefined): { graphOptimizationLevel: GraphOptimizationLevel; extra?: Record<string, Record<string, string>> } {
+  const entries = overrides?.sessionConfig ?? [];
+  const extra: Record<string, Record<string, string>> = {};
+  // onnxruntime-web flattens `extra` into config keys: { session: { disable_prepacking: '1' } } → session.disable_prepacking=1.
+  for (const entry of entries) {
+    const [group, key] = entry.split('.') as [string, string];
+    (extra[group] ??= {})[key] = '1';
+  }
+  return { graphOptimizationLevel: overrides?.graphOptimizationLevel ?? DEFAULT_GRAPH_OPTIMIZATION_LEVEL, ...(entries.length > 0 ? { extra } : {}) };
+}
+
+/** `?ort-build=plain&ort-opt=basic&ort-config=session.disable_prepacking` → the overrides; unknown values are ignored. */
+export function ortOverridesFromQuery(search: string): MeasuredOrtOverrides {
   const query = new URLSearchParams(search);
   const build = query.get('ort-build');
   const level = query.get('ort-opt');
+  const config = (query.get('ort-config') ?? '').split(',').filter((entry): entry is SessionConfigEntry => SESSION_CONFIG_ENTRIES.includes(entry as SessionConfigEntry));
   return {
     ...(ORT_BUILDS.includes(build as OrtBuild) ? { build: build as OrtBuild } : {}),
     ...(GRAPH_OPTIMIZATION_LEVELS.includes(level as GraphOptimizationLevel) ? { graphOptimizationLevel: level as GraphOptimizationLevel } : {}),
+    ...(config.length > 0 ? { sessionConfig: config } : {}),
   };
 }
 
