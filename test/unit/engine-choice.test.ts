@@ -113,6 +113,10 @@ describe('chooseEngine', () => {
     expect(choice.variant.repoId).toBe(GGUF);
     expect(choice.basis).toBe('user');
     expect(choice.reason).toBe('llama.cpp chosen by you.');
+    // A build picked by name runs as picked, unless an engine is chosen too.
+    const build = chooseEngine(variants, { override: null, picked: GGUF, pickedBuild: true });
+    expect(build).toMatchObject({ variant: { repoId: GGUF }, basis: 'user', reason: 'The llama.cpp build you picked.' });
+    expect(chooseEngine(variants, { override: 'transformers', picked: GGUF, pickedBuild: true }).variant.repoId).toBe(ONNX);
     // An engine the family has no runnable build of: Auto decides, and says the request couldn't be met.
     const webllm = chooseEngine([...variants, variant({ repoId: 'mlc-ai/Qwen3-0.6B-q4f16_1-MLC', engine: 'webllm', unavailable: 'No WebGPU.' })], {
       override: 'webllm',

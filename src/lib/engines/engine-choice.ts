@@ -6,15 +6,10 @@
 import type { Backend, Dtype, EngineKind } from './types';
 import { label as backendLabel } from './backend-selection';
 import { formatBytes, formatRate } from '../render/format';
+import { ENGINE_NAMES } from '../models/model-engine';
 
 /** Speeds closer than this (as a fraction of the faster) are a tie, settled by memory. */
 export const SPEED_TIE = 0.05;
-
-export const ENGINE_NAMES: Readonly<Record<EngineKind, string>> = {
-  transformers: 'ONNX',
-  webllm: 'WebLLM',
-  llamacpp: 'llama.cpp',
-};
 
 /** One build of the model as this device would run it (from its outlook row). */
 export interface EngineVariant {
@@ -41,6 +36,11 @@ export interface EngineChoiceOptions {
   override: EngineKind | null;
   /** The build the user picked from the model list: it is the fallback when no numbers decide. */
   picked: string;
+  /**
+   * The user picked one build by name (a GGUF or WebLLM entry rather than the model itself): with
+   * Auto that build runs, as picked.
+   */
+  pickedBuild?: boolean;
 }
 
 export interface EngineChoice {
@@ -91,6 +91,10 @@ export function chooseEngine(variants: readonly EngineVariant[], options: Engine
       return result(best, 'user', `${ENGINE_NAMES[best.engine]} chosen by you.`, []);
     }
     note = `${ENGINE_NAMES[options.override]} was requested, but this model has no build of it that runs here. `;
+  }
+
+  if (options.pickedBuild && !options.override) {
+    return result(picked, 'user', `The ${ENGINE_NAMES[picked.engine]} build you picked.`, []);
   }
 
   const fitting = runnable.filter((v) => v.fit !== 'wont-fit');

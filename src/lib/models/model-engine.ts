@@ -14,6 +14,13 @@ export const ENGINE_LABELS: Readonly<Record<EngineKind, string>> = {
   llamacpp: 'llama.cpp (GGUF)',
 };
 
+/** The engine's short name, where the sentence says the rest ("llama.cpp Q4_K_M on WASM"). */
+export const ENGINE_NAMES: Readonly<Record<EngineKind, string>> = {
+  transformers: 'ONNX',
+  webllm: 'WebLLM',
+  llamacpp: 'llama.cpp',
+};
+
 /**
  * The engine as a prefix to "WASM q8": ONNX is the app's usual engine and goes unnamed, so rows and
  * series of ONNX models read as they always did; the others are named.
