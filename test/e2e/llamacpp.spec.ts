@@ -42,6 +42,9 @@ for (const { model, file } of [
     const rows = await answerRows(page);
     expect(rows.at(-1)!.stop_reason).toBe('interrupted');
     expect(Number(rows.at(-1)!.generated_tokens)).toBeLessThan(3000);
+    // The prompt's size is known even though Stop ended the stream before llama.cpp's final timings:
+    // the whole conversation so far, longer than the first prompt.
+    expect(Number(rows.at(-1)!.prompt_tokens)).toBeGreaterThan(Number(first.prompt_tokens));
 
     // A third answer after the Stop: the engine is still usable.
     await setGeneration(page, { maxNewTokens: 8 });

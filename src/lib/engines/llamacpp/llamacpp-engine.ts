@@ -176,6 +176,7 @@ export class LlamaCppEngine implements Engine {
     };
     let finish: LlamaCppFinishReason = null;
     let timings: LlamaCppTimings | null = null;
+    let promptProgress: { total: number; cache: number } | null = null;
     const answer = new LlamaCppAnswerText();
     try {
       const stream = await wllama.createChatCompletion({
@@ -186,6 +187,8 @@ export class LlamaCppEngine implements Engine {
         top_p: params.topP,
         chat_template_kwargs: { enable_thinking: params.enableThinking },
         stream: true,
+        // The prompt's size as llama.cpp counted it, early: Stop can end the stream before the timings.
+        return_progress: true,
         abortSignal: abort.signal,
       });
       for await (const chunk of stream as AsyncIterable<ChatCompletionChunk>) {
@@ -201,6 +204,7 @@ export class LlamaCppEngine implements Engine {
         }
         if (choice?.finish_reason) finish = choice.finish_reason;
         if (chunk.timings) timings = chunk.timings;
+        if (chunk.prompt_progress) promptProgress = chunk.prompt_progress;
       }
     } catch (error) {
       if (!(abort.signal.aborted && isWllamaAbort(error))) {
@@ -214,8 +218,9 @@ export class LlamaCppEngine implements Engine {
     flush();
     const interrupted = abort.signal.aborted;
     const stopReason = stopReasonOf(finish, interrupted, clock.generatedTokens < params.maxNewTokens);
-    // Without timings (Stop ended the stream) the prompt's size is unknown; the clock's numbers stand.
-    const measured = clock.finish({ promptTokens: 0, cachedTokens: 0 }, stopReason);
+    // Without timings (Stop ended the stream) the prompt's size comes from llama.cpp's progress
+    // report and the times from the clock.
+    const measured = clock.finish({ promptTokens: promptProgress?.total ?? 0, cachedTokens: promptProgress?.cache ?? 0 }, stopReason);
     return metricsFromTimings(measured, timings);
   }
 
