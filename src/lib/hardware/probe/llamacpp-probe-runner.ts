@@ -153,8 +153,10 @@ export async function runLlamaCppProbe(createWllama: () => WllamaLike, options: 
     layers[quant] = shape.numLayers;
     const timing = await time(model);
     const msPerToken = timing.decodeMsPerToken;
-    // The floor keeps a noisy per-token cost from making a rate absurd.
-    const weightsMs = Math.max(msPerToken - perTokenMs, msPerToken * 0.05);
+    // On a quiet machine the narrow model's token is a fifth of these models' or less; on a busy
+    // one it came out longer than a whole Q8_0 token. The floor keeps such noise from making a
+    // rate more than twice what the token's plain time says.
+    const weightsMs = Math.max(msPerToken - perTokenMs, msPerToken * 0.5);
     decodeBytesPerSecond[quant] = (model.decodeWeightBytes * 1000) / weightsMs;
     prefillGflops[quant] = (2 * model.layerWeights) / timing.prefillMsPerToken / 1e6;
     decodeWeightBytes[quant] = model.decodeWeightBytes;
