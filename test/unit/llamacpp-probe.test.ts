@@ -112,4 +112,24 @@ describe('runLlamaCppProbe', () => {
     expect(result.prefillGflops.Q4_K).toBeCloseTo(10, 9);
     expect(result.setup).toMatchObject({ decodeTokens: 8, repeats: 3, promptTokens: 'A: the quick brown fox.'.length });
   });
+
+  it("keeps a busy machine's long narrow-model token from making a rate more than twice the plain one", async () => {
+    // The narrow model's fastest token took 30 ms, the layer models' 20 ms: taken off whole, it would leave nothing.
+    let loads = 0;
+    const create = (): WllamaLike => {
+      const ms = loads++ === 0 ? 30 : 20;
+      return {
+        async loadModel() {},
+        async createCompletion({ prompt, max_tokens }) {
+          return { timings: { prompt_n: prompt.length, prompt_ms: 100, predicted_n: max_tokens, predicted_ms: ms * max_tokens } };
+        },
+        async exit() {},
+      };
+    };
+    const result = await runLlamaCppProbe(create, { backend: 'wasm', threads: 2, wllamaVersion: 'test' });
+    for (const quant of ['Q4_K', 'Q8_0'] as const) {
+      const plain = (result.setup.decodeWeightBytes[quant]! * 1000) / 20;
+      expect(result.decodeBytesPerSecond[quant], quant).toBeCloseTo(2 * plain, -3);
+    }
+  });
 });
