@@ -130,7 +130,7 @@ describe('GGUF builds in the outlook, predicted from the llama.cpp probe', () =>
   it('gives every catalog GGUF build a finite decode prediction from the llama.cpp probe', () => {
     for (const entry of LLAMACPP_CATALOG) {
       const row = outlookRow(outlookModelOf(entry, CPU_ONLY), input());
-      const shape = CATALOG_SHAPES[(entry as { sameModelAs: string }).sameModelAs]!;
+      const shape = CATALOG_SHAPES[entry.sameModelAs ?? entry.repoId]!;
       const expected = predictLlamaCppDecode(shape, row.dtype!, 'wasm', LLAMA_PROBE, { contextTokens: 512 }).tokensPerSecond;
       expect(row.predictedFrom, entry.repoId).toBe('llamacpp-probe');
       expect(row.predictedRaw, entry.repoId).toBeCloseTo(expected, 9);

@@ -95,12 +95,24 @@ export function outlookModelOf(entry: CatalogEntry, caps: DeviceCapabilities): O
       repoId: entry.repoId,
       label: entry.label,
       engine: 'llamacpp',
-      shape: entry.sameModelAs ? (CATALOG_SHAPES[entry.sameModelAs] ?? null) : null,
+      shape: llamaCppShape(entry.sameModelAs ?? entry.repoId),
       dtypes: entry.dtypes,
       ggufWeights: Object.fromEntries(offered.map((dtype) => [dtype, ggufWeightsLabel(entry.ggufFiles[dtype], dtype)])),
     };
   }
   return { repoId: entry.repoId, label: entry.label, engine: 'transformers', shape: CATALOG_SHAPES[entry.repoId] ?? null, dtypes: entry.dtypes };
+}
+
+/**
+ * A GGUF build's shape: its ONNX twin's, or its own where it has none. llama.cpp here loads the
+ * language model only (the vision projector is a separate file it never fetches), so a twin's vision
+ * encoder is no part of its bytes.
+ */
+export function llamaCppShape(shapeKey: string): ModelShape | null {
+  const shape = CATALOG_SHAPES[shapeKey];
+  if (!shape) return null;
+  const { visionParams: _textOnly, ...text } = shape;
+  return text;
 }
 
 export function outlookRow(model: OutlookModel, input: OutlookInput): OutlookRow {

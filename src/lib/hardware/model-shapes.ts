@@ -31,7 +31,7 @@ const QWEN3_1_7B = shape({ hiddenSize: 2048, intermediateSize: 6144, numLayers: 
 const QWEN2_5_0_5B = shape({ hiddenSize: 896, intermediateSize: 4864, numLayers: 24, numHeads: 14, numKvHeads: 2, headDim: 64, vocabSize: 151936, tieWordEmbeddings: true });
 const QWEN2_5_1_5B = shape({ hiddenSize: 1536, intermediateSize: 8960, numLayers: 28, numHeads: 12, numKvHeads: 2, headDim: 128, vocabSize: 151936, tieWordEmbeddings: true });
 
-/** Published config values of the catalog's transformers.js models, by repo id. */
+/** Published config values of the catalog's transformers.js models (and of GGUF builds with no ONNX twin), by repo id. */
 export const CATALOG_SHAPES: Readonly<Record<string, ModelShape>> = {
   'onnx-community/Qwen3-0.6B-ONNX': QWEN3_0_6B,
   'onnx-community/Qwen3-1.7B-ONNX': QWEN3_1_7B,
@@ -50,6 +50,22 @@ export const CATALOG_SHAPES: Readonly<Record<string, ModelShape>> = {
     vocabSize: 59264,
     // THUDM/glm-edge-1.5b-chat config.json.
     tieWordEmbeddings: true,
+  }),
+  // GGUF only (no ONNX export), so keyed by the GGUF repo. Its config.json was not at hand: the
+  // vocabulary and the GLM-Edge head layout (head_dim 128, 4 query heads per KV head) are GLM-Edge
+  // 1.5B's; hidden 3072, intermediate 8192, 40 layers, 24 heads / 6 KV heads and the untied output
+  // table are derived to match the published 4.3B parameters (40 × 99M + 2 × 182M) and files
+  // (4.3B × 4.9 bits ≈ 2.63 GB Q4_K_M; × 8.5 bits ≈ 4.6 GB Q8_0).
+  'zai-org/glm-edge-4b-chat-gguf': shape({
+    hiddenSize: 3072,
+    intermediateSize: 8192,
+    numLayers: 40,
+    numHeads: 24,
+    numKvHeads: 6,
+    headDim: 128,
+    vocabSize: 59264,
+    tieWordEmbeddings: false,
+    approximate: "GLM-Edge 4B's sizes are derived from its published parameter count and file sizes; bytes are approximate.",
   }),
   // Qwen3.5 interleaves linear-attention (Gated DeltaNet, fixed-size state) and full-attention
   // layers 3:1; its projections differ from a plain decoder's, so bytes are estimated as if each

@@ -409,6 +409,15 @@ function ggufBuild(entry: Pick<LlamaCppCatalogEntry, 'repoId' | 'label' | 'stren
 }
 
 /**
+ * A GGUF build with no ONNX export beside it: who made it, its licence, size and context are stated
+ * here rather than taken from a twin, and its shape is keyed by its own repo id (CATALOG_SHAPES).
+ */
+function ggufOnlyBuild(entry: Omit<LlamaCppCatalogEntry, 'engine' | 'modelCardUrl' | 'dtypes' | 'sameModelAs'>): LlamaCppCatalogEntry {
+  const offered = (['q4', 'q8'] as const).filter((dtype) => entry.ggufFiles[dtype] !== undefined);
+  return { engine: 'llamacpp', modelCardUrl: modelCardUrl(entry.repoId), dtypes: { wasm: offered, webgpu: offered }, ...entry };
+}
+
+/**
  * What the GGUF builds of Qwen3.5 run: llama.cpp here loads the language model only (wllama has no
  * path for the vision projector, the repos' separate mmproj file), so they chat in text; pictures
  * need the ONNX build.
@@ -467,6 +476,21 @@ export const LLAMACPP_CATALOG: readonly LlamaCppCatalogEntry[] = [
     modelType: 'chatglm',
     ggufFiles: { q4: 'ggml-model-Q4_K_M.gguf' },
     strengths: "Zhipu's own GGUF of GLM-Edge 1.5B chat, 4-bit: about 980 MB.",
+  }),
+  // No ONNX export of GLM-Edge 4B exists, so this GGUF is its only build here (the repo moved from THUDM/).
+  ggufOnlyBuild({
+    repoId: 'zai-org/glm-edge-4b-chat-gguf',
+    label: 'GLM-Edge 4B Chat (GGUF Q4_K_M/Q8_0, llama.cpp)',
+    family: 'GLM-Edge',
+    lab: 'Zhipu AI (Z.ai)',
+    country: 'China',
+    licence: 'Other: GLM-Edge licence',
+    parametersB: 4,
+    parameters: '4B',
+    contextLength: 8192,
+    modelType: 'chatglm',
+    ggufFiles: { q4: 'ggml-model-Q4_K_M.gguf', q8: 'ggml-model-Q8_0.gguf' },
+    strengths: "Zhipu's own GGUF of GLM-Edge 4B chat, for PCs: 4-bit about 2.6 GB, 8-bit about 4.6 GB.",
   }),
 ];
 
