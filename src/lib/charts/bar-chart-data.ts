@@ -1,6 +1,16 @@
 // The shape every bar chart in the app draws from: category labels on the x axis, one series of
 // bars per model (or measure), a tooltip line per bar and a sentence that says what the picture
 // shows for screen readers. Views build it with pure functions; BarChart.svelte hands it to chart.js.
+import type { EngineKind } from '../engines/types';
+import { ENGINE_NAMES } from '../models/model-engine';
+
+/**
+ * The engine after a model's name in a chart (" · llama.cpp"): the short name, so the model and
+ * what follows stay on the axis; ONNX, the usual engine, goes unnamed as in the tables.
+ */
+export function chartEngineSuffix(engine: EngineKind): string {
+  return engine === 'transformers' ? '' : ` · ${ENGINE_NAMES[engine]}`;
+}
 
 export interface BarSeries {
   name: string;

@@ -1,13 +1,18 @@
-// The scorecard as bars: pass rate per category (x axis, by display name), one series per model.
-// The Scorecard view and the Results view both draw it, from the same per-category counts.
+// The scorecard as bars: pass rate per category (x axis, by display name), one series per model and
+// engine, so a model scored on two engines shows two series. The Scorecard view and the Results view
+// both draw it, from the same per-category counts.
+import type { EngineKind } from '../engines/types';
+import { recordedEngine } from '../results/result-engine';
 import type { ScorecardTaskResult, TaskCategory } from '../results/result-types';
 import { CATEGORY_LABELS, TASK_CATEGORIES } from '../scorecard/suite-types';
 import { shortModelName } from '../benchmark/chart-data';
-import { countOf, type BarChartData } from './bar-chart-data';
+import { chartEngineSuffix, countOf, type BarChartData } from './bar-chart-data';
 import { notAskedText, scoreByCategory, type NotAskedReason } from '../scorecard/score-summary';
 
 export interface CategoryCount {
   modelId: string;
+  /** The runtime that ran it; absent in older files, read as recordedEngine() says. */
+  engine?: EngineKind;
   category: TaskCategory;
   passed: number;
   /** Tasks answered and checked; those the model could not be asked are `unsupported`. */
@@ -17,56 +22,72 @@ export interface CategoryCount {
   notAsked?: readonly NotAskedReason[];
 }
 
-function tooltip(modelId: string, category: TaskCategory, cell: CategoryCount | undefined): string {
-  const where = `${shortModelName(modelId)}, ${CATEGORY_LABELS[category]}`;
+/** One series: a model on one engine. */
+interface ScoredBuild {
+  modelId: string;
+  engine: EngineKind;
+  name: string;
+}
+
+function buildsOf(counts: readonly CategoryCount[]): ScoredBuild[] {
+  const builds = new Map<string, ScoredBuild>();
+  for (const c of counts) {
+    const engine = recordedEngine(c);
+    const key = `${c.modelId}\u0000${engine}`;
+    if (!builds.has(key)) builds.set(key, { modelId: c.modelId, engine, name: `${shortModelName(c.modelId)}${chartEngineSuffix(engine)}` });
+  }
+  return [...builds.values()];
+}
+
+function tooltip(build: ScoredBuild, category: TaskCategory, cell: CategoryCount | undefined): string {
+  const where = `${build.name}, ${CATEGORY_LABELS[category]}`;
   if (!cell) return `${where}: not run`;
   if (cell.total === 0) return `${where}: ${notAskedText(cell.notAsked)}`;
   return `${where}: ${cell.passed} / ${cell.total} passed (${Math.round((100 * cell.passed) / cell.total)}%)`;
 }
 
 export function scorecardChartData(counts: readonly CategoryCount[]): BarChartData {
-  const models = [...new Set(counts.map((c) => c.modelId))];
+  const builds = buildsOf(counts);
   const categories = TASK_CATEGORIES.filter((category) => counts.some((c) => c.category === category));
-  const find = (modelId: string, category: TaskCategory) => counts.find((c) => c.modelId === modelId && c.category === category);
+  const own = (build: ScoredBuild) => counts.filter((c) => c.modelId === build.modelId && recordedEngine(c) === build.engine);
   return {
     labels: categories.map((category) => CATEGORY_LABELS[category]),
-    series: models.map((modelId) => {
-      const cells = categories.map((category) => find(modelId, category));
+    series: builds.map((build) => {
+      const cells = categories.map((category) => own(build).find((c) => c.category === category));
       return {
-        name: shortModelName(modelId),
+        name: build.name,
         values: cells.map((cell) => (cell && cell.total > 0 ? (100 * cell.passed) / cell.total : null)),
-        tooltips: cells.map((cell, i) => tooltip(modelId, categories[i], cell)),
+        tooltips: cells.map((cell, i) => tooltip(build, categories[i], cell)),
       };
     }),
     yTitle: 'tasks passed (%)',
     yMax: 100,
-    summary: summary(counts, models, categories),
+    summary: summary(builds.map((build) => ({ build, counts: own(build) })), categories),
   };
 }
 
-function summary(counts: readonly CategoryCount[], models: string[], categories: TaskCategory[]): string {
-  if (models.length === 0) return 'Bar chart of scorecard pass rate per category: nothing scored yet.';
-  const totals = models.map((modelId) => {
-    const own = counts.filter((c) => c.modelId === modelId);
-    const passed = own.reduce((sum, c) => sum + c.passed, 0);
-    const total = own.reduce((sum, c) => sum + c.total, 0);
-    return `${shortModelName(modelId)} ${passed} of ${total}`;
+function summary(scored: readonly { build: ScoredBuild; counts: readonly CategoryCount[] }[], categories: TaskCategory[]): string {
+  if (scored.length === 0) return 'Bar chart of scorecard pass rate per category: nothing scored yet.';
+  const totals = scored.map(({ build, counts }) => {
+    const passed = counts.reduce((sum, c) => sum + c.passed, 0);
+    const total = counts.reduce((sum, c) => sum + c.total, 0);
+    return `${build.name} ${passed} of ${total}`;
   });
   return (
-    `Bar chart of scorecard pass rate per category for ${countOf(models.length, 'model')} ` +
+    `Bar chart of scorecard pass rate per category for ${countOf(scored.length, 'model')} ` +
     `across ${categories.length} ${categories.length === 1 ? 'category' : 'categories'}. Tasks passed: ${totals.join('; ')}.`
   );
 }
 
 /** Per-category counts of each model's answers so far, for a chart of runs still in progress too. */
 export function categoryCounts(
-  scores: readonly { modelId: string; results: readonly Pick<ScorecardTaskResult, 'category' | 'passed' | 'unsupported'>[] }[],
+  scores: readonly { modelId: string; engine?: EngineKind; results: readonly Pick<ScorecardTaskResult, 'category' | 'passed' | 'unsupported'>[] }[],
 ): CategoryCount[] {
   return scores.flatMap((score) => {
     const byCategory = scoreByCategory(score.results);
     return TASK_CATEGORIES.flatMap((category) => {
       const cell = byCategory[category];
-      return cell ? [{ modelId: score.modelId, category, ...cell }] : [];
+      return cell ? [{ modelId: score.modelId, ...(score.engine ? { engine: score.engine } : {}), category, ...cell }] : [];
     });
   });
 }
