@@ -1,6 +1,7 @@
 // The numbers of one side-by-side run as a comparison: which pane was fastest on each measure,
 // and the same rows as CSV for export.
 import type { Backend, Dtype, GenerationMetrics } from '../engines/types';
+import { engineOfModel } from '../models/model-engine';
 import { toCsv, type CsvCell } from './csv';
 import { formatMs, formatRate } from '../render/format';
 
@@ -61,6 +62,7 @@ export function fastestRows(results: readonly PaneResult[], measure: ComparedMea
 export const SIDE_BY_SIDE_COLUMNS = [
   'pane',
   'model',
+  'engine',
   'mode',
   'backend',
   'dtype',
@@ -76,7 +78,10 @@ export const SIDE_BY_SIDE_COLUMNS = [
   'error',
 ] as const;
 
-/** The table as CSV; missing numbers are empty cells, never zeros. */
+/**
+ * The table as CSV; missing numbers are empty cells, never zeros. The engine is its id, as in the
+ * results CSV: the one a pane's model id loads with (a pane loads the id as typed).
+ */
 export function sideBySideCsv(results: readonly PaneResult[], mode: RunMode): string {
   const rows: CsvCell[][] = [[...SIDE_BY_SIDE_COLUMNS]];
   for (const r of results) {
@@ -84,6 +89,7 @@ export function sideBySideCsv(results: readonly PaneResult[], mode: RunMode): st
     rows.push([
       r.pane,
       r.model,
+      r.model ? engineOfModel(r.model) : null,
       mode,
       r.backend,
       r.dtype,
