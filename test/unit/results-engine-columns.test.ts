@@ -93,7 +93,7 @@ describe('the engine column', () => {
   it('tells the two engines apart in the speed chart’s bar labels, ONNX rows named as before', () => {
     const labels = speedChartData(threeEngineDocument().benchmark).labels;
     expect(labels[0]).toBe('Qwen3-0.6B-ONNX · WASM · short');
-    expect(labels[1]).toBe('Qwen3-0.6B-ONNX · llama.cpp (GGUF) WASM · short');
-    expect(labels[2]).toBe('Qwen3-0.6B-q4f16_1-MLC · WebLLM (MLC) WebGPU · short');
+    expect(labels[1]).toBe('Qwen3-0.6B-ONNX · llama.cpp WASM · short');
+    expect(labels[2]).toBe('Qwen3-0.6B-q4f16_1-MLC · WebLLM WebGPU · short');
   });
 });

@@ -3,14 +3,18 @@
 // summarising it for screen readers.
 import { label as backendLabel } from '../engines/backend-selection';
 import type { BenchmarkRow, SummaryStat } from '../results/result-types';
-import { enginePrefix } from '../models/model-engine';
+import { ENGINE_NAMES } from '../models/model-engine';
 import { recordedEngine } from '../results/result-engine';
 import { formatRange, formatRate } from '../render/format';
 import type { BarChartData } from '../charts/bar-chart-data';
 
-/** "Qwen3-0.6B-ONNX · WASM · short"; a row from another engine than ONNX names it ("· llama.cpp (GGUF) WASM ·"). */
+/**
+ * "Qwen3-0.6B-ONNX · WASM · short"; a row from another engine than ONNX names it by its short name
+ * ("· llama.cpp WASM ·"), which leaves room on the axis for the prompt size after it.
+ */
 export function caseLabel(row: Pick<BenchmarkRow, 'modelId' | 'engine' | 'backend' | 'promptSize'>): string {
-  return `${shortModelName(row.modelId)} · ${enginePrefix(recordedEngine(row))}${backendLabel(row.backend)} · ${row.promptSize}`;
+  const engine = recordedEngine(row);
+  return `${shortModelName(row.modelId)} · ${engine === 'transformers' ? '' : `${ENGINE_NAMES[engine]} `}${backendLabel(row.backend)} · ${row.promptSize}`;
 }
 
 /** "onnx-community/Qwen3-0.6B-ONNX" → "Qwen3-0.6B-ONNX": the org adds length, not meaning, on an axis. */

@@ -63,6 +63,17 @@ export function shortenLabel(label: string, max = MAX_AXIS_LABEL_CHARS): string 
   return label.length <= max ? label : `${label.slice(0, max - 1).trimEnd()}…`;
 }
 
+/**
+ * An axis label as drawn: whole when it fits, else one line per " · " part ("Qwen3-0.6B-GGUF",
+ * "llama.cpp WASM", "short"), so the last part, often what tells two bars apart, is never the one
+ * cut; a label without parts is cut with "…".
+ */
+export function axisLabel(label: string, max = MAX_AXIS_LABEL_CHARS): string | string[] {
+  if (label.length <= max) return label;
+  const parts = label.split(' · ');
+  return parts.length > 1 ? parts.map((part) => shortenLabel(part, max)) : shortenLabel(label, max);
+}
+
 /** WCAG contrast ratio of two `#rrggbb` colours. */
 export function contrastRatio(a: string, b: string): number {
   const [la, lb] = [relativeLuminance(a), relativeLuminance(b)];
