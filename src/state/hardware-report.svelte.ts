@@ -7,6 +7,9 @@ import {
   type HardwareReport,
 } from '../lib/hardware/hardware-report';
 import { summarizeError, type ErrorSummary } from '../lib/engines/errors';
+import type { Backend } from '../lib/engines/types';
+import type { ProbeResult } from '../lib/hardware/probe/probe-runner';
+import type { LlamaCppProbeResult } from '../lib/hardware/probe/llamacpp-probe-runner';
 
 export type ReportStatus = 'idle' | 'collecting' | 'ready' | 'error';
 /** 'denied': the browser refused (no permission, no focus, or no Clipboard API); the view offers the text instead. */
@@ -23,7 +26,11 @@ export class HardwareReportState {
   #collected = $state.raw<HardwareReport | null>(null);
   /** The app's one storage figure (the Models view's), shown in place of the report's own reading. */
   #storage = $state.raw<HardwareReport['storage'] | null>(null);
-  readonly report = $derived(this.#collected && this.#storage ? { ...this.#collected, storage: this.#storage } : this.#collected);
+  /** The device outlook's probes (onnxruntime's and llama.cpp's), carried in the report once taken. */
+  #probes = $state.raw<Pick<HardwareReport, 'probes' | 'llamaCppProbes'> | null>(null);
+  readonly report = $derived(
+    this.#collected ? { ...this.#collected, ...(this.#storage ? { storage: this.#storage } : {}), ...this.#probes } : null,
+  );
   status = $state<ReportStatus>('idle');
   error = $state.raw<ErrorSummary | null>(null);
   copyState = $state<CopyState>('idle');
@@ -59,6 +66,12 @@ export class HardwareReportState {
   useStorage(storage: { usage: number | null; quota: number | null; persisted: boolean | null }): void {
     if (storage.usage === null && storage.quota === null) return;
     this.#storage = { usageBytes: storage.usage, quotaBytes: storage.quota, persisted: storage.persisted };
+  }
+
+  /** Takes the probes from the device outlook, their one owner; nothing until one has run. */
+  useProbes(probes: Partial<Record<Backend, ProbeResult>>, llamaCppProbes: Partial<Record<Backend, LlamaCppProbeResult>>): void {
+    const any = Object.keys(probes).length > 0 || Object.keys(llamaCppProbes).length > 0;
+    this.#probes = any ? { probes, llamaCppProbes } : null;
   }
 
   async copy(): Promise<void> {

@@ -4,6 +4,9 @@
 // is unit-tested in node with fakes of the browser APIs' shapes.
 import { chooseWasmThreads, type DeviceCapabilities } from '../engines/backend-selection';
 import { formatBytes } from '../render/format';
+import type { Backend } from '../engines/types';
+import type { ProbeResult } from './probe/probe-runner';
+import type { LlamaCppProbeResult } from './probe/llamacpp-probe-runner';
 
 /** The adapter limits that bound model size and kernel shapes; the spec has ~40, these matter here. */
 export const KEY_WEBGPU_LIMITS = [
@@ -75,6 +78,12 @@ export interface HardwareReport {
     /** navigator.storage.persisted(): false means the browser may evict stored models under pressure. */
     persisted: boolean | null;
   };
+  /**
+   * What "Measure this device" timed here, once it has run: onnxruntime's probe and llama.cpp's,
+   * per backend, as the speed predictions read them.
+   */
+  probes?: Partial<Record<Backend, ProbeResult>>;
+  llamaCppProbes?: Partial<Record<Backend, LlamaCppProbeResult>>;
 }
 
 // --- The browser, as far as the report reads it ------------------------------------------------

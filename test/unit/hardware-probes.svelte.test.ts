@@ -1,0 +1,82 @@
+// The Hardware view shows what "Measure this device" timed, onnxruntime's probe beside llama.cpp's
+// (decode GB/s per weight format and the fixed cost of a step), and the report's JSON carries both
+// probes once they have run.
+import { describe, expect, it } from 'vitest';
+import { flushSync } from 'svelte';
+import { HardwareReportState } from '../../src/state/hardware-report.svelte';
+import { collectHardwareReport, type HardwareEnvironment } from '../../src/lib/hardware/hardware-report';
+import { probeFigures, probeFiguresName } from '../../src/lib/hardware/probe-figures';
+import type { ProbeResult } from '../../src/lib/hardware/probe/probe-runner';
+import type { LlamaCppProbeResult } from '../../src/lib/hardware/probe/llamacpp-probe-runner';
+
+const GIB = 2 ** 30;
+
+const ONNX_PROBE: ProbeResult = {
+  backend: 'wasm',
+  ortVersion: 'test',
+  threads: 2,
+  takenAt: '2026-12-07T00:00:00.000Z',
+  durationMs: 3000,
+  perRunMs: 0.2,
+  perOpMs: 0.01,
+  perTensorMs: 0.005,
+  tensorBytesPerSecond: 5e9,
+  bandwidth: { q8: 3 * GIB, q4: 0.5 * GIB, fp32: 4 * GIB },
+  matmulGflops: { q8: 20, q4: 5, fp32: 10 },
+  setup: { matrix: [1024, 4096], weightBytes: {}, batch: [32, 512], opChain: 200, tensors: 16 },
+};
+
+const LLAMA_PROBE: LlamaCppProbeResult = {
+  backend: 'wasm',
+  wllamaVersion: '3.13.0',
+  threads: 2,
+  takenAt: '2026-12-07T00:01:00.000Z',
+  durationMs: 4000,
+  perTokenMs: 1.5,
+  perVocabEntryNs: 20,
+  decodeBytesPerSecond: { Q4_K: 2 * GIB, Q8_0: 3.5 * GIB },
+  prefillGflops: { Q4_K: 10, Q8_0: 12 },
+  setup: {
+    width: { hiddenSize: 1024, intermediateSize: 3072, numHeads: 16, numKvHeads: 8, headDim: 128, vocabSize: 512 },
+    layers: { Q4_K: 8, Q8_0: 4 },
+    promptTokens: 23,
+    decodeTokens: 8,
+    repeats: 3,
+    decodeWeightBytes: {},
+    decodeMsPerToken: {},
+  },
+};
+
+const env: HardwareEnvironment = {
+  navigator: { hardwareConcurrency: 2, userAgent: 'test' },
+  crossOriginIsolated: true,
+  isSecureContext: true,
+  hasSharedArrayBuffer: true,
+  webAssembly: undefined,
+  now: () => new Date('2026-12-07T00:00:00.000Z'),
+};
+
+describe('the probes in the Hardware view', () => {
+  it("list onnxruntime's and llama.cpp's figures side by side: GB/s per format and the cost of a step", () => {
+    const figures = probeFigures({ wasm: ONNX_PROBE }, { wasm: LLAMA_PROBE });
+    expect(figures.map(probeFiguresName)).toEqual(['onnxruntime · WASM', 'llama.cpp · WASM']);
+    expect(figures[0]).toMatchObject({ bandwidth: 'q8 3.0 GB/s · q4 512 MB/s · fp32 4.0 GB/s', perStep: '0.20 ms a run + 0.01 ms a node' });
+    expect(figures[1]).toMatchObject({ bandwidth: 'Q4_K 2.0 GB/s · Q8_0 3.5 GB/s', perStep: '1.5 ms a token + 20.0 ns a vocabulary entry' });
+    expect(probeFigures({}, {})).toEqual([]);
+  });
+
+  it("put both probes in the report's JSON once measured, and none before", async () => {
+    const hardware = new HardwareReportState(() => collectHardwareReport(env));
+    await hardware.refresh();
+    hardware.useProbes({}, {});
+    flushSync();
+    expect(JSON.parse(hardware.json)).not.toHaveProperty('llamaCppProbes');
+    hardware.useProbes({ wasm: ONNX_PROBE }, { wasm: LLAMA_PROBE });
+    flushSync();
+    const json = JSON.parse(hardware.json);
+    expect(json.llamaCppProbes.wasm).toMatchObject({ wllamaVersion: '3.13.0', perTokenMs: 1.5, decodeBytesPerSecond: { Q4_K: 2 * GIB } });
+    expect(json.probes.wasm).toMatchObject({ perRunMs: 0.2 });
+    // The browser's own facts are still there.
+    expect(json.cpu.logicalCores).toBe(2);
+  });
+});
