@@ -25,6 +25,12 @@ describe('speed chart axis labels', () => {
     expect(drawn(gguf, 330, 6)).toEqual(['Qwen3-0.6B-GGUF', 'llama.cpp WASM', 'medium']);
   });
 
+  it('wrap every label of the axis once one needs it, so the bars read alike', () => {
+    const onnx = caseLabel({ modelId: 'onnx-community/Qwen3-0.6B-ONNX', engine: 'transformers', backend: 'wasm', promptSize: 'long' });
+    expect(axisLabel(onnx, 30, [onnx])).toBe('Qwen3-0.6B-ONNX · WASM · long');
+    expect(axisLabel(onnx, 30, [onnx, gguf])).toEqual(['Qwen3-0.6B-ONNX', 'WASM', 'long']);
+  });
+
   it('cut a single-part label too long for the axis with "…", and a very long part of a label', () => {
     expect(axisLabel('Moderation / classification')).toBe('Moderation / classifica…');
     expect(axisLabel('Qwen2.5-Coder-1.5B-Instruct-q4f16_1-MLC · WebLLM WebGPU · long')).toEqual(['Qwen2.5-Coder-1.5B-Inst…', 'WebLLM WebGPU', 'long']);

@@ -64,12 +64,13 @@ export function shortenLabel(label: string, max = MAX_AXIS_LABEL_CHARS): string 
 }
 
 /**
- * An axis label as drawn: whole when it fits, else one line per " · " part ("Qwen3-0.6B-GGUF",
- * "llama.cpp WASM", "short"), so the last part, often what tells two bars apart, is never the one
- * cut; a label without parts is cut with "…".
+ * An axis label as drawn: whole when every label of the axis fits, else one line per " · " part
+ * ("Qwen3-0.6B-GGUF", "llama.cpp WASM", "short"), so the last part, often what tells two bars
+ * apart, is never the one cut. All labels of an axis wrap together, so bars read alike; a label
+ * without parts is cut with "…".
  */
-export function axisLabel(label: string, max = MAX_AXIS_LABEL_CHARS): string | string[] {
-  if (label.length <= max) return label;
+export function axisLabel(label: string, max = MAX_AXIS_LABEL_CHARS, axis: readonly string[] = [label]): string | string[] {
+  if (axis.every((other) => other.length <= max) && label.length <= max) return label;
   const parts = label.split(' · ');
   return parts.length > 1 ? parts.map((part) => shortenLabel(part, max)) : shortenLabel(label, max);
 }
