@@ -60,8 +60,13 @@ describe('the probes in the Hardware view', () => {
   it("list onnxruntime's and llama.cpp's figures side by side: GB/s per format and the cost of a step", () => {
     const figures = probeFigures({ wasm: ONNX_PROBE }, { wasm: LLAMA_PROBE });
     expect(figures.map(probeFiguresName)).toEqual(['onnxruntime · WASM', 'llama.cpp · WASM']);
-    expect(figures[0]).toMatchObject({ bandwidth: 'q8 3.0 GB/s · q4 512 MB/s · fp32 4.0 GB/s', perStep: '0.20 ms a run + 0.01 ms a node' });
-    expect(figures[1]).toMatchObject({ bandwidth: 'Q4_K 2.0 GB/s · Q8_0 3.5 GB/s', perStep: '1.5 ms a token + 20.0 ns a vocabulary entry' });
+    expect(figures[0]).toMatchObject({ bandwidth: 'q8 3.0 GB/s · q4 512 MB/s · fp32 4.0 GB/s', perStep: '0.20 ms a run + 10 µs a node' });
+    expect(figures[1]).toMatchObject({ bandwidth: 'Q4_K 2.0 GB/s · Q8_0 3.5 GB/s', perStep: '1.5 ms a token + 20 ns a vocabulary entry' });
+    // Small costs keep two significant figures rather than reading as nothing.
+    expect(probeFigures({ wasm: { ...ONNX_PROBE, perOpMs: 0.0031 } }, { wasm: { ...LLAMA_PROBE, perVocabEntryNs: 0.42 } }).map((f) => f.perStep)).toEqual([
+      '0.20 ms a run + 3.1 µs a node',
+      '1.5 ms a token + 0.42 ns a vocabulary entry',
+    ]);
     expect(probeFigures({}, {})).toEqual([]);
   });
 

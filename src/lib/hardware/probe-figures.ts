@@ -25,7 +25,14 @@ function rates(byFormat: Partial<Record<string, number>>): string {
   return shown.length ? shown.map(([format, bytesPerSecond]) => `${format} ${formatSpeed(bytesPerSecond)}`).join(' · ') : 'not measured';
 }
 
-const ms = (value: number) => `${value < 1 ? value.toFixed(2) : value.toFixed(1)} ms`;
+/** "3.3 ms", "0.25 ms", "80 µs": two significant figures where the cost is small, never "0.00 ms". */
+function ms(value: number): string {
+  if (value >= 1) return `${value.toFixed(1)} ms`;
+  if (value >= 0.1) return `${value.toFixed(2)} ms`;
+  return `${Number((value * 1000).toPrecision(2))} µs`;
+}
+
+const ns = (value: number) => `${value >= 10 ? Math.round(value) : Number(value.toPrecision(2))} ns`;
 
 /** One entry per runtime and backend probed here, onnxruntime first, WASM before WebGPU. */
 export function probeFigures(
@@ -39,7 +46,7 @@ export function probeFigures(
   const llama = BACKENDS.flatMap((backend) => {
     const p = llamaCppProbes[backend];
     return p
-      ? [{ runtime: 'llama.cpp' as const, backend, bandwidth: rates(p.decodeBytesPerSecond), perStep: `${ms(p.perTokenMs)} a token + ${p.perVocabEntryNs.toFixed(1)} ns a vocabulary entry`, takenAt: p.takenAt }]
+      ? [{ runtime: 'llama.cpp' as const, backend, bandwidth: rates(p.decodeBytesPerSecond), perStep: `${ms(p.perTokenMs)} a token + ${ns(p.perVocabEntryNs)} a vocabulary entry`, takenAt: p.takenAt }]
       : [];
   });
   return [...onnx, ...llama];
