@@ -5,9 +5,9 @@ import type { OutlookRow } from '../hardware/device-outlook';
 import { LLAMACPP_LOAD_COST, STORED_MODEL_WASM_LOAD_PATH, wasmLoadNeeds } from '../hardware/fit-verdict';
 import { CATALOG_SHAPES } from '../hardware/model-shapes';
 import { findCatalogEntry } from '../models/catalog';
-import type { ModelFamily } from '../models/model-family';
-import type { Backend, Dtype } from './types';
-import type { EngineVariant } from './engine-choice';
+import { modelFamily, type ModelFamily } from '../models/model-family';
+import type { Backend, Dtype, EngineKind } from './types';
+import { chooseEngine, type EngineChoice, type EngineVariant } from './engine-choice';
 
 /** A decode speed measured here, as the outlook keeps them. */
 export interface MeasuredSpeed {
@@ -26,6 +26,22 @@ export function measuredSpeeds(measured: Readonly<Record<string, number>>): Meas
     const [repoId, backend, dtype] = key.split('|');
     return repoId && backend && dtype ? [{ repoId, backend: backend as Backend, dtype: dtype as Dtype, tokensPerSecond }] : [];
   });
+}
+
+/**
+ * The build Load runs for the model picked as `repoId`, and why: the one decision the chat's Load
+ * and the Models view's rows share. Null where the model has builds for one engine only and the
+ * user asked for none.
+ */
+export function buildToLoad(
+  repoId: string,
+  rows: readonly OutlookRow[],
+  measured: readonly MeasuredSpeed[],
+  override: EngineKind | null,
+): EngineChoice | null {
+  const family = modelFamily(repoId, measured.map((m) => m.repoId));
+  if (new Set(family.members.map((m) => m.engine)).size < 2 && !override) return null;
+  return chooseEngine(familyVariants(family, rows, measured), { override, picked: repoId, pickedBuild: family.base !== repoId });
 }
 
 export function familyVariants(family: ModelFamily, rows: readonly OutlookRow[], measured: readonly MeasuredSpeed[]): EngineVariant[] {
