@@ -35,6 +35,7 @@ test('a GGUF on WebGPU reports where llama.cpp put its layers, and answers', asy
       `llama.cpp put all ${LAYERS} layers of "${MODEL}" on the CPU, none on WebGPU: the WebGPU adapter (google swiftshader, software) has no shader-f16, which llama.cpp's WebGPU backend requires.`,
     );
     await expect(page.getByTestId('model-ready')).toHaveCount(0);
+    await expect(page.getByRole('region', { name: 'Model', exact: true }).locator('summary', { hasText: /^Runs on/ })).toHaveCount(0);
 
     // With fallback: the same file runs on WASM, and the notice says why.
     await openSettings(page);
