@@ -2,7 +2,7 @@
 // weights Auto would use, fit, predicted and measured speed) plus its estimated peak memory. A build
 // outside the catalog has no row; what it measured here is all there is to weigh.
 import type { OutlookRow } from '../hardware/device-outlook';
-import { LLAMACPP_LOAD_COST, STORED_MODEL_WASM_LOAD_PATH, wasmLoadNeeds } from '../hardware/fit-verdict';
+import { llamaCppPeakBytes, STORED_MODEL_WASM_LOAD_PATH, wasmLoadNeeds } from '../hardware/fit-verdict';
 import { CATALOG_SHAPES } from '../hardware/model-shapes';
 import { findCatalogEntry } from '../models/catalog';
 import { modelFamily, type ModelFamily } from '../models/model-family';
@@ -79,7 +79,7 @@ function peakBytes(row: OutlookRow): number | null {
   if (entry?.engine === 'webllm') return entry.vramRequiredMB * 2 ** 20;
   // On WebGPU the weight file passes through JS memory once on its way to the GPU.
   if (row.backend === 'webgpu') return 2 * bytes;
-  if (row.engine === 'llamacpp') return bytes * LLAMACPP_LOAD_COST.peakPerFileByte;
+  if (row.engine === 'llamacpp') return llamaCppPeakBytes(bytes);
   const shape = CATALOG_SHAPES[row.repoId];
   return shape ? wasmLoadNeeds(bytes, shape, row.dtype, STORED_MODEL_WASM_LOAD_PATH).peakBytes : null;
 }

@@ -68,18 +68,25 @@ export const WASM_LOAD_COST: Readonly<Record<WasmLoadPath, WasmLoadCost>> = {
 };
 
 /**
- * llama.cpp (wllama) on WASM: the renderer's memory over the bytes of the GGUF file, with the model
- * loaded and answering (n_ctx 1024). wllama places the file in its heap and maps the weights there
- * without a copy, so the file is held about once, plus the KV cache, compute buffers and the page.
- * Measured on the 2-core bench VM (Chromium 156, wllama 3.8.1, 2 threads) on Qwen3-0.6B-shaped
- * files: 618 MiB for the 426 MB Q4_K file (1.52×), 903 MiB for the 802 MB Q8_0 file (1.18×). The
- * larger ratio is kept: the page and the KV cache weigh more beside a small file. wllama's build is
- * memory64, so unlike onnxruntime-web's it is not bound by a 4 GiB heap.
+ * llama.cpp (wllama) on WASM: the renderer's peak memory while the model loads and answers, as a
+ * fixed part plus a part per byte of the GGUF file. llama.cpp reads the weights into its own
+ * memory once (no copy stays in JS); beside them sit the page and wllama's runtime, the KV cache
+ * (4096 tokens, 8-bit where the heads allow) and the compute buffers. Measured on the 2-core
+ * bench VM (Chromium 156, wllama 3.13.0, 2 threads, n_ctx 4096) on Qwen3-0.6B-shaped files, the
+ * highest of two warm loads each: 1210 MiB for the 426 MB Q4_K file, 1591 MiB for the 802 MB
+ * Q8_0 file; the line through both, rounded up. wllama's build is memory64, so unlike
+ * onnxruntime-web's it is not bound by a 4 GiB heap.
  */
 export const LLAMACPP_LOAD_COST = {
-  peakPerFileByte: 1.52,
-  source: 'Qwen3-0.6B-shaped GGUF in wllama: 618 MiB renderer PSS for a 426 MB Q4_K file, 903 MiB for an 802 MB Q8_0 file',
+  fixedBytes: 780 * 2 ** 20,
+  perFileByte: 1.07,
+  source: 'Qwen3-0.6B-shaped GGUF in wllama 3.13.0 (n_ctx 4096): 1210 MiB renderer PSS for a 426 MB Q4_K file, 1591 MiB for an 802 MB Q8_0 file',
 } as const;
+
+/** The renderer memory llama.cpp needs for a GGUF file of `fileBytes` (see LLAMACPP_LOAD_COST). */
+export function llamaCppPeakBytes(fileBytes: number): number {
+  return LLAMACPP_LOAD_COST.fixedBytes + fileBytes * LLAMACPP_LOAD_COST.perFileByte;
+}
 
 /**
  * Bytes per weight of the GGUF file a dtype names: Q8_0 stores 32 int8 weights and an fp16 scale
@@ -216,11 +223,11 @@ export function fitVerdict(input: FitInput, budget: DeviceBudget): FitVerdict {
   // so loading briefly needs it twice. On WASM the measured peak per weight byte says it.
   let ram = 2 * weights;
   if (backend === 'wasm' && llamacpp) {
-    ram = Math.max(weights * LLAMACPP_LOAD_COST.peakPerFileByte, weights + kv);
+    ram = Math.max(llamaCppPeakBytes(weights), weights + kv);
     checks.push({
       kind: 'wasm-heap',
       status: 'ok',
-      message: `≈ ${b(ram)} of WASM memory: ${b(weights)} GGUF file × ${LLAMACPP_LOAD_COST.peakPerFileByte} (mapped once) or with ${b(kv)} of KV cache at ${input.contextTokens} tokens; llama.cpp's memory64 build is not bound by the 4 GiB heap.`,
+      message: `≈ ${b(ram)} of WASM memory: ${b(weights)} GGUF file × ${LLAMACPP_LOAD_COST.perFileByte} + ${b(LLAMACPP_LOAD_COST.fixedBytes)} (page, runtime, 4096-token KV cache, buffers), or with ${b(kv)} of KV cache at ${input.contextTokens} tokens; llama.cpp's memory64 build is not bound by the 4 GiB heap.`,
     });
   } else if (backend === 'wasm') {
     const load = wasmLoadNeeds(weights, shape, dtype, input.wasmLoadPath ?? STORED_MODEL_WASM_LOAD_PATH);
