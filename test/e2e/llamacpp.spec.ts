@@ -82,3 +82,32 @@ test('a stored GGUF model loads into llama.cpp and answers after an offline relo
   expectOnlyHosts(watchers.requests, [baseURL!, MIRROR]);
   expect(watchers.consoleErrors).toEqual([]);
 });
+
+test('a warm GGUF load shows where its time went, and reads the stored weights once', async ({ page }) => {
+  const model = 'fixtures/tiny-qwen3-gguf';
+  await openApp(page, model);
+  await loadModel(page);
+  // Warm: a new page on the stored file, nothing fetched.
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Load model' })).toBeEnabled();
+  await loadModel(page);
+  await expect(page.getByTestId('model-ready')).toContainText(model);
+
+  const phases = page.getByRole('region', { name: 'Metrics' }).getByTestId('load-phases');
+  await expect(phases).toHaveText(/^store read .+, tokenizer .+, runtime start .+, sessions .+, warm-up .+$/);
+  const metrics = JSON.parse((await phases.getAttribute('data-phases')) ?? 'null') as {
+    bytes: number;
+    fetchedBytes: number;
+    storeBytesRead: { header: number; model: number; weights: number };
+  };
+  expect(metrics.fetchedBytes).toBe(0);
+  const read = metrics.storeBytesRead;
+  // The app reads the header (vocabulary, chat template, architecture), at most the file once.
+  expect(read.header).toBeGreaterThan(0);
+  expect(read.header).toBeLessThanOrEqual(metrics.bytes);
+  // llama.cpp reads the weights into its own memory once: a second pass over them (a hash, a copy
+  // in JS memory, a re-read) would take more than the file holds.
+  expect(read.weights).toBeGreaterThan(0);
+  expect(read.weights).toBeLessThanOrEqual(metrics.bytes);
+  expect(read.model).toBeGreaterThanOrEqual(read.weights);
+});

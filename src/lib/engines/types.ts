@@ -170,6 +170,12 @@ export interface LoadMetrics extends Partial<Omit<LoadPhases, 'warmupMs'>> {
   bytes: number;
   /** Bytes that came over the network this time: 0 when the model was already stored. */
   fetchedBytes: number;
+  /**
+   * Bytes read back out of the model store, by phase, where the engine counts them (llama.cpp):
+   * the app's read of the file's header, and the runtime's own load of the model; `weights` are
+   * the bytes of all reads that began in the tensor data (one pass over the weights is their size).
+   */
+  storeBytesRead?: { header: number; model: number; weights: number };
 }
 
 export interface GenerationMetrics {

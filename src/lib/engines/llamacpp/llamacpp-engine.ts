@@ -31,6 +31,7 @@ import { templateTakesTools, toWllamaMessages } from './llamacpp-chat-request';
 import { LlamaCppAnswerText, type LlamaCppDelta } from './llamacpp-answer-text';
 import { splitByVocabulary, topTokenOf, vocabularyOf } from './llamacpp-top-tokens';
 import { readGgufHeader } from '../../models/gguf/gguf-reader';
+import { wasmMemoryParams } from './llamacpp-memory';
 
 /**
  * The context llama.cpp is started with: the model's own where smaller. Its KV cache is allocated
@@ -38,6 +39,9 @@ import { readGgufHeader } from '../../models/gguf/gguf-reader';
  * 4096 is what WebLLM's builds are compiled for, so the two read alike.
  */
 export const LLAMA_CPP_CONTEXT = 4096;
+
+/** What wllama logs once its runtime is up, just before llama.cpp loads the model. */
+const WLLAMA_LOADING_LINE = 'Loading model...';
 
 interface Loaded {
   wllama: Wllama;
@@ -89,7 +93,15 @@ export class LlamaCppEngine implements Engine {
     // went is only said there. Warnings and errors still reach the console.
     const log = new LlamaCppLoadLog();
     const add = (...parts: unknown[]) => log.add(...parts);
-    const wllama = new Wllama({ default: this.wasmUrl }, { suppressNativeLog: false, logger: { debug: add, log: add, warn: console.warn, error: console.error } });
+    // wllama starts its WebAssembly and threads, then says "Loading model..." and has llama.cpp
+    // read the file: that line splits the runtime's start from the model's load.
+    let modelLoadFrom: number | null = null;
+    const debug = (...parts: unknown[]) => {
+      if (modelLoadFrom === null && parts[0] === WLLAMA_LOADING_LINE) modelLoadFrom = performance.now();
+      add(...parts);
+    };
+    const runtimeFrom = performance.now();
+    const wllama = new Wllama({ default: this.wasmUrl }, { suppressNativeLog: false, logger: { debug, log: add, warn: console.warn, error: console.error } });
     // Without this wllama fetches a "compat" build from a CDN for some browsers.
     wllama.setCompat(null);
     const contextLength = Math.min(stored.info.contextLength ?? LLAMA_CPP_CONTEXT, LLAMA_CPP_CONTEXT);
@@ -98,6 +110,7 @@ export class LlamaCppEngine implements Engine {
       // Every layer on the GPU with WebGPU, none on WASM (wllama would offload whenever navigator.gpu exists).
       n_gpu_layers: backend === 'webgpu' ? 999 : 0,
       n_ctx: contextLength,
+      ...(backend === 'wasm' ? wasmMemoryParams(stored.heads) : {}),
       // The model's own text, think blocks and tool calls included, as the other engines stream it:
       // the app splits thinking and reads tool calls itself.
       reasoning_format: 'none',
@@ -116,6 +129,7 @@ export class LlamaCppEngine implements Engine {
       throw noGpuLayersError(model.repoId, gpuLayers, await describeAdapter());
     }
     const done = performance.now();
+    const modelLoadStart = modelLoadFrom ?? runtimeFrom;
     const runtime: RuntimeInfo = {
       backend,
       dtype,
@@ -139,6 +153,14 @@ export class LlamaCppEngine implements Engine {
         totalMs: done - started,
         bytes: stored.totalBytes,
         fetchedBytes: stored.fetchedBytes,
+        // The shared phase words, for llama.cpp: its files opened in the store, the GGUF header read
+        // (vocabulary and chat template live there), wllama's WebAssembly and threads started, and
+        // llama.cpp's own load (the weights read out of the store, the KV cache allocated, its warm-up).
+        storeReadMs: stored.timings.openMs + stored.timings.manifestMs,
+        tokenizerMs: stored.timings.headerMs,
+        engineStartMs: modelLoadStart - runtimeFrom,
+        sessionCreateMs: done - modelLoadStart,
+        storeBytesRead: { header: stored.headerBytesRead, model: stored.reads.bytes - stored.headerBytesRead, weights: stored.reads.tensorBytes },
       },
     };
   }
