@@ -25,6 +25,12 @@ function variant(over: Partial<EngineVariant> & Pick<EngineVariant, 'repoId' | '
 const auto = { override: null, picked: ONNX };
 
 describe('chooseEngine', () => {
+  it('says a build is the only one that runs here when the others cannot (WebLLM without WebGPU)', () => {
+    const webllm = variant({ repoId: 'mlc/Qwen3-0.6B', engine: 'webllm', unavailable: 'WebLLM needs WebGPU.' });
+    const choice = chooseEngine([variant({ repoId: ONNX, engine: 'transformers', predicted: 0.2 }), webllm], auto);
+    expect(choice.headline).toBe('The only build that runs here: 0.2 tok/s predicted.');
+  });
+
   it('takes the build measured fastest here, whichever engine it is, and says the numbers', () => {
     const choice = chooseEngine(
       [variant({ repoId: ONNX, engine: 'transformers', measured: 3.8 }), variant({ repoId: GGUF, engine: 'llamacpp', measured: 5.3 })],

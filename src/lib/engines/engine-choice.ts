@@ -130,7 +130,9 @@ export function chooseEngine(variants: readonly EngineVariant[], options: Engine
     const others = rated.filter((v) => v !== best);
     why =
       others.length === 0
-        ? `${speedWords(best)}.`
+        ? fitting.length === 1
+          ? `the only build that ${runnable.length > 1 ? 'fits' : 'runs'} here: ${speedWords(best)}.`
+          : `${speedWords(best)}.`
         : `the fastest here: ${speedWords(best)}, against ${others.map((v) => `${speedWords(v)} for ${describeVariant(v)}`).join(', ')}.`;
   }
   const missing = unrated.map((e) => `${ENGINE_NAMES[e]} not measured here yet: Measure this device in Models, or run it once.`);
