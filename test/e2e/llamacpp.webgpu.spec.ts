@@ -15,7 +15,7 @@ test('a GGUF on WebGPU reports where llama.cpp put its layers, and answers', asy
   const watchers = watch(page);
   await openApp(page, MODEL);
   const shaderF16 = await page.evaluate(async () => {
-    const adapter = await (navigator as Navigator & { gpu?: GPU }).gpu?.requestAdapter();
+    const adapter = await (navigator as Navigator & { gpu?: { requestAdapter(): Promise<{ features: ReadonlySet<string> } | null> } }).gpu?.requestAdapter();
     return adapter?.features.has('shader-f16') ?? false;
   });
   await chooseBackend(page, 'WebGPU');

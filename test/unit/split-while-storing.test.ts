@@ -65,7 +65,7 @@ async function splitAfterStoring(bytes: Buffer): Promise<{ graph: Buffer; data: 
   const cache = new MemoryCache();
   const store = new ModelStore(cache as unknown as Cache);
   const location: ModelLocation = { hub: 'http://hub.test', repoId: REPO, revision: 'main' };
-  await store.put(store.fileUrl(location, WEIGHTS), new Blob([bytes]), 'application/octet-stream', null);
+  await store.put(store.fileUrl(location, WEIGHTS), new Blob([new Uint8Array(bytes)]), 'application/octet-stream', null);
   const outcome = await splitStoredFile(store, location, WEIGHTS, bytes.length);
   expect(outcome.split).not.toBeNull();
   return { graph: (await storedBytes(cache, store.fileUrl(location, WEIGHTS)))!, data: (await storedBytes(cache, store.fileUrl(location, `${WEIGHTS}_data`)))! };

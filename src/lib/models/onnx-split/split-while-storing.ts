@@ -47,6 +47,10 @@ export function openSplittingWriter(store: ModelStore, target: SplittingTarget):
   splitting.catch((error: unknown) => {
     failure ??= { error };
   });
+  // A function, not inline checks: `failure` is set by a callback, which control-flow narrowing can't see.
+  const throwIfFailed = (): void => {
+    if (failure) throw failure.error;
+  };
   const splitError = async (fallback: unknown): Promise<never> => {
     await splitting;
     throw fallback;
@@ -57,9 +61,9 @@ export function openSplittingWriter(store: ModelStore, target: SplittingTarget):
       return split;
     },
     async write(chunk) {
-      if (failure) throw failure.error;
+      throwIfFailed();
       await input.ready.catch(splitError);
-      if (failure) throw failure.error;
+      throwIfFailed();
       void input.write(chunk).catch(() => {});
     },
     async close() {
