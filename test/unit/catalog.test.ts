@@ -268,6 +268,14 @@ describe('LLAMACPP_CATALOG', () => {
     return names.filter((name) => wasm.includes(Buffer.from(`\0${name}\0`)));
   }
 
+  it('offers Qwen3 0.6B and 1.7B, Qwen3.5 0.8B and 2B as GGUF in both Q8_0 and Q4_K_M', () => {
+    for (const onnx of ['Qwen3-0.6B-ONNX', 'Qwen3-1.7B-ONNX', 'Qwen3.5-0.8B-ONNX-OPT', 'Qwen3.5-2B-ONNX-OPT']) {
+      const files = LLAMACPP_CATALOG.filter((entry) => entry.sameModelAs === `onnx-community/${onnx}`).flatMap((entry) => Object.values(entry.ggufFiles).flat());
+      expect(files.some((file) => /-Q8_0\.gguf$/.test(String(file))), `${onnx}: a Q8_0 file`).toBe(true);
+      expect(files.some((file) => /-Q4_K_M\.gguf$/.test(String(file))), `${onnx}: a Q4_K_M file`).toBe(true);
+    }
+  });
+
   it('offers Qwen3.5 0.8B and 2B as GGUF in Q4_K_M and Q8_0, said to run text only, each tied to its ONNX build', async () => {
     const builds = ['0.8B', '2B'].map((size) => LLAMACPP_CATALOG.find((entry) => entry.sameModelAs === `onnx-community/Qwen3.5-${size}-ONNX-OPT`));
     for (const entry of builds) {

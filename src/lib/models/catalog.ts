@@ -450,6 +450,14 @@ export const LLAMACPP_CATALOG: readonly LlamaCppCatalogEntry[] = [
     ggufFiles: { q8: 'Qwen3-1.7B-Q8_0.gguf' },
     strengths: "Qwen's own 1.7B GGUF in 8-bit: better reasoning than 0.6B, about 1.8 GB.",
   }),
+  ggufBuild({
+    repoId: 'unsloth/Qwen3-1.7B-GGUF',
+    label: 'Qwen3 1.7B (GGUF Q4_K_M, llama.cpp)',
+    sameModelAs: 'onnx-community/Qwen3-1.7B-ONNX',
+    modelType: 'qwen3',
+    ggufFiles: { q4: 'Qwen3-1.7B-Q4_K_M.gguf', q8: 'Qwen3-1.7B-Q8_0.gguf' },
+    strengths: 'Qwen3 1.7B in 4-bit K-quants: about 1.1 GB, half the memory of the 8-bit file.',
+  }),
   // No GGUF of Qwen3.5 0.8B or 2B from Qwen itself was found; unsloth's are the ones llama.cpp users
   // deploy (architecture `qwen35`, compiled into wllama 3.13.0's llama.cpp). The file names follow
   // unsloth's naming (`Qwen3.5-4B-Q4_K_M.gguf` in its 4B repo) and were not checked against these
