@@ -48,7 +48,7 @@ test('two models on WASM finish with numbers and a chart; a wrong model id gives
   await expect(page.getByRole('progressbar', { name: BENCHMARK.progress })).toHaveCount(0);
 
   const rows = await tableRows(page);
-  expect(rows.map((r) => `${r.cells[0]} ${r.cells[3]} ${r.status}`)).toEqual([
+  expect(rows.map((r) => `${r.cells[0]} ${r.cells[4]} ${r.status}`)).toEqual([
     'fixtures/tiny-qwen3 short done',
     'fixtures/tiny-qwen3 medium done',
     'fixtures/tiny-qwen3 long done',
@@ -60,10 +60,11 @@ test('two models on WASM finish with numbers and a chart; a wrong model id gives
     'fixtures/tiny-glm long done',
   ]);
   for (const row of rows.filter((r) => r.status === 'error')) {
-    expect(row.cells[4]).toContain('ModelNotFoundError: Model "fixtures/no-such-model" was not found');
+    expect(row.cells[5]).toContain('ModelNotFoundError: Model "fixtures/no-such-model" was not found');
   }
   for (const { cells } of rows.filter((r) => r.status === 'done')) {
-    const [model, backend, dtype, size, promptTokens, load, ttft, prefill, decode] = cells;
+    const [model, engine, backend, dtype, size, promptTokens, load, ttft, prefill, decode] = cells;
+    expect(engine, model).toBe('ONNX');
     expect(backend, model).toBe('WASM');
     expect(dtype, model).toBe('q8');
     const [low, high] = TOKEN_BANDS[size];
@@ -119,7 +120,7 @@ test('Cancel stops a run mid-answer and says so; no partial figures are shown', 
   const rows = await tableRows(page);
   expect(rows.map((r) => r.status)).toEqual(['done', 'cancelled', 'cancelled']);
   for (const row of rows.filter((r) => r.status === 'cancelled')) {
-    expect(row.cells[4]).toBe('Cancelled: Cancelled before this case finished; no figures were kept.');
+    expect(row.cells[5]).toBe('Cancelled: Cancelled before this case finished; no figures were kept.');
   }
   // Nothing keeps running after the cancel: the progress stays gone.
   await page.waitForTimeout(1500);

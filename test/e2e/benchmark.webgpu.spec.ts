@@ -14,11 +14,11 @@ test('one model over WASM and WebGPU gives a measured row per backend and prompt
   await expect(page.getByTestId('benchmark-message')).toHaveText('Benchmark finished: 6 of 6 cases measured.', { timeout: 280_000 });
 
   const rows = await tableRows(page);
-  expect(rows.map((r) => `${r.cells[1]} ${r.cells[3]} ${r.status}`).sort()).toEqual(
+  expect(rows.map((r) => `${r.cells[2]} ${r.cells[4]} ${r.status}`).sort()).toEqual(
     ['WASM short done', 'WASM medium done', 'WASM long done', 'WebGPU short done', 'WebGPU medium done', 'WebGPU long done'].sort(),
   );
   for (const { cells } of rows) {
-    const [, backend, , size, , load, ttft, prefill, decode] = cells;
+    const [, , backend, , size, , load, ttft, prefill, decode] = cells;
     for (const [name, cell] of Object.entries({ load, ttft, prefill, decode })) {
       expect(leadingNumber(cell), `${backend} ${size} ${name}: "${cell}"`).toBeGreaterThan(0);
     }

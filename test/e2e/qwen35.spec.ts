@@ -183,13 +183,13 @@ test('the Benchmark view measures the tiny Qwen3.5 on WASM: a row per prompt siz
   await expect(page.getByTestId('benchmark-message')).toHaveText('Benchmark finished: 3 of 3 cases measured.', { timeout: 280_000 });
 
   const rows = await tableRows(page);
-  expect(rows.map((r) => `${r.cells[0]} ${r.cells[1]} ${r.cells[2]} ${r.cells[3]} ${r.status}`)).toEqual([
-    'fixtures/tiny-qwen35 WASM q8 short done',
-    'fixtures/tiny-qwen35 WASM q8 medium done',
-    'fixtures/tiny-qwen35 WASM q8 long done',
+  expect(rows.map((r) => `${r.cells[0]} ${r.cells[1]} ${r.cells[2]} ${r.cells[3]} ${r.cells[4]} ${r.status}`)).toEqual([
+    'fixtures/tiny-qwen35 ONNX WASM q8 short done',
+    'fixtures/tiny-qwen35 ONNX WASM q8 medium done',
+    'fixtures/tiny-qwen35 ONNX WASM q8 long done',
   ]);
   for (const { cells } of rows) {
-    const [, , , size, promptTokens, load, ttft, prefill, decode] = cells;
+    const [, , , , size, promptTokens, load, ttft, prefill, decode] = cells;
     expect(Number(promptTokens), `${size} prompt tokens`).toBeGreaterThan(0);
     for (const [name, cell] of Object.entries({ load, ttft, prefill, decode })) {
       expect(leadingNumber(cell), `${size} ${name}: "${cell}"`).toBeGreaterThan(0);
