@@ -4,37 +4,12 @@
 import { describe, expect, it } from 'vitest';
 import { outlookModelOf, outlookRow, type OutlookInput } from '../../src/lib/hardware/device-outlook';
 import { findCatalogEntry, validateCatalogEntry, type CatalogEntry } from '../../src/lib/models/catalog';
-import type { DeviceCapabilities } from '../../src/lib/engines/backend-selection';
-import type { LlamaCppProbeResult } from '../../src/lib/hardware/probe/llamacpp-probe-runner';
+import { cpuOnly, llamaCppProbe } from './support/probe-results';
 import { estimateModelBytes, type DeviceBudget } from '../../src/lib/hardware/fit-verdict';
 
-const CPU_ONLY: DeviceCapabilities = {
-  webgpu: { available: false, shaderF16: false, isFallbackAdapter: false, detail: 'no adapter' },
-  crossOriginIsolated: true,
-  hardwareConcurrency: 8,
-};
-
-const LLAMA_PROBE: LlamaCppProbeResult = {
-  backend: 'wasm',
-  wllamaVersion: 'test',
-  threads: 8,
-  takenAt: '2026-12-07T00:00:00.000Z',
-  durationMs: 4000,
-  perTokenMs: 1,
-  perVocabEntryNs: 20,
-  // A desktop's memory bandwidth: a 2.6 GB file read per token at 40 GB/s is ≈ 15 tokens/s.
-  decodeBytesPerSecond: { Q4_K: 40e9, Q8_0: 50e9 },
-  prefillGflops: { Q4_K: 10, Q8_0: 12 },
-  setup: {
-    width: { hiddenSize: 1024, intermediateSize: 3072, numHeads: 16, numKvHeads: 8, headDim: 128, vocabSize: 512 },
-    layers: { Q4_K: 8, Q8_0: 4 },
-    promptTokens: 23,
-    decodeTokens: 8,
-    repeats: 3,
-    decodeWeightBytes: {},
-    decodeMsPerToken: {},
-  },
-};
+const CPU_ONLY = cpuOnly(8);
+// A desktop's memory bandwidth: a 2.6 GB file read per token at 40 GB/s is ≈ 15 tokens/s.
+const LLAMA_PROBE = llamaCppProbe({ threads: 8, decodeBytesPerSecond: { Q4_K: 40e9, Q8_0: 50e9 } });
 
 const BUDGET: DeviceBudget = { maxBufferSize: null, maxStorageBufferBindingSize: null, gpuMemoryBytes: null, deviceMemoryBytes: 16 * 2 ** 30, storageFreeBytes: 50 * 2 ** 30 };
 

@@ -6,46 +6,18 @@ import { flushSync } from 'svelte';
 import { HardwareReportState } from '../../src/state/hardware-report.svelte';
 import { collectHardwareReport, type HardwareEnvironment } from '../../src/lib/hardware/hardware-report';
 import { probeFigures, probeFiguresName } from '../../src/lib/hardware/probe-figures';
-import type { ProbeResult } from '../../src/lib/hardware/probe/probe-runner';
-import type { LlamaCppProbeResult } from '../../src/lib/hardware/probe/llamacpp-probe-runner';
+import { llamaCppProbe, onnxProbe } from './support/probe-results';
 
 const GIB = 2 ** 30;
 
-const ONNX_PROBE: ProbeResult = {
-  backend: 'wasm',
-  ortVersion: 'test',
-  threads: 2,
-  takenAt: '2026-12-07T00:00:00.000Z',
-  durationMs: 3000,
-  perRunMs: 0.2,
-  perOpMs: 0.01,
-  perTensorMs: 0.005,
-  tensorBytesPerSecond: 5e9,
-  bandwidth: { q8: 3 * GIB, q4: 0.5 * GIB, fp32: 4 * GIB },
-  matmulGflops: { q8: 20, q4: 5, fp32: 10 },
-  setup: { matrix: [1024, 4096], weightBytes: {}, batch: [32, 512], opChain: 200, tensors: 16 },
-};
+const ONNX_PROBE = onnxProbe({ bandwidth: { q8: 3 * GIB, q4: 0.5 * GIB, fp32: 4 * GIB } });
 
-const LLAMA_PROBE: LlamaCppProbeResult = {
-  backend: 'wasm',
+const LLAMA_PROBE = llamaCppProbe({
   wllamaVersion: '3.13.0',
-  threads: 2,
   takenAt: '2026-12-07T00:01:00.000Z',
-  durationMs: 4000,
   perTokenMs: 1.5,
-  perVocabEntryNs: 20,
   decodeBytesPerSecond: { Q4_K: 2 * GIB, Q8_0: 3.5 * GIB },
-  prefillGflops: { Q4_K: 10, Q8_0: 12 },
-  setup: {
-    width: { hiddenSize: 1024, intermediateSize: 3072, numHeads: 16, numKvHeads: 8, headDim: 128, vocabSize: 512 },
-    layers: { Q4_K: 8, Q8_0: 4 },
-    promptTokens: 23,
-    decodeTokens: 8,
-    repeats: 3,
-    decodeWeightBytes: {},
-    decodeMsPerToken: {},
-  },
-};
+});
 
 const env: HardwareEnvironment = {
   navigator: { hardwareConcurrency: 2, userAgent: 'test' },

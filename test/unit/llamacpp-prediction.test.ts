@@ -4,9 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { decodeSpeedFact, outlookModelOf, outlookRow, LLAMACPP_NOT_PROBED, type OutlookInput } from '../../src/lib/hardware/device-outlook';
 import { findCatalogEntry, LLAMACPP_CATALOG, type CatalogEntry } from '../../src/lib/models/catalog';
-import type { DeviceCapabilities } from '../../src/lib/engines/backend-selection';
-import type { ProbeResult } from '../../src/lib/hardware/probe/probe-runner';
 import type { LlamaCppProbeResult } from '../../src/lib/hardware/probe/llamacpp-probe-runner';
+import { cpuOnly, llamaCppProbe, onnxProbe } from './support/probe-results';
 import { CATALOG_SHAPES } from '../../src/lib/hardware/model-shapes';
 import { GGUF_BYTES_PER_WEIGHT } from '../../src/lib/hardware/fit-verdict';
 import {
@@ -16,48 +15,10 @@ import {
   predictLlamaCppPrefill,
 } from '../../src/lib/hardware/llamacpp-speed-prediction';
 
-const CPU_ONLY: DeviceCapabilities = {
-  webgpu: { available: false, shaderF16: false, isFallbackAdapter: false, detail: 'no adapter' },
-  crossOriginIsolated: true,
-  hardwareConcurrency: 2,
-};
-
-const ONNX_PROBE: ProbeResult = {
-  backend: 'wasm',
-  ortVersion: 'test',
-  threads: 2,
-  takenAt: '2026-12-07T00:00:00.000Z',
-  durationMs: 3000,
-  perRunMs: 0.2,
-  perOpMs: 0.01,
-  perTensorMs: 0.005,
-  tensorBytesPerSecond: 5e9,
-  bandwidth: { q8: 3e9, q4: 0.4e9, fp32: 4e9 },
-  matmulGflops: { q8: 20, q4: 5, fp32: 10 },
-  setup: { matrix: [1024, 4096], weightBytes: {}, batch: [32, 512], opChain: 200, tensors: 16 },
-};
-
+const CPU_ONLY = cpuOnly(2);
+const ONNX_PROBE = onnxProbe();
 /** Round figures: Q4_K read at 2 GB/s, Q8_0 at 3 GB/s, 1 ms a token apart from weights, 20 ns a vocabulary entry. */
-const LLAMA_PROBE: LlamaCppProbeResult = {
-  backend: 'wasm',
-  wllamaVersion: 'test',
-  threads: 2,
-  takenAt: '2026-12-07T00:00:00.000Z',
-  durationMs: 4000,
-  perTokenMs: 1,
-  perVocabEntryNs: 20,
-  decodeBytesPerSecond: { Q4_K: 2e9, Q8_0: 3e9 },
-  prefillGflops: { Q4_K: 10, Q8_0: 12 },
-  setup: {
-    width: { hiddenSize: 1024, intermediateSize: 3072, numHeads: 16, numKvHeads: 8, headDim: 128, vocabSize: 512 },
-    layers: { Q4_K: 8, Q8_0: 4 },
-    promptTokens: 23,
-    decodeTokens: 8,
-    repeats: 3,
-    decodeWeightBytes: {},
-    decodeMsPerToken: {},
-  },
-};
+const LLAMA_PROBE = llamaCppProbe();
 
 function input(overrides: Partial<OutlookInput> = {}): OutlookInput {
   return {
