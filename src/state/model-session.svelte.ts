@@ -206,25 +206,9 @@ export class ModelSession {
       void navigator.storage?.persist?.().catch(() => false);
       const model: ModelRef = { engine: 'transformers', repoId, revision: REVISION, hub };
       const options: LoadOptions = { wasmThreads: decision.threads.value, listing: inspection.files, ort: ortOverridesFromQuery(globalThis.location?.search ?? '') };
-      let result: LoadResult;
-      try {
-        result = await this.#loadInWorker(seq, model, decision, options);
-      } catch (error) {
-        if (seq !== this.#loadSeq || decision.backend.value !== 'webgpu' || !this.settings.fallbackToWasm) throw error;
-        if (!webGpuFailureWorthFallback(error)) throw error;
-        // A failed WebGPU session can leave the device in a bad state: retry in a fresh worker.
-        this.#worker.terminate();
-        const failure = summarizeError(error);
-        const wasmDecision: LoadDecision = {
-          backend: { value: 'wasm', reason: `WebGPU failed to load the model (${failure.message}); fell back to WASM.` },
-          dtype: chooseDtype('wasm', caps, inspection.dtypes, request.dtypeOverride),
-          threads: decision.threads,
-        };
-        this.decision = wasmDecision;
-        this.progress = null;
-        this.fallback = `WebGPU couldn't load ${repoId} (${failure.name}: ${failure.message}). Running it on WASM (CPU) instead.`;
-        result = await this.#loadInWorker(seq, model, wasmDecision, options);
-      }
+      const result = await this.#loadFallingBackToWasm(seq, model, decision, options, () =>
+        chooseDtype('wasm', caps, inspection.dtypes, request.dtypeOverride),
+      );
       // The load stored the model (or more of it): what the next lookup says has changed.
       this.lookups.forget(repoId, hub);
       if (seq !== this.#loadSeq) return;
@@ -300,24 +284,37 @@ export class ModelSession {
       void navigator.storage?.persist?.().catch(() => false);
       const model: ModelRef = { engine: 'llamacpp', repoId: request.repoId, revision: REVISION, hub: request.hub };
       const options: LoadOptions = { wasmThreads: decision.threads.value, listing: plan.listing, gguf: { files: plan.files } };
-      let result: LoadResult;
-      try {
-        result = await this.#loadInWorker(seq, model, decision, options);
-      } catch (error) {
-        if (seq !== this.#loadSeq || backend.value !== 'webgpu' || !this.settings.fallbackToWasm || !webGpuFailureWorthFallback(error)) throw error;
-        // The same stored GGUF file on llama.cpp's CPU backend, in a fresh worker.
-        this.#worker.terminate();
-        const failure = summarizeError(error);
-        this.decision = { ...decision, backend: { value: 'wasm', reason: `WebGPU failed to load the model (${failure.message}); fell back to WASM.` } };
-        this.progress = null;
-        this.fallback = `WebGPU couldn't load ${request.repoId} (${failure.name}: ${failure.message}). Running it on WASM (CPU) instead.`;
-        result = await this.#loadInWorker(seq, model, this.decision, options);
-      }
+      // The same stored GGUF file on llama.cpp's CPU backend.
+      const result = await this.#loadFallingBackToWasm(seq, model, decision, options, () => decision.dtype);
       if (seq !== this.#loadSeq) return;
       this.#ready(request.repoId, result);
     } catch (error) {
       if (seq !== this.#loadSeq) return;
       this.#failed(error);
+    }
+  }
+
+  /**
+   * Loads in the worker; should WebGPU fail in a way WASM may not (and the settings allow a retry),
+   * the model loads again on WASM with the weights `wasmDtype` picks there, in a fresh worker: a
+   * failed WebGPU session can leave the device in a bad state.
+   */
+  async #loadFallingBackToWasm(seq: number, model: ModelRef, decision: LoadDecision, options: LoadOptions, wasmDtype: () => Choice<Dtype>): Promise<LoadResult> {
+    try {
+      return await this.#loadInWorker(seq, model, decision, options);
+    } catch (error) {
+      if (seq !== this.#loadSeq || decision.backend.value !== 'webgpu' || !this.settings.fallbackToWasm || !webGpuFailureWorthFallback(error)) throw error;
+      this.#worker.terminate();
+      const failure = summarizeError(error);
+      const wasmDecision: LoadDecision = {
+        backend: { value: 'wasm', reason: `WebGPU failed to load the model (${failure.message}); fell back to WASM.` },
+        dtype: wasmDtype(),
+        threads: decision.threads,
+      };
+      this.decision = wasmDecision;
+      this.progress = null;
+      this.fallback = `WebGPU couldn't load ${model.repoId} (${failure.name}: ${failure.message}). Running it on WASM (CPU) instead.`;
+      return this.#loadInWorker(seq, model, wasmDecision, options);
     }
   }
 
