@@ -1,11 +1,12 @@
 // Plumbing shared by the bench sections: browsers, servers, child processes, medians.
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium } from '@playwright/test';
 import type { Backend } from '../../src/lib/engines/types';
 import { median } from '../../src/lib/metrics/statistics';
+import { withTimeLimit } from './time-limit';
 
 export const APP_PORT = 4273;
 export const BARE_PORT = 4274;
@@ -109,18 +110,13 @@ export const loadAverage = (): number => Number(os.loadavg()[0].toFixed(2));
 
 /** Runs a command to its end (a build); one still running after `limitMs` is stopped and fails the run. */
 export function runCommand(command: string, args: string[], limitMs = 15 * 60_000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: 'inherit' });
-    const timer = setTimeout(() => {
-      child.kill('SIGTERM');
-      reject(new Error(`${command} ${args.join(' ')} did not finish in ${Math.round(limitMs / 1000)} s`));
-    }, limitMs);
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      if (code === 0) resolve();
-      else reject(new Error(`${command} ${args.join(' ')} exited ${code}`));
+  let child: ChildProcess | undefined;
+  const run = () =>
+    new Promise<void>((resolve, reject) => {
+      child = spawn(command, args, { stdio: 'inherit' });
+      child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} ${args.join(' ')} exited ${code}`))));
     });
-  });
+  return withTimeLimit(`${command} ${args.join(' ')}`, limitMs, run, async () => child?.kill('SIGTERM'));
 }
 
 export async function waitForHttp(url: string): Promise<void> {
