@@ -13,6 +13,7 @@ import type { MirrorServer } from '../mirror-server';
 import { openAppPage } from './app-page';
 import type { GenerationSetup } from './bare-page';
 import { loadAverage, profileOf } from './harness';
+import { mirrorTraffic, repoPath } from './load-section';
 import { type EngineVariant, type LlamaCppResult, type VariantResult, type VariantSample, ratiosByVariant, rotation, sampleProblems, summarizeVariant } from './llamacpp-report';
 import { sampleRendererMemory } from './renderer-memory';
 
@@ -46,12 +47,12 @@ export async function measureLlamaCpp(
       const app = await openAppPage(page, setupOf(variant));
       mirror.requests.length = 0;
       const load = await app.load();
-      const served = mirror.requests.filter((r) => r.bytes > 0);
-      const files = [...new Set(served.map((r) => r.path.slice(r.path.indexOf(`/${variant.model}/`) + variant.model.length + 2)))];
+      const fetched = mirrorTraffic(mirror);
+      const files = fetched.urls.map((u) => repoPath(u, variant.model));
       // The app picks the file from the Weights choice and the listing: it must be the one this row names.
       const missing = variant.files.filter((file) => !files.some((f) => f.endsWith(file)));
       if (missing.length > 0) throw new Error(`${variant.name}: the first load fetched ${files.join(', ')}, not ${missing.join(', ')}`);
-      coldLoads[variant.name] = { wallMs: load.wallMs, downloadMs: load.downloadMs, fetchedBytes: served.reduce((sum, r) => sum + r.bytes, 0), files };
+      coldLoads[variant.name] = { wallMs: load.wallMs, downloadMs: load.downloadMs, fetchedBytes: fetched.bytes, files };
       await page.close();
       progress(Object.assign(partial, { coldLoads }));
     }

@@ -61,10 +61,13 @@ interface Opened {
 const PAGE_CLOSE_LIMIT_MS = 20_000;
 
 /** Bytes the mirror served since its log was emptied, and the URLs that carried them. */
-function mirrorTraffic(mirror: MirrorServer) {
+export function mirrorTraffic(mirror: MirrorServer) {
   const served = mirror.requests.filter((r) => r.bytes > 0);
   return { bytes: served.reduce((sum, r) => sum + r.bytes, 0), urls: [...new Set(served.map((r) => `${mirror.url}${r.path}`))] };
 }
+
+/** A URL the mirror served, as a path in `model`'s repo ("onnx/model_quantized.onnx"). */
+export const repoPath = (url: string, model: string): string => url.slice(url.indexOf(`/${model}/`) + model.length + 2);
 
 /** The weight files' bytes on disk: the ONNX file of the dtype and its external data, if any. */
 export function weightBytes(fixturesDir: string, model: string, dtype: GenerationSetup['dtype']): number {
@@ -151,7 +154,7 @@ export async function measureLoad(appContext: BrowserContext, barePage: Page, mi
   const download = {
     app: { bytes: fetched.bytes, ms: cold.load.downloadMs, bytesPerSecond: (fetched.bytes * 1000) / cold.load.downloadMs },
     bare: { ...bareFetch, bytesPerSecond: (bareFetch.bytes * 1000) / bareFetch.ms },
-    files: fetched.urls.map((u) => u.slice(u.indexOf(`/${setup.model}/`) + setup.model.length + 2)),
+    files: fetched.urls.map((u) => repoPath(u, setup.model)),
   };
   step({ download, coldLoad: cold.load, downloadOverBareFetch: download.app.bytesPerSecond / download.bare.bytesPerSecond });
 
