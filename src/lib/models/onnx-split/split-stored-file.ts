@@ -45,11 +45,48 @@ export interface SplitFile {
  */
 export type SplitOutcome = { split: SplitFile } | { split: null; reason: string; final: boolean };
 
+/** Where a split puts a weight file: its graph at `url`, its weights at `dataPath`/`dataUrl` (`<path>_data`). */
+export interface SplitTarget {
+  path: string;
+  url: string;
+  dataPath: string;
+  dataUrl: string;
+}
+
 /**
- * Splits the model file read from `source` into the store: its weights to `<path>_data`, then its
- * graph to `<path>`. Whatever was stored at `<path>` stays until the data file is complete, so a
- * failure (not an ONNX model, a full disk, a closed tab) leaves the store as it was and comes back
- * as a reason instead of an error.
+ * Splits the model read from `source` into the store: its weights to the data file, then its
+ * graph to `target.url`. Whatever was stored at `target.url` stays until the data file is
+ * complete; on any failure (OnnxSplitError for a file the splitter can't handle) the data file is
+ * discarded and the error thrown.
+ */
+export async function splitToStore(
+  store: ModelStore,
+  target: SplitTarget,
+  source: ReadableStream<Uint8Array>,
+  onProgress?: (readBytes: number) => void,
+): Promise<SplitFile> {
+  const writer = store.openWriter(target.dataUrl, null, 'application/octet-stream', null);
+  let result;
+  try {
+    result = await splitOnnx(source, { dataFileName: target.dataPath.slice(target.dataPath.lastIndexOf('/') + 1), writeData: (piece) => writer.write(piece), onProgress });
+    await writer.close();
+  } catch (error) {
+    await writer.abort(error);
+    throw error;
+  }
+  try {
+    await store.put(target.url, new Blob([result.graph]), 'application/octet-stream', null);
+  } catch (error) {
+    // A data file with no graph beside it describes nothing, and beside the original it would make it look split.
+    await store.deleteUrls([target.dataUrl]).catch(() => {});
+    throw error;
+  }
+  return { graph: { path: target.path, size: result.graph.length }, data: { path: target.dataPath, size: result.dataBytes } };
+}
+
+/**
+ * splitToStore for the file `path` of a stored model, its failure (not an ONNX model, a full disk,
+ * a closed tab) leaving the store as it was and coming back as a reason instead of an error.
  */
 export async function splitIntoStore(
   store: ModelStore,
@@ -59,24 +96,12 @@ export async function splitIntoStore(
   onProgress?: (readBytes: number) => void,
 ): Promise<SplitOutcome> {
   const dataPath = dataPathOf(path);
-  const dataUrl = store.fileUrl(location, dataPath);
-  const writer = store.openWriter(dataUrl, null, 'application/octet-stream', null);
-  let result;
+  const target = { path, url: store.fileUrl(location, path), dataPath, dataUrl: store.fileUrl(location, dataPath) };
   try {
-    result = await splitOnnx(source, { dataFileName: dataPath.slice(dataPath.lastIndexOf('/') + 1), writeData: (piece) => writer.write(piece), onProgress });
-    await writer.close();
+    return { split: await splitToStore(store, target, source, onProgress) };
   } catch (error) {
-    await writer.abort(error);
     return { split: null, reason: `${path}: ${messageOf(error)}`, final: error instanceof OnnxSplitError };
   }
-  try {
-    await store.put(store.fileUrl(location, path), new Blob([result.graph]), 'application/octet-stream', null);
-  } catch (error) {
-    // The original is still there: a data file beside it would make it look split.
-    await store.deleteUrls([dataUrl]).catch(() => {});
-    return { split: null, reason: `${path}: ${messageOf(error)}`, final: false };
-  }
-  return { split: { graph: { path, size: result.graph.length }, data: { path: dataPath, size: result.dataBytes } } };
 }
 
 /**

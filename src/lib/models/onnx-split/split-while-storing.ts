@@ -5,8 +5,7 @@
 // download calls only once the whole original has matched its sha256: a damaged, cut or cancelled
 // download leaves neither behind.
 import type { ModelStore } from '../model-store';
-import { splitOnnx, type SplitResult } from './onnx-split';
-import type { SplitFile } from './split-stored-file';
+import { splitToStore, type SplitFile, type SplitTarget } from './split-stored-file';
 
 /**
  * How far the splitter may lag behind the writes before a write waits. The data file's own writer
@@ -14,15 +13,6 @@ import type { SplitFile } from './split-stored-file';
  * tensor's header byte by byte, then hands its weights on a chunk at a time).
  */
 const SPLITTER_SLACK_BYTES = 4 * 2 ** 20;
-
-export interface SplittingTarget {
-  /** The weight file's path (`onnx/model_quantized.onnx`) and the URL its graph is stored at. */
-  path: string;
-  url: string;
-  /** The data file's path (`onnx/model_quantized.onnx_data`) and URL. */
-  dataPath: string;
-  dataUrl: string;
-}
 
 /** Where a weight file's bytes go: write, then close to commit (or abort to discard). */
 export interface SplittingWriter {
@@ -34,14 +24,11 @@ export interface SplittingWriter {
   readonly split: SplitFile | null;
 }
 
-export function openSplittingWriter(store: ModelStore, target: SplittingTarget): SplittingWriter {
-  const data = store.openWriter(target.dataUrl, null, 'application/octet-stream', null);
+export function openSplittingWriter(store: ModelStore, target: SplitTarget): SplittingWriter {
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>(undefined, new ByteLengthQueuingStrategy({ highWaterMark: SPLITTER_SLACK_BYTES }));
   const input = writable.getWriter();
-  const splitting: Promise<SplitResult> = splitOnnx(readable, {
-    dataFileName: target.dataPath.slice(target.dataPath.lastIndexOf('/') + 1),
-    writeData: (piece) => data.write(piece),
-  });
+  // The split ends, and commits, only once the input is closed: in close().
+  const splitting: Promise<SplitFile> = splitToStore(store, target, readable);
   let failure: { error: unknown } | null = null;
   // A split that fails stops reading, which fails the next write with the split's own error.
   splitting.catch((error: unknown) => {
@@ -67,29 +54,14 @@ export function openSplittingWriter(store: ModelStore, target: SplittingTarget):
       void input.write(chunk).catch(() => {});
     },
     async close() {
-      if (failure) throw failure.error;
+      throwIfFailed();
       await input.close().catch(splitError);
-      let result: SplitResult;
-      try {
-        result = await splitting;
-        await data.close();
-      } catch (error) {
-        await data.abort(error);
-        throw error;
-      }
-      try {
-        await store.put(target.url, new Blob([result.graph]), 'application/octet-stream', null);
-      } catch (error) {
-        // A data file with no graph beside it describes nothing.
-        await store.deleteUrls([target.dataUrl]).catch(() => {});
-        throw error;
-      }
-      split = { graph: { path: target.path, size: result.graph.length }, data: { path: target.dataPath, size: result.dataBytes } };
+      split = await splitting;
     },
     async abort(reason) {
+      // The split, reading an aborted input, fails and discards its data file.
       await input.abort(reason).catch(() => {});
       await splitting.catch(() => {});
-      await data.abort(reason);
     },
   };
 }
