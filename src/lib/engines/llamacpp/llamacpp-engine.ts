@@ -175,7 +175,11 @@ export class LlamaCppEngine implements Engine {
     if (params.tools?.length && !templateTakesTools(loaded.chatTemplate)) {
       throw new ToolsUnsupportedError(`The chat template in ${loaded.model.repoId} has no place for tools; llama.cpp would describe them in its own generic words instead, so they were not sent.`);
     }
-    const run = this.#generate(loaded, messages, params, onEvent, interruptFlag);
+    return this.#exclusive(this.#generate(loaded, messages, params, onEvent, interruptFlag));
+  }
+
+  /** One answer or check at a time: unload interrupts it and waits for it to end. */
+  async #exclusive<T>(run: Promise<T>): Promise<T> {
     this.#running = run;
     try {
       return await run;
@@ -184,7 +188,8 @@ export class LlamaCppEngine implements Engine {
     }
   }
 
-  async #generate({ wllama, model, runtime }: Loaded, messages: ChatMessage[], params: GenerationParams, onEvent: EngineEventHandler, interruptFlag: Int32Array | null): Promise<GenerationMetrics> {
+  async #generate(loaded: Loaded, messages: ChatMessage[], params: GenerationParams, onEvent: EngineEventHandler, interruptFlag: Int32Array | null): Promise<GenerationMetrics> {
+    const { wllama } = loaded;
     const abort = new AbortController();
     this.#answerAbort = abort;
     const clock = new GenerationClock();
@@ -231,7 +236,7 @@ export class LlamaCppEngine implements Engine {
     } catch (error) {
       if (!(abort.signal.aborted && isWllamaAbort(error))) {
         flush();
-        throw translateWllamaError(error, { repoId: model.repoId, backend: runtime.backend, contextLength: runtime.contextLength });
+        throw translateWllamaError(error, errorContext(loaded));
       }
     } finally {
       this.#answerAbort = null;
@@ -262,32 +267,28 @@ export class LlamaCppEngine implements Engine {
     const loaded = this.#loaded;
     if (!loaded) throw new ModelNotLoadedError();
     if (this.#running) throw new GenerationBusyError();
-    const run = (async () => {
-      const pieces = splitByVocabulary(text, vocabularyOf((await readGgufHeader(loaded.firstPart)).metadata));
-      const tokens = pieces.ids.slice(0, positions);
-      const top: number[] = [];
-      for (const prompt of pieces.prefixes.slice(0, positions)) {
-        try {
-          const response = await loaded.wllama.createCompletion({
-            prompt,
-            max_tokens: 1,
-            temperature: 0,
-            n_probs: 1,
-            cache_prompt: true,
-          } as never);
-          top.push(topTokenOf(response));
-        } catch (error) {
-          throw translateWllamaError(error, { repoId: loaded.model.repoId, backend: loaded.runtime.backend, contextLength: loaded.runtime.contextLength });
-        }
+    return this.#exclusive(this.#topTokens(loaded, text, positions));
+  }
+
+  async #topTokens(loaded: Loaded, text: string, positions: number): Promise<TopTokens> {
+    const pieces = splitByVocabulary(text, vocabularyOf((await readGgufHeader(loaded.firstPart)).metadata));
+    const tokens = pieces.ids.slice(0, positions);
+    const top: number[] = [];
+    for (const prompt of pieces.prefixes.slice(0, positions)) {
+      try {
+        const response = await loaded.wllama.createCompletion({
+          prompt,
+          max_tokens: 1,
+          temperature: 0,
+          n_probs: 1,
+          cache_prompt: true,
+        } as never);
+        top.push(topTokenOf(response));
+      } catch (error) {
+        throw translateWllamaError(error, errorContext(loaded));
       }
-      return { tokens, top };
-    })();
-    this.#running = run;
-    try {
-      return await run;
-    } finally {
-      this.#running = null;
     }
+    return { tokens, top };
   }
 
   async unload(): Promise<void> {
@@ -299,6 +300,11 @@ export class LlamaCppEngine implements Engine {
     this.#loaded = null;
     await loaded?.wllama.exit();
   }
+}
+
+/** What a wllama error is translated against: the model, its backend and the context it was given. */
+function errorContext({ model, runtime }: Loaded): Parameters<typeof translateWllamaError>[1] {
+  return { repoId: model.repoId, backend: runtime.backend, contextLength: runtime.contextLength };
 }
 
 function fractionOf(snapshot: DownloadSnapshot): number | null {
