@@ -22,11 +22,10 @@ export interface CategoryCount {
   notAsked?: readonly NotAskedReason[];
 }
 
-/** One series: a model on one engine. */
+/** One series: a model on one engine, and its counts. */
 interface ScoredBuild {
-  modelId: string;
-  engine: EngineKind;
   name: string;
+  counts: CategoryCount[];
 }
 
 function buildsOf(counts: readonly CategoryCount[]): ScoredBuild[] {
@@ -34,7 +33,9 @@ function buildsOf(counts: readonly CategoryCount[]): ScoredBuild[] {
   for (const c of counts) {
     const engine = recordedEngine(c);
     const key = `${c.modelId}\u0000${engine}`;
-    if (!builds.has(key)) builds.set(key, { modelId: c.modelId, engine, name: `${shortModelName(c.modelId)}${chartEngineSuffix(engine)}` });
+    let build = builds.get(key);
+    if (!build) builds.set(key, (build = { name: `${shortModelName(c.modelId)}${chartEngineSuffix(engine)}`, counts: [] }));
+    build.counts.push(c);
   }
   return [...builds.values()];
 }
@@ -49,11 +50,10 @@ function tooltip(build: ScoredBuild, category: TaskCategory, cell: CategoryCount
 export function scorecardChartData(counts: readonly CategoryCount[]): BarChartData {
   const builds = buildsOf(counts);
   const categories = TASK_CATEGORIES.filter((category) => counts.some((c) => c.category === category));
-  const own = (build: ScoredBuild) => counts.filter((c) => c.modelId === build.modelId && recordedEngine(c) === build.engine);
   return {
     labels: categories.map((category) => CATEGORY_LABELS[category]),
     series: builds.map((build) => {
-      const cells = categories.map((category) => own(build).find((c) => c.category === category));
+      const cells = categories.map((category) => build.counts.find((c) => c.category === category));
       return {
         name: build.name,
         values: cells.map((cell) => (cell && cell.total > 0 ? (100 * cell.passed) / cell.total : null)),
@@ -62,19 +62,19 @@ export function scorecardChartData(counts: readonly CategoryCount[]): BarChartDa
     }),
     yTitle: 'tasks passed (%)',
     yMax: 100,
-    summary: summary(builds.map((build) => ({ build, counts: own(build) })), categories),
+    summary: summary(builds, categories),
   };
 }
 
-function summary(scored: readonly { build: ScoredBuild; counts: readonly CategoryCount[] }[], categories: TaskCategory[]): string {
-  if (scored.length === 0) return 'Bar chart of scorecard pass rate per category: nothing scored yet.';
-  const totals = scored.map(({ build, counts }) => {
+function summary(builds: readonly ScoredBuild[], categories: TaskCategory[]): string {
+  if (builds.length === 0) return 'Bar chart of scorecard pass rate per category: nothing scored yet.';
+  const totals = builds.map(({ name, counts }) => {
     const passed = counts.reduce((sum, c) => sum + c.passed, 0);
     const total = counts.reduce((sum, c) => sum + c.total, 0);
-    return `${build.name} ${passed} of ${total}`;
+    return `${name} ${passed} of ${total}`;
   });
   return (
-    `Bar chart of scorecard pass rate per category for ${countOf(scored.length, 'model')} ` +
+    `Bar chart of scorecard pass rate per category for ${countOf(builds.length, 'model')} ` +
     `across ${categories.length} ${categories.length === 1 ? 'category' : 'categories'}. Tasks passed: ${totals.join('; ')}.`
   );
 }
