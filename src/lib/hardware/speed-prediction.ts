@@ -85,7 +85,7 @@ export interface PrefillPrediction {
 }
 
 /** Parameters of the per-layer projections (q, k, v, o, gate, up, down). */
-export function layerWeights(s: ModelShape): number {
+export function layerWeights(s: Pick<ModelShape, 'hiddenSize' | 'intermediateSize' | 'numHeads' | 'numKvHeads' | 'headDim'>): number {
   const q = s.numHeads * s.headDim;
   const kv = s.numKvHeads * s.headDim;
   return s.hiddenSize * (q + 2 * kv) + q * s.hiddenSize + 3 * s.hiddenSize * s.intermediateSize;

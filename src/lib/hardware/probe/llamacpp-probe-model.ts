@@ -7,6 +7,8 @@
 import { GGML_TYPES, GgmlType } from '../../models/gguf/gguf-format';
 import { encodeTensorData } from '../../models/gguf/gguf-quants';
 import { type GgufFilePlan, type GgufTensorPlan, type GgufWriteValue, encodeGguf, gv, layoutGguf } from '../../models/gguf/gguf-writer';
+import type { ModelShape } from '../model-shapes';
+import { layerWeights } from '../speed-prediction';
 
 /** The GGUF weight formats the probe times: llama.cpp's 8-bit and its 4-bit K-quant. */
 export type LlamaCppProbeQuant = 'Q8_0' | 'Q4_K';
@@ -14,15 +16,8 @@ export const LLAMACPP_PROBE_QUANTS: readonly LlamaCppProbeQuant[] = ['Q4_K', 'Q8
 
 const QUANT_TYPE: Readonly<Record<LlamaCppProbeQuant, number>> = { Q8_0: GgmlType.Q8_0, Q4_K: GgmlType.Q4_K };
 
-export interface ProbeModelShape {
-  hiddenSize: number;
-  intermediateSize: number;
-  numLayers: number;
-  numHeads: number;
-  numKvHeads: number;
-  headDim: number;
-  vocabSize: number;
-}
+/** The sizes a probe model is written with: the part of a model's shape its GGUF layers need. */
+export type ProbeModelShape = Pick<ModelShape, 'hiddenSize' | 'intermediateSize' | 'numLayers' | 'numHeads' | 'numKvHeads' | 'headDim' | 'vocabSize'>;
 
 /** Qwen3-0.6B's layer: 15.7 M projection weights, 16.7 MB in Q8_0 and 8.8 MB in Q4_K. */
 export const PROBE_LAYER_WIDTH: Readonly<Omit<ProbeModelShape, 'numLayers'>> = { hiddenSize: 1024, intermediateSize: 3072, numHeads: 16, numKvHeads: 8, headDim: 128, vocabSize: 512 };
@@ -42,8 +37,7 @@ export function probeBytesPerWeight(quant: LlamaCppProbeQuant): number {
 
 /** As many of Qwen3-0.6B's layers as reach PROBE_WEIGHT_BYTES in `quant`: 4 in Q8_0, 8 in Q4_K. */
 export function probeLayersShape(quant: LlamaCppProbeQuant): ProbeModelShape {
-  const { hiddenSize: H, intermediateSize: I, numHeads, numKvHeads, headDim: D } = PROBE_LAYER_WIDTH;
-  const layerBytes = (H * (numHeads * D + 2 * numKvHeads * D) + numHeads * D * H + 3 * H * I) * probeBytesPerWeight(quant);
+  const layerBytes = layerWeights(PROBE_LAYER_WIDTH) * probeBytesPerWeight(quant);
   return { ...PROBE_LAYER_WIDTH, numLayers: Math.ceil(PROBE_WEIGHT_BYTES / layerBytes) };
 }
 /** One narrow layer: its token costs llama.cpp's per-token work (graph, the server loop), not weights. */
@@ -182,6 +176,5 @@ export function probeModel(shape: ProbeModelShape, quant: LlamaCppProbeQuant): P
   const plan: GgufFilePlan = { metadata: metadata(shape, `llama.cpp probe (${shape.numLayers}×${H}, ${quant})`), tensors };
   const { sizes } = layoutGguf(plan);
   const decodeWeightBytes = sizes.reduce((sum, size, i) => (tensors[i]!.name === 'token_embd.weight' ? sum : sum + size), 0);
-  const layerWeights = shape.numLayers * (H * (numHeads * D + 2 * numKvHeads * D) + numHeads * D * H + 3 * H * I);
-  return { bytes: encodeGguf(plan), decodeWeightBytes, layerWeights };
+  return { bytes: encodeGguf(plan), decodeWeightBytes, layerWeights: shape.numLayers * layerWeights(shape) };
 }
