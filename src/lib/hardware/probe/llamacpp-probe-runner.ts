@@ -14,6 +14,7 @@ import {
   type LlamaCppProbeQuant,
   type ProbeModel,
   type ProbeModelShape,
+  probeBytesPerWeight,
   probeLayersShape,
   probeModel,
 } from './llamacpp-probe-model';
@@ -166,7 +167,7 @@ export async function runLlamaCppProbe(createWllama: () => WllamaLike, options: 
   // The vocabulary's cost: the big-vocabulary model's token less the small one's and its extra
   // output rows read at the Q8_0 rate (the floor keeps noise from making it negative).
   const vocabMs = (await time(probeModel(PROBE_VOCAB_SHAPE, 'Q8_0'))).decodeMsPerToken;
-  const extraOutputBytes = (PROBE_VOCAB_SHAPE.vocabSize - PROBE_OVERHEAD_SHAPE.vocabSize) * PROBE_VOCAB_SHAPE.hiddenSize * (34 / 32);
+  const extraOutputBytes = (PROBE_VOCAB_SHAPE.vocabSize - PROBE_OVERHEAD_SHAPE.vocabSize) * PROBE_VOCAB_SHAPE.hiddenSize * probeBytesPerWeight('Q8_0');
   const q8Rate = decodeBytesPerSecond.Q8_0 ?? Object.values(decodeBytesPerSecond)[0] ?? Infinity;
   const vocabOnlyMs = Math.max(0, vocabMs - perTokenMs - (extraOutputBytes * 1000) / q8Rate);
   const perVocabEntryNs = (vocabOnlyMs * 1e6) / (PROBE_VOCAB_SHAPE.vocabSize - PROBE_OVERHEAD_SHAPE.vocabSize);
