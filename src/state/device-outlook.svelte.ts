@@ -5,7 +5,7 @@ import { wrap, type Remote } from 'comlink';
 import type { ProbeApi } from '../lib/hardware/probe/probe-api';
 import type { ProbeResult } from '../lib/hardware/probe/probe-runner';
 import type { LlamaCppProbeApi } from '../lib/hardware/probe/llamacpp-probe-api';
-import { LlamaCppProbeCache } from '../lib/hardware/probe/llamacpp-probe-cache';
+import { ProbeCache } from '../lib/hardware/probe/probe-cache';
 import type { LlamaCppProbeResult } from '../lib/hardware/probe/llamacpp-probe-runner';
 import { PredictionLearning, type Correction, type LearningKey } from '../lib/hardware/prediction-learning';
 import { indexedDbStore, type KeyValueStore } from '../lib/hardware/key-value-store';
@@ -56,7 +56,7 @@ export class DeviceOutlook {
   #api: Remote<ProbeApi> | null = null;
   #device: Promise<string> | null = null;
   readonly #learning: PredictionLearning;
-  readonly #llamaCppCache: LlamaCppProbeCache;
+  readonly #llamaCppCache: ProbeCache<LlamaCppProbeResult>;
 
   constructor(
     private readonly createWorker: () => Worker = defaultProbeWorker,
@@ -65,7 +65,7 @@ export class DeviceOutlook {
     probeStore: KeyValueStore = indexedDbStore('playground-probe'),
   ) {
     this.#learning = new PredictionLearning(store);
-    this.#llamaCppCache = new LlamaCppProbeCache(probeStore);
+    this.#llamaCppCache = new ProbeCache(probeStore, Date.now, 'llamacpp-probe');
   }
 
   /** Reads what earlier visits stored (probes, learned corrections) without timing anything. */
@@ -78,10 +78,10 @@ export class DeviceOutlook {
         if (hit) cached[backend] = hit;
       }
       this.probes = cached;
-      const device = await this.#deviceKey();
+      const device = await this.#llamaCppDeviceKey();
       const llamaCpp: Partial<Record<Backend, LlamaCppProbeResult>> = {};
       for (const backend of this.#backends(caps)) {
-        const hit = await this.#llamaCppCache.get(device, backend, WLLAMA_VERSION);
+        const hit = await this.#llamaCppCache.get(device, backend);
         if (hit) llamaCpp[backend] = hit;
       }
       this.llamaCppProbes = llamaCpp;
@@ -120,11 +120,11 @@ export class DeviceOutlook {
    */
   async #measureLlamaCpp(caps: DeviceCapabilities, rerun: boolean): Promise<void> {
     this.llamaCppError = null;
-    const device = await this.#deviceKey();
+    const device = await this.#llamaCppDeviceKey();
     let worker: Worker | null = null;
     try {
       for (const backend of this.#backends(caps)) {
-        let result = rerun ? null : await this.#llamaCppCache.get(device, backend, WLLAMA_VERSION);
+        let result = rerun ? null : await this.#llamaCppCache.get(device, backend);
         if (!result) {
           this.probing = backend;
           worker ??= this.createLlamaCppWorker();
@@ -225,6 +225,11 @@ export class DeviceOutlook {
 
   #deviceKey(): Promise<string> {
     return (this.#device ??= this.#probeApi().deviceKey());
+  }
+
+  /** llama.cpp's probes are kept per device and wllama release, as onnxruntime's are per device and onnxruntime build. */
+  async #llamaCppDeviceKey(): Promise<string> {
+    return `wllama=${WLLAMA_VERSION}|${await this.#deviceKey()}`;
   }
 
   #backends(caps: DeviceCapabilities): Backend[] {

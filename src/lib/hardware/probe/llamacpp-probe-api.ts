@@ -1,6 +1,6 @@
 // The llama.cpp probe worker's API (workers/llamacpp-probe.worker.ts exposes it with comlink):
 // times wllama on the probe models when asked, one probe at a time. The page keeps the results
-// (llamacpp-probe-cache.ts) and ends the worker afterwards, so llama.cpp's memory goes with it.
+// (probe-cache.ts) and ends the worker afterwards, so llama.cpp's memory goes with it.
 import { BackendUnavailableError } from '../../engines/errors';
 import type { Backend } from '../../engines/types';
 import { type LlamaCppProbeResult, type WllamaLike, runLlamaCppProbe } from './llamacpp-probe-runner';

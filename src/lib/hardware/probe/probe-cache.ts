@@ -1,5 +1,6 @@
 // Probe results are kept per device: the same browser on the same machine with the same
-// onnxruntime build and thread count gets the cached numbers; anything else probes again.
+// runtime build and thread count gets the cached numbers; anything else probes again. onnxruntime's
+// and llama.cpp's probes are kept alike, each under its own key prefix.
 import type { Backend } from '../../engines/types';
 import type { KeyValueStore } from '../key-value-store';
 import type { ProbeResult } from './probe-runner';
@@ -22,26 +23,36 @@ export function deviceKey(facts: DeviceFacts): string {
 /** A probe older than this is taken again: browsers and drivers update. */
 export const PROBE_MAX_AGE_MS = 30 * 24 * 3600 * 1000;
 
-export class ProbeCache {
+/** What the cache reads of a stored probe: the backend it is kept under and when it was taken. */
+export interface StoredProbe {
+  backend: Backend;
+  /** ISO 8601. */
+  takenAt: string;
+}
+
+export class ProbeCache<T extends StoredProbe = ProbeResult> {
   readonly #store: KeyValueStore;
   readonly #now: () => number;
+  readonly #prefix: string;
 
-  constructor(store: KeyValueStore, now: () => number = Date.now) {
+  /** `prefix` starts every key: `probe` for onnxruntime's results, `llamacpp-probe` for llama.cpp's. */
+  constructor(store: KeyValueStore, now: () => number = Date.now, prefix = 'probe') {
     this.#store = store;
     this.#now = now;
+    this.#prefix = prefix;
   }
 
   #key(device: string, backend: Backend): string {
-    return `probe|${backend}|${device}`;
+    return `${this.#prefix}|${backend}|${device}`;
   }
 
-  async get(device: string, backend: Backend): Promise<ProbeResult | null> {
-    const hit = await this.#store.get<ProbeResult>(this.#key(device, backend));
+  async get(device: string, backend: Backend): Promise<T | null> {
+    const hit = await this.#store.get<T>(this.#key(device, backend));
     if (!hit || this.#now() - Date.parse(hit.takenAt) > PROBE_MAX_AGE_MS) return null;
     return hit;
   }
 
-  async put(device: string, result: ProbeResult): Promise<void> {
+  async put(device: string, result: T): Promise<void> {
     await this.#store.set(this.#key(device, result.backend), result);
   }
 
