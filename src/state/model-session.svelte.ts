@@ -37,6 +37,7 @@ import { findCatalogEntry, type LlamaCppCatalogEntry, type WebLLMCatalogEntry } 
 import { namesGgufRepo, planGgufLoad } from '../lib/models/gguf/gguf-lookup';
 import { ModelStore } from '../lib/models/model-store';
 import { webGpuFailureWorthFallback, webllmUnavailableReason } from '../lib/engines/backend-fallback';
+import type { EngineChoice } from '../lib/engines/engine-choice';
 import { detectCapabilities } from '../lib/hardware/capabilities';
 import type { ModelInspection } from '../lib/models/model-inspection';
 import { InspectionLookups } from '../lib/models/inspection-lookups';
@@ -125,14 +126,14 @@ export class ModelSession {
    * Loads the model the settings name (an imported folder model from its local address), or the
    * build of it the engine choice picked, with the reason it was picked.
    */
-  load(build?: { repoId: string; reason: string }): Promise<void> {
-    const repoId = build?.repoId ?? this.settings.modelId.trim();
+  load(choice: EngineChoice | null = null): Promise<void> {
+    const repoId = choice?.variant.repoId ?? this.settings.modelId.trim();
     return this.#load({
       repoId,
       hub: this.settings.hubFor(repoId),
       backendOverride: this.settings.backendOverride,
       dtypeOverride: this.settings.dtypeOverride,
-      ...(build ? { engineReason: build.reason } : {}),
+      ...(choice ? { engineReason: choice.reason } : {}),
     });
   }
 
