@@ -41,8 +41,6 @@ export class DeviceOutlook {
   probes = $state.raw<Partial<Record<Backend, ProbeResult>>>({});
   /** llama.cpp's own probe per backend (GGUF builds are predicted from it). */
   llamaCppProbes = $state.raw<Partial<Record<Backend, LlamaCppProbeResult>>>({});
-  /** Why llama.cpp couldn't be probed: the onnxruntime probe's predictions still stand. */
-  llamaCppError = $state.raw<ErrorSummary | null>(null);
   status = $state<ProbeStatus>('idle');
   /** The backend being probed right now. */
   probing = $state<Backend | null>(null);
@@ -116,10 +114,9 @@ export class DeviceOutlook {
 
   /**
    * Times llama.cpp on each backend (a few seconds each) in a worker started for it and ended after,
-   * so llama.cpp's memory goes with it. A failure is kept apart: onnxruntime's predictions stand.
+   * so llama.cpp's memory goes with it. A failure doesn't fail the measurement: onnxruntime's predictions stand.
    */
   async #measureLlamaCpp(caps: DeviceCapabilities, rerun: boolean): Promise<void> {
-    this.llamaCppError = null;
     const device = await this.#llamaCppDeviceKey();
     let worker: Worker | null = null;
     try {
@@ -135,7 +132,6 @@ export class DeviceOutlook {
       }
     } catch (error) {
       const summary = summarizeError(error);
-      this.llamaCppError = summary;
       // Shown where the probe's errors are: onnxruntime's predictions stand, the GGUF builds get none.
       this.error = { name: summary.name, message: `llama.cpp couldn't be timed here, so the GGUF builds have no predicted speed: ${summary.message}` };
     } finally {
