@@ -327,9 +327,9 @@ async function attempt(
 /**
  * The file's size as the answer gives it: a 206's Content-Range total, else Content-Length. A
  * visibly compressed answer gives none; one whose Content-Encoding is hidden (cross-origin) gives
- * its compressed length, which is why this is only ever quoted or shown, never held to.
+ * its compressed length, which is why a download only ever quotes or shows it, never holds a file to it.
  */
-function announcedSize(response: Response): number | null {
+export function announcedSize(response: Response): number | null {
   if (response.status === 206) {
     const total = /^bytes \d+-\d+\/(\d+)$/.exec(response.headers.get('content-range') ?? '')?.[1];
     return total === undefined ? null : Number(total);

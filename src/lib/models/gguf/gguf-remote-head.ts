@@ -6,16 +6,11 @@
 import { type GgufHeadSource, readGgufArchitecture } from './gguf-reader';
 import { architectureRefusal } from './gguf-model-info';
 import { GgufError, GgufFormatError, GgufUnsupportedArchitectureError } from './gguf-errors';
+import { announcedSize } from '../download/file-download';
 
 /** The server could not be asked (offline, an error status): the download that follows reports it. */
 class GgufHeadUnavailableError extends Error {
   override name = 'GgufHeadUnavailableError';
-}
-
-/** `bytes=N-M` asks for at most this file's size in `Content-Range: bytes N-M/SIZE`. */
-function totalFromContentRange(header: string | null): number | null {
-  const match = /^bytes \d+-\d+\/(\d+)$/.exec(header?.trim() ?? '');
-  return match ? Number(match[1]) : null;
 }
 
 /** Reads bytes from the start of `url`: Range requests while the server honours them, else one body read as far as needed. */
@@ -57,8 +52,7 @@ class RemoteHead implements GgufHeadSource {
     }
     if (response.status === 200) {
       // Range ignored: the body is the whole file from byte 0. Take it from there, and only as far as needed.
-      const length = Number(response.headers.get('content-length'));
-      this.size = response.headers.get('content-encoding') === null && Number.isFinite(length) && length > 0 ? length : null;
+      this.size = announcedSize(response);
       this.#bytes = new Uint8Array(0);
       if (!response.body) throw new GgufHeadUnavailableError(`${this.url} answered with no body.`);
       this.#body = response.body.getReader();
@@ -69,7 +63,7 @@ class RemoteHead implements GgufHeadSource {
       await response.body?.cancel();
       throw new GgufHeadUnavailableError(`${this.url} answered ${response.status} to a request for its head.`);
     }
-    this.size = totalFromContentRange(response.headers.get('content-range')) ?? this.size;
+    this.size = announcedSize(response) ?? this.size;
     const chunk = new Uint8Array(await response.arrayBuffer());
     this.received += chunk.byteLength;
     this.#append(chunk);
