@@ -121,13 +121,12 @@ export class DeviceOutlook {
     let worker: Worker | null = null;
     try {
       for (const backend of this.#backends(caps)) {
-        let result = rerun ? null : await this.#llamaCppCache.get(device, backend);
-        if (!result) {
-          this.probing = backend;
-          worker ??= this.createLlamaCppWorker();
-          result = await wrap<LlamaCppProbeApi>(worker).probe(backend, chooseWasmThreads(caps).value);
-          await this.#llamaCppCache.put(device, result);
-        }
+        // What `init` read from the store stands unless asked to measure again.
+        if (!rerun && this.llamaCppProbes[backend]) continue;
+        this.probing = backend;
+        worker ??= this.createLlamaCppWorker();
+        const result = await wrap<LlamaCppProbeApi>(worker).probe(backend, chooseWasmThreads(caps).value);
+        await this.#llamaCppCache.put(device, result);
         this.llamaCppProbes = { ...this.llamaCppProbes, [backend]: result };
       }
     } catch (error) {
