@@ -10,7 +10,7 @@ import type { LlamaCppProbeResult } from '../lib/hardware/probe/llamacpp-probe-r
 import { PredictionLearning, type Correction, type LearningKey } from '../lib/hardware/prediction-learning';
 import { indexedDbStore, type KeyValueStore } from '../lib/hardware/key-value-store';
 import { CATALOG_SHAPES, type ModelShape } from '../lib/hardware/model-shapes';
-import { outlookModelOf, outlookRow, predictRaw, type OutlookEngine, type OutlookModel, type OutlookRow } from '../lib/hardware/device-outlook';
+import { catalogShape, outlookModelOf, outlookRow, predictRaw, type OutlookEngine, type OutlookModel, type OutlookRow } from '../lib/hardware/device-outlook';
 import { deviceBudgetFromReport } from '../lib/hardware/fit-verdict';
 import type { HardwareReport } from '../lib/hardware/hardware-report';
 import { chooseWasmThreads, type DeviceCapabilities } from '../lib/engines/backend-selection';
@@ -184,8 +184,7 @@ export class DeviceOutlook {
   #shapeOf(run: FinishedRun): ModelShape | null {
     if (run.runtime.shape) return run.runtime.shape;
     const entry = findCatalogEntry(run.repoId);
-    const sameModel = entry?.engine === 'webllm' || entry?.engine === 'llamacpp' ? entry.sameModelAs : undefined;
-    return CATALOG_SHAPES[sameModel ?? run.repoId] ?? null;
+    return entry ? catalogShape(entry) : (CATALOG_SHAPES[run.repoId] ?? null);
   }
 
   async #reloadLearning(): Promise<void> {

@@ -84,7 +84,7 @@ export function outlookModelOf(entry: CatalogEntry, caps: DeviceCapabilities): O
       repoId: entry.repoId,
       label: entry.label,
       engine: 'webllm',
-      shape: CATALOG_SHAPES[entry.sameModelAs] ?? null,
+      shape: catalogShape(entry),
       dtypes: entry.dtypes,
       blockedReason: webllmUnavailableReason(entry, caps),
     };
@@ -95,21 +95,24 @@ export function outlookModelOf(entry: CatalogEntry, caps: DeviceCapabilities): O
       repoId: entry.repoId,
       label: entry.label,
       engine: 'llamacpp',
-      shape: llamaCppShape(entry.sameModelAs ?? entry.repoId),
+      shape: catalogShape(entry),
       dtypes: entry.dtypes,
       ggufWeights: Object.fromEntries(offered.map((dtype) => [dtype, ggufWeightsLabel(entry.ggufFiles[dtype], dtype)])),
     };
   }
-  return { repoId: entry.repoId, label: entry.label, engine: 'transformers', shape: CATALOG_SHAPES[entry.repoId] ?? null, dtypes: entry.dtypes };
+  return { repoId: entry.repoId, label: entry.label, engine: 'transformers', shape: catalogShape(entry), dtypes: entry.dtypes };
 }
 
 /**
- * A GGUF build's shape: its ONNX twin's, or its own where it has none. llama.cpp here loads the
- * language model only (the vision projector is a separate file it never fetches), so a twin's vision
- * encoder is no part of its bytes.
+ * A catalog build's published shape: its own, or for WebLLM and GGUF builds their ONNX twin's (a
+ * GGUF build with no twin has its own). llama.cpp here loads the language model only (the vision
+ * projector is a separate file it never fetches), so a twin's vision encoder is no part of a GGUF
+ * build's bytes.
  */
-export function llamaCppShape(shapeKey: string): ModelShape | null {
-  const shape = CATALOG_SHAPES[shapeKey];
+export function catalogShape(entry: CatalogEntry): ModelShape | null {
+  if (entry.engine === 'transformers') return CATALOG_SHAPES[entry.repoId] ?? null;
+  if (entry.engine === 'webllm') return CATALOG_SHAPES[entry.sameModelAs] ?? null;
+  const shape = CATALOG_SHAPES[entry.sameModelAs ?? entry.repoId];
   if (!shape) return null;
   const { visionParams: _textOnly, ...text } = shape;
   return text;
