@@ -5,33 +5,20 @@
 import { describe, expect, it } from 'vitest';
 import { LLAMACPP_NOT_PROBED, outlookModelOf, outlookRow, outlookToCsv, type OutlookInput } from '../../src/lib/hardware/device-outlook';
 import { findCatalogEntry, LLAMACPP_CATALOG, type CatalogEntry } from '../../src/lib/models/catalog';
-import type { DeviceCapabilities } from '../../src/lib/engines/backend-selection';
-import type { ProbeResult } from '../../src/lib/hardware/probe/probe-runner';
+import { cpuOnly, onnxProbe } from './support/probe-results';
 import { CATALOG_SHAPES } from '../../src/lib/hardware/model-shapes';
 import { fitVerdict, GGUF_BYTES_PER_WEIGHT, LLAMACPP_LOAD_COST, llamaCppPeakBytes, type DeviceBudget } from '../../src/lib/hardware/fit-verdict';
 import { ggufQuantName } from '../../src/lib/models/gguf/gguf-quant-name';
 import { csvRecords } from '../../src/lib/export/csv';
 
-const CPU_ONLY: DeviceCapabilities = {
-  webgpu: { available: false, shaderF16: false, isFallbackAdapter: false, detail: 'no adapter' },
-  crossOriginIsolated: true,
-  hardwareConcurrency: 8,
-};
+const CPU_ONLY = cpuOnly(8);
 
-const PROBE: ProbeResult = {
-  backend: 'wasm',
-  ortVersion: 'test',
+const PROBE = onnxProbe({
   threads: 8,
   takenAt: '2026-11-25T00:00:00.000Z',
-  durationMs: 3000,
-  perRunMs: 0.2,
-  perOpMs: 0.01,
-  perTensorMs: 0.005,
-  tensorBytesPerSecond: 5e9,
   bandwidth: { q8: 10e9, q4: 8e9, fp32: 12e9 },
   matmulGflops: { q8: 50, q4: 40, fp32: 30 },
-  setup: { matrix: [1024, 4096], weightBytes: {}, batch: [32, 512], opChain: 200, tensors: 16 },
-};
+});
 
 const BUDGET: DeviceBudget = { maxBufferSize: null, maxStorageBufferBindingSize: null, gpuMemoryBytes: null, deviceMemoryBytes: 16 * 2 ** 30, storageFreeBytes: 50 * 2 ** 30 };
 
