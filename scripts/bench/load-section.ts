@@ -21,7 +21,7 @@ import { type GenerationSetup, openBarePage } from './bare-page';
 import { alternate, loadAverage, profileOf } from './harness';
 import { type RendererPeak, sampleRendererMemory } from './renderer-memory';
 import type { Repeats } from './speed-sections';
-import { settleWithin, withTimeLimit } from './time-limit';
+import { type BoundedFailure, settleWithin, withTimeLimit } from './time-limit';
 
 /**
  * A forced engine setting, as URL parameters the app's worker reads. The levers the engine
@@ -47,8 +47,8 @@ export interface LeverRow extends Lever {
   loads: MeasuredLoad[];
   prefillTokensPerSecond: number | null;
   decodeTokensPerSecond: number | null;
-  /** Why the row has no answer: `didNotFinish` when the time limit ran out, else the error. */
-  failure: { didNotFinish: boolean; error: string } | null;
+  /** Why the row has no answer, if it has none. */
+  failure: BoundedFailure | null;
 }
 
 /** What a load in progress has opened, for closing it when the load is abandoned. */

@@ -39,8 +39,14 @@ export async function withTimeLimit<T>(what: string, limitMs: number, work: () =
   }
 }
 
+/** Why a bounded piece of work has no value: `didNotFinish` when its time limit ran out, else its error. */
+export interface BoundedFailure {
+  didNotFinish: boolean;
+  error: string;
+}
+
 /** A bounded piece of work's outcome, as a result file keeps it: its value, or why there is none. */
-export type Bounded<T> = { value: T; failure: null } | { value: null; failure: { didNotFinish: boolean; error: string } };
+export type Bounded<T> = { value: T; failure: null } | { value: null; failure: BoundedFailure };
 
 /** `withTimeLimit` that never throws: a failure or an overrun is returned, for a table row to show. */
 export async function settleWithin<T>(what: string, limitMs: number, work: () => Promise<T>, abandon?: () => Promise<unknown>): Promise<Bounded<T>> {
