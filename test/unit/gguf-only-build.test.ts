@@ -4,14 +4,14 @@
 import { describe, expect, it } from 'vitest';
 import { outlookModelOf, outlookRow, type OutlookInput } from '../../src/lib/hardware/device-outlook';
 import { findCatalogEntry, validateCatalogEntry, type CatalogEntry } from '../../src/lib/models/catalog';
-import { cpuOnly, llamaCppProbe } from './support/probe-results';
-import { estimateModelBytes, type DeviceBudget } from '../../src/lib/hardware/fit-verdict';
+import { cpuOnly, desktopBudget, llamaCppProbe } from './support/probe-results';
+import { estimateModelBytes } from '../../src/lib/hardware/fit-verdict';
 
 const CPU_ONLY = cpuOnly(8);
 // A desktop's memory bandwidth: a 2.6 GB file read per token at 40 GB/s is ≈ 15 tokens/s.
 const LLAMA_PROBE = llamaCppProbe({ threads: 8, decodeBytesPerSecond: { Q4_K: 40e9, Q8_0: 50e9 } });
 
-const BUDGET: DeviceBudget = { maxBufferSize: null, maxStorageBufferBindingSize: null, gpuMemoryBytes: null, deviceMemoryBytes: 16 * 2 ** 30, storageFreeBytes: 50 * 2 ** 30 };
+const BUDGET = desktopBudget();
 
 function input(): OutlookInput {
   return { caps: CPU_ONLY, budget: BUDGET, probes: {}, llamaCppProbes: { wasm: LLAMA_PROBE }, correction: () => ({ factor: 1, runs: 0 }), measured: () => null };

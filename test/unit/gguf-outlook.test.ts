@@ -5,9 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { LLAMACPP_NOT_PROBED, outlookModelOf, outlookRow, outlookToCsv, type OutlookInput } from '../../src/lib/hardware/device-outlook';
 import { findCatalogEntry, LLAMACPP_CATALOG, type CatalogEntry } from '../../src/lib/models/catalog';
-import { cpuOnly, onnxProbe } from './support/probe-results';
+import { cpuOnly, desktopBudget, onnxProbe } from './support/probe-results';
 import { CATALOG_SHAPES } from '../../src/lib/hardware/model-shapes';
-import { fitVerdict, GGUF_BYTES_PER_WEIGHT, LLAMACPP_LOAD_COST, llamaCppPeakBytes, type DeviceBudget } from '../../src/lib/hardware/fit-verdict';
+import { fitVerdict, GGUF_BYTES_PER_WEIGHT, LLAMACPP_LOAD_COST, llamaCppPeakBytes } from '../../src/lib/hardware/fit-verdict';
 import { ggufQuantName } from '../../src/lib/models/gguf/gguf-quant-name';
 import { csvRecords } from '../../src/lib/export/csv';
 
@@ -20,7 +20,7 @@ const PROBE = onnxProbe({
   matmulGflops: { q8: 50, q4: 40, fp32: 30 },
 });
 
-const BUDGET: DeviceBudget = { maxBufferSize: null, maxStorageBufferBindingSize: null, gpuMemoryBytes: null, deviceMemoryBytes: 16 * 2 ** 30, storageFreeBytes: 50 * 2 ** 30 };
+const BUDGET = desktopBudget();
 
 function input(overrides: Partial<OutlookInput> = {}): OutlookInput {
   return { caps: CPU_ONLY, budget: BUDGET, probes: { wasm: PROBE }, correction: () => ({ factor: 1, runs: 0 }), measured: () => null, ...overrides };

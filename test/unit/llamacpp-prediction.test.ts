@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeSpeedFact, outlookModelOf, outlookRow, LLAMACPP_NOT_PROBED, type OutlookInput } from '../../src/lib/hardware/device-outlook';
 import { findCatalogEntry, LLAMACPP_CATALOG, type CatalogEntry } from '../../src/lib/models/catalog';
 import type { LlamaCppProbeResult } from '../../src/lib/hardware/probe/llamacpp-probe-runner';
-import { cpuOnly, llamaCppProbe, onnxProbe } from './support/probe-results';
+import { cpuOnly, desktopBudget, llamaCppProbe, onnxProbe } from './support/probe-results';
 import { CATALOG_SHAPES } from '../../src/lib/hardware/model-shapes';
 import { GGUF_BYTES_PER_WEIGHT } from '../../src/lib/hardware/fit-verdict';
 import {
@@ -23,7 +23,7 @@ const LLAMA_PROBE = llamaCppProbe();
 function input(overrides: Partial<OutlookInput> = {}): OutlookInput {
   return {
     caps: CPU_ONLY,
-    budget: { maxBufferSize: null, maxStorageBufferBindingSize: null, gpuMemoryBytes: null, deviceMemoryBytes: 16 * 2 ** 30, storageFreeBytes: 50 * 2 ** 30 },
+    budget: desktopBudget(),
     probes: { wasm: ONNX_PROBE },
     llamaCppProbes: { wasm: LLAMA_PROBE },
     correction: () => ({ factor: 1, runs: 0 }),

@@ -1,6 +1,7 @@
-// Probe results as "Measure this device" stores them, with round figures a test can reason about;
-// each test overrides the figures it is about.
+// Probe results as "Measure this device" stores them, and the device they are read on, with round
+// figures a test can reason about; each test overrides the figures it is about.
 import type { DeviceCapabilities } from '../../../src/lib/engines/backend-selection';
+import type { DeviceBudget } from '../../../src/lib/hardware/fit-verdict';
 import type { ProbeResult } from '../../../src/lib/hardware/probe/probe-runner';
 import type { LlamaCppProbeResult } from '../../../src/lib/hardware/probe/llamacpp-probe-runner';
 
@@ -11,6 +12,11 @@ export function cpuOnly(cores: number): DeviceCapabilities {
     crossOriginIsolated: true,
     hardwareConcurrency: cores,
   };
+}
+
+/** A desktop with no GPU limits: 16 GiB of memory, 50 GiB of storage free. */
+export function desktopBudget(): DeviceBudget {
+  return { maxBufferSize: null, maxStorageBufferBindingSize: null, gpuMemoryBytes: null, deviceMemoryBytes: 16 * 2 ** 30, storageFreeBytes: 50 * 2 ** 30 };
 }
 
 /** onnxruntime's WASM probe: q8 read at 3 GB/s, q4 at 0.4, fp32 at 4. */
