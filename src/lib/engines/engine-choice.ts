@@ -119,9 +119,10 @@ export function chooseEngine(variants: readonly EngineVariant[], options: Engine
   const ties = rated.filter((v) => v !== best && speedOf(v)!.value >= top * (1 - SPEED_TIE));
   let winner = best;
   let why: string;
-  const smaller = [best, ...ties].filter((v) => v.peakBytes !== null).sort((a, b) => a.peakBytes! - b.peakBytes!)[0];
-  if (ties.length > 0 && smaller && [best, ...ties].every((v) => v.peakBytes !== null)) {
-    winner = smaller;
+  const contenders = [best, ...ties];
+  if (ties.length > 0 && contenders.every((v) => v.peakBytes !== null)) {
+    // The smallest; at equal memory the one found first (the fastest).
+    winner = contenders.reduce((small, v) => (v.peakBytes! < small.peakBytes! ? v : small));
     const rival = winner === best ? ties[0] : best;
     why =
       `within ${SPEED_TIE * 100} % of ${describeVariant(rival)} (${speedWords(winner)} against ${speedWords(rival)}), ` +
