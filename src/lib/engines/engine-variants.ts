@@ -5,7 +5,7 @@ import type { OutlookRow } from '../hardware/device-outlook';
 import { llamaCppPeakBytes, STORED_MODEL_WASM_LOAD_PATH, wasmLoadNeeds } from '../hardware/fit-verdict';
 import { CATALOG_SHAPES } from '../hardware/model-shapes';
 import { findCatalogEntry } from '../models/catalog';
-import { modelFamily, type ModelFamily } from '../models/model-family';
+import { familyEngines, modelFamily, type ModelFamily } from '../models/model-family';
 import type { Backend, Dtype, EngineKind } from './types';
 import { chooseEngine, type EngineChoice, type EngineVariant } from './engine-choice';
 
@@ -40,7 +40,7 @@ export function buildToLoad(
   override: EngineKind | null,
 ): EngineChoice | null {
   const family = modelFamily(repoId, measured.map((m) => m.repoId));
-  if (new Set(family.members.map((m) => m.engine)).size < 2 && !override) return null;
+  if (familyEngines(family).length < 2 && !override) return null;
   return chooseEngine(familyVariants(family, rows, measured), { override, picked: repoId, pickedBuild: family.base !== repoId });
 }
 

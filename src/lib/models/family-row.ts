@@ -6,7 +6,7 @@ import type { OutlookRow } from '../hardware/device-outlook';
 import { buildToLoad, type MeasuredSpeed } from '../engines/engine-variants';
 import type { EngineChoice, EngineVariant } from '../engines/engine-choice';
 import type { EngineKind } from '../engines/types';
-import { modelFamily } from './model-family';
+import { familyEngines, modelFamily } from './model-family';
 
 export interface RowBuild {
   /** Which build runs and why, for a model with builds on more than one engine; null otherwise. */
@@ -25,7 +25,7 @@ export function rowBuild(
   override: EngineKind | null,
 ): RowBuild {
   const family = modelFamily(repoId, measured.map((m) => m.repoId));
-  if (family.base !== repoId || new Set(family.members.map((m) => m.engine)).size < 2) return { choice: null, other: null, rating: own };
+  if (family.base !== repoId || familyEngines(family).length < 2) return { choice: null, other: null, rating: own };
   const choice = buildToLoad(repoId, rows, measured, override)!;
   const picked = choice.variant;
   if (picked.repoId === repoId) return { choice, other: null, rating: own };

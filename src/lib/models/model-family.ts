@@ -21,6 +21,11 @@ export interface ModelFamily {
 
 const GGUF_SUFFIX = /-gguf$/i;
 
+/** The engines the family has builds for, each once: with two or more there is an engine to choose. */
+export function familyEngines(family: ModelFamily): EngineKind[] {
+  return [...new Set(family.members.map((m) => m.engine))];
+}
+
 /** The family `repoId` belongs to; `knownIds` are ids outside the catalog known here (ran, stored). */
 export function modelFamily(repoId: string, knownIds: Iterable<string> = []): ModelFamily {
   const entry = findCatalogEntry(repoId);
