@@ -397,22 +397,15 @@ export const WEBLLM_CATALOG: readonly WebLLMCatalogEntry[] = [
 function ggufBuild(entry: Pick<LlamaCppCatalogEntry, 'repoId' | 'label' | 'strengths' | 'ggufFiles' | 'modelType'> & { sameModelAs: string }): LlamaCppCatalogEntry {
   const twin = CATALOG.find((c): c is TransformersCatalogEntry => c.repoId === entry.sameModelAs && c.engine === 'transformers');
   if (!twin) throw new Error(`${entry.repoId}: sameModelAs "${entry.sameModelAs}" is not in the catalog.`);
-  const offered = (['q4', 'q8'] as const).filter((dtype) => entry.ggufFiles[dtype] !== undefined);
-  return {
-    engine: 'llamacpp',
-    modelCardUrl: modelCardUrl(entry.repoId),
-    dtypes: { wasm: offered, webgpu: offered },
-    ...twinFacts(twin),
-    contextLength: twin.contextLength,
-    ...entry,
-  };
+  return ggufEntry({ ...twinFacts(twin), contextLength: twin.contextLength, ...entry });
 }
 
 /**
- * A GGUF build with no ONNX export beside it: who made it, its licence, size and context are stated
- * here rather than taken from a twin, and its shape is keyed by its own repo id (CATALOG_SHAPES).
+ * A GGUF build, offering the formats it has files for on both backends. One with no ONNX export
+ * beside it (no `sameModelAs`) states who made it, its licence, size and context itself, and its
+ * shape is keyed by its own repo id (CATALOG_SHAPES).
  */
-function ggufOnlyBuild(entry: Omit<LlamaCppCatalogEntry, 'engine' | 'modelCardUrl' | 'dtypes' | 'sameModelAs'>): LlamaCppCatalogEntry {
+function ggufEntry(entry: Omit<LlamaCppCatalogEntry, 'engine' | 'modelCardUrl' | 'dtypes'>): LlamaCppCatalogEntry {
   const offered = (['q4', 'q8'] as const).filter((dtype) => entry.ggufFiles[dtype] !== undefined);
   return { engine: 'llamacpp', modelCardUrl: modelCardUrl(entry.repoId), dtypes: { wasm: offered, webgpu: offered }, ...entry };
 }
@@ -486,7 +479,7 @@ export const LLAMACPP_CATALOG: readonly LlamaCppCatalogEntry[] = [
     strengths: "Zhipu's own GGUF of GLM-Edge 1.5B chat, 4-bit: about 980 MB.",
   }),
   // No ONNX export of GLM-Edge 4B exists, so this GGUF is its only build here (the repo moved from THUDM/).
-  ggufOnlyBuild({
+  ggufEntry({
     repoId: 'zai-org/glm-edge-4b-chat-gguf',
     label: 'GLM-Edge 4B Chat (GGUF Q4_K_M/Q8_0, llama.cpp)',
     family: 'GLM-Edge',
