@@ -35,15 +35,18 @@ export async function setModels(page: Page, ids: string[]): Promise<void> {
 export interface TableRow {
   status: string;
   cells: string[];
+  /** The same cells by their column heading, for a check that holds whichever columns the table shows. */
+  byHeading: Record<string, string>;
 }
 
 export async function tableRows(page: Page): Promise<TableRow[]> {
-  return page.getByRole('table', { name: BENCHMARK.table }).evaluate((table) =>
-    [...table.querySelectorAll('tbody tr')].map((tr) => ({
-      status: tr.getAttribute('data-status') ?? '',
-      cells: [...tr.querySelectorAll('th, td')].map((cell) => cell.textContent!.trim()),
-    })),
-  );
+  return page.getByRole('table', { name: BENCHMARK.table }).evaluate((table) => {
+    const headings = [...table.querySelectorAll('thead th')].map((th) => th.textContent!.trim());
+    return [...table.querySelectorAll('tbody tr')].map((tr) => {
+      const cells = [...tr.querySelectorAll('th, td')].map((cell) => cell.textContent!.trim());
+      return { status: tr.getAttribute('data-status') ?? '', cells, byHeading: Object.fromEntries(headings.map((h, i) => [h, cells[i] ?? ''])) };
+    });
+  });
 }
 
 /** The median a cell shows first: "12.3 tok/s", "850 ms" or "1.20 s", as a number (ms or tok/s). */
