@@ -5,26 +5,20 @@
 import { test, expect } from '@playwright/test';
 import { join } from 'node:path';
 import { resultsFragment } from '../../src/lib/export/permalink';
-import type { BenchmarkRow, ResultsDocument } from '../../src/lib/results/result-types';
-import { realisticDocument } from '../unit/support/realistic-results';
+import type { ResultsDocument } from '../../src/lib/results/result-types';
+import { RESULTS_SCREENS, sidewaysOverflow, twoEngineDocument } from './results-two-engines';
 
-function twoEngineDocument(): ResultsDocument {
-  const document = realisticDocument();
-  const onnx = document.benchmark.filter((row) => row.backend === 'wasm').map((row): BenchmarkRow => ({ ...row, engine: 'transformers' }));
-  const gguf = onnx.map((row): BenchmarkRow => ({ ...row, engine: 'llamacpp', dtype: 'q4' }));
-  document.benchmark = [...onnx, ...gguf];
+/** The benchmark rows on both engines, and every scorecard run again on llama.cpp. */
+function twoEngineScorecard(): ResultsDocument {
+  const document = twoEngineDocument();
   document.scorecard = [...document.scorecard, ...document.scorecard.map((run) => ({ ...run, engine: 'llamacpp' as const, backend: 'wasm' as const, dtype: 'q4' as const }))];
   return document;
 }
 
-for (const [width, height] of [
-  [1366, 768],
-  [1920, 1080],
-  [390, 844],
-] as const) {
+for (const [width, height] of RESULTS_SCREENS) {
   test(`at ${width}×${height} the benchmark and scorecard tables name each row's engine, and the page doesn't scroll sideways`, async ({ page }) => {
     await page.setViewportSize({ width, height });
-    await page.goto(`/?view=results${await resultsFragment(twoEngineDocument())}`);
+    await page.goto(`/?view=results${await resultsFragment(twoEngineScorecard())}`);
     const view = page.getByRole('region', { name: 'Results' });
     await expect(view.getByTestId('shared-banner')).toBeVisible();
 
@@ -39,8 +33,7 @@ for (const [width, height] of [
     expect(benchmarkEngines.filter((engine) => engine === 'llama.cpp (GGUF)')).toHaveLength(3);
 
     // The page itself never scrolls sideways; a table wider than the screen scrolls inside its box.
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    expect(overflow).toBeLessThanOrEqual(0);
+    expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
     const box = await benchmark.evaluate((table) => {
       const scroller = table.closest('[data-scrolls]')!;
       return { right: scroller.getBoundingClientRect().right, viewport: document.documentElement.clientWidth };

@@ -5,30 +5,16 @@
 import { test, expect } from '@playwright/test';
 import { join } from 'node:path';
 import { resultsFragment } from '../../src/lib/export/permalink';
-import type { BenchmarkRow, ResultsDocument } from '../../src/lib/results/result-types';
-import { realisticDocument } from '../unit/support/realistic-results';
+import { RESULTS_SCREENS, sidewaysOverflow, twoEngineDocument } from './results-two-engines';
 
-function twoEngineDocument(): ResultsDocument {
-  const document = realisticDocument();
-  const onnx = document.benchmark.filter((row) => row.backend === 'wasm').map((row): BenchmarkRow => ({ ...row, engine: 'transformers' }));
-  const gguf = onnx.map((row): BenchmarkRow => ({ ...row, modelId: 'unsloth/Qwen3-0.6B-GGUF', engine: 'llamacpp', dtype: 'q4' }));
-  document.benchmark = [...onnx, ...gguf];
-  return document;
-}
-
-for (const [width, height] of [
-  [1366, 768],
-  [1920, 1080],
-  [390, 844],
-] as const) {
+for (const [width, height] of RESULTS_SCREENS) {
   test(`at ${width}×${height} the speed chart of ONNX and llama.cpp rows draws without sideways scroll`, async ({ page }) => {
     await page.setViewportSize({ width, height });
-    await page.goto(`/?view=results${await resultsFragment(twoEngineDocument())}`);
+    await page.goto(`/?view=results${await resultsFragment(twoEngineDocument('unsloth/Qwen3-0.6B-GGUF'))}`);
     const view = page.getByRole('region', { name: 'Results' });
     const chart = view.getByTestId('results-benchmark-chart');
     await expect(chart).toBeVisible();
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    expect(overflow).toBeLessThanOrEqual(0);
+    expect(await sidewaysOverflow(page)).toBeLessThanOrEqual(0);
     if (process.env.SHOTS_DIR) {
       await chart.scrollIntoViewIfNeeded();
       // chart.js draws on the next frame after the canvas appears.
